@@ -1,0 +1,49 @@
+"""`kg build PATH... --store DIR`: read articles, extract, and store their graphs."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+
+from kg.errors import InputError
+from kg.nlp import DEFAULT_MODEL
+
+NAME = "build"
+HELP = "build the graph of news articles (.txt, .jsonl, .html, directories, - for stdin) into a store"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}; use YYYY-MM-DD") from err
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="article files (.txt one article, .jsonl one a line, .html), directories, or - for JSONL on stdin")
+    p.add_argument("--store", required=True, metavar="DIR", help="store directory (created if missing)")
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy English pipeline (default {DEFAULT_MODEL})")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="NLP processes (default 1)")
+    p.add_argument("--date", type=_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.pipeline import build
+    from kg.store import Store
+
+    if args.workers < 1:
+        raise InputError(f"--workers must be at least 1, got {args.workers}")
+    if args.workers > (os.cpu_count() or 1) * 2:
+        print(f"kg: warning: {args.workers} workers on {os.cpu_count()} cores", file=sys.stderr)
+    with Store.open(args.store, create=True) as store:
+        summary = build(
+            args.paths, store, model=args.model, workers=args.workers, default_date=args.date,
+            progress=not args.no_progress and sys.stderr.isatty(),
+            on_bad=(lambda bad: None) if args.quiet else None,
+        )
+    print(f"built {summary}")
+    return 0

@@ -1,0 +1,251 @@
+"""The extraction stage: one parsed article -> actors, events, stances and quotations.
+
+`extract(article, doc)` is pure: it reads only the article, its spaCy `Doc` and the bundled
+knowledge (gazetteer, lexicon), so it can run in any worker process.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.codes import lookup
+from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.events import DraftEvent, find_triggers, read_events
+from kg.gazetteer import load_gazetteer
+from kg.lexicon import load_lexicon
+from kg.timex import find_dates
+from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
+
+__all__ = ["extract"]
+
+_QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
+_TEMPORAL_MARKS = {"after", "before", "since", "until", "when", "while", "once"}
+_SPEECH_CLASSES = {"Statement", "Comment", "Threat", "Appeal", "Request", "Demand", "Criticism",
+                   "Accusation", "Disapproval", "Rejection", "Denial"}
+_TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
+              "chancellor", "king", "emir", "supreme leader")
+
+
+def extract(article: Article, doc: Doc) -> Extraction:
+    """Everything one article says, as records (see `kg.types`)."""
+    gaz = load_gazetteer()
+    lex = load_lexicon()
+    table = ActorTable(gaz, article.date)
+    if article.source:
+        table.skip_names.add(article.source.strip().lower())
+    finder = ActorFinder(doc, table)
+    finder.scan()
+    quotes = _quote_spans(article.text)
+    light = set(lex.light_verbs())
+    drafts: list[DraftEvent] = []
+    for sent in doc.sents:
+        if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            continue
+        triggers = find_triggers(sent, lex)
+        if triggers:
+            drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
+    _directives(drafts, table)
+    _dates(drafts, doc, article)
+    stances = _stances(doc, lex, finder, drafts)
+    quote_records = _quotes(quotes, drafts, doc)
+    events = tuple(_finish(d) for d in drafts)
+    return Extraction(article=article, actors=table.frozen(), events=events,
+                      stances=tuple(stances), quotes=tuple(quote_records))
+
+
+def _finish(d: DraftEvent) -> Event:
+    info = lookup(d.cameo)
+    coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
+    return Event(
+        id=d.id, event_class=d.event_class, trigger=" ".join(w.text for w in d.trigger.words),
+        evidence=d.evidence, cameo=d.cameo if coded else None,
+        plover=(info.plover if coded else None), modality=d.modality, source=d.source,
+        target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
+        confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+    )
+
+
+def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:
+    """A request from a state's leader to an official of the same state is a directive."""
+    by_id = {d.id: d for d in drafts}
+    for d in drafts:
+        if d.trigger.entry.content not in ("requested", "directed") or not d.source or not d.target:
+            continue
+        src = table.actors.get(d.source[0])
+        if src is None or src.kind != "person" or not any(
+                any(p in r.post.lower() for p in _TOP_POSTS) for r in src.roles.values()):
+            continue
+        if all(table.country(t) == src.country and table.kind(t) != "state" for t in d.target):
+            d.event_class = "Directive"
+            for c in drafts:
+                if c.parent == d.id:
+                    if c.modality in ("requested", "actual"):
+                        c.modality = "directed"
+                    c.coded = True
+            d.coded = False  # an order inside one government is not an inter-actor event
+
+
+def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
+    """Attach time expressions to events, then carry them along discourse links."""
+    if not drafts:
+        return
+    by_tok = {d.trigger.token.i: d for d in drafts}
+    for start, end, value in find_dates(doc.text, article.date):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(8):
+            if tok.i in by_tok:
+                d = by_tok[tok.i]
+                if "date" not in d.extra:
+                    d.extra["date"] = value
+                break
+            if tok.head is tok or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
+                break
+            tok = tok.head
+    # a speech act without a date of its own takes the date its speaker's statement has
+    dated_statements: dict[str, set] = {}
+    for d in drafts:
+        if "date" in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
+            dated_statements.setdefault(d.source[0], set()).add(d.extra["date"])
+    for d in drafts:
+        if "date" not in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
+            values = dated_statements.get(d.source[0], set())
+            if len(values) == 1 and d.modality == "actual":
+                d.extra["date"] = next(iter(values))
+    # an actual event reported inside a dated clause takes that date
+    for d in drafts:
+        if "date" in d.extra or d.modality != "actual":
+            continue
+        tok = d.trigger.token
+        for _ in range(8):
+            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head is tok:
+                break
+            tok = tok.head
+            if tok.i in by_tok and "date" in by_tok[tok.i].extra:
+                d.extra["date"] = by_tok[tok.i].extra["date"]
+                break
+
+
+def _mark(tok: Token) -> str:
+    return next((c.lower_ for c in tok.children if c.dep_ == "mark"), "")
+
+
+def _phrase(head: Token, drop: Iterable[str] = ("relcl", "appos", "punct")) -> tuple[str, int, int]:
+    """The text of a noun phrase without its relative clauses/appositions."""
+    skip: set[int] = set()
+    for c in head.children:
+        if c.dep_ in drop and c.i > head.i:
+            skip.update(t.i for t in c.subtree)
+    toks = [t for t in head.subtree if t.i not in skip and t.dep_ != "det" or t.i == head.i]
+    toks = [t for t in toks if t.i not in skip]
+    while toks and toks[0].dep_ in ("det", "punct"):
+        toks.pop(0)
+    while toks and toks[-1].dep_ == "punct":
+        toks.pop()
+    if not toks:
+        return head.text, head.idx, head.idx + len(head.text)
+    doc = head.doc
+    span = doc[toks[0].i: toks[-1].i + 1]
+    return span.text, span.start_char, span.end_char
+
+
+def _evidence(tok_start: int, tok_end: int, sent: Span) -> Evidence:
+    lead = len(sent.text) - len(sent.text.lstrip())
+    sentence = sent.text.strip()
+    s0 = sent.start_char + lead
+    return Evidence(sentence, s0, s0 + len(sentence), tok_start, tok_end)
+
+
+def _actors_in(head: Token, finder: ActorFinder) -> tuple[str, ...]:
+    keys: list[str] = []
+    for t in head.subtree:
+        iso = finder.country_in_token(t)
+        if iso:
+            keys.append(finder.table.state(iso, None))
+        elif t.ent_type_ in ("PERSON", "ORG") and t.i == t.head.i or t.ent_iob_ == "B" and t.ent_type_ in ("PERSON", "ORG"):
+            keys.extend(finder.resolve(t))
+    return tuple(dict.fromkeys(keys))
+
+
+def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> list[Stance]:
+    from kg.extract.events import _subject
+
+    by_tok = {d.trigger.token.i: d for d in drafts}
+    triggers = {d.trigger.token.i: d.trigger for d in drafts}
+    out: list[Stance] = []
+    for tok in doc:
+        pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
+        if pos is None:
+            continue
+        for entry in lex.stances_for(tok.lemma_.lower(), pos):
+            near = {c.lemma_.lower() for c in tok.children} | {tok.head.lemma_.lower()}
+            for c in tok.children:
+                near.update(g.lemma_.lower() for g in c.children)
+            if entry.requires and not (near & set(entry.requires)):
+                continue
+            holder: tuple[str, ...] = ()
+            aim: Token | None = None
+            if pos == "VERB":
+                holder = _subject(tok, finder, triggers)
+                for c in tok.children:
+                    if c.dep_ == "ccomp":
+                        aim = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")), None)
+                    elif c.dep_ == "dobj" and aim is None:
+                        aim = c
+                        # "the importance of X": X is what is stressed
+                        for p in c.children:
+                            if p.dep_ == "prep" and p.lower_ == "of":
+                                aim = next((o for o in p.children if o.dep_ == "pobj"), aim)
+            else:
+                verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+                if verb.pos_ in ("VERB", "AUX"):
+                    holder = _subject(verb, finder, triggers)
+                    if verb.dep_ == "relcl":
+                        aim = verb.head.head if verb.head.dep_ == "appos" else verb.head
+                    else:
+                        aim = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if not holder:
+                continue
+            text = target = target_event = None
+            if aim is not None:
+                text, _, _ = _phrase(aim)
+                actors = _actors_in(aim, finder)
+                target = next((a for a in actors if a not in holder), None)
+                inside = {t.i for t in aim.subtree}
+                ev = next((by_tok[i] for i in sorted(inside) if i in by_tok), None)
+                target_event = ev.id if ev else None
+            sent = tok.sent
+            out.append(Stance(
+                id=f"s{tok.i}", holder=holder[0], kind=entry.kind, polarity=entry.polarity,
+                evidence=_evidence(tok.idx, tok.idx + len(tok.text), sent),
+                target=target, target_action=text, target_event=target_event,
+            ))
+            break
+    return out
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
+def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc) -> list[Quote]:
+    out: list[Quote] = []
+    for start, end in spans:
+        inside = [d for d in drafts if start <= d.evidence.start < end]
+        speaker = None
+        for d in drafts:
+            if d.trigger.entry.speech and not (start <= d.evidence.start < end) and d.source and (
+                    abs(d.evidence.start - end) < 120 or abs(start - d.evidence.end) < 80):
+                speaker = d.source[0]
+                break
+        span = doc.char_span(start, end, alignment_mode="expand")
+        sent = span.sent if span is not None else None
+        if sent is None:
+            continue
+        out.append(Quote(id=f"q{start}", speaker=speaker, text=doc.text[start + 1:end - 1],
+                         evidence=_evidence(start, end, sent), events=tuple(d.id for d in inside)))
+    return out

@@ -1,0 +1,423 @@
+"""Actor mentions: find the actors a noun phrase names and resolve them to canonical actors.
+
+Resolution order for a phrase: a named entity (person, organisation, place) looked up in the
+gazetteer (curated actors, countries, capitals, demonyms); else an agent noun ("police",
+"rebels", "the president") typed by the agent table, with its country read from the phrase's
+modifiers; else a pronoun, resolved to the most recent compatible actor (coreference).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import Gazetteer
+from kg.types import Actor, Role
+
+__all__ = ["ActorTable", "ActorFinder"]
+
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+_GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+_THING_PRONOUNS = {"it", "its", "itself"}
+_SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
+_PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case", "punct", "prep", "pobj", "appos", "flat"}
+_APOSTROPHE_S = re.compile(r"[’']s$")
+_GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
+
+
+@dataclass(slots=True)
+class _ActorBuilder:
+    key: str
+    label: str
+    kind: str
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None
+    wikidata: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    roles: dict[tuple, Role] = field(default_factory=dict)
+    mentions: int = 0
+
+    def freeze(self) -> Actor:
+        code = self.code or _actor_code(self.kind, self.country, self.sector)
+        roles = tuple(sorted(self.roles.values(), key=lambda r: (r.post, r.of or "")))
+        return Actor(key=self.key, label=self.label, kind=self.kind, country=self.country,
+                     sector=self.sector, code=code, wikidata=self.wikidata,
+                     aliases=tuple(sorted(self.aliases - {self.label})), roles=roles,
+                     mentions=max(self.mentions, 1))
+
+
+def _actor_code(kind: str, country: str | None, sector: str | None) -> str | None:
+    if kind == "state":
+        return country
+    if kind == "igo":
+        return "IGO" + (sector or "")
+    if country:
+        return country + (sector or "")
+    return sector
+
+
+def _norm_name(text: str) -> str:
+    text = _APOSTROPHE_S.sub("", text.strip())
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" ,.;:\"“”‘’'()-—")
+
+
+class ActorTable:
+    """The actors of one article, keyed canonically, with their mentions counted."""
+
+    def __init__(self, gazetteer: Gazetteer, date: dt.date | None) -> None:
+        self.gaz = gazetteer
+        self.date = date
+        self.actors: dict[str, _ActorBuilder] = {}
+        self.surnames: dict[str, str] = {}
+        self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
+
+    # -- registration -------------------------------------------------------------------
+    def _get(self, key: str, label: str, kind: str, **attrs) -> _ActorBuilder:
+        b = self.actors.get(key)
+        if b is None:
+            b = self.actors[key] = _ActorBuilder(key=key, label=label, kind=kind)
+        for name, value in attrs.items():
+            if value and not getattr(b, name):
+                setattr(b, name, value)
+        return b
+
+    def state(self, iso3: str, alias: str | None = None) -> str:
+        country = self.gaz.country_by_code(iso3)
+        label = country.name if country else iso3
+        b = self._get(iso3, label, "state", country=iso3,
+                      wikidata=getattr(country, "wikidata", None) or None)
+        if alias:
+            b.aliases.add(_norm_name(alias))
+        b.mentions += 1
+        return iso3
+
+    def known(self, known, alias: str | None = None) -> str:
+        """Register a curated actor (a `kg.gazetteer.KnownActor`)."""
+        b = self._get(known.key, known.label, known.kind, country=known.country,
+                      sector=known.sector, code=known.code, wikidata=known.wikidata)
+        for role in known.roles:
+            if self._role_current(role):
+                b.roles[(role.post, role.of, role.start)] = role
+        if alias:
+            b.aliases.add(_norm_name(alias))
+        b.mentions += 1
+        if known.kind == "person":
+            self.surnames.setdefault(known.label.split()[-1].lower(), known.key)
+        return known.key
+
+    def _role_current(self, role: Role) -> bool:
+        if self.date is None:
+            return role.end is None
+        return (role.start is None or role.start <= self.date) and (
+            role.end is None or role.end >= self.date)
+
+    def person(self, name: str, *, country: str | None = None, sector: str | None = None,
+               title: str | None = None, of: str | None = None) -> str:
+        name = _norm_name(name)
+        known = self.gaz.actor(name)
+        if known is not None and known.kind == "person":
+            key = self.known(known, name)
+        else:
+            parts = name.split()
+            key = None
+            if len(parts) == 1:
+                key = self.surnames.get(parts[0].lower())
+                if key is None:
+                    cands = [a for a in self.gaz.actors_with_surname(parts[0])
+                             if any(self._role_current(r) for r in a.roles)]
+                    if len(cands) == 1:
+                        key = self.known(cands[0], name)
+                        return self._add_role(key, title, of, country, sector)
+            if key is None:
+                key = "person-" + name.lower()
+                self.surnames.setdefault(parts[-1].lower(), key)
+            b = self._get(key, name, "person", country=country, sector=sector)
+            b.aliases.add(name)
+            b.mentions += 1
+        return self._add_role(key, title, of, country, sector)
+
+    def _add_role(self, key: str, title: str | None, of: str | None,
+                  country: str | None, sector: str | None) -> str:
+        b = self.actors[key]
+        if country and not b.country:
+            b.country = country
+        if sector and not b.sector:
+            b.sector = sector
+        if title:
+            title = title.strip()
+            title = title[:1].upper() + title[1:]
+            if not any(r.post.lower() == title.lower() for r in b.roles.values()):
+                b.roles[(title, of or country, None)] = Role(post=title, of=of or country)
+        return key
+
+    def org(self, name: str, kind: str, *, country: str | None = None,
+            sector: str | None = None) -> str:
+        name = _norm_name(name)
+        key = f"{kind}-{name.lower()}"
+        b = self._get(key, name, kind, country=country, sector=sector)
+        b.aliases.add(name)
+        b.mentions += 1
+        return key
+
+    def group(self, text: str, kind: str, sector: str | None, country: str | None) -> str:
+        """A generic group typed by sector ("drug cartels", "Iraqi police")."""
+        key = f"group-{(sector or kind).lower()}-{(country or 'xxx').lower()}"
+        if kind in _GOV_KINDS and country:
+            key = f"{kind}-{country.lower()}"
+        label = _norm_name(text)
+        b = self._get(key, label, kind if kind in _GOV_KINDS else "group",
+                      country=country, sector=sector)
+        b.aliases.add(label)
+        b.mentions += 1
+        return key
+
+    def frozen(self) -> tuple[Actor, ...]:
+        return tuple(b.freeze() for b in sorted(self.actors.values(), key=lambda b: b.key))
+
+    def kind(self, key: str) -> str | None:
+        b = self.actors.get(key)
+        return b.kind if b else None
+
+    def country(self, key: str) -> str | None:
+        b = self.actors.get(key)
+        return b.country if b else None
+
+
+class ActorFinder:
+    """Resolves noun phrases of one parsed article to actor keys, with coreference."""
+
+    def __init__(self, doc: Doc, table: ActorTable, skip: set[int] | None = None) -> None:
+        self.doc = doc
+        self.table = table
+        self.gaz = table.gaz
+        self.skip = skip or set()
+        self.ent_of: dict[int, Span] = {}
+        for ent in doc.ents:
+            if "\n" in ent.text:
+                continue
+            for t in ent:
+                self.ent_of[t.i] = ent
+        self.cache: dict[int, tuple[str, ...]] = {}
+        # recency lists for coreference: (token index, key)
+        self.history: list[tuple[int, str]] = []
+        self.quote_speaker: dict[int, str] = {}
+
+    # -- public -------------------------------------------------------------------------
+    def scan(self) -> None:
+        """Resolve every entity and agent noun in reading order (fills coreference history)."""
+        for sent in self.doc.sents:
+            if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+                continue  # datelines, bylines, headers
+            for t in sent:
+                if t.i in self.skip:
+                    continue
+                ent = self.ent_of.get(t.i)
+                if ent is not None and t.i == ent.root.i:
+                    self.resolve(t)
+                elif ent is None and t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
+                    self.resolve(t)
+
+    def resolve(self, head: Token) -> tuple[str, ...]:
+        """The actor keys a phrase headed by `head` names (several for coordination)."""
+        if head.i in self.cache:
+            return self.cache[head.i]
+        keys: list[str] = []
+        key = self._resolve_one(head)
+        if key:
+            keys.append(key)
+        for conj in head.conjuncts:
+            if conj.i > head.i:
+                k = self._resolve_one(conj)
+                if k and k not in keys:
+                    keys.append(k)
+        result = tuple(keys)
+        self.cache[head.i] = result
+        for k in result:
+            self.history.append((head.i, k))
+        return result
+
+    def country_in(self, head: Token, depth: int = 3) -> str | None:
+        """The country named among the modifiers of a phrase ("Mexico's", "Iraqi", "in Darfur")."""
+        for t in self._modifiers(head, depth):
+            c = self._country_token(t)
+            if c:
+                return c
+        return None
+
+    def country_in_token(self, t: Token) -> str | None:
+        """The country a single token names (name, alias, demonym, capital), if any."""
+        return self._country_token(t)
+
+    # -- internals ----------------------------------------------------------------------
+    def _modifiers(self, head: Token, depth: int):
+        stack = [(c, 1) for c in head.children]
+        while stack:
+            t, d = stack.pop(0)
+            if t.dep_ in ("amod", "compound", "nmod", "poss", "prep", "pobj", "acl", "npadvmod"):
+                yield t
+                if d < depth:
+                    stack.extend((c, d + 1) for c in t.children)
+
+    def _country_token(self, t: Token) -> str | None:
+        ent = self.ent_of.get(t.i)
+        text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
+        c = self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
+        return c.iso3 if c else None
+
+    def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
+        """(title, sector, country, employer key) from the words before a person's name."""
+        head = ent.root
+        left = [t for t in head.subtree if t.i < ent.start and t.dep_ not in ("det", "punct", "case")]
+        for app in head.children:
+            if app.dep_ == "appos":
+                left.extend(t for t in app.subtree if t.dep_ not in ("det", "punct", "case"))
+        words = [t.text for t in left]
+        title = sector = country = employer = None
+        low = [w.lower() for w in words]
+        best = 0
+        for i in range(len(low)):
+            for j in range(min(len(low), i + 5), i, -1):
+                term = self.gaz.agent(" ".join(low[i:j]))
+                if term is not None and term.person and j - i > best:
+                    best, title, sector = j - i, " ".join(words[i:j]), term.sector
+        for t in left:
+            c = self._country_token(t)
+            if c and not country:
+                country = c
+            e = self.ent_of.get(t.i)
+            if e is not None and e.label_ == "ORG" and employer is None and t.i == e.root.i:
+                known = self.gaz.actor(_norm_name(e.text))
+                if known is not None and known.kind != "person":
+                    employer = self.table.known(known, e.text)
+                    if known.country and not country:
+                        country = known.country
+                    if not sector:
+                        sector = known.sector
+        return title, sector, country, employer
+
+    def _resolve_one(self, head: Token) -> str | None:
+        if head.i in self.skip:
+            return None
+        ent = self.ent_of.get(head.i)
+        if ent is None:
+            # a compound noun phrase like "U.S. President Donald Trump" has its name as head
+            pass
+        lower = head.text.lower()
+        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+            return self._pronoun(head)
+        if ent is not None:
+            return self._entity(ent)
+        if head.pos_ in ("NOUN", "PROPN"):
+            return self._agent_noun(head)
+        return None
+
+    def _entity(self, ent: Span) -> str | None:
+        name = _norm_name(ent.text)
+        if not name or not any(c.isalpha() for c in name):
+            return None
+        label = ent.label_
+        known = self.gaz.actor(name)
+        if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
+            c = self.gaz.country(name) or self.gaz.demonym(name)
+            if c is not None:
+                if label == "NORP" and ent.root.dep_ in ("amod", "compound") or (
+                        label == "NORP" and ent.root.head.pos_ == "NOUN" and ent.root.head.i != ent.root.i
+                        and ent.root.dep_ != "nsubj"):
+                    return None  # "Mexican officials": the noun carries the actor
+                return self.table.state(c.iso3, ent.text)
+            return None
+        if label == "PERSON" or (known is not None and known.kind == "person") or (
+                label == "ORG" and name.split()[-1].lower() in self.table.surnames):
+            title, sector, country, _employer = self._title_before(ent)
+            return self.table.person(name, country=country, sector=sector, title=title,
+                                     of=country)
+        if label in ("ORG", "FAC", "PRODUCT") or known is not None:
+            if known is not None:
+                return self.table.known(known, ent.text)
+            if name.lower() in self.table.skip_names:
+                return None
+            kind, sector = self._classify_org(name)
+            if kind is None:
+                return None
+            country = self.country_in(ent.root) or self._country_from_name(ent)
+            return self.table.org(name, kind, country=country, sector=sector)
+        return None
+
+    def _country_from_name(self, ent: Span) -> str | None:
+        for t in ent:
+            c = self._country_token(t)
+            if c:
+                return c
+        return None
+
+    def _classify_org(self, name: str) -> tuple[str | None, str | None]:
+        words = name.lower().split()
+        for n in (3, 2, 1):
+            for i in range(len(words) - n, -1, -1):
+                term = self.gaz.agent(" ".join(words[i:i + n]))
+                if term is not None and not term.person:
+                    return term.kind, term.sector
+        if len(words) == 1 and len(name) <= 2:
+            return None, None
+        return "organisation", None
+
+    def _agent_noun(self, head: Token) -> str | None:
+        words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
+        term = None
+        text = head.text
+        for i in range(len(words)):
+            phrase = " ".join(w.text.lower() for w in words[i:])
+            term = self.gaz.agent(phrase) or self.gaz.agent(" ".join(w.lemma_.lower() for w in words[i:]))
+            if term is not None:
+                text = " ".join(w.text for w in words[i:])
+                break
+        if term is None:
+            return None
+        country = self.country_in(head)
+        if term.person:
+            # "the president", "her foreign minister", "the Mexican leader"
+            if country is None:
+                for c in head.children:
+                    if c.dep_ == "poss" and c.pos_ == "PRON":
+                        owner = self._pronoun(c)
+                        if owner:
+                            country = self.table.country(owner)
+            if country and self.table.date:
+                holder = self.gaz.holder(text, country, self.table.date)
+                if holder is not None:
+                    return self.table.known(holder, text)
+            # a titled person mentioned before ("the president" -> last person with that post)
+            for _, key in sorted(self.history, reverse=True):
+                b = self.table.actors.get(key)
+                if b and b.kind == "person" and any(text.lower() in r.post.lower() for r in b.roles.values()):
+                    if not country or b.country == country:
+                        b.mentions += 1
+                        return key
+            return None
+        full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
+        return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _pronoun(self, tok: Token) -> str | None:
+        lower = tok.text.lower()
+        if lower in _SPEAKER_PRONOUNS:
+            return self.quote_speaker.get(tok.i)
+        want: set[str]
+        if lower in _PERSON_PRONOUNS:
+            want = {"person"}
+        elif lower in _GROUP_PRONOUNS:
+            want = {"group", "government", "military", "police", "criminal", "armed_group", "state", "organisation", "igo", "ngo", "party", "media", "judiciary", "legislature", "company"}
+        elif lower in _THING_PRONOUNS:
+            want = {"state", "government", "organisation", "igo", "ngo", "party", "media", "company", "criminal", "armed_group", "military", "police"}
+        else:
+            return None
+        for i, key in sorted(self.history, reverse=True):
+            if i >= tok.i:
+                continue
+            if self.table.kind(key) in want:
+                self.table.actors[key].mentions += 1
+                return key
+        return None

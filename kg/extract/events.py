@@ -1,0 +1,307 @@
+"""Events: lexicon triggers (verbs and nominalisations) read with the dependency grammar.
+
+For each trigger the grammar finds the source (subject, passive agent, possessor, controller
+of an infinitive, antecedent of a relative clause), the targets (object, lexicon prepositions,
+passive subject, coordinated objects), the location, the modality (negation, modal verbs,
+conditionals, the embedding verb's modality) and the parent event (the threat, directive,
+request or statement whose content it is).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Span, Token
+
+from kg.codes import lookup
+from kg.extract.actors import ActorFinder
+from kg.lexicon import EventEntry, Lexicon
+from kg.types import Evidence
+
+__all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events"]
+
+_FUTURE = {"will", "'ll", "shall"}
+_HYPOTHETICAL = {"would", "could", "might", "may", "should"}
+_EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj", "pobj", "nsubj", "nsubjpass", "attr", "oprd", "prep", "appos", "csubj"}
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_OBJECT_CONTROL = {"directed", "requested"}
+_HEAD_OF = ("head of state", "head of government", "president", "prime minister")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    token: Token
+    entry: EventEntry
+    words: tuple[Token, ...]
+
+
+@dataclass(slots=True)
+class DraftEvent:
+    id: str
+    trigger: Trigger
+    event_class: str
+    cameo: str
+    modality: str = "actual"
+    source: tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
+    location: str | None = None
+    parent: str | None = None
+    coded: bool = True
+    evidence: Evidence | None = None
+    confidence: float = 0.5
+    date_token: Token | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _words_ok(tok: Token, entry: EventEntry) -> bool:
+    if not entry.requires:
+        return True
+    near = {c.lemma_.lower() for c in tok.children} | {c.text.lower() for c in tok.children}
+    for c in tok.children:
+        near.update(g.lemma_.lower() for g in c.children)
+    near.update({tok.head.lemma_.lower()})
+    return bool(near & set(entry.requires))
+
+
+def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
+    """Lexicon triggers of one sentence, one per token at most."""
+    out: list[Trigger] = []
+    for tok in sent:
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ != "VBG") or tok.tag_ == "VBG":
+            pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN"
+            lemma = tok.lemma_.lower()
+            cands: list[tuple[EventEntry, tuple[Token, ...]]] = []
+            if pos == "VERB":
+                for c in tok.children:
+                    if c.dep_ in ("prt", "prep") and c.i > tok.i:
+                        for e in lex.events_for(f"{lemma} {c.text.lower()}", "VERB"):
+                            cands.append((e, (tok, c)))
+            for e in lex.events_for(lemma, pos):
+                cands.append((e, (tok,)))
+            if pos == "NOUN" and not cands and tok.tag_ == "NNS":
+                for e in lex.events_for(tok.text.lower(), pos):
+                    cands.append((e, (tok,)))
+            chosen = None
+            for e, words in cands:  # prefer multiword, then met requirements, then plain
+                if len(words) > 1 and _words_ok(tok, e):
+                    chosen = (e, words)
+                    break
+            if chosen is None:
+                with_req = [(e, w) for e, w in cands if e.requires and _words_ok(tok, e)]
+                plain = [(e, w) for e, w in cands if not e.requires]
+                chosen = (with_req or plain or [None])[0]
+            if chosen is not None:
+                out.append(Trigger(tok, chosen[0], chosen[1]))
+    return out
+
+
+def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], depth: int = 0) -> tuple[str, ...]:
+    """The source of a verb: own subject, passive agent, or inherited up the clause chain."""
+    if depth > 6:
+        return ()
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return finder.resolve(p)
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
+                return finder.resolve(tok.head)
+            return finder.resolve(c)
+    head = tok.head
+    if head is tok:
+        return ()
+    if tok.dep_ == "relcl":
+        return finder.resolve(head)
+    if tok.dep_ in ("xcomp", "ccomp") and head.i in triggers and triggers[head.i].entry.content in _OBJECT_CONTROL:
+        for c in head.children:
+            if c.dep_ in ("dobj", "dative"):
+                return finder.resolve(c)
+    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") or (tok.dep_ == "pobj" or head.dep_ in ("prep", "pcomp")):
+        for c in head.children:
+            if c.dep_ == "nsubjpass" and tok.dep_ == "xcomp":
+                return finder.resolve(c)
+        nxt = head.head if head.dep_ == "prep" else head
+        if nxt is tok:
+            return ()
+        return _subject(nxt, finder, triggers, depth + 1)
+    return ()
+
+
+def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    for c in tok.children:
+        if c.dep_ == "poss" or (c.dep_ in ("compound", "nmod", "amod") and finder.country_in_token(c)):
+            keys = finder.resolve(c) if c.dep_ == "poss" else ()
+            if not keys:
+                iso = finder.country_in_token(c)
+                keys = (finder.table.state(iso, c.text),) if iso else ()
+            if keys:
+                return keys
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return finder.resolve(p)
+    # light verb: "launch an offensive", "hold talks"
+    head = tok.head
+    if tok.dep_ in ("dobj", "attr") and head.pos_ == "VERB":
+        return ()  # resolved by the caller through the light verb
+    return ()
+
+
+def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
+    keys: list[str] = []
+    preps = set(entry.target_preps)
+    for c in tok.children:
+        if verb and c.dep_ in ("dobj", "dative", "nsubjpass", "iobj") and c.dep_ != "nsubjpass" or (
+                verb and c.dep_ == "nsubjpass" and not any(x.dep_ == "agent" for x in tok.children) and False):
+            keys.extend(finder.resolve(c))
+        elif c.dep_ == "prep" and c.lower_ in preps:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    keys.extend(finder.resolve(p))
+                    # "to the capture of X": the event noun's own prep carries the target
+    if verb:
+        for c in tok.children:
+            if c.dep_ == "nsubjpass":
+                keys.extend(finder.resolve(c))
+    if not keys and verb:
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                # "expelled two groups of operatives": the group noun's "of" object
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ == "of":
+                        for o in p.children:
+                            if o.dep_ == "pobj":
+                                keys.extend(finder.resolve(o))
+    seen: list[str] = []
+    for k in keys:
+        if k not in seen:
+            seen.append(k)
+    return tuple(seen)
+
+
+def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "on", "inside", "into", "across", "within"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    iso = finder.country_in_token(p) or finder.country_in(p)
+                    if iso:
+                        return finder.table.state(iso, None)
+    return None
+
+
+def _modality(tok: Token) -> str | None:
+    for c in tok.children:
+        if c.dep_ == "neg":
+            return "negated"
+    for c in tok.children:
+        if c.dep_ == "aux" and c.lower_ in _FUTURE:
+            return "planned"
+        if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL:
+            return "hypothetical"
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+            return "conditional"
+    # "going to start": be + going + to
+    if tok.head.lemma_ == "go" and tok.dep_ == "xcomp" and tok.head.tag_ == "VBG":
+        return "planned"
+    return None
+
+
+def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
+    """The nearest trigger above `tok` whose content `tok` is (through clausal links)."""
+    cur = tok
+    for _ in range(6):
+        dep = cur.dep_
+        head = cur.head
+        if head is cur:
+            return None
+        if head.i in triggers and dep in _EMBED_DEPS and dep not in ("conj", "appos"):
+            e = triggers[head.i].entry
+            if e.content or e.speech:
+                if dep in ("nsubj", "nsubjpass", "prep", "pobj", "relcl") and not e.speech:
+                    return None
+                return head
+        if dep in ("conj", "appos"):
+            cur = head
+            continue
+        if dep not in _EMBED_DEPS:
+            return None
+        cur = head
+    return None
+
+
+def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_id: int,
+                light_verbs: set[str]) -> list[DraftEvent]:
+    """Draft events of one sentence (arguments, modality, nesting)."""
+    by_token = {t.token.i: t for t in triggers}
+    drafts: dict[int, DraftEvent] = {}
+    sent_text = sent.text
+    lead = len(sent_text) - len(sent_text.lstrip())
+    sent_start = sent.start_char + lead
+    sentence = sent_text.strip()
+    sent_end = sent_start + len(sentence)
+    for n, trig in enumerate(triggers):
+        tok = trig.token
+        verb = tok.pos_ in ("VERB", "AUX")
+        source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
+        if not verb and not source and tok.dep_ in ("dobj", "attr", "pobj") and (
+                tok.head.lemma_.lower() in light_verbs or tok.head.i in by_token):
+            lv = tok.head if tok.dep_ != "pobj" else tok.head.head
+            if lv.pos_ in ("VERB", "AUX"):
+                source = _subject(lv, finder, by_token)
+        target = _targets(tok, trig.entry, finder, verb)
+        target = tuple(k for k in target if k not in source)
+        start = min(w.idx for w in trig.words)
+        end = max(w.idx + len(w.text) for w in trig.words)
+        ev = DraftEvent(
+            id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
+            source=source, target=target, location=_location(tok, finder, target),
+            evidence=Evidence(sentence, sent_start, sent_end, start, end),
+        )
+        ev.modality = _modality(tok) or "actual"
+        ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
+        drafts[tok.i] = ev
+    # nesting and content modality
+    for i, ev in drafts.items():
+        parent_tok = _embedding(ev.trigger.token, by_token)
+        if parent_tok is None or parent_tok.i not in drafts:
+            continue
+        parent = drafts[parent_tok.i]
+        ev.parent = parent.id
+        pentry = parent.trigger.entry
+        if pentry.content and ev.modality == "actual":
+            ev.modality = pentry.content
+        if not pentry.content_coded and not pentry.speech:
+            ev.coded = False
+        if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
+            ev.source = parent.target
+        if not ev.source and parent.source:
+            ev.source = parent.source
+    # a reporting verb is not coded when what it reports is
+    for ev in drafts.values():
+        if ev.trigger.entry.speech and any(
+                c.parent == ev.id and c.coded for c in drafts.values()):
+            ev.coded = False
+    # conditional second targets: "reach out to A and, if needed, to B"
+    out = list(drafts.values())
+    for ev in list(out):
+        tok = ev.trigger.token
+        for c in tok.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                extra = []
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ in ev.trigger.entry.target_preps:
+                        for o in p.children:
+                            if o.dep_ == "pobj":
+                                extra.extend(finder.resolve(o))
+                if extra:
+                    out.append(replace(ev, id=ev.id + "c", target=tuple(extra), modality="conditional",
+                                       extra={}))
+                    if ev.modality == "conditional":
+                        ev.modality = "actual"
+                        parent = next((p for p in out if p.id == ev.parent), None)
+                        if parent and parent.trigger.entry.content:
+                            ev.modality = parent.trigger.entry.content
+    return out
+

@@ -1,0 +1,356 @@
+"""Reading news articles: files and directories in, one `Article` or `BadRecord` at a time out.
+
+Inputs (by extension):
+
+- `.txt`: one article. The id is the file stem (inside a given directory: the path relative to
+  it, without extension, so ids stay unique). A dateline among the first 3 non-empty lines
+  ("January 9,2026", "Jan. 9, 2026", "9 January 2026", "2026-01-09",
+  "WASHINGTON, Jan 9 (Reuters) -") gives the date, else `default_date`. The first line is the
+  title when it looks like a headline: not a dateline, at most `HEADLINE_MAX` characters, not
+  ending with a period, and followed by more text.
+- `.jsonl` / `.ndjson`: one JSON object a line with `text` and optionally `id`, `date` (ISO
+  date or date-time), `title`, `url`, `source`. Without an id, `<file stem>-<line>`.
+- `.html` / `.htm`: main text, title, date, URL and site name extracted with trafilatura.
+- a directory: the files above, recursively, in name order; hidden files and folders are
+  skipped, any other file type is reported once per extension.
+- `-`: JSONL on standard input.
+
+A record that cannot be used is yielded as a `BadRecord` whose origin is the path as given and
+the 1-based line (`articles.jsonl:7`), and reading goes on. Text is decoded as strict UTF-8, a
+BOM is dropped and line ends become `\\n`; nothing else is changed, so that character offsets
+into `Article.text` stay valid.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from kg.errors import InputError
+from kg.timex import find_dates
+from kg.types import Article, BadRecord
+
+__all__ = ["read_articles", "parse_dateline", "EXTENSIONS", "HEADLINE_MAX"]
+
+#: File extensions read, by kind.
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
+}
+#: The longest first line still taken as a headline of a `.txt` article.
+HEADLINE_MAX = 150
+
+_SNIFF = 8192  # bytes looked at for NUL bytes
+_BOM = "\ufeff"
+_NEWLINES = re.compile(r"\r\n?")
+_FIELDS = ("title", "url", "source")
+
+
+def read_articles(paths: Iterable[str | Path], *, default_date: dt.date | None = None,
+                  stdin: TextIO | None = None) -> Iterator[Article | BadRecord]:
+    """Read articles from files, directories and `-` (stdin), lazily, one record at a time.
+
+    Raises `InputError` at once if a path does not exist; every other problem is a
+    `BadRecord` in the stream. Ids are unique over the run: a repeated id is reported.
+
+    >>> records = read_articles(["examples/articles.jsonl"])  # doctest: +SKIP
+    >>> next(records).date  # doctest: +SKIP
+    datetime.date(2026, 3, 3)
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    given = [os.fspath(p) for p in paths]
+    for path in given:
+        if path != "-" and not os.path.exists(path):
+            raise InputError(f"{path}: no such file or directory; check the path")
+    return _Run(default_date, stdin if stdin is not None else sys.stdin).read(given)
+
+
+class _Run:
+    """The state of one `read_articles` call: ids seen, unsupported extensions reported."""
+
+    def __init__(self, default_date: dt.date | None, stdin: TextIO) -> None:
+        self.default_date = default_date
+        self.stdin = stdin
+        self.seen: dict[str, str] = {}
+        self.unsupported: set[str] = set()
+
+    def read(self, given: list[str]) -> Iterator[Article | BadRecord]:
+        for path in given:
+            if path == "-":
+                yield from self._checked(self._jsonl(_stdin_lines(self.stdin), "<stdin>",
+                                                     "stdin"))
+            elif os.path.isdir(path):
+                for file, name in _walk(Path(path)):
+                    origin = os.path.join(path, *name.split("/"))
+                    yield from self._file(file, origin, str(Path(name).with_suffix("")
+                                                            .as_posix()))
+            else:
+                yield from self._file(Path(path), path, Path(path).stem, explicit=True)
+
+    def _file(self, file: Path, origin: str, label: str,
+              explicit: bool = False) -> Iterator[Article | BadRecord]:
+        suffix = file.suffix.lower()
+        kind = EXTENSIONS.get(suffix)
+        if kind is None:
+            if explicit or suffix not in self.unsupported:
+                self.unsupported.add(suffix)
+                what = suffix or "(no extension)"
+                more = "" if explicit else f" (further {what} files are skipped silently)"
+                yield BadRecord(origin, f"unsupported file type {what}; use .txt, .jsonl, "
+                                        f".html{more}")
+            return
+        try:
+            if kind == "jsonl":
+                with file.open("rb") as stream:
+                    head = stream.read(_SNIFF)
+                    if b"\0" in head:
+                        yield _binary(origin)
+                        return
+                    stream.seek(0)
+                    yield from self._checked(self._jsonl(stream, origin, label))
+            else:
+                data = file.read_bytes()
+                read = _txt if kind == "txt" else _html
+                yield from self._checked(iter([read(data, origin, label, self.default_date)]))
+        except OSError as err:
+            yield BadRecord(f"{origin}:1", f"cannot read: {err.strerror or err}")
+
+    def _checked(self, records: Iterator[Article | BadRecord]) -> Iterator[Article | BadRecord]:
+        """Pass records on, turning a repeated id into a `BadRecord`."""
+        for record in records:
+            if isinstance(record, Article):
+                first = self.seen.get(record.id)
+                if first is not None:
+                    record = BadRecord(record.origin,
+                                       f"duplicate id {record.id} (first at {first}); skipped")
+                else:
+                    self.seen[record.id] = record.origin
+            yield record
+
+    def _jsonl(self, lines: Iterable[bytes], origin: str,
+               label: str) -> Iterator[Article | BadRecord]:
+        empty = True
+        for number, raw in enumerate(lines, 1):
+            where = f"{origin}:{number}"
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            empty = False
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield BadRecord(where, f"{_not_utf8(raw, err.start)}")
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield BadRecord(where, f"invalid JSON: {err.msg} at column {err.colno}; "
+                                       "each line must be one JSON object")
+                continue
+            except (ValueError, RecursionError) as err:  # huge integers, deep nesting
+                yield BadRecord(where, f"invalid JSON: {err or 'nested too deeply'}")
+                continue
+            yield _from_json(value, where, f"{label}-{number}", self.default_date)
+        if empty:
+            yield BadRecord(f"{origin}:1", "empty file")
+
+
+def _stdin_lines(stdin: TextIO) -> Iterator[bytes]:
+    buffer: BinaryIO | None = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        yield from buffer
+    else:  # an already decoded stream (io.StringIO in tests)
+        for line in stdin:
+            yield line.encode("utf-8", "surrogateescape")
+
+
+def _walk(directory: Path) -> Iterator[tuple[Path, str]]:
+    """Non-hidden files under `directory` in name order, with their relative POSIX names."""
+    visited: set[Path] = set()
+
+    def walk(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+        real = folder.resolve()
+        if real in visited:  # a symbolic link loop
+            return
+        visited.add(real)
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                yield from walk(entry, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield entry, f"{prefix}{entry.name}"
+
+    yield from walk(directory, "")
+
+
+def _binary(origin: str) -> BadRecord:
+    return BadRecord(f"{origin}:1", "binary file, not text (it has NUL bytes); give UTF-8 text")
+
+
+def _not_utf8(data: bytes, index: int) -> str:
+    column = index - (data.rfind(b"\n", 0, index) + 1) + 1
+    return (f"not UTF-8: byte 0x{data[index]:02x} at column {column}; "
+            "save the file as UTF-8")
+
+
+def _normalise(text: str) -> str:
+    if text.startswith(_BOM):
+        text = text[1:]
+    return _NEWLINES.sub("\n", text)
+
+
+def _txt(data: bytes, origin: str, ident: str,
+         default_date: dt.date | None) -> Article | BadRecord:
+    if b"\0" in data[:_SNIFF]:
+        return _binary(origin)
+    try:
+        text = _normalise(data.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return BadRecord(f"{origin}:{line}", _not_utf8(data, err.start))
+    if not text.strip():
+        return BadRecord(f"{origin}:1", "empty file")
+    date = parse_dateline(text, anchor=default_date) or default_date
+    return Article(id=ident, text=text, date=date, title=_headline(text), origin=f"{origin}:1")
+
+
+def _html(data: bytes, origin: str, ident: str,
+          default_date: dt.date | None) -> Article | BadRecord:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    if not data.strip():
+        return BadRecord(f"{origin}:1", "empty file")
+    if b"\0" in data[:_SNIFF]:
+        return _binary(origin)
+    document = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    text = _normalise(document.text or "") if document is not None else ""
+    if not text.strip():
+        return BadRecord(f"{origin}:1", "no main text found in the HTML; "
+                                        "give the article page, or its text as .txt")
+    date = _iso_date(document.date) if document.date else None
+    return Article(id=ident, text=text,
+                   date=date or parse_dateline(text, anchor=default_date) or default_date,
+                   title=document.title or None, url=document.url or None,
+                   source=document.sitename or None, origin=f"{origin}:1")
+
+
+def _from_json(value: object, where: str, derived_id: str,
+               default_date: dt.date | None) -> Article | BadRecord:
+    if not isinstance(value, dict):
+        return BadRecord(where, f"expected a JSON object, got {_json_type(value)}")
+    text = value.get("text")
+    if text is None:
+        return BadRecord(where, 'no "text"; each line needs {"text": ..., "id": ...}')
+    if not isinstance(text, str):
+        return BadRecord(where, f'"text" must be a string, got {_json_type(text)}')
+    if not text.strip():
+        return BadRecord(where, 'empty "text"')
+    ident = value.get("id")
+    if ident is None:
+        ident = derived_id
+    elif isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    elif not isinstance(ident, str):
+        return BadRecord(where, f'"id" must be a string, got {_json_type(ident)}')
+    elif not ident.strip():
+        return BadRecord(where, '"id" is empty; give a non-empty id or leave it out')
+    fields: dict[str, str | None] = {}
+    for name in _FIELDS:
+        field = value.get(name)
+        if field is not None and not isinstance(field, str):
+            return BadRecord(where, f'"{name}" must be a string or null, '
+                                    f"got {_json_type(field)}")
+        fields[name] = field or None
+    raw_date = value.get("date")
+    date = default_date
+    if raw_date is not None and raw_date != "":
+        date = _iso_date(raw_date) if isinstance(raw_date, str) else None
+        if date is None:
+            return BadRecord(where, f"not an ISO date: {json.dumps(raw_date)}; use YYYY-MM-DD")
+    return Article(id=ident, text=_normalise(text), date=date, origin=where, **fields)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """A date from "2026-01-09" or an ISO date-time such as "2026-01-09T10:00:00Z"."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            return dt.date.fromisoformat(text)
+        if re.match(r"\d{4}-\d\d-\d\d[T ]", text):
+            return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+    return None
+
+
+# A dateline may follow a label ("Published:") or a place in capitals ("WASHINGTON, ",
+# "KYIV, Ukraine, "), and is an explicit day, not a preposition phrase.
+_DATELINE_PREFIX = re.compile(
+    r"(?:(?i:published|updated|posted|dated?)(?:\s+on)?\s*:?\s*"
+    r"|[A-Z][A-Z.'’ -]*[A-Z.](?:\s*,\s*[A-Z][\w.'’ -]*?)?\s*(?:,|—|–|-)\s*)?")
+_PREPOSITION = re.compile(r"(?i)(?:on|in|since|from|until|till|by|during|over|through|as\s+of"
+                          r"|before|after)\s")
+_DATELINE_LINES = 3
+_SOME_DAY = dt.date(2000, 1, 1)
+
+
+def parse_dateline(text: str, anchor: dt.date | None = None) -> dt.date | None:
+    """The date of a dateline among the first 3 non-empty lines of `text`, or None.
+
+    A dateline without a year ("WASHINGTON, Jan 9 (Reuters) -") needs `anchor` to pick it.
+
+    >>> parse_dateline("January 9,2026\\nRED FM News Desk\\nMexico's President said...")
+    datetime.date(2026, 1, 9)
+    """
+    seen = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        day = _dateline_day(line[:200], anchor)
+        if day is not None:
+            return day
+        seen += 1
+        if seen == _DATELINE_LINES:
+            break
+    return None
+
+
+def _dateline_day(line: str, anchor: dt.date | None) -> dt.date | None:
+    prefix = _DATELINE_PREFIX.match(line)
+    start = prefix.end() if prefix else 0
+    for begin, end, value in find_dates(line, anchor):
+        if begin < start:
+            continue
+        span = line[begin:end]
+        if (begin == start and value.begin == value.end and any(c.isdigit() for c in span)
+                and not _PREPOSITION.match(span)):
+            return value.begin
+        break
+    return None
+
+
+def _headline(text: str) -> str | None:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    first = lines[0]
+    # Any anchor will do to tell whether the line is a (possibly year-less) dateline.
+    if len(first) > HEADLINE_MAX or first.endswith(".") or _dateline_day(first, _SOME_DAY):
+        return None
+    return first

@@ -1,0 +1,103 @@
+"""The one place where resource IRIs are minted.
+
+IRIs are deterministic (the same input gives the same IRI), readable where the key allows, and
+always valid: any text is reduced to a slug of `[a-z0-9-]`, and a short hash of the original
+is appended whenever the slug lost information, so two different keys never share an IRI.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from kg.vocab import ID
+
+__all__ = [
+    "slug",
+    "article_iri",
+    "graph_iri",
+    "actor_iri",
+    "state_iri",
+    "event_iri",
+    "mention_iri",
+    "stance_iri",
+    "quote_iri",
+    "post_iri",
+    "term_iri",
+    "publisher_iri",
+    "is_kg_iri",
+]
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_MAX_SLUG = 60
+
+
+def _digest(text: str, n: int = 10) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()[:n]
+
+
+def slug(text: str) -> str:
+    """A readable, IRI-safe form of `text`; injective thanks to a hash suffix when lossy.
+
+    >>> slug("donald-trump")
+    'donald-trump'
+    >>> slug("Donald Trump")
+    'donald-trump-59b7bd303d'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    s = _NON_SLUG.sub("-", folded).strip("-")[:_MAX_SLUG].strip("-")
+    if s != text or not s:
+        s = f"{s}-{_digest(text)}" if s else f"x{_digest(text)}"
+    return s
+
+
+def article_iri(article_id: str) -> str:
+    return f"{ID}article/{slug(article_id)}"
+
+
+def graph_iri(article_id: str) -> str:
+    """The named graph holding one article's assertions."""
+    return f"{ID}graph/{slug(article_id)}"
+
+
+def actor_iri(key: str) -> str:
+    return f"{ID}actor/{slug(key)}"
+
+
+def state_iri(iso3: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", iso3):
+        raise ValueError(f"not an ISO 3166 alpha-3 code: {iso3!r}")
+    return f"{ID}state/{iso3}"
+
+
+def event_iri(key: str) -> str:
+    return f"{ID}event/{_digest(key, 16)}"
+
+
+def mention_iri(article_id: str, start: int, end: int) -> str:
+    return f"{ID}mention/{slug(article_id)}/{start}-{end}"
+
+
+def stance_iri(article_id: str, local: str) -> str:
+    return f"{ID}stance/{slug(article_id)}/{slug(local)}"
+
+
+def quote_iri(article_id: str, start: int, end: int) -> str:
+    return f"{ID}quote/{slug(article_id)}/{start}-{end}"
+
+
+def post_iri(title: str, of: str | None) -> str:
+    return f"{ID}post/{slug(title)}" + (f"/{slug(of)}" if of else "")
+
+
+def term_iri(actor_key: str, title: str, of: str | None, start: str | None) -> str:
+    return f"{ID}term/{_digest('|'.join([actor_key, title, of or '', start or '']), 16)}"
+
+
+def publisher_iri(name: str) -> str:
+    return f"{ID}publisher/{slug(name)}"
+
+
+def is_kg_iri(iri: str) -> bool:
+    return iri.startswith(ID)

@@ -1,0 +1,243 @@
+"""Mapping: one article's `Extraction` -> RDF quads in the article's named graph.
+
+Pure: the same extraction always gives the same quads (deterministic IRIs from `kg.iri`,
+no blank nodes). The graph model is documented in `ontology/MODEL.md`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+
+from kg import iri
+from kg.codes import lookup
+from kg.types import Actor, Event, Evidence, Extraction, Quote, Stance
+from kg.vocab import ACTOR_CLASS, CAMEO, KGO, PLOVER, STANCE_CLASS, WD, expand
+
+__all__ = ["to_quads", "to_nquads", "actor_node", "event_node"]
+
+_T = {name: NamedNode(expand(name)) for name in (
+    "rdf:type", "rdfs:label", "skos:altLabel", "org:holds", "org:postIn", "sem:hasActor",
+    "sem:hasPlace", "sem:hasTimeStamp", "sem:hasBeginTimeStamp", "sem:hasEndTimeStamp",
+    "schema:headline", "schema:url", "schema:datePublished", "schema:publisher", "schema:name",
+    "schema:NewsArticle", "schema:Organization", "org:Post",
+)}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATE = NamedNode(_XSD + "date")
+_INT = NamedNode(_XSD + "integer")
+_DEC = NamedNode(_XSD + "decimal")
+_BOOL = NamedNode(_XSD + "boolean")
+
+
+def _k(local: str) -> NamedNode:
+    return NamedNode(KGO + local)
+
+
+def _date(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=_DATE)
+
+
+def _dec(value: float) -> Literal:
+    return Literal(str(round(float(value), 3)), datatype=_DEC)
+
+
+def _int(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=_INT)
+
+
+def actor_node(key: str, kind: str) -> NamedNode:
+    """The IRI of an actor (states by ISO3 code, everything else by key)."""
+    return NamedNode(iri.state_iri(key) if kind == "state" else iri.actor_iri(key))
+
+
+def event_node(article_id: str, event_id: str) -> NamedNode:
+    return NamedNode(iri.event_iri(f"{article_id}|{event_id}"))
+
+
+class _Writer:
+    """Collects the quads of one graph."""
+
+    def __init__(self, graph: NamedNode) -> None:
+        self.graph = graph
+        self.quads: list[Quad] = []
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+
+def to_quads(extraction: Extraction) -> list[Quad]:
+    """All quads of one article, in its named graph `kgid:graph/<article>`."""
+    article = extraction.article
+    w = _Writer(NamedNode(iri.graph_iri(article.id)))
+    art = NamedNode(iri.article_iri(article.id))
+    _article(w, art, extraction)
+    nodes: dict[str, NamedNode] = {}
+    for actor in extraction.actors:
+        nodes[actor.key] = _actor(w, actor, art)
+    mentions: dict[tuple[int, int], NamedNode] = {}
+
+    def evidence(ev: Evidence) -> NamedNode:
+        key = (ev.start, ev.end)
+        if key not in mentions:
+            mentions[key] = _mention(w, article.id, art, ev)
+        return mentions[key]
+
+    event_nodes = {e.id: event_node(article.id, e.id) for e in extraction.events}
+    for event in extraction.events:
+        _event(w, event, event_nodes, nodes, evidence(event.evidence))
+    for stance in extraction.stances:
+        _stance(w, article.id, stance, nodes, event_nodes, evidence(stance.evidence))
+    for quote in extraction.quotes:
+        _quote(w, article.id, quote, nodes, event_nodes, evidence(quote.evidence))
+    return w.quads
+
+
+def to_nquads(quads: Iterable[Quad]) -> bytes:
+    """Serialise quads as N-Quads bytes (the form sent between processes and to the store)."""
+    return serialize(quads, format=RdfFormat.N_QUADS) or b""
+
+
+def _article(w: _Writer, art: NamedNode, extraction: Extraction) -> None:
+    article = extraction.article
+    w.add(art, _T["rdf:type"], _T["schema:NewsArticle"])
+    w.add(art, _T["rdf:type"], _k("Article"))
+    w.add(art, _k("articleId"), Literal(article.id))
+    w.add(art, _k("namedGraph"), w.graph)
+    if article.title:
+        w.add(art, _T["schema:headline"], Literal(article.title))
+    if article.url:
+        try:
+            w.add(art, _T["schema:url"], NamedNode(article.url))
+        except ValueError:
+            w.add(art, _T["schema:url"], Literal(article.url))
+    if article.date:
+        w.add(art, _T["schema:datePublished"], _date(article.date))
+    if article.source:
+        pub = NamedNode(iri.publisher_iri(article.source))
+        w.add(art, _T["schema:publisher"], pub)
+        w.add(pub, _T["rdf:type"], _T["schema:Organization"])
+        w.add(pub, _T["schema:name"], Literal(article.source))
+
+
+def _actor(w: _Writer, actor: Actor, art: NamedNode) -> NamedNode:
+    node = actor_node(actor.key, actor.kind)
+    w.add(node, _T["rdf:type"], _k(ACTOR_CLASS[actor.kind]))
+    w.add(node, _T["rdfs:label"], Literal(actor.label))
+    for alias in actor.aliases:
+        if alias != actor.label:
+            w.add(node, _T["skos:altLabel"], Literal(alias))
+    if actor.country:
+        if actor.kind != "state":
+            w.add(node, _k("country"), NamedNode(iri.state_iri(actor.country)))
+        w.add(node, _k("countryCode"), Literal(actor.country))
+    if actor.sector:
+        w.add(node, _k("sector"), Literal(actor.sector))
+    if actor.code:
+        w.add(node, _k("actorCode"), Literal(actor.code))
+    if actor.wikidata:
+        w.add(node, _k("wikidata"), NamedNode(WD + actor.wikidata))
+    w.add(node, _k("mentionedIn"), art)
+    w.add(node, _k("mentionCount"), _int(actor.mentions))
+    for role in actor.roles:
+        post = NamedNode(iri.post_iri(role.post, role.of))
+        w.add(node, _T["org:holds"], post)
+        w.add(post, _T["rdf:type"], _T["org:Post"])
+        w.add(post, _k("postTitle"), Literal(role.post))
+        if role.of:
+            w.add(post, _T["rdfs:label"], Literal(f"{role.post} of {role.of}"))
+            if len(role.of) == 3 and role.of.isupper():
+                w.add(post, _T["org:postIn"], NamedNode(iri.state_iri(role.of)))
+        else:
+            w.add(post, _T["rdfs:label"], Literal(role.post))
+        term = NamedNode(iri.term_iri(actor.key, role.post, role.of,
+                                      role.start.isoformat() if role.start else None))
+        w.add(node, _k("term"), term)
+        w.add(term, _T["rdf:type"], _k("OfficeTerm"))
+        w.add(term, _k("holder"), node)
+        w.add(term, _k("post"), post)
+        if role.start:
+            w.add(term, _k("startDate"), _date(role.start))
+        if role.end:
+            w.add(term, _k("endDate"), _date(role.end))
+    return node
+
+
+def _mention(w: _Writer, article_id: str, art: NamedNode, ev: Evidence) -> NamedNode:
+    node = NamedNode(iri.mention_iri(article_id, ev.start, ev.end))
+    w.add(node, _T["rdf:type"], _k("Mention"))
+    w.add(node, _k("inArticle"), art)
+    w.add(node, _k("sentenceText"), Literal(ev.sentence))
+    w.add(node, _k("sentenceStart"), _int(ev.sent_start))
+    w.add(node, _k("sentenceEnd"), _int(ev.sent_end))
+    w.add(node, _k("startOffset"), _int(ev.start))
+    w.add(node, _k("endOffset"), _int(ev.end))
+    return node
+
+
+def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
+           actors: dict[str, NamedNode], mention: NamedNode) -> None:
+    node = event_nodes[event.id]
+    w.add(node, _T["rdf:type"], _k(event.event_class))
+    code = event.cameo or event.base_code
+    if event.cameo:
+        w.add(node, _k("cameoCode"), NamedNode(CAMEO + event.cameo))
+        if event.plover:
+            w.add(node, _k("ploverType"), NamedNode(PLOVER + event.plover))
+    if event.base_code:
+        w.add(node, _k("baseCode"), NamedNode(CAMEO + event.base_code))
+    if code:
+        info = lookup(code)
+        w.add(node, _k("goldstein"), _dec(info.goldstein))
+        w.add(node, _k("quadClass"), _int(info.quad_class))
+    w.add(node, _k("modality"), _k(event.modality))
+    for prop, keys in (("source", event.source), ("target", event.target)):
+        for key in keys:
+            if key in actors:
+                w.add(node, _k(prop), actors[key])
+                w.add(node, _T["sem:hasActor"], actors[key])
+    if event.location and event.location in actors:
+        w.add(node, _T["sem:hasPlace"], actors[event.location])
+    if event.date:
+        d = event.date
+        w.add(node, _T["sem:hasBeginTimeStamp"], _date(d.begin))
+        w.add(node, _T["sem:hasEndTimeStamp"], _date(d.end))
+        if d.begin == d.end:
+            w.add(node, _T["sem:hasTimeStamp"], _date(d.begin))
+        w.add(node, _k("dateText"), Literal(d.text))
+        if d.is_start:
+            w.add(node, _k("isStartDate"), Literal("true", datatype=_BOOL))
+    if event.parent and event.parent in event_nodes:
+        w.add(node, _k("parentEvent"), event_nodes[event.parent])
+    w.add(node, _k("confidence"), _dec(event.confidence))
+    w.add(node, _k("trigger"), Literal(event.trigger))
+    w.add(node, _k("evidence"), mention)
+
+
+def _stance(w: _Writer, article_id: str, stance: Stance, actors: dict[str, NamedNode],
+            events: dict[str, NamedNode], mention: NamedNode) -> None:
+    node = NamedNode(iri.stance_iri(article_id, stance.id))
+    w.add(node, _T["rdf:type"], _k(STANCE_CLASS[stance.kind]))
+    if stance.holder in actors:
+        w.add(node, _k("stanceHolder"), actors[stance.holder])
+    if stance.target and stance.target in actors:
+        w.add(node, _k("stanceTarget"), actors[stance.target])
+    if stance.target_action:
+        w.add(node, _k("targetAction"), Literal(stance.target_action))
+    if stance.target_event and stance.target_event in events:
+        w.add(node, _k("targetEvent"), events[stance.target_event])
+    w.add(node, _k("polarity"), _int(stance.polarity))
+    w.add(node, _k("evidence"), mention)
+
+
+def _quote(w: _Writer, article_id: str, quote: Quote, actors: dict[str, NamedNode],
+           events: dict[str, NamedNode], mention: NamedNode) -> None:
+    node = NamedNode(iri.quote_iri(article_id, quote.evidence.start, quote.evidence.end))
+    w.add(node, _T["rdf:type"], _k("Quotation"))
+    if quote.speaker and quote.speaker in actors:
+        w.add(node, _k("speaker"), actors[quote.speaker])
+    w.add(node, _k("quotedText"), Literal(quote.text))
+    for eid in quote.events:
+        if eid in events:
+            w.add(node, _k("asserts"), events[eid])
+    w.add(node, _k("evidence"), mention)

@@ -1,0 +1,179 @@
+"""The build pipeline: ingest -> nlp -> extract -> map to RDF -> store.
+
+The per-article work (`article_to_nquads`) is a pure function of the article and the loaded
+pipeline/knowledge, so it can run in worker processes (here) or on a distributed engine.
+Input is streamed: at most a bounded window of articles is in flight, whatever the input size.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import iri
+from kg.ingest import read_articles
+from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline
+from kg.types import Article, BadRecord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+    from kg.store import Store
+
+__all__ = ["BuildSummary", "ArticleResult", "build", "process_articles", "extract_article"]
+
+
+@dataclass(slots=True)
+class BuildSummary:
+    """What one build did."""
+
+    articles: int = 0
+    events: int = 0
+    actors: int = 0
+    triples: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    bad: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.articles} articles, {self.events} events, {self.actors} actors, "
+            f"{self.triples} triples in store, {self.skipped} skipped, {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """The output of the per-article function: the article's graph and a few counts."""
+
+    article_id: str
+    nquads: bytes
+    events: int
+    actors: tuple[str, ...]
+
+
+def extract_article(article: Article, doc, nlp: Language | None = None):
+    """Article + its parsed Doc -> `Extraction` (see `kg.extract`)."""
+    from kg.extract import extract
+
+    return extract(article, doc)
+
+
+def article_to_result(article: Article, doc) -> ArticleResult:
+    """The pure per-article function: article and its parse in, its graph out."""
+    from kg.mapping import actor_node, to_nquads, to_quads
+
+    extraction = extract_article(article, doc)
+    quads = to_quads(extraction)
+    return ArticleResult(
+        article_id=article.id,
+        nquads=to_nquads(quads),
+        events=len(extraction.events),
+        actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
+    )
+
+
+def _run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
+    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
+    return [article_to_result(a, d) for a, d in zip(articles, docs)]
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(model: str) -> None:
+    global _WORKER_NLP
+    _WORKER_NLP = load_pipeline(model)
+
+
+def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
+    assert _WORKER_NLP is not None
+    return _run_chunk(_WORKER_NLP, articles)
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def process_articles(
+    articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
+    nlp: Language | None = None,
+) -> Iterator[ArticleResult]:
+    """Parse and extract articles in order, with `workers` processes, streaming."""
+    if workers <= 1:
+        nlp = nlp or load_pipeline(model)
+        for chunk in _chunks(articles, BATCH_SIZE):
+            yield from _run_chunk(nlp, chunk)
+        return
+    load_pipeline(model)  # fail fast, with a clear message, before starting workers
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: deque = deque()
+        for chunk in _chunks(articles, BATCH_SIZE // 2):
+            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+            while len(pending) >= 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def build(
+    sources: Iterable[str | Path],
+    store: Store,
+    *,
+    model: str = DEFAULT_MODEL,
+    workers: int = 1,
+    default_date: dt.date | None = None,
+    progress: bool = False,
+    on_bad: Callable[[BadRecord], None] | None = None,
+    nlp: Language | None = None,
+) -> BuildSummary:
+    """Build the graphs of all articles in `sources` into `store`; returns a summary.
+
+    Bad records are passed to `on_bad` (default: printed to stderr as `file:line: why`) and
+    skipped; building an article again replaces its graph.
+    """
+    summary = BuildSummary()
+    started = time.perf_counter()
+    report = on_bad or (lambda bad: print(f"kg: skipped {bad}", file=sys.stderr))
+
+    def good_articles() -> Iterator[Article]:
+        for record in read_articles(list(sources), default_date=default_date):
+            if isinstance(record, BadRecord):
+                summary.skipped += 1
+                if len(summary.bad) < 1000:
+                    summary.bad.append(str(record))
+                report(record)
+            else:
+                yield record
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+    actors: set[str] = set()
+    try:
+        for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp):
+            store.replace_graph(iri.graph_iri(result.article_id), result.nquads)
+            summary.articles += 1
+            summary.events += result.events
+            actors.update(result.actors)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    summary.actors = len(actors)
+    summary.triples = store.stats().get("triples", 0) if hasattr(store, "stats") else 0
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,273 @@
+"""An interactive picture of the actor network as one self-contained HTML file.
+
+The page works offline: the data (actors, dyad edges, their events with evidence sentences and
+articles) is embedded as JSON in a `<script type="application/json">` tag, and the script and
+style sheet (`kg/data/viz/viz.js`, `viz.css`) are inlined into `kg/data/viz_template.html`.
+Node positions are computed here (networkx spring layout, seed 0), so the same graph always
+gives the same picture; the page adds pan and zoom, filters by date range and CAMEO root, and
+a side panel listing the events of a clicked edge or actor.
+
+>>> data = viz_data([{"event": "e1", "cameo": "138", "quad_class": 4, "goldstein": -7.0,
+...     "date": "2026-01-08", "text": "A threatened B.", "article": "a1",
+...     "source": [{"iri": "x:a", "label": "A"}], "target": [{"iri": "x:b", "label": "B"}]}])
+>>> [n["label"] for n in data["nodes"]], data["edges"][0]["quad"], data["events"][0]["name"]
+(['A', 'B'], 4, 'Threaten with military force')
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib.resources
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.analytics import event_day
+from kg.networks import Table, _pairs, is_coded, table_rows
+
+__all__ = ["TYPE_COLOURS", "QUAD_COLOURS", "viz_data", "render_html", "write_html", "store_viz"]
+
+#: Node colour per actor class (local names of the kgo actor classes).
+TYPE_COLOURS = {
+    "State": "#1f77b4",
+    "Person": "#9467bd",
+    "GovernmentBody": "#17becf",
+    "MilitaryForce": "#556b2f",
+    "PoliceForce": "#2c5f8a",
+    "Judiciary": "#8c564b",
+    "Legislature": "#bcbd22",
+    "PoliticalParty": "#e377c2",
+    "CriminalOrganisation": "#7f1d1d",
+    "ArmedGroup": "#a0522d",
+    "MediaOrganisation": "#ff9896",
+    "IntergovernmentalOrganisation": "#2ca02c",
+    "NonGovernmentalOrganisation": "#98df8a",
+    "Company": "#c49c94",
+    "Organisation": "#7f7f7f",
+    "GenericGroup": "#c7a500",
+}
+#: Edge colour per QuadClass (0: no quad class).
+QUAD_COLOURS = {1: "#2e9d44", 2: "#2f6fd6", 3: "#f08c00", 4: "#d62f2f", 0: "#9a9a9a"}
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
+              4: "material conflict", 0: "no quad class"}
+
+_ARTICLES_QUERY = """
+SELECT ?article ?id ?url ?title WHERE {
+  ?article a kgo:Article ; kgo:articleId ?id .
+  OPTIONAL { ?article schema:url ?url }
+  OPTIONAL { ?article schema:headline ?title }
+}"""
+
+_WIDTH = 1000.0
+
+
+def _cameo_names() -> dict[str, str]:
+    from kg.codes import load_cameo
+
+    return {code: c.name for code, c in load_cameo().items()}
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Deterministic positions in [0, _WIDTH] x [0, _WIDTH * 0.75]."""
+    if len(graph) == 0:
+        return {}
+    if len(graph) == 1:
+        return {next(iter(graph)): (_WIDTH / 2, _WIDTH * 0.375)}
+    k = 2.0 / math.sqrt(len(graph))
+    pos = nx.spring_layout(graph, k=k, iterations=200, seed=0, weight="weight")
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {n: (round((p[0] - min(xs)) / span_x * _WIDTH, 1),
+                round((p[1] - min(ys)) / span_y * _WIDTH * 0.75, 1)) for n, p in pos.items()}
+
+
+def viz_data(
+    events: Table,
+    actors: Table = None,
+    articles: Table = None,
+    *,
+    include_uncoded: bool = False,
+    include_isolated: bool = False,
+    title: str = "Actor network",
+) -> dict[str, Any]:
+    """The data the page shows: nodes with positions, dyad edges per QuadClass, events.
+
+    `articles` rows have `article` (IRI), `id`, `url`, `title`; the event rows' `article`
+    may be an article IRI or id. Actors without a shown event are left out unless
+    `include_isolated`.
+    """
+    names = _cameo_names()
+    rows = [r for r in table_rows(events) if include_uncoded or is_coded(r)]
+    actor_info: dict[str, dict[str, Any]] = {}
+    for actor in table_rows(actors):
+        if actor.get("iri"):
+            actor_info[actor["iri"]] = actor
+    art: dict[str, dict[str, Any]] = {}
+    for a in table_rows(articles):
+        entry = {"id": a.get("id") or a.get("article"), "url": a.get("url"),
+                 "title": a.get("title")}
+        for key in (a.get("article"), a.get("id")):
+            if key:
+                art[str(key)] = entry
+
+    event_list: list[dict[str, Any]] = []
+    groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for row in rows:
+        pairs = list(_pairs(row))
+        if not pairs:
+            continue
+        cameo = row.get("cameo") or row.get("base_code")
+        quad = int(row["quad_class"]) if row.get("quad_class") is not None else 0
+        day = event_day(row)
+        article = row.get("article")
+        meta = art.get(str(article), {}) if article is not None else {}
+        event_list.append({
+            "iri": row.get("event"),
+            "date": _json_safe(row.get("date") or row.get("start")),
+            "day": day.date().isoformat() if day is not None else None,
+            "cameo": cameo,
+            "name": names.get(cameo or "", row.get("type") or ""),
+            "root": cameo[:2] if cameo else None,
+            "plover": row.get("plover"),
+            "type": row.get("type"),
+            "modality": row.get("modality"),
+            "goldstein": _json_safe(row.get("goldstein")),
+            "quad": quad,
+            "text": row.get("text"),
+            "sources": sorted({s.get("label") or s["iri"] for s, _ in pairs}),
+            "targets": sorted({t.get("label") or t["iri"] for _, t in pairs}),
+            "article": meta.get("id") or (str(article) if article is not None else None),
+            "url": meta.get("url"),
+            "title": meta.get("title"),
+        })
+        index = len(event_list) - 1
+        for source, target in pairs:
+            for a in (source, target):
+                known = actor_info.setdefault(a["iri"], dict(a))
+                for key, value in a.items():
+                    if known.get(key) is None and value is not None:
+                        known[key] = value
+            groups[source["iri"], target["iri"], quad].append(index)
+
+    shown = {s for s, _, _ in groups} | {t for _, t, _ in groups}
+    if include_isolated:
+        shown |= set(actor_info)
+    layout_graph = nx.Graph()
+    layout_graph.add_nodes_from(sorted(shown))
+    for (s, t, _), idx in sorted(groups.items()):
+        w = layout_graph.get_edge_data(s, t, {}).get("weight", 0)
+        layout_graph.add_edge(s, t, weight=w + len(idx))
+    pos = _layout(layout_graph)
+    order = sorted(shown, key=lambda i: (str(actor_info.get(i, {}).get("label") or i), i))
+    node_index = {iri: n for n, iri in enumerate(order)}
+    nodes = []
+    for iri in order:
+        info = actor_info.get(iri, {})
+        x, y = pos[iri]
+        nodes.append({
+            "iri": iri,
+            "label": info.get("label") or iri.rsplit("/", 1)[-1],
+            "type": info.get("type"),
+            "country": info.get("country"),
+            "sector": info.get("sector"),
+            "code": info.get("code"),
+            "x": x, "y": y,
+            "degree": layout_graph.degree(iri),
+        })
+
+    by_pair: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for s, t, q in sorted(groups, key=lambda k: (node_index[k[0]], node_index[k[1]], k[2])):
+        a, b = node_index[s], node_index[t]
+        by_pair[min(a, b), max(a, b)].append((a, b, q))
+    edges = []
+    for members in by_pair.values():
+        k = len(members)
+        for i, (a, b, q) in enumerate(members):
+            edges.append({"s": a, "t": b, "quad": q,
+                          "bend": round((i - (k - 1) / 2) * 28.0, 1),
+                          "events": groups[order[a], order[b], q]})
+    roots = sorted({e["root"] for e in event_list if e["root"]})
+    return {
+        "title": title,
+        "nodes": nodes,
+        "edges": edges,
+        "events": event_list,
+        "roots": [{"code": r, "name": names.get(r, "")} for r in roots],
+        "type_colours": TYPE_COLOURS,
+        "quad_colours": {str(k): v for k, v in QUAD_COLOURS.items()},
+        "quad_names": {str(k): v for k, v in QUAD_NAMES.items()},
+    }
+
+
+def _resource(*parts: str) -> str:
+    return importlib.resources.files("kg").joinpath("data", *parts).read_text(encoding="utf-8")
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` appear literally.
+
+    >>> print(_script_json({"text": "</script>"}))
+    {"text":"\\u003c/script\\u003e"}
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_safe)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The complete page for `data` (from `viz_data`), as a string."""
+    page = _resource("viz_template.html")
+    parts = {
+        "{{TITLE}}": html.escape(str(data.get("title", "Actor network"))),
+        "{{CSS}}": _resource("viz", "viz.css"),
+        "{{JS}}": _resource("viz", "viz.js").replace("</", "<\\/"),
+        "{{DATA}}": _script_json(data),
+    }
+    return re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), page)
+
+
+def write_html(data: dict[str, Any], out: str | Path) -> Path:
+    """Write the page for `data` to `out`; returns the path."""
+    path = Path(out)
+    path.write_text(render_html(data), encoding="utf-8")
+    return path
+
+
+def store_viz(
+    store: Any,
+    out: str | Path,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    cameo_root: str | None = None,
+    include_uncoded: bool = False,
+    include_isolated: bool = False,
+    title: str | None = None,
+) -> Path:
+    """Read the event, actor and article tables of a `kg.store.Store` and write the page."""
+    from kg import tables
+    from kg.vocab import sparql_prologue
+
+    events = tables.event_rows(store, start=start, end=end, cameo_root=cameo_root)
+    actors = tables.actor_rows(store)
+    articles = store.select(sparql_prologue() + _ARTICLES_QUERY, None)
+    data = viz_data(events, actors, articles, include_uncoded=include_uncoded,
+                    include_isolated=include_isolated, title=title or "Actor network")
+    return write_html(data, out)
