@@ -20,6 +20,8 @@ period
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,17 +65,26 @@ def actor_matches(actor: Mapping[str, Any], name: str) -> bool:
     return any(isinstance(k, str) and k.casefold() == wanted for k in keys)
 
 
+_DATE_TEXT = re.compile(r"\d{4}(-\d{2}){0,2}")
+
+
 def event_day(row: Mapping[str, Any]) -> pd.Timestamp | None:
-    """The day an event row is dated to (its date, else the start of its range), or None."""
-    for key in ("date", "start"):
-        value = row.get(key)
-        if value is None or value == "":
-            continue
-        text = str(value).split("/", 1)[0]
-        try:
-            return pd.Timestamp(text).normalize()
-        except ValueError:
-            continue
+    """The first day of an event row's `date` ("2026-01-08", "2024-10", a range
+    "2026-01-03/2026-01-04" or a `datetime.date`), or None when undated.
+
+    >>> event_day({"date": "2026-01-03/2026-01-04"})
+    Timestamp('2026-01-03 00:00:00')
+    """
+    value = row.get("date")
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, str):
+        text = value.split("/", 1)[0].strip()
+        if _DATE_TEXT.fullmatch(text):
+            try:
+                return pd.Timestamp(text).normalize()
+            except ValueError:
+                return None
     return None
 
 
@@ -273,9 +284,10 @@ def escalations(
     """Directed dyads whose Goldstein sum drops by more than |threshold| between two periods.
 
     Periods run over the whole table's date range and a dyad's sum is 0 in a period without
-    events, so a dyad that appears with hostile events counts as escalating from 0. One row
-    per drop: `source, target` (IRIs), their labels, `period_from, period_to` (first days),
-    `goldstein_from, goldstein_to, change`; largest drop first.
+    events, so a dyad that appears with hostile events escalates from 0; the later period must
+    have events (a dyad falling silent does not escalate). One row per drop: `source, target`
+    (IRIs), their labels, `period_from, period_to` (first days), `goldstein_from,
+    goldstein_to, change`; largest drop first.
     """
     period = _period(freq)
     limit = abs(threshold)
@@ -300,7 +312,7 @@ def escalations(
         values = [round(series.get(p, 0.0), 6) for p in periods]
         for i in range(1, len(periods)):
             change = round(values[i] - values[i - 1], 6)
-            if change < -limit:
+            if change < -limit and periods[i] in series:
                 found.append({"source": s, "target": t, "source_label": labels[s],
                               "target_label": labels[t], "period_from": periods[i - 1],
                               "period_to": periods[i], "goldstein_from": values[i - 1],

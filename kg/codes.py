@@ -290,7 +290,7 @@ def _graph() -> Graph:
 def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph:
     """The PLOVER types as a SKOS concept scheme (`plover:scheme`), as an rdflib Graph."""
     from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
     from kg.vocab import KGO, PLOVER
 
@@ -299,6 +299,7 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
     g = _graph()
     scheme = URIRef(PLOVER + "scheme")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, RDF.type, OWL.NamedIndividual))
     g.add((scheme, SKOS.prefLabel, Literal("PLOVER event types", lang="en")))
     g.add((scheme, DCTERMS.source, URIRef("https://github.com/openeventdata/PLOVER")))
     g.add((scheme, SKOS.definition, Literal(
@@ -307,6 +308,7 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
     for t in plover.values():
         c = pl[t.name]
         g.add((c, RDF.type, SKOS.Concept))
+        g.add((c, RDF.type, OWL.NamedIndividual))
         g.add((c, SKOS.inScheme, scheme))
         g.add((c, SKOS.topConceptOf, scheme))
         g.add((scheme, SKOS.hasTopConcept, c))
@@ -322,11 +324,11 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
 def build_cameo_scheme(cameo: Mapping[str, CameoCode] | None = None) -> Graph:
     """The CAMEO codes as a SKOS concept scheme (`cameo:scheme`), as an rdflib Graph.
 
-    Each code is a `skos:Concept` with its notation, name, `skos:broader` parent, Goldstein
+    Each code is a `skos:Concept` (and `owl:NamedIndividual`, for OWL tools) with its notation, name, `skos:broader` parent, Goldstein
     score, quad class, and `kgo:ploverType`/`skos:closeMatch` to its PLOVER type.
     """
     from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
     from kg.vocab import CAMEO, KGO, PLOVER
 
@@ -335,6 +337,7 @@ def build_cameo_scheme(cameo: Mapping[str, CameoCode] | None = None) -> Graph:
     g = _graph()
     scheme = URIRef(CAMEO + "scheme")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, RDF.type, OWL.NamedIndividual))
     g.add((scheme, SKOS.prefLabel, Literal("CAMEO event codes", lang="en")))
     g.add((scheme, DCTERMS.source, URIRef("http://eventdata.parusanalytics.com/data.dir/cameo.html")))
     g.add((scheme, SKOS.definition, Literal(
@@ -343,6 +346,7 @@ def build_cameo_scheme(cameo: Mapping[str, CameoCode] | None = None) -> Graph:
     for c in cameo.values():
         node = cm[c.code]
         g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, RDF.type, OWL.NamedIndividual))
         g.add((node, SKOS.inScheme, scheme))
         g.add((node, SKOS.notation, Literal(c.code)))
         g.add((node, SKOS.prefLabel, Literal(c.name, lang="en")))

@@ -137,6 +137,7 @@ class _Run:
         empty = True
         for number, raw in enumerate(lines, 1):
             where = f"{origin}:{number}"
+            raw = raw.rstrip(b"\r\n")
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():

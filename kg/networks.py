@@ -151,7 +151,7 @@ def actor_graph(
                 s, t, key=row.get("event"),
                 event=row.get("event"), type=row.get("type"), cameo=row.get("cameo"),
                 plover=row.get("plover"), goldstein=_goldstein(row), quad_class=_quad(row),
-                date=row.get("date") or row.get("start"), modality=row.get("modality"),
+                date=row.get("date"), modality=row.get("modality"),
                 evidence=row.get("text"), article=row.get("article"),
             )
     _fill_labels(graph)

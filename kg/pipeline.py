@@ -174,6 +174,6 @@ def build(
         if bar is not None:
             bar.close()
     summary.actors = len(actors)
-    summary.triples = store.stats().get("triples", 0) if hasattr(store, "stats") else 0
+    summary.triples = len(store)
     summary.seconds = time.perf_counter() - started
     return summary

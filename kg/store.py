@@ -1,13 +1,18 @@
 """The on-disk store: a pyoxigraph (RocksDB) dataset with one named graph per article.
 
 A kg store is a directory holding `kg-store.json` (a marker with the layout version) and the
-pyoxigraph data under `oxigraph/`. Queries see the union of the named graphs as their default
-graph; parameters are bound as RDF terms (pyoxigraph substitutions), never pasted into text.
+pyoxigraph data under `oxigraph/`.
+
+The store keeps its default graph equal to the union of the named graphs, as a set: oxigraph's
+own union mode (`use_default_graph_as_union`) is a bag, so a triple standing in n article graphs
+would match n times and every join would multiply. `replace_graph` and `remove_articles`
+maintain it; queries run on it. Write through these methods, not through `.inner`
+(or call `rebuild_union` after). Parameters are bound as RDF terms (oxigraph substitutions).
 
 >>> store = Store.memory()
->>> n = store.replace_graph("https://w3id.org/kg-news/id/graph/a",
-...     b'<https://w3id.org/kg-news/id/article/a> <https://w3id.org/kg-news/ontology#articleId> "a" '
-...     b'<https://w3id.org/kg-news/id/graph/a> .\\n')
+>>> ns_id, ns_kgo = "https://w3id.org/kg-news/id/", "https://w3id.org/kg-news/ontology#"
+>>> line = f'<{ns_id}article/a> <{ns_kgo}articleId> "a" <{ns_id}graph/a> .\\n'
+>>> n = store.replace_graph(ns_id + "graph/a", line.encode())
 >>> n, store.article_ids()
 (1, ['a'])
 """
@@ -192,7 +197,8 @@ class Store:
         self.close()
 
     def __len__(self) -> int:
-        return len(self.inner)
+        """The number of distinct triples (the size of the union graph)."""
+        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, nquads: bytes | str | Iterable[ox.Quad]) -> int:
@@ -200,27 +206,48 @@ class Store:
 
         `nquads` is N-Quads text (or an iterable of pyoxigraph Quads); triples in the default
         graph are put into `graph_iri`; a quad naming another graph is a ValueError. Loading
-        the same content again gives the same graph (idempotent).
+        the same content again gives the same store (idempotent). The default graph is kept
+        equal to the union (a set) of the named graphs.
         """
         graph = ox.NamedNode(graph_iri)
         if isinstance(nquads, (bytes, str)):
             try:
-                quads: Iterable[ox.Quad] = ox.parse(nquads, ox.RdfFormat.N_QUADS)
-                quads = list(quads)
+                quads: Iterable[ox.Quad] = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
             except SyntaxError as err:
                 raise ValueError(f"invalid N-Quads for {graph_iri}: {err}") from err
         else:
             quads = nquads
-        kept: set[ox.Quad] = set()
+        new: set[ox.Triple] = set()
         for q in quads:
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                q = ox.Quad(q.subject, q.predicate, q.object, graph)
-            elif q.graph_name != graph:
+            if not isinstance(q.graph_name, (ox.DefaultGraph, ox.NamedNode)) or (
+                    isinstance(q.graph_name, ox.NamedNode) and q.graph_name != graph):
                 raise ValueError(f"quad in graph {q.graph_name} given to replace graph {graph_iri}")
-            kept.add(q)
+            new.add(q.triple)
+        self._drop_graph(graph, keep=new)
+        self.inner.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in new]
+                          + [ox.Quad(t.subject, t.predicate, t.object) for t in new])
+        return len(new)
+
+    def _drop_graph(self, graph: ox.NamedNode, keep: set[ox.Triple] = frozenset()) -> None:
+        """Remove a named graph and, from the union default graph, each of its triples that no
+        other named graph holds (nor `keep`)."""
+        for q in list(self.inner.quads_for_pattern(None, None, None, graph)):
+            t = q.triple
+            if t in keep:
+                continue
+            elsewhere = any(isinstance(o.graph_name, ox.NamedNode) and o.graph_name != graph
+                            for o in self.inner.quads_for_pattern(t.subject, t.predicate,
+                                                                  t.object, None))
+            if not elsewhere:
+                self.inner.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
         self.inner.remove_graph(graph)
-        self.inner.extend(kept)
-        return len(kept)
+
+    def rebuild_union(self) -> None:
+        """Recompute the default graph as the union of the named graphs (after direct edits of
+        `.inner`)."""
+        self.inner.clear_graph(ox.DefaultGraph())
+        self.inner.extend({ox.Quad(q.subject, q.predicate, q.object)
+                           for q in self.inner if isinstance(q.graph_name, ox.NamedNode)})
 
     def _article_graphs(self, article_id: str) -> set[ox.NamedNode]:
         graphs: set[ox.NamedNode] = set()
@@ -241,13 +268,14 @@ class Store:
             if not graphs:
                 missing.append(article_id)
             for g in graphs:
-                self.inner.remove_graph(g)
+                self._drop_graph(g)
         return missing
 
     # -- reading -------------------------------------------------------------------------------
     def article_ids(self) -> list[str]:
         """The input ids of the articles in the store, sorted."""
-        ids = {q.object.value for q in self.inner.quads_for_pattern(None, _ARTICLE_ID, None, None)
+        ids = {q.object.value
+               for q in self.inner.quads_for_pattern(None, _ARTICLE_ID, None, ox.DefaultGraph())
                if isinstance(q.object, ox.Literal)}
         return sorted(ids)
 
@@ -256,7 +284,7 @@ class Store:
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of the named graphs.
+        """Run a SPARQL query; its default graph is the union (a set) of the named graphs.
 
         `bindings` maps variable names to values bound as RDF terms (see `to_term`; None leaves
         the variable unbound). A bound variable must be in the query's SELECT clause (oxigraph
@@ -264,8 +292,7 @@ class Store:
         """
         subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items() if v is not None}
         try:
-            return self.inner.query(sparql, prefixes=dict(PREFIXES),
-                                    use_default_graph_as_union=True, substitutions=subs or None)
+            return self.inner.query(sparql, prefixes=dict(PREFIXES), substitutions=subs or None)
         except SyntaxError as err:
             raise QueryError(_syntax_message(err)) from err
         except RuntimeError as err:
@@ -285,21 +312,21 @@ class Store:
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of the store."""
-        return iter(self.inner)
+        """Every quad of the named graphs (the union default graph left out)."""
+        return (q for q in self.inner if isinstance(q.graph_name, ox.NamedNode))
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, graphs, quads, distinct triples, events by class and by CAMEO root,
         actors by type."""
-        events_by_class = {r["cls"].rsplit("#", 1)[-1]: r["n"] for r in self.select(_EVENTS_BY_CLASS)}
+        events_by_class = {r["cls"].rsplit("#", 1)[-1]: r["n"]
+                           for r in self.select(_EVENTS_BY_CLASS)}
         by_root = {(r["root"] or "uncoded"): r["n"] for r in self.select(_EVENTS_BY_ROOT)}
         actors = {r["cls"].rsplit("#", 1)[-1]: r["n"] for r in self.select(_ACTORS_BY_CLASS)}
-        triples = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                              "WHERE { ?s ?p ?o } }")[0]["n"]
+        triples = sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return {
             "articles": len(self.article_ids()),
             "graphs": len(self.graphs()),
-            "quads": len(self.inner),
+            "quads": len(self.inner) - triples,
             "triples": triples,
             "events": sum(r["n"] for r in self.select(_EVENT_COUNT)),
             "events_by_class": events_by_class,
@@ -313,7 +340,7 @@ class Store:
                context: Mapping[str, Any] | None = None) -> None:
         """Write the store as `fmt` (ttl, nt, nq, trig, jsonld, rdfxml) to a binary stream or path.
 
-        Triple formats (ttl, nt, rdfxml) hold the union of the graphs (duplicates merged);
+        Triple formats (ttl, nt, rdfxml) hold the union of the graphs;
         nq, trig and jsonld keep the named graphs. JSON-LD is written by rdflib, compacted with
         `context` (default: our prefixes).
         """
@@ -326,20 +353,26 @@ class Store:
             return
         prefixes = dict(PREFIXES)
         if fmt in _QUAD_FORMATS:
-            if fmt == "trig":
-                ox.serialize(_sorted_quads(self.inner), out, ox.RdfFormat.TRIG, prefixes=prefixes)
-            else:
-                self.inner.dump(out, ox.RdfFormat.N_QUADS)
+            ox.serialize(self._named_quads(), out, RDF_FORMATS[fmt],
+                         prefixes=prefixes if fmt == "trig" else None)
             return
-        triples = sorted({q.triple for q in self.inner}, key=str)
-        ox.serialize(triples, out, RDF_FORMATS[fmt],
-                     prefixes=None if fmt == "nt" else prefixes)
+        triples = sorted((q.triple for q in
+                          self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                         key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=None if fmt == "nt" else prefixes)
+
+    def _named_quads(self) -> list[ox.Quad]:
+        """The quads of the named graphs (not the union default graph), sorted by graph."""
+        return sorted((q for q in self.inner if isinstance(q.graph_name, ox.NamedNode)),
+                      key=lambda q: (q.graph_name.value, str(q.subject), q.predicate.value,
+                                     str(q.object)))
 
     def _export_jsonld(self, out: IO[bytes] | str, context: Mapping[str, Any] | None) -> None:
         import rdflib  # only needed here
 
         ds = rdflib.Dataset()
-        ds.parse(data=self.inner.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+        nquads = ox.serialize(self._named_quads(), format=ox.RdfFormat.N_QUADS)
+        ds.parse(data=nquads.decode("utf-8"), format="nquads")
         ctx = dict(context) if context is not None else dict(PREFIXES)
         data = ds.serialize(format="json-ld", context=ctx, indent=2, auto_compact=True)
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -347,11 +380,6 @@ class Store:
             Path(out).write_bytes(payload)
         else:
             out.write(payload)
-
-
-def _sorted_quads(store: ox.Store) -> list[ox.Quad]:
-    return sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                        str(q.object)))
 
 
 def _syntax_message(err: SyntaxError) -> str:

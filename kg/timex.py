@@ -18,9 +18,9 @@ Conventions, chosen once and used everywhere:
   anchor (with `future=True`, the current or coming one).
 - "last week/month/year" is the previous calendar unit; "the past week" the 7 days up to the
   anchor; "earlier this month" runs from the first of the month to the day before the anchor.
-- A date without a year ("March 15", "in October") takes the anchor's year, or the previous
-  year if it would start more than `WINDOW_DAYS` after the anchor (with `future=True`: the
-  next year if it would end more than `WINDOW_DAYS` before it).
+- A date without a year ("March 15", "in October") takes the latest year in which it starts
+  at most `WINDOW_DAYS` after the anchor (with `future=True`: the earliest year in which it
+  does not end before the anchor).
 - "N days/weeks ago" is a day, "N months ago" a month, "N years ago" a year.
 - Anything relative with no anchor, or not in the grammar, gives None: never a guess.
 
@@ -42,10 +42,10 @@ __all__ = ["resolve", "find_dates", "WINDOW_DAYS"]
 #: How far (days) past the anchor a year-less date may fall before it is taken as last year's.
 WINDOW_DAYS = 62
 
-_MONTHS: dict[str, int] = {
-    name.lower(): i for i, name in enumerate(calendar.month_name) if name
-} | {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-     "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_FULL_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                        "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTHS: dict[str, int] = _FULL_MONTH_NAMES | _MONTH_ABBREVIATIONS
 _WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _NUMBERS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -54,13 +54,12 @@ _NUMBERS: dict[str, int] = {
 
 # Grammar pieces. Rules are compiled case-insensitively; `find_dates` additionally wants
 # capitalised month and weekday names, so that the verbs "may" and "march" are not dates.
-_B = r"(?<![\w-])"  # left word boundary (also not inside "mid-…" handled explicitly)
-_E = r"(?![\w])"  # right word boundary
+_B = r"(?<![\w-])"  # left boundary: not inside a word or a hyphenated compound
+_E = r"(?![\w])"  # right boundary
 _PREP = (r"(?:(?P<prep>on|in|since|from|until|till|by|during|over|through|as\s+of|before"
          r"|after)\s+)?")
-_FULL_MONTHS = "|".join(n for n in _MONTHS if len(n) > 4 or n == "may")
-_ABBR_MONTHS = "|".join(sorted((n for n in _MONTHS if len(n) <= 4 and n != "may"),
-                               key=len, reverse=True))
+_FULL_MONTHS = "|".join(_FULL_MONTH_NAMES)
+_ABBR_MONTHS = "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))  # "sept" first
 _MON = rf"(?P<mon>(?:{_FULL_MONTHS})\b|(?:{_ABBR_MONTHS})(?:\.|\b))"
 _WD_NAMES = "|".join(_WEEKDAYS)
 _WD = rf"(?P<wd>{_WD_NAMES})"
@@ -165,17 +164,22 @@ def _h_us_numeric(m: re.Match[str], anchor: dt.date | None, future: bool) -> Dat
     return _day(dt.date(int(m["y"]), int(m["m"]), int(m["d"])))
 
 
-def _yearless(month: int, day: int | None, anchor: dt.date, future: bool) -> DateValue:
-    """A day (or a whole month when `day` is None) in the year that keeps it near the anchor."""
-    year = anchor.year
+def _yearless(month: int, day: int | None, anchor: dt.date, future: bool) -> DateValue | None:
+    """A day (or a whole month when `day` is None) in the year that keeps it near the anchor.
+
+    Past (default): the latest year in which it starts at most `WINDOW_DAYS` after the anchor.
+    Future: the earliest year in which it does not end before the anchor.
+    """
+    candidates: list[DateValue] = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(_day(dt.date(year, month, day)) if day else _month(year, month))
+        except ValueError:  # 29 February outside leap years
+            continue
+    if future:
+        return next((v for v in candidates if v.end >= anchor), None)
     window = dt.timedelta(days=WINDOW_DAYS)
-    begin = dt.date(year, month, day or 1)
-    end = begin if day else _month_end(year, month)
-    if not future and begin > anchor + window:
-        year -= 1
-    elif future and end < anchor - window:
-        year += 1
-    return _day(dt.date(year, month, day)) if day else _month(year, month)
+    return next((v for v in reversed(candidates) if v.begin <= anchor + window), None)
 
 
 def _h_month_day(m: re.Match[str], anchor: dt.date | None, future: bool) -> DateValue | None:

@@ -63,7 +63,9 @@ SELECT ?article ?id ?url ?title WHERE {
   OPTIONAL { ?article schema:headline ?title }
 }"""
 
-_WIDTH = 1000.0
+_EDGE = 140.0  # typical edge length, in page units
+_GAP_X = 180.0  # space between packed components (room for labels)
+_GAP_Y = 80.0
 
 
 def _cameo_names() -> dict[str, str]:
@@ -82,20 +84,41 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _component_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Spring layout of one connected component, in a square of side ~ _EDGE * sqrt(n)."""
+    n = len(graph)
+    if n == 1:
+        return {next(iter(graph)): (0.0, 0.0)}
+    pos = nx.spring_layout(graph, k=2.0 / math.sqrt(n), iterations=200, seed=0, weight=None)
+    half = _EDGE * math.sqrt(n) / 2
+    return {node: (float(p[0]) * half, float(p[1]) * half) for node, p in pos.items()}
+
+
 def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in [0, _WIDTH] x [0, _WIDTH * 0.75]."""
-    if len(graph) == 0:
+    """Deterministic positions: each connected component laid out on its own, the components
+    packed in rows (largest first) so that none is stretched or flung to a corner."""
+    components = sorted((sorted(c) for c in nx.connected_components(graph)),
+                        key=lambda c: (-len(c), c[0]))
+    boxes = []
+    for nodes in components:
+        pos = _component_layout(graph.subgraph(nodes))
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        boxes.append((pos, min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    if not boxes:
         return {}
-    if len(graph) == 1:
-        return {next(iter(graph)): (_WIDTH / 2, _WIDTH * 0.375)}
-    k = 2.0 / math.sqrt(len(graph))
-    pos = nx.spring_layout(graph, k=k, iterations=200, seed=0, weight="weight")
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    return {n: (round((p[0] - min(xs)) / span_x * _WIDTH, 1),
-                round((p[1] - min(ys)) / span_y * _WIDTH * 0.75, 1)) for n, p in pos.items()}
+    area = sum((w + _GAP_X) * (h + _GAP_Y) for _, _, _, w, h in boxes)
+    row_width = max(max(w for _, _, _, w, _ in boxes), math.sqrt(area) * 1.4)
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for pos, x0, y0, w, h in boxes:
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height + _GAP_Y, 0.0
+        for node, (px, py) in pos.items():
+            placed[node] = (round(px - x0 + x, 1), round(py - y0 + y, 1))
+        x += w + _GAP_X
+        row_height = max(row_height, h)
+    return placed
 
 
 def viz_data(
@@ -140,7 +163,7 @@ def viz_data(
         meta = art.get(str(article), {}) if article is not None else {}
         event_list.append({
             "iri": row.get("event"),
-            "date": _json_safe(row.get("date") or row.get("start")),
+            "date": _json_safe(row.get("date")),
             "day": day.date().isoformat() if day is not None else None,
             "cameo": cameo,
             "name": names.get(cameo or "", row.get("type") or ""),
@@ -156,6 +179,7 @@ def viz_data(
             "article": meta.get("id") or (str(article) if article is not None else None),
             "url": meta.get("url"),
             "title": meta.get("title"),
+            "reports": int(row["sources"]) if row.get("sources") else 1,
         })
         index = len(event_list) - 1
         for source, target in pairs:
@@ -263,11 +287,10 @@ def store_viz(
 ) -> Path:
     """Read the event, actor and article tables of a `kg.store.Store` and write the page."""
     from kg import tables
-    from kg.vocab import sparql_prologue
 
     events = tables.event_rows(store, start=start, end=end, cameo_root=cameo_root)
     actors = tables.actor_rows(store)
-    articles = store.select(sparql_prologue() + _ARTICLES_QUERY, None)
+    articles = store.select(_ARTICLES_QUERY)
     data = viz_data(events, actors, articles, include_uncoded=include_uncoded,
                     include_isolated=include_isolated, title=title or "Actor network")
     return write_html(data, out)

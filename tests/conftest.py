@@ -283,3 +283,15 @@ def sample_store():
     store.replace_graph(SAMPLE.g2, ox.serialize(_graph2(), format=ox.RdfFormat.N_QUADS))
     yield store
     store.close()
+
+
+@pytest.fixture
+def sample_store_dir(tmp_path):
+    """A kg store directory on disk holding the sample graph (closed, ready to open)."""
+    from kg.store import Store
+
+    path = tmp_path / "sample-store"
+    with Store.open(path, create=True) as store:
+        store.replace_graph(SAMPLE.g1, _graph1())
+        store.replace_graph(SAMPLE.g2, _graph2())
+    return path

@@ -46,6 +46,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
         triggers = find_triggers(sent, lex)
         if triggers:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
+    drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
@@ -116,6 +117,12 @@ def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
             values = dated_statements.get(d.source[0], set())
             if len(values) == 1 and d.modality == "actual":
                 d.extra["date"] = next(iter(values))
+    # a nominal event linked to another event ("led to the capture") shares its date
+    by_id = {d.id: d for d in drafts}
+    for d in drafts:
+        up = by_id.get(d.extra.get("link", ""))
+        if "date" not in d.extra and up is not None and "date" in up.extra:
+            d.extra["date"] = up.extra["date"]
     # an actual event reported inside a dated clause takes that date
     for d in drafts:
         if "date" in d.extra or d.modality != "actual":

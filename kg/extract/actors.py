@@ -59,6 +59,10 @@ def _actor_code(kind: str, country: str | None, sector: str | None) -> str | Non
     return sector
 
 
+def _key(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
 def _norm_name(text: str) -> str:
     text = _APOSTROPHE_S.sub("", text.strip())
     text = re.sub(r"\s+", " ", text)
@@ -133,7 +137,7 @@ class ActorTable:
                         key = self.known(cands[0], name)
                         return self._add_role(key, title, of, country, sector)
             if key is None:
-                key = "person-" + name.lower()
+                key = "person-" + _key(name)
                 self.surnames.setdefault(parts[-1].lower(), key)
             b = self._get(key, name, "person", country=country, sector=sector)
             b.aliases.add(name)
@@ -157,7 +161,7 @@ class ActorTable:
     def org(self, name: str, kind: str, *, country: str | None = None,
             sector: str | None = None) -> str:
         name = _norm_name(name)
-        key = f"{kind}-{name.lower()}"
+        key = f"{kind}-{_key(name)}"
         b = self._get(key, name, kind, country=country, sector=sector)
         b.aliases.add(name)
         b.mentions += 1
@@ -320,6 +324,11 @@ class ActorFinder:
         if not name or not any(c.isalpha() for c in name):
             return None
         label = ent.label_
+        before = [t.text.lower() for t in self.doc[max(ent.start - 3, 0):ent.start]]
+        for n in range(len(before)):
+            term = self.gaz.agent(" ".join(before[n:] + [name.lower()]))
+            if term is not None and term.person:
+                return None  # "State" in "Secretary of State" is part of a title
         known = self.gaz.actor(name)
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
@@ -376,7 +385,22 @@ class ActorFinder:
                 text = " ".join(w.text for w in words[i:])
                 break
         if term is None:
+            for w in head.lefts:
+                if w.dep_ == "compound" and w.pos_ == "NOUN":
+                    term = self.gaz.agent(w.text) or self.gaz.agent(w.lemma_)
+                    if term is not None and not term.person:
+                        break
+                    term = None
+        if term is None:
             return None
+        names = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+        if names and not term.person:
+            name = " ".join(t.text for t in names) + " " + head.text
+            known = self.gaz.actor(name)
+            if known is not None:
+                return self.table.known(known, name)
+            if not self.gaz.country(names[0].text):
+                return self.table.org(name, term.kind, country=self.country_in(head), sector=term.sector)
         country = self.country_in(head)
         if term.person:
             # "the president", "her foreign minister", "the Mexican leader"
@@ -414,10 +438,21 @@ class ActorFinder:
             want = {"state", "government", "organisation", "igo", "ngo", "party", "media", "company", "criminal", "armed_group", "military", "police"}
         else:
             return None
-        for i, key in sorted(self.history, reverse=True):
-            if i >= tok.i:
-                continue
-            if self.table.kind(key) in want:
+        best = None
+        for i, key in sorted(self.history, reverse=True):  # the same sentence first
+            if self.doc[i].sent.start == tok.sent.start and i < tok.i and self.table.kind(key) in want:
                 self.table.actors[key].mentions += 1
                 return key
-        return None
+        for i, key in sorted(self.history, reverse=True):
+            if i >= tok.i or self.table.kind(key) not in want:
+                continue
+            if best is None:
+                best = key
+            t = self.doc[i]
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp", "conj") and (
+                    t.sent.start < tok.sent.start or t.i < tok.i):
+                best = key
+                break
+        if best is not None:
+            self.table.actors[best].mentions += 1
+        return best

@@ -68,6 +68,8 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
     for tok in sent:
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ != "VBG") or tok.tag_ == "VBG":
             pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN"
+            if pos == "VERB" and tok.dep_ in ("amod", "compound", "nmod"):
+                continue  # "added significance", "alleged operatives": modifiers, not events
             lemma = tok.lemma_.lower()
             cands: list[tuple[EventEntry, tuple[Token, ...]]] = []
             if pos == "VERB":
@@ -107,7 +109,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
-            return finder.resolve(c)
+            keys = finder.resolve(c)
+            if keys or depth == 0:
+                return keys
+            break  # a clause whose subject is no actor: the actor is further up
     head = tok.head
     if head is tok:
         return ()
@@ -164,6 +169,12 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
         for c in tok.children:
             if c.dep_ == "nsubjpass":
                 keys.extend(finder.resolve(c))
+        if not keys and entry.content in _OBJECT_CONTROL:
+            for c in tok.children:
+                if c.dep_ in ("ccomp", "xcomp"):
+                    subj = next((s for s in c.children if s.dep_ == "nsubj"), None)
+                    if subj is not None:
+                        keys.extend(finder.resolve(subj))
     if not keys and verb:
         for c in tok.children:
             if c.dep_ == "dobj":
@@ -202,9 +213,14 @@ def _modality(tok: Token) -> str | None:
             return "hypothetical"
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
             return "conditional"
-    # "going to start": be + going + to
-    if tok.head.lemma_ == "go" and tok.dep_ == "xcomp" and tok.head.tag_ == "VBG":
-        return "planned"
+    # "going to start hitting": be + going + to, through a chain of complements
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ != "xcomp" or cur.head is cur:
+            break
+        cur = cur.head
+        if cur.lemma_ == "go" and cur.tag_ == "VBG":
+            return "planned"
     return None
 
 
@@ -216,6 +232,8 @@ def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
         head = cur.head
         if head is cur:
             return None
+        if dep == "relcl" or dep == "advcl" and any(c.dep_ == "mark" for c in cur.children):
+            return None  # "after he threatened", "cartels, which he said": not the content
         if head.i in triggers and dep in _EMBED_DEPS and dep not in ("conj", "appos"):
             e = triggers[head.i].entry
             if e.content or e.speech:
@@ -278,6 +296,45 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             ev.source = parent.target
         if not ev.source and parent.source:
             ev.source = parent.source
+    # "strengthen coordination", "deepen cooperation": the noun is the event, the verb its support
+    for i, ev in list(drafts.items()):
+        tok = ev.trigger.token
+        if tok.pos_ not in ("VERB", "AUX") or ev.target or ev.trigger.entry.content or ev.trigger.entry.speech:
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i in drafts), None)
+        if obj is not None and drafts[obj.i].cameo[:2] == ev.cameo[:2]:
+            noun = drafts[obj.i]
+            noun.source = noun.source or ev.source
+            noun.parent = noun.parent or ev.parent
+            if noun.modality == "actual":
+                noun.modality = ev.modality
+            noun.coded = noun.coded and ev.coded
+            for other in drafts.values():
+                if other.parent == ev.id:
+                    other.parent = noun.id
+            del drafts[i]
+    # a nominal event with no source of its own takes it from the event it hangs on
+    # ("the operation that led to the capture of X")
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.source or tok.pos_ in ("VERB", "AUX"):
+            continue
+        cur = tok
+        for _ in range(4):
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if cur.i in drafts and drafts[cur.i].source:
+                up = drafts[cur.i]
+                ev.source = tuple(k for k in up.source if k not in ev.target)
+                if "date" not in ev.extra and ev.modality == "actual":
+                    ev.extra["link"] = up.id
+                break
+    # "offered to hand over X to Britain": an uncoded content's target is the coded parent's
+    for ev in drafts.values():
+        parent = next((p for p in drafts.values() if p.id == ev.parent), None)
+        if parent is not None and not ev.coded and ev.target and not parent.target:
+            parent.target = tuple(k for k in ev.target if k not in parent.source)
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and any(

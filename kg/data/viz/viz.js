@@ -34,7 +34,7 @@
   }
   function quadColour(q) { return data.quad_colours[String(q)] || "#999"; }
   function typeColour(t) { return data.type_colours[t] || "#7f7f7f"; }
-  function radius(n) { return 5 + 2.5 * Math.sqrt(n.degree); }
+  function radius(n) { return 6 + 3 * Math.sqrt(n.degree); }
 
   // ---- markers (one arrowhead per quad class) ----
   var defs = document.getElementById("markers");
@@ -117,6 +117,8 @@
       e.visible = vis.length;
       e.group.classList.toggle("hidden", vis.length === 0);
       e.line.setAttribute("stroke-width", (1.2 + 1.3 * Math.sqrt(vis.length)).toFixed(2));
+      var happened = vis.some(function (i) { return events[i].modality === "actual"; });
+      e.line.setAttribute("stroke-dasharray", vis.length && !happened ? "6 4" : "none");
       e.tip.textContent = nodes[e.s].label + " \u2192 " + nodes[e.t].label + ": " + vis.length +
         " event" + (vis.length === 1 ? "" : "s") + " (" + data.quad_names[String(e.quad)] + ")";
       vis.forEach(function (i) { shownEvents[i] = true; });
@@ -206,6 +208,9 @@
       art.appendChild(document.createTextNode(ev.article || "unknown"));
     }
     if (ev.title) { art.appendChild(document.createTextNode(" \u2014 " + ev.title)); }
+    if (ev.reports > 1) {
+      html("div", "ev-article", "reported by " + ev.reports + " articles", li);
+    }
     return li;
   }
 
@@ -225,6 +230,9 @@
     html("span", "bar", null, k).style.background = quadColour(q);
     html("span", null, data.quad_names[q], k);
   });
+  var dashKey = html("span", "key", null, quadRow);
+  html("span", "bar dashed", null, dashKey);
+  html("span", null, "not (yet) happened", dashKey);
 
   // ---- pan and zoom ----
   function applyView() {
@@ -232,13 +240,16 @@
       ") scale(" + view.k.toFixed(4) + ")");
   }
   function fit() {
-    var w = svg.clientWidth || 800, h = svg.clientHeight || 600;
+    var legendBox = document.getElementById("legend");
+    var w = svg.clientWidth || 800;
+    var h = (svg.clientHeight || 600) - (legendBox ? legendBox.offsetHeight + 12 : 0);
     if (!nodes.length) { view = { x: 0, y: 0, k: 1 }; applyView(); return; }
     var xs = nodes.map(function (n) { return n.x; }), ys = nodes.map(function (n) { return n.y; });
     var minX = Math.min.apply(null, xs) - 40, maxX = Math.max.apply(null, xs) + 160;
     var minY = Math.min.apply(null, ys) - 40, maxY = Math.max.apply(null, ys) + 40;
-    var k = Math.min(w / (maxX - minX), h / (maxY - minY), 2.5);
-    view = { k: k, x: (w - (maxX - minX) * k) / 2 - minX * k, y: (h - (maxY - minY) * k) / 2 - minY * k };
+    var k = Math.min(w / (maxX - minX), h / (maxY - minY), 1.5);
+    view = { k: k, x: (w - (maxX - minX) * k) / 2 - minX * k,
+      y: (h - (maxY - minY) * k) / 2 - minY * k };
     applyView();
   }
   svg.addEventListener("wheel", function (ev) {

@@ -1,0 +1,30 @@
+"""`kg actors --store DIR`: the actor table (JSON lines, CSV or an aligned table)."""
+from __future__ import annotations
+
+import argparse
+
+NAME = "actors"
+HELP = "list the actors of a store (the actor table), most mentioned first"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
+    p.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl",
+                   help="jsonl (one JSON object a line, default), csv or table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg import tables
+    from kg.commands.events import write_rows
+    from kg.store import Store
+
+    with Store.open(args.store, read_only=True) as store:
+        rows = tables.actor_rows(store)
+    columns = list(tables.ACTOR_COLUMNS)
+    if args.format == "jsonl":
+        write_rows(rows, columns, "jsonl")
+    else:
+        if args.format == "table":
+            columns = ["label", "type", "country", "sector", "code", "mentions", "roles", "iri"]
+        write_rows([tables.flat_actor_row(r) for r in rows], columns, args.format)
+    return 0

@@ -1,0 +1,38 @@
+"""`kg export --store DIR --format F -o FILE`: write the graph, the event table or the network."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg.errors import KGError
+
+NAME = "export"
+HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv) " \
+       "or the actor network (graphml, gexf)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from kg.export import FORMATS
+
+    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
+    p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output file, - for stdout")
+    p.add_argument("--with-ontology", action="store_true",
+                   help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.export import export
+    from kg.store import Store
+
+    if args.output != "-":
+        parent = Path(args.output).parent
+        if not parent.is_dir():
+            raise KGError(f"{args.output}: directory {parent} does not exist; create it first")
+    with Store.open(args.store, read_only=True) as store:
+        try:
+            export(store, args.output, args.format, with_ontology=args.with_ontology)
+        except OSError as err:
+            raise KGError(f"{args.output}: cannot write: {err}") from err
+    return 0

@@ -1,0 +1,59 @@
+"""`kg query --store DIR QUERY [-p name=value]...`: run a saved or inline SPARQL query."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kg.errors import QueryError
+
+NAME = "query"
+HELP = "run a SPARQL query (a saved query's name, a .rq file or inline text); --list the saved ones"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="?", metavar="QUERY",
+                   help="a saved query's name (see --list), a .rq file, or SPARQL text")
+    p.add_argument("--store", metavar="DIR", help="store directory")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a parameter (repeatable): an actor IRI or label, a date "
+                        "YYYY-MM-DD, a number or text, as the query declares")
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
+                   help="output format (default table)")
+    p.add_argument("--list", action="store_true", help="list the saved queries and their question")
+
+
+def _params(items: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"bad parameter {item!r}: write -p name=value")
+        params[name.strip()] = value
+    return params
+
+
+def _list() -> None:
+    from kg.query import list_saved
+
+    for q in list_saved():
+        params = ", ".join(p.name for p in q.params)
+        print(f"{q.name}: {q.question}" + (f"  [-p {params}]" if params else ""))
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.query import FORMATTERS, run as run_query
+    from kg.store import Store
+
+    if args.list:
+        _list()
+        return 0
+    if not args.query:
+        raise QueryError("give a QUERY (a saved query's name, a .rq file or SPARQL text), "
+                         "or --list to see the saved ones")
+    if not args.store:
+        raise QueryError("give the store directory with --store DIR")
+    params = _params(args.param)
+    with Store.open(args.store, read_only=True) as store:
+        result = run_query(store, args.query, params)
+    sys.stdout.write(FORMATTERS[args.format](result))
+    return 0

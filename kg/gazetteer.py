@@ -1,0 +1,246 @@
+"""The gazetteer: countries, agent nouns and curated actors, loaded from `kg/data/`.
+
+- `countries.csv`: every ISO 3166 country with names, aliases, demonyms, capital, cities.
+- `agents.csv`: nouns and titles that mark an actor's CAMEO sector ("police" -> COP).
+- `actors.jsonl`: curated actors (office holders with dated terms, major organisations).
+
+Lookups are case-, accent- and punctuation-tolerant and O(1).
+
+>>> gaz = load_gazetteer()
+>>> gaz.country("U.S.").iso3, gaz.country("Mexico’s").iso3, gaz.demonym("Iraqi").iso3
+('USA', 'MEX', 'IRQ')
+>>> gaz.agent("police").sector
+'COP'
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from kg.errors import DataFileError
+from kg.types import ACTOR_KINDS, Role
+
+__all__ = ["Country", "AgentTerm", "KnownActor", "Gazetteer", "load_gazetteer", "norm"]
+
+_POSSESSIVE = re.compile(r"[’']s?$")
+_POST_SYNONYMS = {
+    "foreign minister": ("foreign minister", "minister of foreign affairs", "secretary of foreign affairs",
+                         "foreign secretary", "secretary of state", "foreign affairs minister", "top diplomat"),
+    "defence minister": ("defence minister", "defense minister", "minister of defence", "minister of defense",
+                         "secretary of defense", "defence secretary", "defense secretary", "secretary of war"),
+    "president": ("president", "head of state", "leader"),
+    "prime minister": ("prime minister", "premier", "head of government"),
+}
+_POST_CANON = {syn: canon for canon, syns in _POST_SYNONYMS.items() for syn in syns}
+
+
+def norm(text: str) -> str:
+    """Lower-case, accent-free, possessive-free, punctuation-free form of a name."""
+    text = unicodedata.normalize("NFKD", text.strip())
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"^the\s+", "", text)
+    text = _POSSESSIVE.sub("", text) if re.search(r"[’']s?$", text) and len(text) > 3 else text
+    text = text.replace(".", "").replace("-", " ")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso3: str
+    iso2: str
+    name: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capital: tuple[str, ...]
+    cities: tuple[str, ...]
+    wikidata: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTerm:
+    term: str
+    sector: str
+    kind: str
+    person: bool
+    plural: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KnownActor:
+    key: str
+    label: str
+    kind: str
+    country: str | None
+    sector: str | None
+    code: str | None
+    wikidata: str | None
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+
+
+def _rows(name: str):
+    """(line number, row dict) of a `#`-commented CSV in kg/data."""
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(line for _, line in lines)))
+    for (lineno, _), row in zip(lines[1:], reader):
+        if None in row or any(v is None for v in row.values()):
+            raise DataFileError(f"kg/data/{name}:{lineno}: wrong number of columns; expected {reader.fieldnames}")
+        yield lineno, row
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _date(value: str | None, where: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise DataFileError(f"{where}: not an ISO date: {value!r}; use YYYY-MM-DD") from err
+
+
+class Gazetteer:
+    """Name lookups over the bundled data files (build it with `load_gazetteer()`)."""
+
+    def __init__(self, countries: list[Country], agents: list[AgentTerm], actors: list[KnownActor]) -> None:
+        self.countries = {c.iso3: c for c in countries}
+        self._names: dict[str, Country] = {}
+        self._demonyms: dict[str, Country] = {}
+        self._capitals: dict[str, Country] = {}
+        for c in countries:
+            for n in (c.name, c.iso3, *c.aliases):
+                self._names.setdefault(norm(n), c)
+            for n in c.demonyms:
+                self._demonyms.setdefault(norm(n), c)
+            for n in c.capital:
+                self._capitals.setdefault(norm(n), c)
+        self._agents = {norm(a.term): a for a in agents}
+        self._actors: dict[str, KnownActor] = {}
+        self._surnames: dict[str, list[KnownActor]] = {}
+        for a in actors:
+            for n in (a.label, *a.aliases):
+                self._actors.setdefault(norm(n), a)
+            if a.kind == "person":
+                self._surnames.setdefault(norm(a.label.split()[-1]), []).append(a)
+                for alias in a.aliases:
+                    if len(alias.split()) == 1:
+                        lst = self._surnames.setdefault(norm(alias), [])
+                        if a not in lst:
+                            lst.append(a)
+        self._holders: dict[tuple[str, str], list[tuple[Role, KnownActor]]] = {}
+        for a in actors:
+            for r in a.roles:
+                canon = _POST_CANON.get(r.post.lower(), r.post.lower())
+                self._holders.setdefault((canon, r.of or ""), []).append((r, a))
+
+    def country(self, name: str) -> Country | None:
+        """A country by name, alias, ISO code, demonym or capital."""
+        n = norm(name)
+        if len(n) <= 3 and not name.strip()[:1].isupper():
+            return None  # "us", "uk" in lower case are words, not countries
+        return self._names.get(n) or self._capitals.get(n) or self._demonyms.get(n)
+
+    def country_by_code(self, iso3: str) -> Country | None:
+        return self.countries.get(iso3)
+
+    def is_capital(self, name: str) -> Country | None:
+        return self._capitals.get(norm(name))
+
+    def demonym(self, word: str) -> Country | None:
+        if not word.strip()[:1].isupper():
+            return None
+        return self._demonyms.get(norm(word))
+
+    def agent(self, term: str) -> AgentTerm | None:
+        """The agent-table entry of a noun or title (tries the singular too)."""
+        n = norm(term)
+        hit = self._agents.get(n)
+        if hit is None and n.endswith("s"):
+            hit = self._agents.get(n[:-1]) or (self._agents.get(n[:-2]) if n.endswith("es") else None)
+        return hit
+
+    def actor(self, name: str) -> KnownActor | None:
+        """A curated actor by full name or alias."""
+        return self._actors.get(norm(name))
+
+    def actors_with_surname(self, surname: str) -> list[KnownActor]:
+        return list(self._surnames.get(norm(surname), ()))
+
+    def holder(self, post: str, of: str, on: dt.date) -> KnownActor | None:
+        """Who held `post` ("President", "foreign minister") of `of` (ISO3) on a date."""
+        canon = _POST_CANON.get(norm(post), norm(post))
+        for role, actor in self._holders.get((canon, of), ()):
+            if (role.start is None or role.start <= on) and (role.end is None or on <= role.end):
+                return actor
+        return None
+
+
+def _load_countries() -> list[Country]:
+    out = []
+    for lineno, row in _rows("countries.csv"):
+        iso3 = row["iso3"].strip()
+        if not re.fullmatch(r"[A-Z]{3}", iso3):
+            raise DataFileError(f"kg/data/countries.csv:{lineno}: bad ISO3 code {iso3!r}")
+        out.append(Country(iso3, row["iso2"].strip(), row["name"].strip(), _split(row["aliases"]),
+                           _split(row["demonyms"]), _split(row["capital"]), _split(row["cities"]),
+                           row["wikidata"].strip() or None))
+    return out
+
+
+def _load_agents() -> list[AgentTerm]:
+    out = []
+    for lineno, row in _rows("agents.csv"):
+        if row["kind"] not in ACTOR_KINDS:
+            raise DataFileError(f"kg/data/agents.csv:{lineno}: unknown kind {row['kind']!r}; use one of {ACTOR_KINDS}")
+        out.append(AgentTerm(row["term"].strip().lower(), row["sector"].strip(), row["kind"],
+                             row["person"].strip() == "1", row["plural"].strip() == "1"))
+    return out
+
+
+def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
+    """Parse the curated-actor JSONL (comments start with # or //)."""
+    out = []
+    keys: set[str] = set()
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith(("#", "//")):
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataFileError(f"{where}: invalid JSON ({err.msg}, column {err.colno})") from err
+        if not isinstance(rec, dict) or not rec.get("key") or not rec.get("label"):
+            raise DataFileError(f"{where}: each line needs an object with 'key' and 'label'")
+        if rec.get("kind") not in ACTOR_KINDS:
+            raise DataFileError(f"{where}: unknown kind {rec.get('kind')!r}; use one of {ACTOR_KINDS}")
+        if rec["key"] in keys:
+            raise DataFileError(f"{where}: duplicate key {rec['key']!r}")
+        keys.add(rec["key"])
+        roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
+                           end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
+        out.append(KnownActor(rec["key"], rec["label"], rec["kind"], rec.get("country"), rec.get("sector"),
+                              rec.get("code"), rec.get("wikidata"), tuple(rec.get("aliases") or ()), roles))
+    return out
+
+
+def _load_actors() -> list[KnownActor]:
+    path = resources.files("kg").joinpath("data", "actors.jsonl")
+    if not path.is_file():
+        return []
+    return parse_actors(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The bundled gazetteer (loaded once per process)."""
+    return Gazetteer(_load_countries(), _load_agents(), _load_actors())

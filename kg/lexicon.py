@@ -1,0 +1,392 @@
+"""The event-coding lexicon: which words trigger which CAMEO-coded events and stances.
+
+The lexicon is data (`kg/data/event_lexicon.csv`, `stance_lexicon.csv`, `light_verbs.csv`, each
+with a header comment explaining its columns); this module reads and checks those files and
+answers look-ups for the extractor.
+
+>>> lex = load_lexicon()
+>>> [e.cameo for e in lex.events_for("threaten", "VERB")][-1]
+'130'
+>>> lex.match_event("threaten", "VERB", {"strike"}).cameo
+'138'
+>>> lex.match_event("operation", "NOUN", {"police"}) is None
+True
+>>> lex.is_light_verb("launch"), "for" in lex.phrasal_particles("call")
+(True, True)
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from kg.errors import DataFileError
+from kg.types import MODALITIES, STANCE_KINDS
+from kg.vocab import EVENT_CLASSES
+
+__all__ = [
+    "EventEntry",
+    "StanceEntry",
+    "Lexicon",
+    "load_lexicon",
+    "read_event_lexicon",
+    "read_stance_lexicon",
+    "read_light_verbs",
+    "EVENT_COLUMNS",
+    "STANCE_COLUMNS",
+    "LIGHT_VERB_COLUMNS",
+    "LIGHT_VERB_ROLES",
+]
+
+EVENT_COLUMNS = (
+    "lemma", "pos", "cameo", "class", "requires", "target_preps", "content", "content_coded", "speech",
+)
+STANCE_COLUMNS = ("lemma", "pos", "kind", "polarity", "requires")
+LIGHT_VERB_COLUMNS = ("lemma", "role")
+LIGHT_VERB_ROLES = ("support", "aspect")
+_POS = ("VERB", "NOUN")
+
+_WORD = re.compile(r"[a-z][a-z'.\-]*")
+_VERB_LEMMA = re.compile(r"[a-z][a-z'\-]*( [a-z]+)?")
+_NOUN_LEMMA = re.compile(r"[a-z][a-z'\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class EventEntry:
+    """One sense of a trigger word: the event it codes and how its arguments are read.
+
+    `lemma` may be two words for a verb with a particle or fixed preposition ("call for");
+    `requires` is empty when the word alone is the event; `content` is the modality of an event
+    embedded under this word (None when it embeds none); `origin` is the data file's `file:line`.
+    """
+
+    lemma: str
+    pos: str
+    cameo: str
+    event_class: str
+    requires: frozenset[str] = frozenset()
+    target_preps: tuple[str, ...] = ()
+    content: str | None = None
+    content_coded: bool = False
+    speech: bool = False
+    origin: str = ""
+
+    @property
+    def head(self) -> str:
+        """The first word of the lemma ("call" for "call for")."""
+        return self.lemma.split(" ", 1)[0]
+
+    @property
+    def particle(self) -> str | None:
+        """The particle or preposition of a two-word verb ("for" in "call for"), else None."""
+        parts = self.lemma.split(" ", 1)
+        return parts[1] if len(parts) == 2 else None
+
+    def applies(self, near: Collection[str]) -> bool:
+        """True when the requirement is empty or one of its words is in `near` (lemmas)."""
+        return not self.requires or not self.requires.isdisjoint(near)
+
+
+@dataclass(frozen=True, slots=True)
+class StanceEntry:
+    """A stance word: `kind` (one of `kg.types.STANCE_KINDS`) and `polarity` (+1 or -1)."""
+
+    lemma: str
+    pos: str
+    kind: str
+    polarity: int
+    requires: frozenset[str] = frozenset()
+    origin: str = ""
+
+    def applies(self, near: Collection[str]) -> bool:
+        """True when the requirement is empty or one of its words is in `near` (lemmas)."""
+        return not self.requires or not self.requires.isdisjoint(near)
+
+
+class Lexicon:
+    """The event, stance and light-verb tables, indexed for look-up by (lemma, pos).
+
+    Build one with `Lexicon.load()` (the bundled files) or from entries (tests, custom
+    lexicons). Entries sharing a lemma and pos keep their file order.
+    """
+
+    __slots__ = ("_events", "_stances", "_light", "_particles", "entries", "stance_entries")
+
+    def __init__(
+        self,
+        events: Iterable[EventEntry],
+        stances: Iterable[StanceEntry] = (),
+        light_verbs: Mapping[str, str] | None = None,
+    ) -> None:
+        self.entries: tuple[EventEntry, ...] = tuple(events)
+        self.stance_entries: tuple[StanceEntry, ...] = tuple(stances)
+        self._light: dict[str, str] = dict(light_verbs or {})
+        ev: dict[tuple[str, str], list[EventEntry]] = {}
+        for e in self.entries:
+            ev.setdefault((e.lemma, e.pos), []).append(e)
+        self._events = {k: tuple(v) for k, v in ev.items()}
+        st: dict[tuple[str, str], list[StanceEntry]] = {}
+        for s in self.stance_entries:
+            st.setdefault((s.lemma, s.pos), []).append(s)
+        self._stances = {k: tuple(v) for k, v in st.items()}
+        particles: dict[str, set[str]] = {}
+        verb_lemmas = [e.lemma for e in self.entries if e.pos == "VERB"]
+        verb_lemmas += [s.lemma for s in self.stance_entries if s.pos == "VERB"]
+        for lemma in (*verb_lemmas, *self._light):
+            head, _, second = lemma.partition(" ")
+            if second:
+                particles.setdefault(head, set()).add(second)
+        self._particles = {k: frozenset(v) for k, v in particles.items()}
+
+    @classmethod
+    def load(cls, cameo_codes: Collection[str] | None = None) -> Lexicon:
+        """Read and check the bundled lexicon files.
+
+        `cameo_codes` are the valid codes (default: `kg.codes.load_cameo()`); a row naming any
+        other code raises `DataFileError`.
+        """
+        if cameo_codes is None:
+            from kg.codes import load_cameo
+
+            cameo_codes = load_cameo()
+        events = read_event_lexicon(
+            _data_text("event_lexicon.csv"), "kg/data/event_lexicon.csv", cameo_codes
+        )
+        stances = read_stance_lexicon(_data_text("stance_lexicon.csv"), "kg/data/stance_lexicon.csv")
+        light = read_light_verbs(_data_text("light_verbs.csv"), "kg/data/light_verbs.csv")
+        return cls(events, stances, light)
+
+    def events_for(self, lemma: str, pos: str) -> tuple[EventEntry, ...]:
+        """The event entries of a lemma ("attack", "call for") and pos (VERB/NOUN), in file order.
+
+        >>> [e.cameo for e in load_lexicon().events_for("meet", "VERB")]
+        ['040']
+        """
+        return self._events.get((lemma, pos), ())
+
+    def match_event(self, lemma: str, pos: str, near: Collection[str]) -> EventEntry | None:
+        """The entry that applies given the lemmas `near` the trigger, or None.
+
+        The first entry whose requirement one of `near` meets wins; else the entry without a
+        requirement, if the word has one.
+
+        >>> load_lexicon().match_event("strike", "NOUN", {"hunger"}).cameo
+        '142'
+        """
+        plain = None
+        for e in self.events_for(lemma, pos):
+            if not e.requires:
+                plain = plain or e
+            elif e.applies(near):
+                return e
+        return plain
+
+    def is_light_verb(self, lemma: str) -> bool:
+        """True for a verb that carries the event of its object noun ("launch", "carry out")."""
+        return lemma in self._light
+
+    def light_verb_role(self, lemma: str) -> str | None:
+        """"support" or "aspect" for a light verb, None for any other lemma."""
+        return self._light.get(lemma)
+
+    def light_verbs(self) -> frozenset[str]:
+        """All light-verb lemmas (two-word ones as "carry out")."""
+        return frozenset(self._light)
+
+    def stances_for(self, lemma: str, pos: str) -> tuple[StanceEntry, ...]:
+        """The stance entries of a lemma and pos, in file order.
+
+        >>> load_lexicon().stances_for("line", "NOUN")[0].kind
+        'red_line'
+        """
+        return self._stances.get((lemma, pos), ())
+
+    def phrasal_particles(self, lemma: str) -> frozenset[str]:
+        """The second words listed after a verb lemma ("call" -> {"for", "on", "off", ...}).
+
+        Covers the event, stance and light-verb tables, so that the caller can try
+        `events_for(f"{lemma} {particle}", "VERB")` and `is_light_verb(...)` for each.
+        """
+        return self._particles.get(lemma, frozenset())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Lexicon {len(self.entries)} event entries, {len(self.stance_entries)} stance "
+            f"entries, {len(self._light)} light verbs>"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The bundled lexicon (read and checked once, then cached)."""
+    return Lexicon.load()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _data_text(name: str) -> str:
+    try:
+        return importlib.resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise DataFileError(f"kg/data/{name}: missing; reinstall kg or restore the file") from err
+
+
+def _rows(text: str, origin: str, columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """The data rows of a `#`-commented csv as (`file:line`, row) pairs, after its header."""
+    header_seen = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            fields = next(csv.reader([line], strict=True))
+        except csv.Error as err:
+            raise DataFileError(f"{where}: not a valid csv line ({err}); fix the quoting") from err
+        if not header_seen:
+            if tuple(f.strip() for f in fields) != columns:
+                raise DataFileError(
+                    f"{where}: header is {','.join(fields)!r}, expected {','.join(columns)!r}"
+                )
+            header_seen = True
+            continue
+        if len(fields) != len(columns):
+            raise DataFileError(
+                f"{where}: {len(fields)} fields, expected {len(columns)} ({','.join(columns)})"
+            )
+        yield where, dict(zip(columns, (f.strip() for f in fields)))
+    if not header_seen:
+        raise DataFileError(f"{origin}: no header line; expected {','.join(columns)}")
+
+
+def _words(value: str, column: str, where: str) -> tuple[str, ...]:
+    if not value:
+        return ()
+    words = tuple(value.split("|"))
+    bad = [w for w in words if not _WORD.fullmatch(w)]
+    if bad:
+        raise DataFileError(
+            f"{where}: {column} {bad} must be lower-case words separated by '|' (e.g. military|army)"
+        )
+    return words
+
+
+def _flag(value: str, column: str, where: str) -> bool:
+    if value not in ("", "0", "1"):
+        raise DataFileError(f"{where}: {column} is {value!r}; use 1, 0 or leave it empty (0)")
+    return value == "1"
+
+
+def _lemma_pos(row: dict[str, str], where: str, allowed_pos: tuple[str, ...]) -> tuple[str, str]:
+    lemma, pos = row["lemma"], row["pos"]
+    if pos not in allowed_pos:
+        raise DataFileError(f"{where}: pos {pos!r} of {lemma!r} is not one of {', '.join(allowed_pos)}")
+    pattern = _VERB_LEMMA if pos == "VERB" else _NOUN_LEMMA
+    if not pattern.fullmatch(lemma):
+        shape = "one lower-case word, or two for a verb with a particle" if pos == "VERB" else (
+            "one lower-case word (the head noun)")
+        raise DataFileError(f"{where}: lemma {lemma!r} must be {shape}")
+    return lemma, pos
+
+
+def read_event_lexicon(text: str, origin: str, cameo_codes: Collection[str]) -> list[EventEntry]:
+    """Parse and check the event lexicon csv; `origin` names the file in error messages.
+
+    Each row must name a known CAMEO code, an event class of `kg.vocab.EVENT_CLASSES`, a
+    modality of `kg.types.MODALITIES` (or none), and be the only row for its lemma, pos and
+    requirement.
+    """
+    entries: list[EventEntry] = []
+    where_of: dict[tuple[str, str, frozenset[str]], str] = {}
+    for where, row in _rows(text, origin, EVENT_COLUMNS):
+        lemma, pos = _lemma_pos(row, where, _POS)
+        code = row["cameo"]
+        if code not in cameo_codes:
+            raise DataFileError(
+                f"{where}: CAMEO code {code!r} of {lemma!r} is not in kg/data/cameo.csv; use a listed code"
+            )
+        cls = row["class"]
+        if cls not in EVENT_CLASSES:
+            raise DataFileError(
+                f"{where}: class {cls!r} of {lemma!r} is not an event class; use one of"
+                f" {', '.join(EVENT_CLASSES)}"
+            )
+        requires = frozenset(_words(row["requires"], "requires", where))
+        preps = _words(row["target_preps"], "target_preps", where)
+        content = row["content"] or None
+        if content is not None and content not in MODALITIES:
+            raise DataFileError(
+                f"{where}: content {content!r} of {lemma!r} is not a modality; use one of"
+                f" {', '.join(MODALITIES)} or leave it empty"
+            )
+        coded = _flag(row["content_coded"], "content_coded", where)
+        speech = _flag(row["speech"], "speech", where)
+        if coded and content is None:
+            raise DataFileError(
+                f"{where}: content_coded is 1 but {lemma!r} has no content; set content or use 0"
+            )
+        key = (lemma, pos, requires)
+        if key in where_of:
+            raise DataFileError(
+                f"{where}: {lemma!r} {pos} with requires {row['requires']!r} is already listed at"
+                f" {where_of[key]}; merge the two rows"
+            )
+        where_of[key] = where
+        entries.append(EventEntry(lemma, pos, code, cls, requires, preps, content, coded, speech, where))
+    return entries
+
+
+def read_stance_lexicon(text: str, origin: str) -> list[StanceEntry]:
+    """Parse and check the stance lexicon csv; `origin` names the file in error messages."""
+    entries: list[StanceEntry] = []
+    where_of: dict[tuple[str, str, frozenset[str]], str] = {}
+    for where, row in _rows(text, origin, STANCE_COLUMNS):
+        lemma, pos = _lemma_pos(row, where, _POS)
+        if " " in lemma:
+            raise DataFileError(
+                f"{where}: stance lemma {lemma!r} must be one word; put the particle in requires"
+            )
+        kind = row["kind"]
+        if kind not in STANCE_KINDS:
+            raise DataFileError(
+                f"{where}: kind {kind!r} of {lemma!r} is not one of {', '.join(STANCE_KINDS)}"
+            )
+        if row["polarity"] not in ("1", "+1", "-1"):
+            raise DataFileError(f"{where}: polarity {row['polarity']!r} of {lemma!r} must be 1 or -1")
+        requires = frozenset(_words(row["requires"], "requires", where))
+        key = (lemma, pos, requires)
+        if key in where_of:
+            raise DataFileError(
+                f"{where}: {lemma!r} {pos} with requires {row['requires']!r} is already listed at"
+                f" {where_of[key]}; merge the two rows"
+            )
+        where_of[key] = where
+        entries.append(StanceEntry(lemma, pos, kind, int(row["polarity"]), requires, where))
+    return entries
+
+
+def read_light_verbs(text: str, origin: str) -> dict[str, str]:
+    """Parse and check the light-verb csv: lemma -> role ("support" or "aspect")."""
+    verbs: dict[str, str] = {}
+    where_of: dict[str, str] = {}
+    for where, row in _rows(text, origin, LIGHT_VERB_COLUMNS):
+        lemma, role = row["lemma"], row["role"]
+        if not _VERB_LEMMA.fullmatch(lemma):
+            raise DataFileError(
+                f"{where}: lemma {lemma!r} must be one lower-case word, or two for a verb with a particle"
+            )
+        if role not in LIGHT_VERB_ROLES:
+            raise DataFileError(
+                f"{where}: role {role!r} of {lemma!r} is not one of {', '.join(LIGHT_VERB_ROLES)}"
+            )
+        if lemma in verbs:
+            raise DataFileError(f"{where}: {lemma!r} is already listed at {where_of[lemma]}")
+        verbs[lemma] = role
+        where_of[lemma] = where
+    return verbs

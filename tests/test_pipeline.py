@@ -1,0 +1,77 @@
+"""The build pipeline end to end on real text: bad input, rebuilds, workers (slow: real model)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.store import Store
+
+pytestmark = pytest.mark.slow
+
+GOOD = {"id": "good-1", "date": "2026-03-02", "text": (
+    "Brazil's President Luiz Inácio Lula da Silva met Argentina's foreign minister in Brasilia "
+    "on Monday. Police arrested 20 protesters in Buenos Aires.")}
+
+
+def _count(store_dir: Path) -> int:
+    with Store.open(store_dir) as store:
+        return store.stats()["triples"]
+
+
+def test_bad_records_are_reported_and_the_rest_is_built(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(
+        (json.dumps(GOOD) + "\n").encode()
+        + b'{"id": "broken", "text": \n'
+        + b'{"id": "no-text"}\n'
+        + b'{"id": "bad-bytes", "text": "caf\xff"}\n'
+        + (json.dumps({**GOOD, "id": "good-2"}) + "\n").encode()
+    )
+    (tmp_path / "empty.txt").write_text("")
+    status = main(["build", str(src), str(tmp_path / "empty.txt"), "--store", str(tmp_path / "s")])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert f"{src}:2:" in err and f"{src}:3:" in err and f"{src}:4:" in err
+    assert "empty.txt" in err
+    assert "2 articles" in out and "4 skipped" in out
+    with Store.open(tmp_path / "s") as store:
+        assert sorted(store.article_ids()) == ["good-1", "good-2"]
+
+
+def test_rebuilding_an_article_replaces_its_graph(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    store = tmp_path / "s"
+    assert main(["build", str(src), "--store", str(store)]) == 0
+    first = _count(store)
+    assert main(["build", str(src), "--store", str(store)]) == 0
+    assert _count(store) == first > 0
+
+
+def test_unknown_model_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    status = main(["build", str(src), "--store", str(tmp_path / "s"), "--model", "xx_no_such_model"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "xx_no_such_model" in err and "installed pipelines" in err
+    assert "Traceback" not in err
+
+
+def test_missing_input_path_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    status = main(["build", str(tmp_path / "nope.jsonl"), "--store", str(tmp_path / "s")])
+    err = capsys.readouterr().err
+    assert status == 2 and "nope.jsonl" in err and "Traceback" not in err
+
+
+def test_two_workers_give_the_same_graph_as_one(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({**GOOD, "id": f"g{i}"}) + "\n" for i in range(6)))
+    assert main(["build", str(src), "--store", str(tmp_path / "one")]) == 0
+    assert main(["build", str(src), "--store", str(tmp_path / "two"), "--workers", "2"]) == 0
+    with Store.open(tmp_path / "one") as a, Store.open(tmp_path / "two") as b:
+        dump_a, dump_b = (sorted(str(q) for q in s.inner) for s in (a, b))
+    assert dump_a == dump_b

@@ -1,0 +1,192 @@
+"""Tests of kg.store: opening, the kg-store marker, replacing and removing article graphs."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+from rdflib.compare import isomorphic, to_isomorphic
+
+from kg.errors import QueryError, StoreError
+from kg.store import MARKER, Store, to_python, to_term
+from kg.vocab import KGO, XSD
+
+
+def _named_nquads(store: Store) -> str:
+    buf = ox.serialize(list(store.quads()), format=ox.RdfFormat.N_QUADS)
+    return buf.decode("utf-8")
+
+
+def _dataset(nquads: str) -> Dataset:
+    ds = Dataset()
+    ds.parse(data=nquads, format="nquads")
+    return ds
+
+
+def _same_dataset(a: str, b: str) -> bool:
+    da, db = _dataset(a), _dataset(b)
+    graphs_a = {g.identifier: g for g in da.graphs() if len(g)}
+    graphs_b = {g.identifier: g for g in db.graphs() if len(g)}
+    return graphs_a.keys() == graphs_b.keys() and all(
+        isomorphic(graphs_a[k], graphs_b[k]) for k in graphs_a)
+
+
+def test_open_missing_without_create_fails(tmp_path):
+    with pytest.raises(StoreError, match="no kg store"):
+        Store.open(tmp_path / "nope")
+
+
+def test_create_marks_directory_and_reopens(tmp_path, sample_iris, sample_quads):
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        store.replace_graph(sample_iris.g1, [q for q in sample_quads
+                                             if q.graph_name.value == sample_iris.g1])
+    assert (path / MARKER).is_file()
+    with Store.open(path) as store:
+        assert store.article_ids() == [sample_iris.a1]
+    with Store.open(path, read_only=True) as store:
+        assert store.article_ids() == [sample_iris.a1]
+
+
+def test_refuses_foreign_non_empty_directory(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a store")
+    with pytest.raises(StoreError, match="not a kg store"):
+        Store.open(tmp_path, create=True)
+
+
+def test_refuses_unknown_layout_version(tmp_path):
+    (tmp_path / MARKER).write_text('{"format": "kg-store", "version": 99}')
+    with pytest.raises(StoreError, match="version 99"):
+        Store.open(tmp_path)
+
+
+def test_lock_held_by_another_process_is_a_store_error(tmp_path):
+    path = tmp_path / "store"
+    Store.open(path, create=True).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, pyoxigraph
+            s = pyoxigraph.Store({str(path / 'oxigraph')!r})
+            print('ready', flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match="another process"):
+            Store.open(path)
+    finally:
+        holder.communicate("")
+
+
+def test_replace_graph_is_idempotent(sample_store, sample_iris, sample_quads):
+    before = _named_nquads(sample_store)
+    g1 = [q for q in sample_quads if q.graph_name.value == sample_iris.g1]
+    n = sample_store.replace_graph(sample_iris.g1, ox.serialize(g1, format=ox.RdfFormat.N_QUADS))
+    assert n == len(set(g1))
+    assert _same_dataset(before, _named_nquads(sample_store))
+    assert len(sample_store) == len({q.triple for q in sample_quads})
+
+
+def test_replace_graph_replaces_old_content(sample_store, sample_iris):
+    g = ox.NamedNode(sample_iris.g1)
+    new = ox.Quad(ox.NamedNode(sample_iris.art1), ox.NamedNode(KGO + "articleId"),
+                  ox.Literal(sample_iris.a1), g)
+    assert sample_store.replace_graph(sample_iris.g1, [new]) == 1
+    assert list(sample_store.inner.quads_for_pattern(None, None, None, g)) == [new]
+    # the threat stays in the union: voa-002 reports it too; the strike only voa-001 did
+    rows = sample_store.select("SELECT ?e ?c WHERE { ?e a ?c }",
+                               {"c": ox.NamedNode(KGO + "Strike")})
+    assert rows == []
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }") == [
+        {"e": sample_iris.threat}]
+
+
+def test_default_graph_is_the_union_as_a_set(sample_store, sample_iris):
+    # the threat's class triple stands in both article graphs but counts once
+    rows = sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }")
+    assert len(rows) == 1
+    graphs = sample_store.select("SELECT ?g WHERE { GRAPH ?g { ?e a kgo:Threat } } ORDER BY ?g")
+    assert [r["g"] for r in graphs] == [sample_iris.g1, sample_iris.g2]
+
+
+def test_remove_then_add_restores_the_first_state(sample_store, sample_iris, sample_quads):
+    first = _named_nquads(sample_store)
+    first_union = len(sample_store)
+    assert sample_store.remove_articles([sample_iris.a1, "no-such-id"]) == ["no-such-id"]
+    assert sample_store.article_ids() == [sample_iris.a2]
+    assert sample_iris.g1 not in sample_store.graphs()
+    # the strike was only in voa-001; the threat is still reported by voa-002
+    assert not sample_store.select("SELECT ?e WHERE { ?e a kgo:Strike }")
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }")
+    sample_store.replace_graph(sample_iris.g1, [q for q in sample_quads
+                                                if q.graph_name.value == sample_iris.g1])
+    assert _same_dataset(first, _named_nquads(sample_store))
+    assert len(sample_store) == first_union
+
+
+def test_remove_everything_empties_the_union(sample_store, sample_iris):
+    assert sample_store.remove_articles([sample_iris.a1, sample_iris.a2]) == []
+    assert len(sample_store) == 0
+    assert sample_store.graphs() == []
+
+
+def test_replace_graph_rejects_quads_of_another_graph(sample_iris):
+    store = Store.memory()
+    q = ox.Quad(ox.NamedNode(sample_iris.art1), ox.NamedNode(KGO + "articleId"),
+                ox.Literal("x"), ox.NamedNode(sample_iris.g2))
+    with pytest.raises(ValueError, match="another graph|given to replace"):
+        store.replace_graph(sample_iris.g1, [q])
+
+
+def test_query_syntax_error_names_line_and_column(sample_store):
+    with pytest.raises(QueryError, match=r"line 2, column \d+"):
+        sample_store.query("SELECT ?x\nWHERE { ?x ?p }")
+
+
+def test_binding_a_variable_not_selected_is_a_query_error(sample_store):
+    with pytest.raises(QueryError, match="SELECT clause"):
+        sample_store.query("SELECT ?e WHERE { ?e a ?c }",
+                           {"x": 1, "c": ox.NamedNode(KGO + "Threat")})
+
+
+@pytest.mark.parametrize("value, datatype", [
+    (3, "integer"), (2.5, "double"), (True, "boolean"), ("x", "string"),
+])
+def test_to_term_and_back(value, datatype):
+    term = to_term(value)
+    assert term.datatype == ox.NamedNode(XSD + datatype)
+    assert to_python(term) == value
+
+
+def test_stats_counts_what_the_sample_holds(sample_store):
+    stats = sample_store.stats()
+    assert stats["articles"] == 2
+    assert stats["events_by_class"] == {"Directive": 1, "Strike": 1, "Threat": 1}
+    assert stats["events_by_cameo_root"] == {"uncoded": 1, "13": 1, "15": 1}
+    assert stats["actors_by_type"]["Person"] == 2
+    assert stats["quads"] > stats["triples"]  # shared actor/event triples stand in both graphs
+
+
+def test_cli_stats_and_remove(sample_store_dir, sample_iris, capsys):
+    from kg.cli import main
+
+    assert main(["stats", "--store", str(sample_store_dir), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["articles"] == 2 and stats["events"] == 3
+    assert main(["remove", "--store", str(sample_store_dir), sample_iris.a2, "ghost"]) == 1
+    captured = capsys.readouterr()
+    assert "removed 1 article" in captured.out and "ghost" in captured.err
+    assert main(["stats", "--store", str(sample_store_dir)]) == 0
+    assert re.search(r"articles\s+1\b", capsys.readouterr().out)
+
+
+def test_cli_reports_a_missing_store(tmp_path, capsys):
+    from kg.cli import main
+
+    assert main(["stats", "--store", str(tmp_path / "none")]) == 2
+    assert capsys.readouterr().err.startswith("kg: error: ")
