@@ -11,7 +11,7 @@ import kg
 import kg.networks
 from kg import analytics
 
-ARTICLES = Path(__file__).resolve().parent / "articles.jsonl"
+ARTICLES = Path(__file__).resolve().parent / "news" / "articles.jsonl"
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import kg
 
-ARTICLES = Path(__file__).resolve().parent / "articles.jsonl"
+ARTICLES = Path(__file__).resolve().parent / "news" / "articles.jsonl"
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import kg
 import kg.networks
 from kg import plot, viz
 
-ARTICLES = Path(__file__).resolve().parent / "articles.jsonl"
+ARTICLES = Path(__file__).resolve().parent / "news" / "articles.jsonl"
 
 
 def main(out_dir: Path) -> None:

@@ -4,7 +4,7 @@ News articles in; an RDF graph of actors, states, CAMEO/PLOVER-coded events and 
 each fact traceable to the sentence it came from.
 
 >>> import kg
->>> graph = kg.build(["examples/articles.jsonl"])     # doctest: +SKIP
+>>> graph = kg.build(["examples/news/articles.jsonl"])     # doctest: +SKIP
 >>> graph.events(cameo_root="13")                      # doctest: +SKIP
 
 Importing `kg` does no work: the names below load their modules on first use.

@@ -261,7 +261,7 @@ def build(
     """Build a graph from article files: in memory (`store=None`), in a store directory
     (created if missing), or into an open `kg.store.Store`.
 
-    >>> graph = build(["examples/articles.jsonl"])
+    >>> graph = build(["examples/news/articles.jsonl"])
     >>> threats = graph.events(cameo_root="13")
     >>> set(threats["cameo"].str[:2]) <= {"13"}
     True

@@ -57,7 +57,7 @@ def read_articles(paths: Iterable[str | Path], *, default_date: dt.date | None =
     Raises `InputError` at once if a path does not exist; every other problem is a
     `BadRecord` in the stream. Ids are unique over the run: a repeated id is reported.
 
-    >>> records = read_articles(["examples/articles.jsonl"])  # doctest: +SKIP
+    >>> records = read_articles(["examples/news/articles.jsonl"])  # doctest: +SKIP
     >>> next(records).date  # doctest: +SKIP
     datetime.date(2026, 3, 3)
     """

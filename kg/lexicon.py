@@ -162,8 +162,8 @@ class Lexicon:
     def events_for(self, lemma: str, pos: str) -> tuple[EventEntry, ...]:
         """The event entries of a lemma ("attack", "call for") and pos (VERB/NOUN), in file order.
 
-        >>> [e.cameo for e in load_lexicon().events_for("meet", "VERB")]
-        ['040']
+        >>> [e.cameo for e in load_lexicon().events_for("arrest", "VERB")]
+        ['173']
         """
         return self._events.get((lemma, pos), ())
 

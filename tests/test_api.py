@@ -42,8 +42,8 @@ def test_doctests() -> None:
 
 @pytest.mark.slow
 def test_build_doctest_on_the_example_articles(monkeypatch) -> None:
-    if not (ROOT / "examples" / "articles.jsonl").is_file():
-        pytest.skip("examples/articles.jsonl is absent")
+    if not (ROOT / "examples" / "news" / "articles.jsonl").is_file():
+        pytest.skip("examples/news/articles.jsonl is absent")
     monkeypatch.chdir(ROOT)
     _run(_doctests(slow=True))
 
@@ -176,10 +176,10 @@ def test_open_missing_store_is_a_clear_error(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_add_real_articles(tmp_path) -> None:
-    if not (ROOT / "examples" / "articles.jsonl").is_file():
-        pytest.skip("examples/articles.jsonl is absent")
+    if not (ROOT / "examples" / "news" / "articles.jsonl").is_file():
+        pytest.skip("examples/news/articles.jsonl is absent")
     with KnowledgeGraph.open(tmp_path / "s", create=True) as g:
-        summary = g.add(ROOT / "examples" / "articles.jsonl")
+        summary = g.add(ROOT / "examples" / "news" / "articles.jsonl")
         assert summary.articles == len(g.article_ids()) > 0
         events = g.events()
         assert events["text"].notna().all()
@@ -192,8 +192,8 @@ def test_example_scripts_run(script: str, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    if not (ROOT / "examples" / "articles.jsonl").is_file():
-        pytest.skip("examples/articles.jsonl is absent")
+    if not (ROOT / "examples" / "news" / "articles.jsonl").is_file():
+        pytest.skip("examples/news/articles.jsonl is absent")
     args = [sys.executable, str(ROOT / "examples" / script)]
     if script == "plot.py":
         args.append(str(tmp_path))

@@ -15,7 +15,7 @@ from kg.types import Article, BadRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "news"
 DAY = dt.date(2026, 1, 20)
 
 
