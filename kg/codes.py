@@ -34,6 +34,7 @@ __all__ = [
     "CameoCode",
     "PloverType",
     "UnknownCodeError",
+    "QUAD_CLASS_NAMES",
     "load_cameo",
     "load_plover",
     "read_cameo",
@@ -48,6 +49,7 @@ __all__ = [
 
 CAMEO_COLUMNS = ("code", "root", "name", "goldstein", "quad_class", "plover", "plover_mode")
 PLOVER_COLUMNS = ("type", "quad_class", "modes", "definition")
+#: quad class number -> name (GDELT and PLOVER use the same four classes)
 QUAD_CLASS_NAMES = {
     1: "verbal cooperation",
     2: "material cooperation",
@@ -102,7 +104,9 @@ def _data_text(name: str) -> str:
     return importlib.resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _rows(text: str, origin: str, columns: tuple[str, ...]) -> Iterable[tuple[str, dict[str, str]]]:
+def _rows(
+    text: str, origin: str, columns: tuple[str, ...]
+) -> Iterable[tuple[str, dict[str, str]]]:
     """The data rows of a `#`-commented csv as (`file:line`, row) pairs, after its header."""
     header_seen = False
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -290,7 +294,7 @@ def _graph() -> Graph:
 def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph:
     """The PLOVER types as a SKOS concept scheme (`plover:scheme`), as an rdflib Graph."""
     from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
     from kg.vocab import KGO, PLOVER
 
@@ -299,7 +303,6 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
     g = _graph()
     scheme = URIRef(PLOVER + "scheme")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, RDF.type, OWL.NamedIndividual))
     g.add((scheme, SKOS.prefLabel, Literal("PLOVER event types", lang="en")))
     g.add((scheme, DCTERMS.source, URIRef("https://github.com/openeventdata/PLOVER")))
     g.add((scheme, SKOS.definition, Literal(
@@ -308,7 +311,6 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
     for t in plover.values():
         c = pl[t.name]
         g.add((c, RDF.type, SKOS.Concept))
-        g.add((c, RDF.type, OWL.NamedIndividual))
         g.add((c, SKOS.inScheme, scheme))
         g.add((c, SKOS.topConceptOf, scheme))
         g.add((scheme, SKOS.hasTopConcept, c))
@@ -324,20 +326,22 @@ def build_plover_scheme(plover: Mapping[str, PloverType] | None = None) -> Graph
 def build_cameo_scheme(cameo: Mapping[str, CameoCode] | None = None) -> Graph:
     """The CAMEO codes as a SKOS concept scheme (`cameo:scheme`), as an rdflib Graph.
 
-    Each code is a `skos:Concept` (and `owl:NamedIndividual`, for OWL tools) with its notation, name, `skos:broader` parent, Goldstein
+    Each code is a `skos:Concept` with its notation, name, `skos:broader` parent, Goldstein
     score, quad class, and `kgo:ploverType`/`skos:closeMatch` to its PLOVER type.
     """
     from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
     from kg.vocab import CAMEO, KGO, PLOVER
 
+    # Concepts are not typed owl:NamedIndividual: OWL tools accept them as individuals of the
+    # declared class skos:Concept, and pyshacl would deep-copy every named individual of an
+    # ont_graph (following skos:broader/hasTopConcept), which takes minutes on this scheme.
     cameo = load_cameo() if cameo is None else cameo
     kgo, cm, pl = Namespace(KGO), Namespace(CAMEO), Namespace(PLOVER)
     g = _graph()
     scheme = URIRef(CAMEO + "scheme")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, RDF.type, OWL.NamedIndividual))
     g.add((scheme, SKOS.prefLabel, Literal("CAMEO event codes", lang="en")))
     g.add((scheme, DCTERMS.source, URIRef("http://eventdata.parusanalytics.com/data.dir/cameo.html")))
     g.add((scheme, SKOS.definition, Literal(
@@ -346,7 +350,6 @@ def build_cameo_scheme(cameo: Mapping[str, CameoCode] | None = None) -> Graph:
     for c in cameo.values():
         node = cm[c.code]
         g.add((node, RDF.type, SKOS.Concept))
-        g.add((node, RDF.type, OWL.NamedIndividual))
         g.add((node, SKOS.inScheme, scheme))
         g.add((node, SKOS.notation, Literal(c.code)))
         g.add((node, SKOS.prefLabel, Literal(c.name, lang="en")))

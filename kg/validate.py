@@ -1,8 +1,10 @@
 """SHACL validation of a store: `ontology/shapes.ttl` over the union of the article graphs.
 
-The ontology (`ontology/kg.ttl`) and the code schemes (`cameo.ttl`, `plover.ttl`) are given to
-pySHACL as `ont_graph`, so that the shapes' target classes reach their subclasses (a
-`kgo:Threat` is checked as a `kgo:Event`). Results are grouped by the node shape they come
+The ontology (`ontology/kg.ttl`) and the code schemes (`cameo.ttl`, `plover.ttl`) are mixed into
+the data graph, so that the shapes' target classes reach their subclasses (a `kgo:Threat` is
+checked as a `kgo:Event`) and codes are found in their schemes. This is what pySHACL's
+`ont_graph` does, done here by a plain graph union: pySHACL's own mixing clones node by node
+and takes minutes on the 4,000 triples of the code schemes. Results are grouped by the node shape they come
 from; `format_report` prints one per line.
 
 >>> report = validate_store(store)                  # doctest: +SKIP
@@ -191,9 +193,12 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None,
 
     shapes = shapes if shapes is not None else read_shapes()
     ontology = ontology if ontology is not None else read_ontology()
+    combined = rdflib.Graph()
+    combined += data
+    combined += ontology
     _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference=inference,
-        advanced=True, allow_warnings=True, abort_on_first=False)
+        combined, shacl_graph=shapes, inference=inference, advanced=True,
+        allow_warnings=True, abort_on_first=False)
     n_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
     return ValidationReport(tuple(_results(report, shapes)), len(data), n_shapes)
 

@@ -1,0 +1,390 @@
+"""The SPARQL endpoint (kg.serve): protocol, formats, refusals, time limit, query page.
+
+The server runs in-process on a free loopback port over an on-disk store built from the sample
+graph and opened read-only, as `kg serve` does.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg import query
+from kg.serve import is_update, make_server, negotiate, with_values
+from kg.store import Store
+from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
+
+THREATS = "SELECT ?e WHERE { ?e a kgo:Threat }"
+RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "kg"
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in build_sample_quads():
+        by_graph[quad.graph_name.value].append(quad)
+    with Store.open(path, create=True) as store:
+        for graph, quads in by_graph.items():
+            store.replace_graph(graph, quads)
+    return path
+
+
+def _start(store: Store, timeout: float):
+    server = make_server(store, port=0, timeout=timeout, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def endpoint(store_dir):
+    with Store.open(store_dir, read_only=True) as store:
+        server = _start(store, timeout=10)
+        yield server
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def strict_endpoint(store_dir):
+    with Store.open(store_dir, read_only=True) as store:
+        server = _start(store, timeout=1)
+        yield server
+        server.shutdown()
+        server.server_close()
+
+
+def request(server, path: str, *, data: bytes | None = None, accept: str | None = None,
+            content_type: str | None = None) -> tuple[int, str, bytes]:
+    headers = {}
+    if accept:
+        headers["Accept"] = accept
+    if content_type:
+        headers["Content-Type"] = content_type
+    req = urllib.request.Request(server.url + path.lstrip("/"), data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Content-Type", ""), err.read()
+
+
+def get_query(server, sparql: str, **params: str) -> tuple[int, str, bytes]:
+    accept = params.pop("accept", None)
+    qs = urllib.parse.urlencode({"query": sparql, **params})
+    return request(server, f"sparql?{qs}", accept=accept)
+
+
+# -- SELECT / ASK formats -----------------------------------------------------------------------
+def _iris_json(body: bytes) -> set[str]:
+    data = json.loads(body)
+    assert data["head"]["vars"] == ["e"]
+    return {b["e"]["value"] for b in data["results"]["bindings"]}
+
+
+def _iris_xml(body: bytes) -> set[str]:
+    root = ET.fromstring(body)
+    return {u.text for u in root.iter(f"{RESULTS_NS}uri")}
+
+
+def _iris_csv(body: bytes) -> set[str]:
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    assert rows[0] == ["e"]
+    return {r[0] for r in rows[1:]}
+
+
+def _iris_tsv(body: bytes) -> set[str]:
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter="\t"))
+    assert rows[0] == ["?e"]
+    return {r[0].strip("<>") for r in rows[1:]}
+
+
+FORMATS = [
+    ("application/sparql-results+json", "json", _iris_json),
+    ("application/sparql-results+xml", "xml", _iris_xml),
+    ("text/csv", "csv", _iris_csv),
+    ("text/tab-separated-values", "tsv", _iris_tsv),
+]
+
+
+@pytest.mark.parametrize(("media", "fmt", "parse"), FORMATS, ids=[f[1] for f in FORMATS])
+def test_select_by_accept_header(endpoint, media, fmt, parse) -> None:
+    status, ctype, body = get_query(endpoint, THREATS, accept=media)
+    assert status == 200 and ctype.startswith(media)
+    assert parse(body) == {SAMPLE.threat}
+
+
+@pytest.mark.parametrize(("media", "fmt", "parse"), FORMATS, ids=[f[1] for f in FORMATS])
+def test_select_by_format_parameter(endpoint, media, fmt, parse) -> None:
+    status, ctype, body = get_query(endpoint, THREATS, format=fmt, accept="text/html")
+    assert status == 200 and ctype.startswith(media)
+    assert parse(body) == {SAMPLE.threat}
+
+
+def test_accept_with_q_values_and_wildcards(endpoint) -> None:
+    accept = "text/csv;q=0.4, application/sparql-results+xml;q=0.9, */*;q=0.1"
+    assert get_query(endpoint, THREATS, accept=accept)[1].startswith("application/sparql-results+xml")
+    assert get_query(endpoint, THREATS, accept="*/*")[1].startswith("application/sparql-results+json")
+    status, _, body = get_query(endpoint, THREATS, accept="image/png")
+    assert status == 406 and b"text/csv" in body
+
+
+def test_post_form_and_sparql_query_body(endpoint) -> None:
+    form = urllib.parse.urlencode({"query": THREATS}).encode()
+    a = request(endpoint, "sparql", data=form, content_type="application/x-www-form-urlencoded")
+    b = request(endpoint, "sparql", data=THREATS.encode(), content_type="application/sparql-query")
+    assert a[0] == b[0] == 200
+    assert _iris_json(a[2]) == _iris_json(b[2]) == {SAMPLE.threat}
+    status, _, _ = request(endpoint, "sparql", data=b"x", content_type="text/plain")
+    assert status == 415
+
+
+def test_ask(endpoint) -> None:
+    status, _, body = get_query(endpoint, f"ASK {{ <{SAMPLE.threat}> kgo:source <{SAMPLE.trump}> }}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = get_query(endpoint, "ASK { ?e a kgo:Ultimatum }", format="xml")
+    assert status == 200
+    assert ET.fromstring(body).find(f"{RESULTS_NS}boolean").text == "false"
+
+
+def test_union_default_graph_and_distinct(endpoint) -> None:
+    """The threat stands in both article graphs; the endpoint sees their union."""
+    sparql = f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ <{SAMPLE.threat}> kgo:evidence ?m }}"
+    data = json.loads(get_query(endpoint, sparql)[2])
+    assert data["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+# -- CONSTRUCT / DESCRIBE -----------------------------------------------------------------------
+CONSTRUCT = (f"CONSTRUCT {{ ?e a ?c ; kgo:source ?s }} "
+             f"WHERE {{ ?e kgo:source ?s ; a ?c FILTER(?e = <{SAMPLE.threat}>) }}")
+GRAPH_FORMATS = [
+    ("text/turtle", "ttl", "turtle"),
+    ("application/n-triples", "nt", "nt"),
+    ("application/ld+json", "jsonld", "json-ld"),
+    ("application/rdf+xml", "rdfxml", "xml"),
+]
+
+
+@pytest.mark.parametrize(("media", "fmt", "rdflib_format"), GRAPH_FORMATS,
+                         ids=[f[1] for f in GRAPH_FORMATS])
+def test_construct_formats_parse_with_rdflib(endpoint, media, fmt, rdflib_format) -> None:
+    status, ctype, body = get_query(endpoint, CONSTRUCT, accept=media)
+    assert status == 200 and ctype.startswith(media)
+    graph = rdflib.Graph().parse(data=body.decode("utf-8"), format=rdflib_format)
+    threat = rdflib.URIRef(SAMPLE.threat)
+    assert (threat, rdflib.RDF.type, rdflib.URIRef(SAMPLE_KGO + "Threat")) in graph
+    assert (threat, rdflib.URIRef(SAMPLE_KGO + "source"), rdflib.URIRef(SAMPLE.trump)) in graph
+    assert len(graph) == 2
+    # the format parameter gives the same graph
+    status, _, again = get_query(endpoint, CONSTRUCT, format=fmt)
+    assert status == 200
+    assert isomorphic(
+        graph, rdflib.Graph().parse(data=again.decode("utf-8"), format=rdflib_format))
+
+
+SAMPLE_KGO = "https://w3id.org/kg-news/ontology#"
+
+
+def test_describe_gives_turtle(endpoint) -> None:
+    status, ctype, body = get_query(endpoint, f"DESCRIBE <{SAMPLE.army}>")
+    assert status == 200 and ctype.startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body.decode("utf-8"), format="turtle")
+    label = graph.value(rdflib.URIRef(SAMPLE.army), rdflib.RDFS.label)
+    assert str(label) == "Mexican Army"
+
+
+# -- refusals -----------------------------------------------------------------------------------
+UPDATE = f"PREFIX kgo: <{SAMPLE_KGO}>\n# remove the threat\nDELETE WHERE {{ ?e a kgo:Threat }}"
+
+
+def test_updates_are_forbidden(endpoint) -> None:
+    answers = [
+        request(endpoint, "sparql?" + urllib.parse.urlencode({"update": UPDATE})),
+        request(endpoint, "sparql", data=urllib.parse.urlencode({"update": UPDATE}).encode(),
+                content_type="application/x-www-form-urlencoded"),
+        request(endpoint, "sparql", data=UPDATE.encode(), content_type="application/sparql-update"),
+        request(endpoint, "sparql", data=UPDATE.encode(), content_type="application/sparql-query"),
+        get_query(endpoint, "INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+    ]
+    for status, _, body in answers:
+        assert status == 403 and b"read-only" in body
+    # and nothing changed
+    assert _iris_json(get_query(endpoint, THREATS)[2]) == {SAMPLE.threat}
+
+
+def test_malformed_query_is_400_with_the_parser_message(endpoint) -> None:
+    status, ctype, body = get_query(endpoint, "SELECT ?x WHERE { ?x kgo:source }")
+    assert status == 400 and ctype.startswith("text/plain")
+    assert b"syntax error" in body.lower() and b"line 1" in body
+
+
+def test_missing_query_and_unknown_pages(endpoint) -> None:
+    assert request(endpoint, "sparql")[0] == 400
+    assert request(endpoint, "nothing-here")[0] == 404
+    assert get_query(endpoint, THREATS, **{"default-graph-uri": SAMPLE.g1})[0] == 400
+
+
+def test_query_over_the_time_limit_is_stopped(strict_endpoint) -> None:
+    cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    status, _, body = get_query(strict_endpoint, cross)
+    assert status == 503 and b"exceeded 1 s" in body
+    assert time.monotonic() - started < 8
+    # a streaming query stops at the limit: its worker ends and frees its slot
+    deadline = time.monotonic() + 10
+    while strict_endpoint.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert strict_endpoint.running == 0
+    assert get_query(strict_endpoint, THREATS)[0] == 200
+
+
+# -- pages --------------------------------------------------------------------------------------
+def test_saved_queries_listing(endpoint) -> None:
+    status, ctype, body = request(endpoint, "queries")
+    assert status == 200 and ctype.startswith("application/json")
+    listing = {q["name"]: q for q in json.loads(body)}
+    assert set(listing) == {q.name for q in query.list_saved()}
+    threats = listing["threats_by_actor"]
+    assert threats["question"].startswith("Who threatened whom")
+    assert "source_label" in threats["columns"]
+    assert {p["name"] for p in threats["params"]} == {"actor", "against", "from", "to"}
+    status, _, result = request(endpoint, "sparql", data=threats["text"].encode(),
+                                content_type="application/sparql-query")
+    assert status == 200
+    rows = json.loads(result)["results"]["bindings"]
+    assert {r["event"]["value"] for r in rows} == {SAMPLE.threat}
+
+
+def test_health(endpoint) -> None:
+    status, _, body = request(endpoint, "health")
+    assert status == 200
+    health = json.loads(body)
+    assert (health["status"], health["articles"], health["running"]) == ("ok", 2, 0)
+
+
+def test_page_is_self_contained(endpoint) -> None:
+    status, ctype, body = request(endpoint, "")
+    assert status == 200 and ctype.startswith("text/html")
+    page = body.decode("utf-8")
+    assert "<textarea" in page and 'id="run"' in page and "/queries" in page
+    # no CDN: nothing is loaded from another host
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+
+
+def test_binds_loopback_by_default() -> None:
+    server = make_server(Store.memory(), port=0, quiet=True)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def test_is_update() -> None:
+    assert is_update(UPDATE)
+    assert is_update("base <http://x/> load <http://example.org/data.ttl>")
+    assert not is_update(f"PREFIX kgo: <{SAMPLE_KGO}> # INSERT is only a word here\nSELECT * {{}}")
+    assert not is_update('SELECT ("DELETE" AS ?x) {}')
+
+
+def test_negotiate() -> None:
+    offered = ["application/sparql-results+json", "text/csv"]
+    assert negotiate(None, offered) == offered[0]
+    assert negotiate("text/*", offered) == "text/csv"
+    assert negotiate("text/csv;q=0, */*;q=0.5", offered) == offered[0]
+    assert negotiate("application/pdf", offered) is None
+
+
+@pytest.mark.parametrize("name,params", [
+    ("threats_by_actor", {"actor": "Trump", "from": "2026-01-01"}),
+    ("events_involving_actor", {"actor": SAMPLE.mex, "to": "2026-01-08"}),
+    ("office_holders_by_state", {"country": "MEX", "date": "2025-02-01"}),
+    ("goldstein_by_dyad_day", {"actor": "Mexico"}),
+])
+def test_with_values_matches_substitutions(sample_store, name, params) -> None:
+    """The VALUES form of the bindings (for other engines) answers as the substitutions do."""
+    saved = query.load_saved(name)
+    bindings = query.bind_params(saved, params, sample_store)
+    substituted = query.run(sample_store, saved, params)
+    inlined = sample_store.query(with_values(saved.text, bindings))
+    rows = [{c: sol[c] for c in substituted.columns} for sol in inlined]
+    assert rows == substituted.rows and rows
+
+
+# -- the page in a real browser -----------------------------------------------------------------
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_page_in_headless_chromium(endpoint, tmp_path) -> None:
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip(f"needs Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER}): "
+                    "apt-get install -y chromium chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install selenium)")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1400,900",
+                 f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        driver.get(endpoint.url)
+        wait = WebDriverWait(driver, 20)
+        saved = wait.until(EC.element_to_be_clickable(
+            (By.CSS_SELECTOR, '#saved button[data-name="threats_by_actor"]')))
+        saved.click()
+        editor = driver.find_element(By.ID, "query")
+        assert "kgo:Threat" in editor.get_attribute("value")
+        assert driver.find_element(By.ID, "question").text.startswith("Who threatened whom")
+        driver.find_element(By.ID, "run").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
+        headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#results thead th")]
+        assert headers[:4] == ["event", "date", "source", "source_label"]
+        rows = driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+        col = headers.index("source_label")
+        labels = {r.find_elements(By.TAG_NAME, "td")[col].text for r in rows}
+        assert labels == {"Donald Trump"}
+        assert "2 rows" in driver.find_element(By.ID, "status").text
+        # an error is shown, not thrown
+        editor.clear()
+        editor.send_keys("SELECT ?x WHERE {")
+        driver.find_element(By.ID, "run").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "error")))
+        assert "400" in driver.find_element(By.ID, "error").text
+        driver.save_screenshot("/tmp/endpoint-error.png")
+        saved.click()
+        driver.find_element(By.ID, "run").click()
+        wait.until(lambda d: "rows" in d.find_element(By.ID, "status").text)
+        driver.save_screenshot("/tmp/endpoint.png")
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
+                  and "400 (Bad Request)" not in e["message"]]  # the deliberate bad query
+        assert not severe, severe
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
