@@ -471,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
             if url.path == "/sparql":
                 self._send(self._sparql(method, url.query))
             elif method == "POST":
-                raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, f"POST is only for /sparql")
+                raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "POST is only for /sparql")
             elif url.path in ("/", "/index.html"):
                 self._send(Answer(200, "text/html; charset=utf-8", self.server.page))
             elif url.path == "/queries":

@@ -1,0 +1,276 @@
+"""Interoperability with third-party software: the exports read by independent parsers, and
+the saved queries answered identically by a real Oxigraph server (and, opt-in, Virtuoso).
+
+- `rapper` (Debian raptor2-utils) re-reads every RDF export; its N-Quads output must hold
+  exactly the quads of the store (union triples for the triple formats).
+- JSON-LD: raptor 2.0.15 has no JSON-LD parser (its `json` is RDF/JSON), so rdflib and
+  pyoxigraph parse it instead.
+- The TriG export is loaded with `oxigraph load` into a fresh `oxigraph serve-read-only`
+  (PyPI package `oxigraph`); every saved query, with the parameter cases of
+  test_saved_queries, sent over HTTP with its parameters as a VALUES clause
+  (`kg.serve.with_values`), must return the same rows as the embedded store.
+- Virtuoso 7.2.5 (Debian virtuoso-opensource; `KG_TEST_VIRTUOSO=1`): the N-Triples export
+  loaded with `DB.DBA.TTLP`, a few queries compared. Its Turtle parser keeps the backslash of
+  the `\/` escapes that pyoxigraph writes in prefixed names (`kgid:event\/9c1e...`), so the
+  Turtle export loads with wrong IRIs there (an xfail test records it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg import query
+from kg.export import export
+from kg.serve import with_values
+from kg.store import Store
+from kg.vocab import sparql_prologue
+from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
+from test_saved_queries import CASES
+
+pytestmark = pytest.mark.slow
+
+RDF_EXPORTS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
+RAPPER_SYNTAX = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "trig": "trig",
+                 "rdfxml": "rdfxml"}
+QUAD_EXPORTS = {"nq", "trig", "jsonld"}
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    s = Store.memory()
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in build_sample_quads():
+        by_graph[q.graph_name.value].append(q)
+    for graph, quads in by_graph.items():
+        s.replace_graph(graph, quads)
+    return s
+
+
+@pytest.fixture(scope="module")
+def exports(store, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("exports")
+    paths = {}
+    for fmt in RDF_EXPORTS:
+        paths[fmt] = out / f"graph.{fmt}"
+        export(store, paths[fmt], fmt)
+    return paths
+
+
+def _expected(store: Store, fmt: str) -> set[ox.Quad]:
+    quads = set(store.quads())
+    if fmt in QUAD_EXPORTS:
+        return quads
+    return {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
+
+
+# -- independent parsers ------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", RDF_EXPORTS)
+def test_export_parses_with_rapper(store, exports, fmt) -> None:
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        pytest.skip("needs rapper from Debian raptor2-utils (apt-get install -y raptor2-utils)")
+    if fmt == "jsonld":
+        pytest.skip("raptor 2.0.15 cannot read JSON-LD (its `json` parser is RDF/JSON); "
+                    "see test_jsonld_export_parses_with_rdflib_and_pyoxigraph")
+    run = subprocess.run([rapper, "-q", "-i", RAPPER_SYNTAX[fmt], "-o", "nquads",
+                          str(exports[fmt])], capture_output=True, timeout=60)
+    assert run.returncode == 0, run.stderr.decode()
+    assert not run.stderr.strip(), run.stderr.decode()  # no warnings either
+    reparsed = set(ox.parse(run.stdout, ox.RdfFormat.N_QUADS))
+    assert reparsed == _expected(store, fmt)
+
+
+def test_jsonld_export_parses_with_rdflib_and_pyoxigraph(store, exports) -> None:
+    expected = _expected(store, "jsonld")
+    by_oxigraph = set(ox.parse(path=str(exports["jsonld"]), format=ox.RdfFormat.JSON_LD))
+    assert by_oxigraph == expected
+    dataset = rdflib.Dataset()
+    dataset.parse(exports["jsonld"], format="json-ld")
+    nquads = dataset.serialize(format="nquads")
+    by_rdflib = set(ox.parse(nquads.encode() if isinstance(nquads, str) else nquads,
+                             ox.RdfFormat.N_QUADS))
+    assert by_rdflib == expected
+
+
+# -- a real Oxigraph server ---------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"no answer from {url} after {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(exports, tmp_path_factory):
+    if not OXIGRAPH.exists():
+        pytest.skip(f"needs the oxigraph CLI ({OXIGRAPH}): pip install oxigraph")
+    location = tmp_path_factory.mktemp("oxigraph-db")
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(location),
+                    "--file", str(exports["trig"])], check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(OXIGRAPH), "serve-read-only", "--location", str(location),
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        _wait_http(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _remote_rows(url: str, sparql: str) -> ox.QuerySolutions:
+    req = urllib.request.Request(url, data=sparql.encode("utf-8"), headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        body = resp.read()
+    return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+
+
+def _bag(rows, columns) -> Counter:
+    return Counter(tuple(str(r[c]) if r[c] is not None else None for c in columns) for r in rows)
+
+
+SAVED = sorted(q.name for q in query.list_saved())
+REMOTE_CASES = [(name, {}) for name in SAVED] + [(c[0], c[1]) for c in CASES if c[1]]
+
+
+@pytest.mark.parametrize(("name", "params"), REMOTE_CASES,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(REMOTE_CASES)])
+def test_oxigraph_server_answers_like_the_store(store, oxigraph_server, name, params) -> None:
+    saved = query.load_saved(name)
+    local = query.run(store, saved, params)
+    bindings = query.bind_params(saved, params, store)
+    remote = _remote_rows(oxigraph_server, sparql_prologue() + with_values(saved.text, bindings))
+    assert _bag(remote, local.columns) == _bag(local.rows, local.columns)
+
+
+def test_oxigraph_server_sees_both_article_graphs(oxigraph_server) -> None:
+    rows = list(_remote_rows(oxigraph_server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert {r["g"].value for r in rows} == {SAMPLE.g1, SAMPLE.g2}
+
+
+# -- Virtuoso (opt-in) --------------------------------------------------------------------------
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{isql}
+DirsAllowed = ., {d}, {data}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(exports, tmp_path_factory):
+    if os.environ.get("KG_TEST_VIRTUOSO") != "1":
+        pytest.skip("Virtuoso is heavy: set KG_TEST_VIRTUOSO=1 to run (needs Debian "
+                    "virtuoso-opensource: virtuoso-t and isql-vt)")
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not (server and isql):
+        pytest.skip("needs virtuoso-t and isql-vt (apt-get install -y virtuoso-opensource)")
+    d = tmp_path_factory.mktemp("virtuoso")
+    isql_port, http_port = _free_port(), _free_port()
+    ini = d / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(d=d, data=exports["ttl"].parent, isql=isql_port,
+                                       http=http_port))
+    proc = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=d,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_http(f"http://127.0.0.1:{http_port}/sparql", proc, seconds=90)
+        graphs = {}
+        for fmt in ("nt", "ttl"):
+            graphs[fmt] = f"urn:kg-test:{fmt}"
+            load = (f"DB.DBA.TTLP(file_to_string_output('{exports[fmt]}'), '', "
+                    f"'{graphs[fmt]}', 0);\ncheckpoint;\n")
+            run = subprocess.run([isql, str(isql_port), "dba", "dba"], input=load.encode(),
+                                 capture_output=True, timeout=120)
+            assert b"Error" not in run.stdout + run.stderr, (run.stdout + run.stderr).decode()
+        yield f"http://127.0.0.1:{http_port}/sparql", graphs
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _virtuoso_select(endpoint: tuple[str, dict[str, str]], sparql: str, fmt: str = "nt"
+                     ) -> list[dict[str, str]]:
+    url, graphs = endpoint
+    qs = urllib.parse.urlencode({"query": sparql, "default-graph-uri": graphs[fmt],
+                                 "format": "application/sparql-results+json"})
+    with urllib.request.urlopen(f"{url}?{qs}", timeout=60) as resp:
+        data = json.loads(resp.read())
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+@pytest.mark.parametrize("name,params,column", [
+    ("threats_by_actor", {}, "event"),
+    ("cameo_roots_by_month", {}, "root"),
+    ("office_holders_by_state", {"country": "MEX"}, "holder"),
+])
+def test_virtuoso_answers_like_the_store(store, virtuoso, name, params, column) -> None:
+    saved = query.load_saved(name)
+    local = {str(r[column].value) for r in query.run(store, saved, params).rows}
+    bindings = query.bind_params(saved, params, store)
+    remote = {r[column] for r in _virtuoso_select(virtuoso, with_values(saved.text, bindings))
+              if column in r}
+    assert remote == local and local
+
+
+@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 keeps the backslash of `\\/` escapes in "
+                   "Turtle prefixed names (kgid:event\\/...): load N-Triples into Virtuoso")
+def test_virtuoso_reads_the_turtle_export(virtuoso) -> None:
+    rows = _virtuoso_select(virtuoso, "SELECT ?e WHERE { ?e a <https://w3id.org/kg-news/ontology#Threat> }",
+                            fmt="ttl")
+    assert {r["e"] for r in rows} == {SAMPLE.threat}
