@@ -88,8 +88,9 @@ def test_directive_with_nested_contacts(seed) -> None:
 def test_trump_threat_is_dated_and_holds_the_strikes(seed) -> None:
     _, events, _ = seed
     threats = [e for e in events if e["cameo"] and e["cameo"].startswith("13")
-               and _labels(e["source"]) == {"Donald Trump"}]
-    assert threats and threats[0]["date"] == "2026-01-08"
+               and _labels(e["source"]) == {"Donald Trump"} and e["type"] == "Threat"]
+    assert len(threats) == 1, threats
+    assert threats[0]["date"] == "2026-01-08"
     assert threats[0]["plover"] == "THREATEN"
     nested = [e for e in events if e["parent"] == threats[0]["event"]]
     assert any(e["type"] == "Strike" and e["modality"] == "threatened" and e["cameo"] is None

@@ -5,8 +5,10 @@ knowledge (gazetteer, lexicon), so it can run in any worker process.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -47,6 +49,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
         if triggers:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
     drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    _sentence_countries(finder)
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
@@ -56,9 +59,30 @@ def extract(article: Article, doc: Doc) -> Extraction:
                       stances=tuple(stances), quotes=tuple(quote_records))
 
 
+_ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
+
+
+@functools.lru_cache(maxsize=1)
+def _announced_codes() -> dict[str, str]:
+    """CAMEO code prefix of an act -> the code of announcing it (kg/data/announced.csv)."""
+    text = resources.files("kg").joinpath("data", "announced.csv").read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")]
+    return {prefix.strip(): code.strip() for prefix, code in rows[1:]}
+
+
+def _announced(code: str) -> str | None:
+    table = _announced_codes()
+    for n in range(len(code), 1, -1):
+        if code[:n] in table:
+            return table[code[:n]]
+    return None
+
+
 def _finish(d: DraftEvent) -> Event:
-    info = lookup(d.cameo)
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
+    if coded and d.modality in _ANNOUNCED_MODALITIES:
+        d.cameo = _announced(d.cameo) or d.cameo  # "will provide aid" -> intent; "will strike" -> threat
+    info = lookup(d.cameo)
     return Event(
         id=d.id, event_class=d.event_class, trigger=" ".join(w.text for w in d.trigger.words),
         evidence=d.evidence, cameo=d.cameo if coded else None,
@@ -66,6 +90,28 @@ def _finish(d: DraftEvent) -> Event:
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
     )
+
+
+_COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", "judiciary",
+                         "legislature", "party", "armed_group", "criminal", "organisation"}
+
+
+def _sentence_countries(finder: ActorFinder) -> None:
+    """An actor the text gives no country takes the one state its sentence names, if only one."""
+    table, doc = finder.table, finder.doc
+    first: dict[str, int] = {}
+    for i, key in sorted(finder.history):
+        first.setdefault(key, i)
+    for key, i in first.items():
+        b = table.actors.get(key)
+        if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or b.code and b.code[:3] in ("IGO", "NGO", "IMG"):
+            continue
+        sent = doc[i].sent
+        states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
+        if len(states) == 1:
+            b.country = states.pop()
+            if b.code and len(b.code) == 3 and b.code == b.sector:
+                b.code = None  # recomputed from country + sector
 
 
 def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:

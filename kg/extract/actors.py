@@ -402,6 +402,15 @@ class ActorFinder:
             if not self.gaz.country(names[0].text):
                 return self.table.org(name, term.kind, country=self.country_in(head), sector=term.sector)
         country = self.country_in(head)
+        if term.person and head.tag_ in ("NNS", "NNPS"):
+            # "Afghan rebel leaders", "government officials": a group, typed by its modifiers
+            sector, kind = term.sector, term.kind
+            for w in head.lefts:
+                t2 = self.gaz.agent(w.text) if w.dep_ in ("compound", "amod") else None
+                if t2 is not None and not t2.person:
+                    sector, kind = t2.sector, t2.kind
+            full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
+            return self.table.group(full or text, kind, sector, country)
         if term.person:
             # "the president", "her foreign minister", "the Mexican leader"
             if country is None:
@@ -421,6 +430,9 @@ class ActorFinder:
                     if not country or b.country == country:
                         b.mentions += 1
                         return key
+            if country:
+                # "Montenegro's prime minister", unknown by name: the office's body (MNEGOV)
+                return self.table.group(f"{text} ({country})", term.kind, term.sector, country)
             return None
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)

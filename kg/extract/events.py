@@ -24,6 +24,10 @@ _HYPOTHETICAL = {"would", "could", "might", "may", "should"}
 _EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj", "pobj", "nsubj", "nsubjpass", "attr", "oprd", "prep", "appos", "csubj"}
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _OBJECT_CONTROL = {"directed", "requested"}
+_READY = {"ready", "willing", "prepared", "determined", "eager", "poised", "set"}
+#: prepositions that put a nominal event in the background of the sentence's main event
+_BACKGROUND = {"after", "following", "since", "before", "during", "despite", "amid", "amidst",
+               "over", "because", "like", "unlike"}
 _HEAD_OF = ("head of state", "head of government", "president", "prime minister")
 
 
@@ -122,7 +126,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         for c in head.children:
             if c.dep_ in ("dobj", "dative"):
                 return finder.resolve(c)
-    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") or (tok.dep_ == "pobj" or head.dep_ in ("prep", "pcomp")):
+    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp") or (tok.dep_ == "pobj" or head.dep_ in ("prep", "pcomp")):
         for c in head.children:
             if c.dep_ == "nsubjpass" and tok.dep_ == "xcomp":
                 return finder.resolve(c)
@@ -184,11 +188,61 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                         for o in p.children:
                             if o.dep_ == "pobj":
                                 keys.extend(finder.resolve(o))
+    if not keys:
+        for c in tok.children:
+            obj = c if (verb and c.dep_ == "dobj") else None
+            if c.dep_ == "prep" and c.lower_ in preps:
+                obj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if obj is not None and not finder.resolve(obj):
+                # "a U.N. Security Council resolution", "Haiti's efforts", "US mediation"
+                for m in obj.children:
+                    if m.dep_ in ("poss", "compound", "nmod", "amod") and (
+                            m.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or m.pos_ == "PROPN"):
+                        keys.extend(finder.resolve(m))
     seen: list[str] = []
     for k in keys:
         if k not in seen:
             seen.append(k)
     return tuple(seen)
+
+
+_COMPLEMENT_DEPS = {"dobj", "prep", "pobj", "xcomp", "ccomp", "attr", "dative", "oprd", "acomp",
+                    "amod", "compound", "nmod", "poss", "pcomp", "acl", "appos", "conj"}
+
+
+def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) -> tuple[str, ...]:
+    """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
+    "conceded to demands from UNITA"): the target when the grammar names none directly."""
+    frontier = [c for c in tok.children if c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
+                or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod"))]
+    seen = 0
+    while frontier and seen < 40:
+        nxt = []
+        for t in frontier:
+            seen += 1
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") else ()
+            if not keys:
+                iso = finder.country_in_token(t)
+                keys = (finder.table.state(iso, t.text),) if iso else ()
+            keys = tuple(k for k in keys if k not in source)
+            if keys:
+                return keys
+            nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent"))
+        frontier = sorted(nxt, key=lambda t: t.i)
+    return ()
+
+
+_DEMAND = "100"
+_OBLIGATION = {"must", "should", "ought"}
+
+
+def _obliged(clause: Token) -> bool:
+    """ "... must drop barriers", "... has to leave", "... needs to act": an obligation."""
+    for c in clause.children:
+        if c.dep_ == "aux" and c.lower_ in _OBLIGATION:
+            return True
+    return clause.lemma_ in ("have", "need") and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in clause.children)
 
 
 def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str | None:
@@ -213,6 +267,9 @@ def _modality(tok: Token) -> str | None:
             return "hypothetical"
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
             return "conditional"
+    # "is ready to host", "willing to withdraw": a stated readiness is an intention
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _READY:
+        return "planned"
     # "going to start hitting": be + going + to, through a chain of complements
     cur = tok
     for _ in range(3):
@@ -270,6 +327,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 source = _subject(lv, finder, by_token)
         target = _targets(tok, trig.entry, finder, verb)
         target = tuple(k for k in target if k not in source)
+        if not target:
+            target = _complement_actor(tok, finder, source)
         start = min(w.idx for w in trig.words)
         end = max(w.idx + len(w.text) for w in trig.words)
         ev = DraftEvent(
@@ -335,9 +394,48 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         parent = next((p for p in drafts.values() if p.id == ev.parent), None)
         if parent is not None and not ev.coded and ev.target and not parent.target:
             parent.target = tuple(k for k in ev.target if k not in parent.source)
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ in ("VERB", "AUX"):
+            continue
+        head = tok.head
+        prep = None
+        if tok.dep_ == "pobj" and head.dep_ == "prep":
+            prep, head = head.lower_, head.head
+        if prep in _BACKGROUND or (prep is None and tok.dep_ == "pobj" and head.lower_ in _BACKGROUND):
+            ev.coded = False  # "after two days of fighting": background, not the reported event
+            ev.extra["background"] = True
+        elif head.i in drafts and head.i != tok.i and ev.parent is None and (
+                tok.dep_ == "dobj" or prep is not None):
+            up = drafts[head.i]
+            if up.coded and not up.trigger.entry.speech:
+                ev.parent = up.id
+                ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
+                if not ev.source:
+                    ev.source = up.source
+    # "X said Y must do Z": a demand by X on Y
+    for ev in drafts.values():
+        entry = ev.trigger.entry
+        if not entry.speech:
+            continue
+        tok = ev.trigger.token
+        for c in tok.children:
+            if c.dep_ != "ccomp" or not _obliged(c):
+                continue
+            subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+            target = finder.resolve(subj) if subj is not None else ()
+            if not target:
+                continue
+            ev.event_class, ev.cameo, ev.coded = "Demand", _DEMAND, True
+            ev.target = tuple(k for k in target if k not in ev.source)
+            ev.extra["demand"] = True
+            for other in drafts.values():
+                if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
+                    other.coded = False
+                    other.modality = "requested"
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
-        if ev.trigger.entry.speech and any(
+        if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
                 c.parent == ev.id and c.coded for c in drafts.values()):
             ev.coded = False
     # conditional second targets: "reach out to A and, if needed, to B"
