@@ -288,6 +288,9 @@ class ActorFinder:
                 term = self.gaz.agent(" ".join(low[i:j]))
                 if term is not None and term.person and j - i > best:
                     best, title, sector = j - i, " ".join(words[i:j]), term.sector
+        for p in head.children:  # "King Hassan of Morocco", "Lula of Brazil"
+            if p.dep_ == "prep" and p.lower_ == "of" and p.i > ent.end - 1:
+                left.extend(o for o in p.children if o.dep_ == "pobj")
         for t in left:
             c = self._country_token(t)
             if c and not country:
@@ -392,7 +395,7 @@ class ActorFinder:
                         break
                     term = None
         if term is None:
-            return None
+            return self._by_modifier(head)
         names = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
         if names and not term.person:
             name = " ".join(t.text for t in names) + " " + head.text
@@ -402,6 +405,12 @@ class ActorFinder:
             if not self.gaz.country(names[0].text):
                 return self.table.org(name, term.kind, country=self.country_in(head), sector=term.sector)
         country = self.country_in(head)
+        names = [t for t in head.lefts if t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN"]
+        if names and (head.tag_ in ("NNS", "NNPS") or not term.person):
+            span = self.doc[names[0].i: names[-1].i + 1]
+            known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
+            if known is not None and known.kind != "person":
+                return self.table.known(known, span.text)
         if term.person and head.tag_ in ("NNS", "NNPS"):
             # "Afghan rebel leaders", "government officials": a group, typed by its modifiers
             sector, kind = term.sector, term.kind
@@ -436,6 +445,21 @@ class ActorFinder:
             return None
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _by_modifier(self, head: Token) -> str | None:
+        """A phrase whose noun is no actor but whose name modifier is: "the PLO leadership",
+        "Osama bin Laden's al-Qaeda" -> that named actor."""
+        if head.dep_ not in ("nsubj", "nsubjpass", "agent", "pobj", "dobj", "conj", "appos"):
+            return None
+        for m in head.lefts:
+            if m.dep_ not in ("compound", "amod", "nmod", "poss"):
+                continue
+            ent = self.ent_of.get(m.i)
+            if ent is not None and ent.label_ in ("ORG", "PERSON") and m.i == ent.root.i:
+                key = self._entity(ent)
+                if key:
+                    return key
+        return None
 
     def _pronoun(self, tok: Token) -> str | None:
         lower = tok.text.lower()

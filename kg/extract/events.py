@@ -122,6 +122,8 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         return ()
     if tok.dep_ == "relcl":
         return finder.resolve(head)
+    if tok.dep_ == "ccomp" and head.i in triggers and triggers[head.i].entry.speech:
+        return ()  # "the military said a bombing killed ...": the speaker is not the agent
     if tok.dep_ in ("xcomp", "ccomp") and head.i in triggers and triggers[head.i].entry.content in _OBJECT_CONTROL:
         for c in head.children:
             if c.dep_ in ("dobj", "dative"):
@@ -218,6 +220,10 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) 
     seen = 0
     while frontier and seen < 40:
         nxt = []
+        for t in list(frontier):
+            if t.dep_ in ("ccomp", "xcomp"):
+                # "demanded that Israel ease ...": the complement's subject comes first
+                frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
             keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") else ()
@@ -227,7 +233,8 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) 
             keys = tuple(k for k in keys if k not in source)
             if keys:
                 return keys
-            nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent"))
+            nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
+                       or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
     return ()
 
@@ -383,6 +390,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             if cur.head is cur:
                 break
             cur = cur.head
+            if cur.i in drafts and drafts[cur.i].trigger.entry.speech:
+                break  # a reporter is not the agent of what is reported
             if cur.i in drafts and drafts[cur.i].source:
                 up = drafts[cur.i]
                 ev.source = tuple(k for k in up.source if k not in ev.target)
@@ -413,6 +422,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
                 if not ev.source:
                     ev.source = up.source
+    # events told inside a relative clause or a participle describing a noun are background
+    # ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup")
+    for ev in drafts.values():
+        cur = ev.trigger.token
+        for _ in range(10):
+            if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in drafts):
+                ev.coded = False
+                ev.extra["background"] = True
+                break
+            if cur.head is cur:
+                break
+            cur = cur.head
     # "X said Y must do Z": a demand by X on Y
     for ev in drafts.values():
         entry = ev.trigger.entry
