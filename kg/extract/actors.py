@@ -24,6 +24,10 @@ _THING_PRONOUNS = {"it", "its", "itself"}
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
 _PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case", "punct", "prep", "pobj", "appos", "flat"}
 _APOSTROPHE_S = re.compile(r"[’']s$")
+_QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "ten", "tens",
+               "million", "millions", "group", "number", "members", "member", "some", "many", "most",
+               "all", "part", "one", "two", "three", "several", "scores", "score", "majority", "band",
+               "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 
 
@@ -229,6 +233,13 @@ class ActorFinder:
         """The actor keys a phrase headed by `head` names (several for coordination)."""
         if head.i in self.cache:
             return self.cache[head.i]
+        if head.lemma_.lower() in _QUANTITIES:
+            # "thousands of students", "a group of refugees", "members of the PLO"
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None:
+                self.cache[head.i] = self.resolve(obj)
+                return self.cache[head.i]
         keys: list[str] = []
         key = self._resolve_one(head)
         if key:
@@ -341,6 +352,10 @@ class ActorFinder:
                         and ent.root.dep_ != "nsubj"):
                     return None  # "Mexican officials": the noun carries the actor
                 return self.table.state(c.iso3, ent.text)
+            if label == "NORP" and ent.root.pos_ in ("PROPN", "NOUN") and ent.root.dep_ not in ("amod", "compound"):
+                # "Iraqi Kurds", "Bosnian Serbs", "Moslems": an ethnic or religious group
+                country = self.country_in(ent.root) or self._country_from_name(ent)
+                return self.table.group(ent.text, "group", "ETH", country)
             return None
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):

@@ -239,6 +239,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) 
     return ()
 
 
+_OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
 _OBLIGATION = {"must", "should", "ought"}
 
@@ -327,11 +328,17 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         tok = trig.token
         verb = tok.pos_ in ("VERB", "AUX")
         source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
-        if not verb and not source and tok.dep_ in ("dobj", "attr", "pobj") and (
-                tok.head.lemma_.lower() in light_verbs or tok.head.i in by_token):
-            lv = tok.head if tok.dep_ != "pobj" else tok.head.head
-            if lv.pos_ in ("VERB", "AUX"):
-                source = _subject(lv, finder, by_token)
+        if not verb and not source:
+            # "staged demonstrations", "provide tons of food aid", "launched a mediation effort":
+            # the verb that carries the noun lends its subject
+            cur = tok
+            for _ in range(4):
+                if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head is cur:
+                    break
+                cur = cur.head
+                if cur.pos_ in ("VERB", "AUX") and (cur.i not in by_token or cur.lemma_.lower() in light_verbs):
+                    source = _subject(cur, finder, by_token)
+                    break
         target = _targets(tok, trig.entry, finder, verb)
         target = tuple(k for k in target if k not in source)
         if not target:
@@ -403,6 +410,34 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         parent = next((p for p in drafts.values() if p.id == ev.parent), None)
         if parent is not None and not ev.coded and ev.target and not parent.target:
             parent.target = tuple(k for k in ev.target if k not in parent.source)
+    # an event inside the object of a coded act is that act's content, not coded on its own
+    # ("suspended aid deliveries", "rejected an offer of talks", "accused X of violating rights")
+    for ev in drafts.values():
+        if ev.parent is not None:
+            continue
+        cur = ev.trigger.token
+        for _ in range(5):
+            if cur.dep_ not in _OBJECT_PATH or cur.head is cur:
+                break
+            cur = cur.head
+            up = drafts.get(cur.i)
+            if up is not None:
+                if up.coded and not up.trigger.entry.speech:
+                    ev.parent, ev.coded = up.id, False
+                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
+                        ev.source = up.source
+                break
+    # "staged demonstrations to demand reforms": a purpose clause tells the event's aim
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.parent is not None or tok.dep_ != "advcl" or not any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            continue
+        head = tok.head
+        up = drafts.get(head.i) or next((drafts[c.i] for c in head.children
+                                         if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
+        if up is not None and up is not ev:
+            ev.parent, ev.coded = up.id, False
     for ev in drafts.values():
         tok = ev.trigger.token
         if tok.pos_ in ("VERB", "AUX"):
