@@ -124,6 +124,10 @@ class Gazetteer:
                 self._demonyms.setdefault(norm(n), c)
             for n in c.capital:
                 self._capitals.setdefault(norm(n), c)
+        self._places: dict[str, Country] = {}
+        for c in countries:
+            for n in c.cities:
+                self._places.setdefault(norm(n), c)
         self._agents = {norm(a.term): a for a in agents}
         self._actors: dict[str, KnownActor] = {}
         self._surnames: dict[str, list[KnownActor]] = {}
@@ -149,6 +153,12 @@ class Gazetteer:
         if len(n) <= 3 and not name.strip()[:1].isupper():
             return None  # "us", "uk" in lower case are words, not countries
         return self._names.get(n) or self._capitals.get(n) or self._demonyms.get(n)
+
+    def place(self, name: str) -> Country | None:
+        """The country a place is in: a country name, capital or major city ("Kirkuk")."""
+        if not name.strip()[:1].isupper():
+            return None
+        return self.country(name) or self._places.get(norm(name))
 
     def country_by_code(self, iso3: str) -> Country | None:
         return self.countries.get(iso3)

@@ -50,6 +50,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
     drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
     _sentence_countries(finder)
+    _domestic_targets(drafts, table)
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
@@ -112,6 +113,22 @@ def _sentence_countries(finder: ActorFinder) -> None:
             b.country = states.pop()
             if b.code and len(b.code) == 3 and b.code == b.sector:
                 b.code = None  # recomputed from country + sector
+
+
+#: CAMEO roots of acts that, with no target named, are aimed at the actor's own country:
+#: protests, repression, violence and concessions happen at home unless told otherwise
+_DOMESTIC_ROOTS = {"08", "14", "17", "18", "19", "20"}
+
+
+def _domestic_targets(drafts: list[DraftEvent], table: ActorTable) -> None:
+    """"Students staged demonstrations", "police arrested 12": the target is the source's state."""
+    for d in drafts:
+        if d.target or not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS:
+            continue
+        country = table.country(d.source[0])
+        if country and table.kind(d.source[0]) != "state":
+            d.target = (table.state(country, None),)
+            d.confidence -= 0.15
 
 
 def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:

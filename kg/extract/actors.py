@@ -255,9 +255,22 @@ class ActorFinder:
             self.history.append((head.i, k))
         return result
 
-    def country_in(self, head: Token, depth: int = 3) -> str | None:
+    def country_in(self, head: Token, depth: int = 3, exclude: str | None = None) -> str | None:
         """The country named among the modifiers of a phrase ("Mexico's", "Iraqi", "in Darfur")."""
         for t in self._modifiers(head, depth):
+            c = self._country_token(t)
+            if c and c != exclude:
+                return c
+        return None
+
+    def place_in(self, head: Token) -> str | None:
+        """The country of the place a phrase names ("the northern city of Kirkuk", "Gaza")."""
+        for t in [head, *head.subtree]:
+            ent = self.ent_of.get(t.i)
+            if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "NORP"):
+                c = self.gaz.place(ent.text) or self.gaz.place(_norm_name(ent.text))
+                if c is not None:
+                    return c.iso3
             c = self._country_token(t)
             if c:
                 return c
@@ -280,7 +293,8 @@ class ActorFinder:
     def _country_token(self, t: Token) -> str | None:
         ent = self.ent_of.get(t.i)
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
-        c = self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
+        c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
+             or (self.gaz.country(t.text) if text != t.text and t.pos_ == "PROPN" else None))
         return c.iso3 if c else None
 
     def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
@@ -346,6 +360,10 @@ class ActorFinder:
         known = self.gaz.actor(name)
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
+            if c is not None and label == "NORP" and any(
+                    m.lower_ in ("ethnic", "ethnically") for m in ent.root.children):
+                # "ethnic Albanians" in Serbia are not Albania: a group, placed by context
+                return self.table.group(ent.text, "group", "ETH", self.country_in(ent.root, exclude=c.iso3))
             if c is not None:
                 if label == "NORP" and ent.root.dep_ in ("amod", "compound") or (
                         label == "NORP" and ent.root.head.pos_ == "NOUN" and ent.root.head.i != ent.root.i

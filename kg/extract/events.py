@@ -258,7 +258,7 @@ def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str 
         if c.dep_ == "prep" and c.lower_ in ("in", "on", "inside", "into", "across", "within"):
             for p in c.children:
                 if p.dep_ == "pobj":
-                    iso = finder.country_in_token(p) or finder.country_in(p)
+                    iso = finder.place_in(p)
                     if iso:
                         return finder.table.state(iso, None)
     return None
@@ -347,9 +347,11 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         end = max(w.idx + len(w.text) for w in trig.words)
         ev = DraftEvent(
             id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
-            source=source, target=target, location=_location(tok, finder, target),
+            source=source, target=target or (), location=_location(tok, finder, target),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
+        if not ev.target and ev.location and ev.location not in ev.source:
+            ev.target = (ev.location,)  # "demonstrated in Kirkuk": against the state it happens in
         ev.modality = _modality(tok) or "actual"
         ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
         drafts[tok.i] = ev
