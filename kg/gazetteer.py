@@ -27,7 +27,8 @@ from importlib import resources
 from kg.errors import DataFileError
 from kg.types import ACTOR_KINDS, Role
 
-__all__ = ["Country", "AgentTerm", "KnownActor", "Gazetteer", "load_gazetteer", "norm"]
+__all__ = ["Country", "AgentTerm", "KnownActor", "Gazetteer", "load_gazetteer", "norm",
+           "parse_actors", "parse_agents", "parse_countries"]
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POST_SYNONYMS = {
@@ -85,15 +86,20 @@ class KnownActor:
     roles: tuple[Role, ...]
 
 
-def _rows(name: str):
-    """(line number, row dict) of a `#`-commented CSV in kg/data."""
-    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+def _rows(text: str, name: str, columns: tuple[str, ...]):
+    """(line number, row dict) of a `#`-commented CSV text; `name` is the file named in errors."""
     lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(line for _, line in lines)))
+    if lines and tuple(reader.fieldnames or ()) != columns:
+        raise DataFileError(f"{name}:{lines[0][0]}: header is {reader.fieldnames}; expected {list(columns)}")
     for (lineno, _), row in zip(lines[1:], reader):
         if None in row or any(v is None for v in row.values()):
-            raise DataFileError(f"kg/data/{name}:{lineno}: wrong number of columns; expected {reader.fieldnames}")
+            raise DataFileError(f"{name}:{lineno}: wrong number of columns; expected {reader.fieldnames}")
         yield lineno, row
+
+
+def _data_text(name: str) -> str:
+    return resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -115,10 +121,12 @@ class Gazetteer:
     def __init__(self, countries: list[Country], agents: list[AgentTerm], actors: list[KnownActor]) -> None:
         self.countries = {c.iso3: c for c in countries}
         self._names: dict[str, Country] = {}
+        self._codes: dict[str, Country] = {}  # "USA", "MEX": matched in capitals only
         self._demonyms: dict[str, Country] = {}
         self._capitals: dict[str, Country] = {}
         for c in countries:
-            for n in (c.name, c.iso3, *c.aliases):
+            self._codes[c.iso3] = c
+            for n in (c.name, *c.aliases):
                 self._names.setdefault(norm(n), c)
             for n in c.demonyms:
                 self._demonyms.setdefault(norm(n), c)
@@ -144,7 +152,7 @@ class Gazetteer:
         self._holders: dict[tuple[str, str], list[tuple[Role, KnownActor]]] = {}
         for a in actors:
             for r in a.roles:
-                canon = _POST_CANON.get(r.post.lower(), r.post.lower())
+                canon = _POST_CANON.get(norm(r.post), norm(r.post))
                 self._holders.setdefault((canon, r.of or ""), []).append((r, a))
 
     def country(self, name: str) -> Country | None:
@@ -152,7 +160,10 @@ class Gazetteer:
         n = norm(name)
         if len(n) <= 3 and not name.strip()[:1].isupper():
             return None  # "us", "uk" in lower case are words, not countries
-        return self._names.get(n) or self._capitals.get(n) or self._demonyms.get(n)
+        hit = self._names.get(n) or self._capitals.get(n) or self._demonyms.get(n)
+        if hit is None and name.strip().isupper():
+            hit = self._codes.get(name.strip().replace(".", ""))
+        return hit
 
     def place(self, name: str) -> Country | None:
         """The country a place is in: a country name, capital or major city ("Kirkuk")."""
@@ -189,32 +200,56 @@ class Gazetteer:
     def holder(self, post: str, of: str, on: dt.date) -> KnownActor | None:
         """Who held `post` ("President", "foreign minister") of `of` (ISO3) on a date."""
         canon = _POST_CANON.get(norm(post), norm(post))
-        for role, actor in self._holders.get((canon, of), ()):
-            if (role.start is None or role.start <= on) and (role.end is None or on <= role.end):
-                return actor
-        return None
+        held = [(role, actor) for role, actor in self._holders.get((canon, of), ())
+                if (role.start is None or role.start <= on) and (role.end is None or on <= role.end)]
+        # the post as asked beats a synonym: "President" of China in 2013 is Hu, not the new Leader Xi
+        exact = [actor for role, actor in held if norm(role.post) == norm(post)]
+        return exact[0] if exact else (held[0][1] if held else None)
 
 
-def _load_countries() -> list[Country]:
+_COUNTRY_COLUMNS = ("iso3", "iso2", "name", "aliases", "demonyms", "capital", "cities", "wikidata")
+_AGENT_COLUMNS = ("term", "sector", "kind", "person", "plural")
+
+
+def parse_countries(text: str, name: str = "kg/data/countries.csv") -> list[Country]:
+    """Parse the country CSV; a name, alias, demonym, capital or city used by two rows is an error."""
     out = []
-    for lineno, row in _rows("countries.csv"):
+    owner: dict[str, tuple[str, int]] = {}
+    for lineno, row in _rows(text, name, _COUNTRY_COLUMNS):
         iso3 = row["iso3"].strip()
         if not re.fullmatch(r"[A-Z]{3}", iso3):
-            raise DataFileError(f"kg/data/countries.csv:{lineno}: bad ISO3 code {iso3!r}")
-        out.append(Country(iso3, row["iso2"].strip(), row["name"].strip(), _split(row["aliases"]),
-                           _split(row["demonyms"]), _split(row["capital"]), _split(row["cities"]),
-                           row["wikidata"].strip() or None))
+            raise DataFileError(f"{name}:{lineno}: bad ISO3 code {iso3!r}")
+        c = Country(iso3, row["iso2"].strip(), row["name"].strip(), _split(row["aliases"]),
+                    _split(row["demonyms"]), _split(row["capital"]), _split(row["cities"]),
+                    row["wikidata"].strip() or None)
+        for n in (c.iso3, c.name, *c.aliases, *c.demonyms, *c.capital, *c.cities):
+            prev = owner.setdefault(norm(n), (iso3, lineno))
+            if prev[0] != iso3:
+                raise DataFileError(f"{name}:{lineno}: {n!r} already names {prev[0]} (line {prev[1]}); "
+                                    "a name may point to one country only: remove one of them")
+        out.append(c)
     return out
 
 
-def _load_agents() -> list[AgentTerm]:
+def parse_agents(text: str, name: str = "kg/data/agents.csv") -> list[AgentTerm]:
+    """Parse the agent-noun CSV (term, sector, kind, person, plural)."""
     out = []
-    for lineno, row in _rows("agents.csv"):
+    for lineno, row in _rows(text, name, _AGENT_COLUMNS):
         if row["kind"] not in ACTOR_KINDS:
-            raise DataFileError(f"kg/data/agents.csv:{lineno}: unknown kind {row['kind']!r}; use one of {ACTOR_KINDS}")
+            raise DataFileError(f"{name}:{lineno}: unknown kind {row['kind']!r}; use one of {ACTOR_KINDS}")
+        if row["person"].strip() not in ("0", "1") or row["plural"].strip() not in ("0", "1"):
+            raise DataFileError(f"{name}:{lineno}: person and plural must be 0 or 1")
         out.append(AgentTerm(row["term"].strip().lower(), row["sector"].strip(), row["kind"],
                              row["person"].strip() == "1", row["plural"].strip() == "1"))
     return out
+
+
+def _load_countries() -> list[Country]:
+    return parse_countries(_data_text("countries.csv"))
+
+
+def _load_agents() -> list[AgentTerm]:
+    return parse_agents(_data_text("agents.csv"))
 
 
 def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
@@ -236,6 +271,9 @@ def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownAct
         if rec["key"] in keys:
             raise DataFileError(f"{where}: duplicate key {rec['key']!r}")
         keys.add(rec["key"])
+        if not isinstance(rec.get("roles") or [], list) or not all(
+                isinstance(r, dict) and r.get("post") for r in rec.get("roles") or ()):
+            raise DataFileError(f"{where}: 'roles' must be a list of objects, each with a 'post'")
         roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
                            end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
         out.append(KnownActor(rec["key"], rec["label"], rec["kind"], rec.get("country"), rec.get("sector"),

@@ -167,7 +167,7 @@ def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
                 if "date" not in d.extra:
                     d.extra["date"] = value
                 break
-            if tok.head is tok or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
+            if tok.head.i == tok.i or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
                 break
             tok = tok.head
     # a speech act without a date of its own takes the date its speaker's statement has
@@ -192,7 +192,7 @@ def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
             continue
         tok = d.trigger.token
         for _ in range(8):
-            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head is tok:
+            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head.i == tok.i:
                 break
             tok = tok.head
             if tok.i in by_tok and "date" in by_tok[tok.i].extra:

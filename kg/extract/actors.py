@@ -440,10 +440,12 @@ class ActorFinder:
         country = self.country_in(head)
         names = [t for t in head.lefts if t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN"]
         if names and (head.tag_ in ("NNS", "NNPS") or not term.person):
-            span = self.doc[names[0].i: names[-1].i + 1]
-            known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
-            if known is not None and known.kind != "person":
-                return self.table.known(known, span.text)
+            start = min(t.i for t in head.lefts if t.dep_ not in ("det", "nummod", "quantmod", "punct"))
+            for a in range(start, head.i):  # "Red Cross officials", "Hezbollah guerrillas"
+                span = self.doc[a:head.i]
+                known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
+                if known is not None and known.kind != "person":
+                    return self.table.known(known, span.text)
         if term.person and head.tag_ in ("NNS", "NNPS"):
             # "Afghan rebel leaders", "government officials": a group, typed by its modifiers
             sector, kind = term.sector, term.kind

@@ -118,7 +118,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
     head = tok.head
-    if head is tok:
+    if head.i == tok.i:
         return ()
     if tok.dep_ == "relcl":
         return finder.resolve(head)
@@ -133,7 +133,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
             if c.dep_ == "nsubjpass" and tok.dep_ == "xcomp":
                 return finder.resolve(c)
         nxt = head.head if head.dep_ == "prep" else head
-        if nxt is tok:
+        if nxt.i == tok.i:
             return ()
         return _subject(nxt, finder, triggers, depth + 1)
     return ()
@@ -253,6 +253,16 @@ def _obliged(clause: Token) -> bool:
         c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in clause.children)
 
 
+def _through_clause(tok: Token, ancestor: Token) -> bool:
+    """Whether the path from `tok` up to `ancestor` passes a clause of its own (ccomp...)."""
+    cur = tok
+    while cur.i != ancestor.i and cur.head.i != cur.i:
+        if cur.dep_ in ("ccomp", "csubj", "parataxis") or cur.dep_ in _SUBJ:
+            return True
+        cur = cur.head
+    return False
+
+
 def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "on", "inside", "into", "across", "within"):
@@ -281,7 +291,7 @@ def _modality(tok: Token) -> str | None:
     # "going to start hitting": be + going + to, through a chain of complements
     cur = tok
     for _ in range(3):
-        if cur.dep_ != "xcomp" or cur.head is cur:
+        if cur.dep_ != "xcomp" or cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.lemma_ == "go" and cur.tag_ == "VBG":
@@ -295,7 +305,7 @@ def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
     for _ in range(6):
         dep = cur.dep_
         head = cur.head
-        if head is cur:
+        if head.i == cur.i:
             return None
         if dep == "relcl" or dep == "advcl" and any(c.dep_ == "mark" for c in cur.children):
             return None  # "after he threatened", "cartels, which he said": not the content
@@ -333,7 +343,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             # the verb that carries the noun lends its subject
             cur = tok
             for _ in range(4):
-                if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head is cur:
+                if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
                     break
                 cur = cur.head
                 if cur.pos_ in ("VERB", "AUX") and (cur.i not in by_token or cur.lemma_.lower() in light_verbs):
@@ -369,7 +379,9 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             ev.coded = False
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
-        if not ev.source and parent.source:
+        if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)):
+            # a reporter is not the agent of a reported clause ("the military said a bombing
+            # killed ..."), but is of a nominal object ("stressed the importance of cooperation")
             ev.source = parent.source
     # "strengthen coordination", "deepen cooperation": the noun is the event, the verb its support
     for i, ev in list(drafts.items()):
@@ -396,7 +408,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             continue
         cur = tok
         for _ in range(4):
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
             if cur.i in drafts and drafts[cur.i].trigger.entry.speech:
@@ -419,7 +431,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             continue
         cur = ev.trigger.token
         for _ in range(5):
-            if cur.dep_ not in _OBJECT_PATH or cur.head is cur:
+            if cur.dep_ not in _OBJECT_PATH or cur.head.i == cur.i:
                 break
             cur = cur.head
             up = drafts.get(cur.i)
@@ -468,7 +480,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 ev.coded = False
                 ev.extra["background"] = True
                 break
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
     # "X said Y must do Z": a demand by X on Y
