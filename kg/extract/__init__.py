@@ -107,6 +107,8 @@ def _sentence_countries(finder: ActorFinder) -> None:
         b = table.actors.get(key)
         if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or b.code and b.code[:3] in ("IGO", "NGO", "IMG"):
             continue
+        if b.kind == "person" and b.code:
+            continue
         sent = doc[i].sent
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
         if len(states) == 1:

@@ -377,9 +377,15 @@ class ActorFinder:
             return None
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
-            title, sector, country, _employer = self._title_before(ent)
-            return self.table.person(name, country=country, sector=sector, title=title,
-                                     of=country)
+            title, sector, country, employer = self._title_before(ent)
+            key = self.table.person(name, country=country, sector=sector, title=title, of=country)
+            body = self.table.actors.get(employer) if employer else None
+            person = self.table.actors[key]
+            if body is not None and body.kind in ("igo", "ngo") and not person.code:
+                # "U.N. mediator Diego Cordovez" acts for the U.N.: IGO code, no home state guessed
+                person.code = body.code
+                person.sector = person.sector or body.sector
+            return key
         if label in ("ORG", "FAC", "PRODUCT") or known is not None:
             if known is not None:
                 return self.table.known(known, ent.text)
@@ -429,23 +435,22 @@ class ActorFinder:
                     term = None
         if term is None:
             return self._by_modifier(head)
-        names = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
-        if names and not term.person:
-            name = " ".join(t.text for t in names) + " " + head.text
-            known = self.gaz.actor(name)
-            if known is not None:
-                return self.table.known(known, name)
-            if not self.gaz.country(names[0].text):
-                return self.table.org(name, term.kind, country=self.country_in(head), sector=term.sector)
         country = self.country_in(head)
-        names = [t for t in head.lefts if t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN"]
-        if names and (head.tag_ in ("NNS", "NNPS") or not term.person):
-            start = min(t.i for t in head.lefts if t.dep_ not in ("det", "nummod", "quantmod", "punct"))
-            for a in range(start, head.i):  # "Red Cross officials", "Hezbollah guerrillas"
+        mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
+        if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
+            first = min(m.left_edge.i for m in mods)
+            # "Red Cross officials", "U.N. helicopters", "Hezbollah guerrillas": the named body
+            for a in range(first, head.i):
                 span = self.doc[a:head.i]
                 known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
                 if known is not None and known.kind != "person":
                     return self.table.known(known, span.text)
+            name = self.doc[first:head.i + 1].text
+            known = self.gaz.actor(name)
+            if known is not None:
+                return self.table.known(known, name)
+            if not term.person and not self._country_token(self.doc[first]):
+                return self.table.org(name, term.kind, country=country, sector=term.sector)
         if term.person and head.tag_ in ("NNS", "NNPS"):
             # "Afghan rebel leaders", "government officials": a group, typed by its modifiers
             sector, kind = term.sector, term.kind

@@ -212,7 +212,8 @@ _COMPLEMENT_DEPS = {"dobj", "prep", "pobj", "xcomp", "ccomp", "attr", "dative", 
                     "amod", "compound", "nmod", "poss", "pcomp", "acl", "appos", "conj"}
 
 
-def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) -> tuple[str, ...]:
+def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
+                      placed: bool = False) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
     frontier = [c for c in tok.children if c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
@@ -230,7 +231,8 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...]) 
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
-            keys = tuple(k for k in keys if k not in source)
+            keys = tuple(k for k in keys if k not in source and (
+                not placed or finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo")))
             if keys:
                 return keys
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
@@ -353,6 +355,10 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         target = tuple(k for k in target if k not in source)
         if not target:
             target = _complement_actor(tok, finder, source)
+        elif not any(finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo") for k in target):
+            # "contribute troops to a force in Liberia": the placed actor says whom it concerns
+            placed = _complement_actor(tok, finder, source + target, placed=True)
+            target = target + placed
         start = min(w.idx for w in trig.words)
         end = max(w.idx + len(w.text) for w in trig.words)
         ev = DraftEvent(
