@@ -255,7 +255,7 @@ SENTENCES = [
     ("The army deployed troops along the border.", "deployed", "MOBILIZE"),
     ("Japan pledged $50 million in aid to the refugees.", "pledged", "AGREE"),
     ("The United States sent humanitarian aid to Haiti.", "sent", "AID"),
-    ("The government lifted the curfew.", "lifted", "RETREAT"),
+    ("The government lifted the curfew.", "lifted", "CONCEDE"),
     ("The rebels released ten hostages.", "released", "RETREAT"),
     ("Prosecutors opened an investigation into the killing.", "investigation", "ACCUSE"),
     ("The opposition demanded the resignation of the prime minister.", "demanded", "REQUEST"),
