@@ -71,18 +71,35 @@ def _announced_codes() -> dict[str, str]:
     return {prefix.strip(): code.strip() for prefix, code in rows[1:]}
 
 
-def _announced(code: str) -> str | None:
-    table = _announced_codes()
+@functools.lru_cache(maxsize=1)
+def _refusal_codes() -> dict[str, str]:
+    """CAMEO code prefix of a cooperative act -> the code of refusing it (kg/data/refused.csv)."""
+    text = resources.files("kg").joinpath("data", "refused.csv").read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")]
+    return {prefix.strip(): code.strip() for prefix, code in rows[1:]}
+
+
+def _refused(code: str) -> str | None:
+    return _longest_prefix(_refusal_codes(), code)
+
+
+def _longest_prefix(table: dict[str, str], code: str) -> str | None:
     for n in range(len(code), 1, -1):
         if code[:n] in table:
             return table[code[:n]]
     return None
 
 
+def _announced(code: str) -> str | None:
+    return _longest_prefix(_announced_codes(), code)
+
+
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
     if coded and d.modality in _ANNOUNCED_MODALITIES:
         d.cameo = _announced(d.cameo) or d.cameo  # "will provide aid" -> intent; "will strike" -> threat
+    elif d.coded and d.modality == "negated" and _refused(d.cameo):
+        d.cameo, coded = _refused(d.cameo), True  # "will not accept refugees": a rejection
     info = lookup(d.cameo)
     return Event(
         id=d.id, event_class=d.event_class, trigger=" ".join(w.text for w in d.trigger.words),

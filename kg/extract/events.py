@@ -340,16 +340,19 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         tok = trig.token
         verb = tok.pos_ in ("VERB", "AUX")
         source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
-        if not verb and not source:
-            # "staged demonstrations", "provide tons of food aid", "launched a mediation effort":
-            # the verb that carries the noun lends its subject
+        carrier = None
+        if not verb:
+            # "staged demonstrations", "will provide tons of food aid", "launched a mediation
+            # effort": the verb that carries the noun lends its subject and its modality
             cur = tok
             for _ in range(4):
                 if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
                     break
                 cur = cur.head
                 if cur.pos_ in ("VERB", "AUX") and (cur.i not in by_token or cur.lemma_.lower() in light_verbs):
-                    source = _subject(cur, finder, by_token)
+                    carrier = cur
+                    if not source:
+                        source = _subject(cur, finder, by_token)
                     break
         target = _targets(tok, trig.entry, finder, verb)
         target = tuple(k for k in target if k not in source)
@@ -368,7 +371,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         )
         if not ev.target and ev.location and ev.location not in ev.source:
             ev.target = (ev.location,)  # "demonstrated in Kirkuk": against the state it happens in
-        ev.modality = _modality(tok) or "actual"
+        ev.modality = _modality(tok) or (_modality(carrier) if carrier is not None else None) or "actual"
         ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
         drafts[tok.i] = ev
     # nesting and content modality
