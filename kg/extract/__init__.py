@@ -50,7 +50,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
     drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
     _sentence_countries(finder)
-    _domestic_targets(drafts, table)
+    _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
@@ -139,8 +139,18 @@ def _sentence_countries(finder: ActorFinder) -> None:
 _DOMESTIC_ROOTS = {"08", "14", "17", "18", "19", "20"}
 
 
-def _domestic_targets(drafts: list[DraftEvent], table: ActorTable) -> None:
-    """"Students staged demonstrations", "police arrested 12": the target is the source's state."""
+def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: ActorFinder) -> None:
+    """"Students staged demonstrations", "police arrested 12": the target is the source's state;
+    "a roadside bomb killed three soldiers near Samarra": violence by no named actor is coded
+    to the state where it happened."""
+    for d in drafts:
+        if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
+            continue
+        exclude = {table.country(k) for k in d.target}
+        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude)
+        if place and place not in d.target:
+            d.source = (place,)
+            d.confidence -= 0.15
     for d in drafts:
         if d.target or not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS:
             continue
@@ -148,6 +158,17 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable) -> None:
         if country and table.kind(d.source[0]) != "state":
             d.target = (table.state(country, None),)
             d.confidence -= 0.15
+
+
+_VIOLENT_ROOTS = {"18", "19", "20"}
+
+
+def _sentence_place(sent: Span, finder: ActorFinder, exclude: set) -> str | None:
+    """The state of the one place a sentence names besides `exclude` (none if several)."""
+    places = {finder.place_in(t) for t in sent
+              if t.ent_type_ in ("GPE", "LOC", "FAC", "NORP") and t.ent_iob_ == "B"}
+    places -= exclude | {None}
+    return finder.table.state(places.pop(), None) if len(places) == 1 else None
 
 
 def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:

@@ -481,7 +481,8 @@ class ActorFinder:
                         return key
             if country:
                 # "Montenegro's prime minister", unknown by name: the office's body (MNEGOV)
-                return self.table.group(f"{text} ({country})", term.kind, term.sector, country)
+                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
+                return self.table.group(phrase or text, term.kind, term.sector, country)
             return None
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)

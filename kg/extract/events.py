@@ -241,6 +241,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     return ()
 
 
+_PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
 _OBLIGATION = {"must", "should", "ought"}
@@ -267,7 +268,7 @@ def _through_clause(tok: Token, ancestor: Token) -> bool:
 
 def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str | None:
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "on", "inside", "into", "across", "within"):
+        if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS:
             for p in c.children:
                 if p.dep_ == "pobj":
                     iso = finder.place_in(p)
