@@ -241,6 +241,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     return ()
 
 
+_UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
@@ -481,6 +482,28 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
                 if not ev.source:
                     ev.source = up.source
+    # events in a clause of condition or of a later time did not happen (yet): "if war starts",
+    # "until their demands were met", "before allowing aid convoys"
+    for ev in drafts.values():
+        cur = ev.trigger.token
+        for _ in range(8):
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children):
+                ev.coded = False
+                if ev.modality == "actual":
+                    ev.modality = "conditional"
+                break
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+    # a nominal event inside another noun's modifier is background ("a week of unrest",
+    # "a key ally in the war against terrorism")
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ not in ("VERB", "AUX") and (tok.dep_ == "appos" or tok.dep_ == "pobj"
+                and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("NOUN", "PROPN")
+                and tok.head.head.i not in drafts):
+            ev.coded = False
+            ev.extra["background"] = True
     # events told inside a relative clause or a participle describing a noun are background
     # ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup")
     for ev in drafts.values():
