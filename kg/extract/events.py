@@ -218,6 +218,14 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
     frontier = [c for c in tok.children if c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod"))]
+    for c in tok.children:
+        if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
+            obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
+            if obj is not None:
+                frontier.insert(0, obj)
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+            # "threatened to stop talks if the United States goes ahead": the party the condition names
+            frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
     while frontier and seen < 40:
         nxt = []
@@ -265,6 +273,17 @@ def _through_clause(tok: Token, ancestor: Token) -> bool:
             return True
         cur = cur.head
     return False
+
+
+def _dangling_object(prep: Token) -> Token | None:
+    """The head noun of the phrase right after a preposition the parser left without object."""
+    doc = prep.doc
+    end = min(prep.i + 8, prep.sent.end)
+    for j in range(prep.i + 1, end):
+        t = doc[j]
+        if t.pos_ in ("NOUN", "PROPN") and all(prep.i < doc[k].head.i <= j for k in range(prep.i + 1, j)):
+            return t
+    return None
 
 
 def _location(tok: Token, finder: ActorFinder, exclude: tuple[str, ...]) -> str | None:
