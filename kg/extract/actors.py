@@ -360,6 +360,11 @@ class ActorFinder:
         known = self.gaz.actor(name)
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
+            located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
+                            for o in p.children if o.dep_ == "pobj"), None)
+            if c is not None and label == "NORP" and located and located != c.iso3:
+                # "Albanians of southern Serbia": a group placed where it lives
+                return self.table.group(ent.text, "group", "ETH", located)
             if c is not None and label == "NORP" and any(
                     m.lower_ in ("ethnic", "ethnically") for m in ent.root.children):
                 # "ethnic Albanians" in Serbia are not Albania: a group, placed by context
@@ -439,9 +444,12 @@ class ActorFinder:
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
             first = min(m.left_edge.i for m in mods)
-            # "Red Cross officials", "U.N. helicopters", "Hezbollah guerrillas": the named body
-            for a in range(first, head.i):
-                span = self.doc[a:head.i]
+            # "Red Cross officials", "U.N. helicopters", "European Community foreign ministers":
+            # the named body, longest name first
+            spans = sorted(((a, b) for a in range(first, head.i) for b in range(a + 1, head.i + 1)),
+                           key=lambda ab: ab[0] - ab[1])
+            for a, b in spans:
+                span = self.doc[a:b]
                 known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
                 if known is not None and known.kind != "person":
                     return self.table.known(known, span.text)
