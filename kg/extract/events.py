@@ -192,7 +192,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                                 keys.extend(finder.resolve(o))
     if not keys:
         for c in tok.children:
-            obj = c if (verb and c.dep_ == "dobj") else None
+            obj = c if (verb and c.dep_ in ("dobj", "nsubjpass")) else None
             if c.dep_ == "prep" and c.lower_ in preps:
                 obj = next((p for p in c.children if p.dep_ == "pobj"), None)
             if obj is not None and not finder.resolve(obj):
@@ -201,6 +201,11 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                     if m.dep_ in ("poss", "compound", "nmod", "amod") and (
                             m.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or m.pos_ == "PROPN"):
                         keys.extend(finder.resolve(m))
+                if not keys:
+                    # "a camp for Congolese refugees was attacked": the actor the object is for
+                    for m in obj.children:
+                        if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
+                            keys.extend(k for o in m.children if o.dep_ == "pobj" for k in finder.resolve(o))
     seen: list[str] = []
     for k in keys:
         if k not in seen:
@@ -216,8 +221,9 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                       placed: bool = False) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
-    frontier = [c for c in tok.children if c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
-                or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod"))]
+    frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
+                or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
+                and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)]
     for c in tok.children:
         if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
@@ -244,6 +250,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             if keys:
                 return keys
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
+                       and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
     return ()
