@@ -256,6 +256,10 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     return ()
 
 
+#: nouns that measure what follows them ("tons of food aid", "a series of bombings")
+_MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
+             "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
+             "string", "spate", "flurry"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
@@ -527,7 +531,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         tok = ev.trigger.token
         if tok.pos_ not in ("VERB", "AUX") and (tok.dep_ == "appos" or tok.dep_ == "pobj"
                 and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("NOUN", "PROPN")
-                and tok.head.head.i not in drafts):
+                and tok.head.head.i not in drafts and tok.head.head.lemma_.lower() not in _MEASURES):
             ev.coded = False
             ev.extra["background"] = True
     # events told inside a relative clause or a participle describing a noun are background
