@@ -200,7 +200,11 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                 for m in obj.children:
                     if m.dep_ in ("poss", "compound", "nmod", "amod") and (
                             m.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or m.pos_ == "PROPN"):
-                        keys.extend(finder.resolve(m))
+                        found = finder.resolve(m)
+                        if not found and finder.country_in_token(m):
+                            # "a Kenyan convoy was attacked": the country the object belongs to
+                            found = (finder.table.state(finder.country_in_token(m), m.text),)
+                        keys.extend(found)
                 if not keys:
                     # "a camp for Congolese refugees was attacked": the actor the object is for
                     for m in obj.children:

@@ -1,0 +1,76 @@
+"""The extraction grammar on sentences written for the tests (slow: the real spaCy model).
+
+Each row: a sentence, then the coded events expected from it as
+(PLOVER type, source countries, target countries); countries are ISO3 (IGO for international
+organisations). Rows check one mechanism each: the comment says which.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.extract import extract
+from kg.nlp import load_pipeline
+from kg.types import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+
+    def countries(keys):
+        out = set()
+        for k in keys:
+            a = actors[k]
+            out.add(a.country or (a.code or "")[:3])
+        return out - {""}
+
+    return [(e.plover, countries(e.source), countries(e.target)) for e in x.events if e.plover]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a plain act: subject and object
+    ("Chilean police arrested twelve Bolivian smugglers near the border on Tuesday.",
+     [("COERCE", {"CHL"}, {"BOL"})]),
+    # passive with agent
+    ("A Kenyan convoy was attacked by Somali gunmen on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
+    # an announced cooperative act is an intent (AGREE), not the act
+    ("Norway will send emergency aid to Sudan next month.", [("AGREE", {"NOR"}, {"SDN"})]),
+    # an announced hostile act is a threat
+    ("Turkey said it would close its border with Syria.", [("THREATEN", {"TUR"}, {"SYR"})]),
+    # a refused cooperative act is a rejection
+    ("Hungary will not accept more refugees from Serbia.", [("REJECT", {"HUN"}, {"SRB"})]),
+    # "X said Y must ...": a demand by X on Y
+    ("The French foreign minister said Iran must release the detained journalists.",
+     [("REQUEST", {"FRA"}, {"IRN"})]),
+    # the threatened act is nested under the threat and not coded twice
+    ("Russia threatened to cut gas supplies to Moldova.", [("THREATEN", {"RUS"}, {"MDA"})]),
+    # an event in a conditional clause did not happen: not coded
+    ("Egypt agreed to open the crossing if Israel ends the strikes.", [("AGREE", {"EGY"}, set())]),
+    # members of a named organisation act for it
+    ("NATO warplanes bombed Serbian positions on Sunday.", [("ASSAULT", {"IGO"}, {"SRB"})]),
+    # a quantity phrase names its members; the place is the target of a protest
+    ("Thousands of students demonstrated in Caracas on Friday.", [("PROTEST", {"VEN"}, {"VEN"})]),
+])
+def test_coded_events(nlp, text, expected) -> None:
+    got = _coded(nlp, text)
+    for plover, src, tgt in expected:
+        assert any(p == plover and src <= s and tgt <= t for p, s, t in got), (text, got)
+    assert len(got) == len(expected), got
+
+
+def test_directive_from_a_leader_to_a_minister(nlp) -> None:
+    text = ("Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister "
+            "to meet Argentina's foreign minister on Monday.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    directive = [e for e in x.events if e.event_class == "Directive"]
+    assert directive and directive[0].source
+    assert any(e.parent == directive[0].id and e.modality == "directed" for e in x.events)
