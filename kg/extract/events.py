@@ -162,7 +162,10 @@ def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
 def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
-    for c in tok.children:
+    # prepositions in the lexicon's order: "complained to the UN over Israeli raids" -> Israel
+    order = {p: n for n, p in enumerate(entry.target_preps)}
+    children = sorted(tok.children, key=lambda c: order.get(c.lower_, -1) if c.dep_ == "prep" else -1)
+    for c in children:
         if verb and c.dep_ in ("dobj", "dative", "nsubjpass", "iobj") and c.dep_ != "nsubjpass" or (
                 verb and c.dep_ == "nsubjpass" and not any(x.dep_ == "agent" for x in tok.children) and False):
             keys.extend(finder.resolve(c))
@@ -391,6 +394,9 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                         source = _subject(cur, finder, by_token)
                     break
         target = _targets(tok, trig.entry, finder, verb)
+        if carrier is not None and not target:
+            # "will provide food aid to refugees": the carrier verb holds the recipient
+            target = _targets(carrier, trig.entry, finder, True)
         target = tuple(k for k in target if k not in source)
         if not target:
             target = _complement_actor(tok, finder, source)
