@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from collections.abc import Iterable
 from importlib import resources
 
@@ -55,7 +56,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc)
-    events = tuple(_finish(d) for d in drafts)
+    events = _one_per_dyad([_finish(d) for d in drafts])
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
 
@@ -92,6 +93,27 @@ def _longest_prefix(table: dict[str, str], code: str) -> str | None:
 
 def _announced(code: str) -> str | None:
     return _longest_prefix(_announced_codes(), code)
+
+
+def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
+    """A coder codes one event per sentence, type and source: "killed three and wounded five"
+    is one assault. Later mentions of the same coded act keep their node but not the code, and
+    lend the first their missing source or target."""
+    first: dict[tuple, int] = {}
+    out = list(events)
+    for n, e in enumerate(out):
+        if not e.plover:
+            continue
+        key = (e.evidence.sent_start, e.plover)
+        if key not in first:
+            first[key] = n
+            continue
+        kept = out[first[key]]
+        if kept.source and e.source and not set(kept.source) & set(e.source):
+            continue  # a different actor doing the same kind of thing: its own event
+        out[first[key]] = replace(kept, source=kept.source or e.source, target=kept.target or e.target)
+        out[n] = replace(e, cameo=None, plover=None)
+    return tuple(out)
 
 
 def _finish(d: DraftEvent) -> Event:
