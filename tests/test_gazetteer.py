@@ -27,7 +27,7 @@ ISO3 = frozenset("""
 
 # The CAMEO sector codes agents.csv documents in its header.
 SECTORS = frozenset("GOV MIL COP JUD LEG PTY OPP REB INS SEP UAF CRM SPY MED BUS CVL EDU HLH REF LAB AGR REL "
-                    "ELI HRI ENV DEV IGO NGO".split())
+                    "ELI HRI ENV DEV IGO NGO RAD MOD".split())
 
 
 @pytest.fixture(scope="module")
