@@ -2,10 +2,22 @@
 
 Pure: the same extraction always gives the same quads (deterministic IRIs from `kg.iri`,
 no blank nodes). The graph model is documented in `ontology/MODEL.md`.
+
+Event identity. A coded event (a CAMEO code) with a date and at least one actor is a
+real-world event that other articles may report: its IRI comes from what it is, not from where
+it was read — CAMEO code, modality, the sorted source and target actor IRIs and the first day
+of its date (`shared_event_node`). Two articles reporting it write the same node, each with its
+own `kgo:evidence` mention in its own graph, so the event table counts `mentions` and
+`sources` (GDELT's NumMentions/NumSources); removing one article leaves the other's mention.
+Per-report properties (trigger, confidence, parent, date text, event class among those of the
+code) may then hold one value per report; `kg.tables` picks one deterministically. Every other
+event (uncoded, undated or without actors) keeps an article-local IRI (`event_node`).
+Events whose dates differ by one day are not merged (see `kg.resolve`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
@@ -15,7 +27,7 @@ from kg.codes import lookup
 from kg.types import Actor, Event, Evidence, Extraction, Quote, Stance
 from kg.vocab import ACTOR_CLASS, CAMEO, KGO, PLOVER, STANCE_CLASS, WD, expand
 
-__all__ = ["to_quads", "to_nquads", "actor_node", "event_node"]
+__all__ = ["to_quads", "to_nquads", "actor_node", "event_node", "shared_event_node"]
 
 _T = {name: NamedNode(expand(name)) for name in (
     "rdf:type", "rdfs:label", "skos:altLabel", "org:holds", "org:postIn", "sem:hasActor",
@@ -52,7 +64,34 @@ def actor_node(key: str, kind: str) -> NamedNode:
 
 
 def event_node(article_id: str, event_id: str) -> NamedNode:
+    """The article-local IRI of an event that is not shared across articles."""
     return NamedNode(iri.event_iri(f"{article_id}|{event_id}"))
+
+
+def shared_event_node(cameo: str, modality: str, sources: Iterable[str],
+                      targets: Iterable[str], begin: dt.date) -> NamedNode:
+    """The article-independent IRI of a coded, dated event with actors (IRIs as strings).
+
+    >>> a = shared_event_node("195", "actual", ["s2", "s1"], ["t"], dt.date(2026, 1, 5))
+    >>> a == shared_event_node("195", "actual", ["s1", "s2", "s1"], ["t"], dt.date(2026, 1, 5))
+    True
+    """
+    key = json.dumps(["shared-event", cameo, modality, sorted(set(sources)),
+                      sorted(set(targets)), begin.isoformat()])
+    return NamedNode(iri.event_iri(key))
+
+
+def _event_nodes(extraction: Extraction, actors: dict[str, NamedNode]) -> dict[str, NamedNode]:
+    """Event id -> its IRI: shared when coded, dated and with an actor, else article-local."""
+    out: dict[str, NamedNode] = {}
+    for e in extraction.events:
+        sources = [actors[k].value for k in e.source if k in actors]
+        targets = [actors[k].value for k in e.target if k in actors]
+        if e.cameo and e.date and (sources or targets):
+            out[e.id] = shared_event_node(e.cameo, e.modality, sources, targets, e.date.begin)
+        else:
+            out[e.id] = event_node(extraction.article.id, e.id)
+    return out
 
 
 class _Writer:
@@ -83,7 +122,7 @@ def to_quads(extraction: Extraction) -> list[Quad]:
             mentions[key] = _mention(w, article.id, art, ev)
         return mentions[key]
 
-    event_nodes = {e.id: event_node(article.id, e.id) for e in extraction.events}
+    event_nodes = _event_nodes(extraction, nodes)
     for event in extraction.events:
         _event(w, event, event_nodes, nodes, evidence(event.evidence))
     for stance in extraction.stances:

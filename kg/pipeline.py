@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from kg import iri
 from kg.ingest import read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline
+from kg.resolve import merge_actors
 from kg.types import Article, BadRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,13 +40,15 @@ class BuildSummary:
     actors: int = 0
     triples: int = 0
     skipped: int = 0
+    merged: int = 0
     seconds: float = 0.0
     bad: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"{self.articles} articles, {self.events} events, {self.actors} actors, "
-            f"{self.triples} triples in store, {self.skipped} skipped, {self.seconds:.1f} s"
+            f"{self.triples} triples in store, {self.skipped} skipped, "
+            f"{self.merged} actors merged, {self.seconds:.1f} s"
         )
 
 
@@ -173,7 +176,9 @@ def build(
     finally:
         if bar is not None:
             bar.close()
-    summary.actors = len(actors)
+    merged = merge_actors(store)  # one node per person across the store
+    summary.merged = len(merged)
+    summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -29,9 +29,9 @@ from typing import IO, Any, Union
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.vocab import KGO, PREFIXES, XSD
+from kg.vocab import ID, KGO, PREFIXES, XSD
 
-__all__ = ["Store", "to_term", "to_python", "RDF_FORMATS", "STORE_VERSION"]
+__all__ = ["Store", "to_term", "to_python", "plain_prefixes", "RDF_FORMATS", "STORE_VERSION"]
 
 STORE_VERSION = 1
 MARKER = "kg-store.json"
@@ -351,15 +351,16 @@ class Store:
         if fmt == "jsonld":
             self._export_jsonld(out, context)
             return
-        prefixes = dict(PREFIXES)
         if fmt in _QUAD_FORMATS:
-            ox.serialize(self._named_quads(), out, RDF_FORMATS[fmt],
-                         prefixes=prefixes if fmt == "trig" else None)
+            quads = self._named_quads()
+            ox.serialize(quads, out, RDF_FORMATS[fmt],
+                         prefixes=plain_prefixes(quads) if fmt == "trig" else None)
             return
         triples = sorted((q.triple for q in
                           self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())),
                          key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
-        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=None if fmt == "nt" else prefixes)
+        prefixes = {"nt": None, "ttl": plain_prefixes(triples)}.get(fmt, dict(PREFIXES))
+        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=prefixes)
 
     def _named_quads(self) -> list[ox.Quad]:
         """The quads of the named graphs (not the union default graph), sorted by graph."""
@@ -380,6 +381,62 @@ class Store:
             Path(out).write_bytes(payload)
         else:
             out.write(payload)
+
+
+#: a prefixed name's local part that every Turtle parser reads alike: no escapes, no dots
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+#: resource folders under `kgid:` that get their own prefix in Turtle/TriG (`kgid:event/` -> kgevent:)
+_ID_FOLDERS = ("actor", "article", "event", "graph", "mention", "post", "publisher", "quote",
+               "stance", "state", "term")
+
+
+def _iris(statements: Iterable[ox.Quad | ox.Triple]) -> set[str]:
+    out: set[str] = set()
+    for st in statements:
+        terms = [st.subject, st.predicate, st.object]
+        if isinstance(st, ox.Quad):
+            terms.append(st.graph_name)
+        while terms:
+            term = terms.pop()
+            if isinstance(term, ox.NamedNode):
+                out.add(term.value)
+            elif isinstance(term, ox.Triple):  # RDF-star quoted triple
+                terms += [term.subject, term.predicate, term.object]
+    return out
+
+
+def plain_prefixes(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
+    """The prefixes to write `statements` as Turtle/TriG with no escaped prefixed names.
+
+    pyoxigraph abbreviates an IRI with its longest matching prefix and backslash-escapes what a
+    local name cannot hold (`kgid:event\\/9c1e`); some stores (Virtuoso 7) keep the backslash.
+    So `kgid:` is split into one prefix per resource folder (`kgevent:` for `kgid:event/`, ...),
+    and a prefix is left out when any IRI it would abbreviate has a local part that is not a
+    plain name (`[A-Za-z0-9_][A-Za-z0-9_-]*`): such IRIs are written in full, `<...>`.
+
+    >>> iri = ox.NamedNode(ID + "mention/a/1-2")
+    >>> sorted(plain_prefixes([ox.Triple(iri, iri, ox.NamedNode(ID + "event/9c"))]))
+    ['kgevent']
+    """
+    candidates = {p: ns for p, ns in PREFIXES.items() if p != "kgid"}
+    candidates.update({f"kg{folder}": f"{ID}{folder}/" for folder in _ID_FOLDERS})
+    iris = _iris(statements)
+    while True:
+        used: set[str] = set()
+        bad: set[str] = set()
+        for value in iris:
+            best = max((p for p, ns in candidates.items() if value.startswith(ns)),
+                       key=lambda p: len(candidates[p]), default=None)
+            if best is None:
+                continue
+            if _PLAIN_LOCAL.fullmatch(value[len(candidates[best]):]):
+                used.add(best)
+            else:
+                bad.add(best)
+        if not bad:
+            return {p: ns for p, ns in candidates.items() if p in used}
+        for p in bad:
+            del candidates[p]
 
 
 def _syntax_message(err: SyntaxError) -> str:

@@ -35,7 +35,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     """Everything one article says, as records (see `kg.types`)."""
     gaz = load_gazetteer()
     lex = load_lexicon()
-    table = ActorTable(gaz, article.date)
+    table = ActorTable(gaz, article.date, scope=article.id)
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
@@ -375,9 +375,10 @@ def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc) ->
                 speaker = d.source[0]
                 break
         span = doc.char_span(start, end, alignment_mode="expand")
-        sent = span.sent if span is not None else None
-        if sent is None:
+        if span is None:
             continue
+        # a quotation may run over several sentences: its evidence is all of them
+        sent = doc[span[0].sent.start: span[-1].sent.end]
         out.append(Quote(id=f"q{start}", speaker=speaker, text=doc.text[start + 1:end - 1],
                          evidence=_evidence(start, end, sent), events=tuple(d.id for d in inside)))
     return out

@@ -76,9 +76,10 @@ def _norm_name(text: str) -> str:
 class ActorTable:
     """The actors of one article, keyed canonically, with their mentions counted."""
 
-    def __init__(self, gazetteer: Gazetteer, date: dt.date | None) -> None:
+    def __init__(self, gazetteer: Gazetteer, date: dt.date | None, scope: str = "") -> None:
         self.gaz = gazetteer
         self.date = date
+        self.scope = scope  # the article id: keys of actors that are only known locally
         self.actors: dict[str, _ActorBuilder] = {}
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
@@ -173,7 +174,8 @@ class ActorTable:
 
     def group(self, text: str, kind: str, sector: str | None, country: str | None) -> str:
         """A generic group typed by sector ("drug cartels", "Iraqi police")."""
-        key = f"group-{(sector or kind).lower()}-{(country or 'xxx').lower()}"
+        # a generic group of no known country is only the same group within one article
+        key = f"group-{(sector or kind).lower()}-" + (country.lower() if country else f"in-{_key(self.scope)}")
         if kind in _GOV_KINDS and country:
             key = f"{kind}-{country.lower()}"
         label = _norm_name(text)

@@ -1,0 +1,193 @@
+"""Store-level actor resolution (kg.resolve): "Clinton" in one article and "Hillary Clinton" in
+another are one node after `merge_actors`, in every graph, and a second pass changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pyoxigraph as ox
+import pytest
+
+from kg import iri
+from kg.cli import main
+from kg.mapping import to_nquads, to_quads
+from kg.resolve import is_shorter_form, merge_actors, name_tokens
+from kg.store import Store
+from kg.tables import actor_rows, event_rows
+from kg.types import Actor, Article, DateValue, Event, Evidence, Extraction
+from kg.vocab import RDFS, SKOS
+
+DAY = DateValue(dt.date(2016, 3, 1), dt.date(2016, 3, 1), "2016-03-01")
+EGY = Actor(key="EGY", label="Egypt", kind="state", country="EGY", code="EGY")
+CLINTON = iri.actor_iri("person-clinton")
+HILLARY = iri.actor_iri("hillary-clinton")
+
+
+def _person(key: str, label: str, *, country: str | None = "USA", wikidata: str | None = None,
+            aliases: tuple[str, ...] = (), mentions: int = 1) -> Actor:
+    return Actor(key=key, label=label, kind="person", country=country, wikidata=wikidata,
+                 aliases=aliases, mentions=mentions)
+
+
+def _article(article_id: str, *actors: Actor, visitor: str | None = None) -> Extraction:
+    """An article mentioning `actors`; `visitor` (a key) visited Egypt on DAY."""
+    sentence = "Clinton visited Cairo on Tuesday."
+    events = ()
+    if visitor:
+        events = (Event(id="v1", event_class="Visit", trigger="visited", cameo="042",
+                        plover="CONSULT", base_code="042", source=(visitor,), target=("EGY",),
+                        date=DAY, evidence=Evidence(sentence, 0, len(sentence), 8, 15)),)
+    return Extraction(article=Article(id=article_id, text=sentence, date=dt.date(2016, 3, 2)),
+                      actors=(*actors, EGY), events=events)
+
+
+def _store(*extractions: Extraction) -> Store:
+    store = Store.memory()
+    for x in extractions:
+        store.replace_graph(iri.graph_iri(x.article.id), to_nquads(to_quads(x)))
+    return store
+
+
+def _union_is_right(store: Store) -> bool:
+    named = {q.triple for q in store.quads()}
+    union = {q.triple for q in store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    return named == union
+
+
+def _values(store: Store, subject: str, prop: str, graph: str | None = None) -> set[str]:
+    g = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    return {q.object.value for q in store.inner.quads_for_pattern(
+        ox.NamedNode(subject), ox.NamedNode(prop), None, g)}
+
+
+def _two_articles() -> Store:
+    return _store(
+        _article("a1", _person("person-clinton", "Clinton", mentions=3),
+                 visitor="person-clinton"),
+        _article("a2", _person("hillary-clinton", "Hillary Clinton", wikidata="Q6294",
+                               mentions=2), visitor="hillary-clinton"))
+
+
+@pytest.mark.parametrize(("label", "tokens"), [
+    ("Hillary Clinton", ("hillary", "clinton")),
+    ("Mr. Recep Tayyip Erdoğan", ("recep", "tayyip", "erdogan")),
+    ("Bashar al-Assad", ("bashar", "al", "assad")),
+    ("Martin Luther King Jr.", ("martin", "luther", "king")),
+])
+def test_name_tokens(label, tokens):
+    assert name_tokens(label) == tokens
+
+
+@pytest.mark.parametrize(("short", "full", "expected"), [
+    ("Clinton", "Hillary Clinton", True),
+    ("Hillary Clinton", "Hillary Rodham Clinton", True),
+    ("Assad", "Bashar al-Assad", True),
+    ("Trump", "Donald J. Trump", True),
+    ("Hillary", "Hillary Clinton", False),       # a first name alone
+    ("Xi", "Xi Jinping", False),                 # family name first: left alone
+    ("Hillary Clinton", "Hillary Clinton", False),
+    ("Bill Clinton", "Hillary Clinton", False),
+])
+def test_is_shorter_form(short, full, expected):
+    assert is_shorter_form(name_tokens(short), name_tokens(full)) is expected
+
+
+def test_a_bare_surname_merges_into_the_one_fuller_node_in_every_graph():
+    store = _two_articles()
+    assert len({r["event"] for r in event_rows(store)}) == 2     # two actors, two events
+    report = merge_actors(store)
+    assert report.merged == ((CLINTON, HILLARY),)
+    assert report.graphs == 1 and report.events == 1
+    node = ox.NamedNode(CLINTON)
+    assert not list(store.inner.quads_for_pattern(node, None, None, None))
+    assert not list(store.inner.quads_for_pattern(None, None, node, None))
+    assert _union_is_right(store)
+    # the kept node keeps its label; the short one becomes an alias; a1 still describes it
+    assert _values(store, HILLARY, RDFS + "label") == {"Hillary Clinton"}
+    assert "Clinton" in _values(store, HILLARY, SKOS + "altLabel")
+    assert _values(store, HILLARY, RDFS + "label", iri.graph_iri("a1")) == {"Hillary Clinton"}
+    [row] = [r for r in actor_rows(store) if r["iri"] == HILLARY]
+    assert row["mentions"] == 5 and row["wikidata"] == "Q6294"
+    # the two visits were one event all along: now one node with a mention per article
+    [visit] = event_rows(store)
+    assert (visit["mentions"], visit["sources"]) == (2, 2)
+    assert [a["iri"] for a in visit["source"]] == [HILLARY]
+
+
+def test_merging_is_idempotent_and_survives_removing_the_fuller_article():
+    store = _two_articles()
+    merge_actors(store)
+    quads = set(store.quads())
+    again = merge_actors(store)
+    assert len(again) == 0 and again.graphs == 0
+    assert set(store.quads()) == quads
+    store.remove_articles(["a2"])
+    assert _values(store, HILLARY, RDFS + "label") == {"Hillary Clinton"}
+    [visit] = event_rows(store)
+    assert (visit["article"], visit["mentions"]) == ("a1", 1)
+    assert _union_is_right(store)
+
+
+def test_an_article_naming_both_forms_sums_the_mention_counts():
+    store = _store(
+        _article("a1", _person("person-clinton", "Clinton", mentions=2),
+                 _person("person-hillary-clinton", "Hillary Clinton", mentions=2)))
+    merge_actors(store)
+    [row] = [r for r in actor_rows(store) if r["iri"].endswith("/person-hillary-clinton")]
+    assert row["mentions"] == 4
+
+
+def test_two_fuller_candidates_are_ambiguous_unless_one_lists_the_short_name():
+    bill = _person("person-bill-clinton", "Bill Clinton")
+    short = _person("person-clinton", "Clinton")
+    store = _store(_article("a1", short), _article("a2", bill),
+                   _article("a3", _person("hillary-clinton", "Hillary Clinton")))
+    report = merge_actors(store)
+    assert report.merged == ()
+    assert [old for old, _ in report.ambiguous] == [CLINTON]
+    store = _store(_article("a1", short), _article("a2", bill),
+                   _article("a3", _person("hillary-clinton", "Hillary Clinton",
+                                          aliases=("Clinton",))))
+    assert merge_actors(store).merged == ((CLINTON, HILLARY),)
+
+
+@pytest.mark.parametrize("other", [
+    _person("person-clinton", "Clinton", country="GBR"),               # another country
+    _person("person-clinton", "Clinton", wikidata="Q1124"),            # another Wikidata id
+    _person("person-hillary", "Hillary"),                              # a first name
+])
+def test_no_merge_across_countries_wikidata_ids_or_first_names(other):
+    store = _store(_article("a1", other),
+                   _article("a2", _person("hillary-clinton", "Hillary Clinton",
+                                          wikidata="Q6294")))
+    assert merge_actors(store).merged == ()
+
+
+def test_unknown_country_merges_and_chains_end_at_the_fullest_name():
+    store = _store(
+        _article("a1", _person("person-clinton", "Clinton", country=None)),
+        _article("a2", _person("person-hillary-clinton", "Hillary Clinton")),
+        _article("a3", _person("person-hillary-rodham-clinton", "Hillary Rodham Clinton")))
+    full = iri.actor_iri("person-hillary-rodham-clinton")
+    assert dict(merge_actors(store).merged) == {
+        CLINTON: full, iri.actor_iri("person-hillary-clinton"): full}
+
+
+def test_a_curated_node_is_never_merged_away():
+    trump = _person("donald-trump", "Donald Trump", wikidata="Q22686")
+    slip = _person("person-nominating-donald-trump", "Nominating Donald Trump")
+    store = _store(_article("a1", trump), _article("a2", slip))
+    assert merge_actors(store).merged == (
+        (iri.actor_iri("person-nominating-donald-trump"), iri.actor_iri("donald-trump")),)
+
+
+def test_kg_resolve_command(tmp_path, capsys):
+    path = tmp_path / "store.kg"
+    with Store.open(path, create=True) as store:
+        for x in (_article("a1", _person("person-clinton", "Clinton")),
+                  _article("a2", _person("hillary-clinton", "Hillary Clinton"))):
+            store.replace_graph(iri.graph_iri(x.article.id), to_nquads(to_quads(x)))
+    assert main(["resolve", "--store", str(path), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 actors merged") and f"merged {CLINTON} -> {HILLARY}" in out
+    assert main(["resolve", "--store", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("0 actors merged")
