@@ -402,7 +402,10 @@ class EndpointServer(ThreadingHTTPServer):
         else:
             name = GRAPH_TYPES[media]
             rdf_format = _RDF_FORMATS.get(name, ox.RdfFormat.N_TRIPLES)
-            prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else dict(PREFIXES)
+            # kgid: would need escaped local names ("kgid:event\/9c"), which some stores keep:
+            # resource IRIs are written in full instead (results are streamed, not scanned)
+            prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else {
+                p: ns for p, ns in PREFIXES.items() if p != "kgid"}
             ox.serialize(_checked(result, deadline, cancelled), sink, rdf_format,
                          prefixes=prefixes)
             body = sink.buffer.getvalue()
