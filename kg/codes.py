@@ -13,18 +13,17 @@ checks them, answers look-ups, and writes `ontology/cameo.ttl` and `ontology/plo
 """
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.resources
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from kg.datafiles import csv_rows, read_data
 from kg.errors import DataFileError, KGError
 
 if TYPE_CHECKING:
@@ -100,40 +99,6 @@ class UnknownCodeError(KGError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-def _data_text(name: str) -> str:
-    return importlib.resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
-
-
-def _rows(
-    text: str, origin: str, columns: tuple[str, ...]
-) -> Iterable[tuple[str, dict[str, str]]]:
-    """The data rows of a `#`-commented csv as (`file:line`, row) pairs, after its header."""
-    header_seen = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        where = f"{origin}:{lineno}"
-        try:
-            fields = next(csv.reader([line], strict=True))
-        except csv.Error as err:
-            raise DataFileError(f"{where}: not a valid csv line ({err}); fix the quoting") from err
-        if not header_seen:
-            if tuple(fields) != columns:
-                raise DataFileError(
-                    f"{where}: header is {','.join(fields)!r}, expected {','.join(columns)!r}"
-                )
-            header_seen = True
-            continue
-        if len(fields) != len(columns):
-            raise DataFileError(
-                f"{where}: {len(fields)} fields, expected {len(columns)} ({','.join(columns)});"
-                " quote fields that contain commas"
-            )
-        yield where, dict(zip(columns, (f.strip() for f in fields)))
-    if not header_seen:
-        raise DataFileError(f"{origin}: no header line; expected {','.join(columns)}")
-
-
 def _quad_class(value: str, where: str) -> int:
     if value not in {"1", "2", "3", "4"}:
         raise DataFileError(f"{where}: quad_class {value!r} is not one of 1, 2, 3, 4")
@@ -143,7 +108,7 @@ def _quad_class(value: str, where: str) -> int:
 def read_plover(text: str, origin: str = "plover.csv") -> dict[str, PloverType]:
     """Parse the PLOVER table from its csv text; `origin` names the file in error messages."""
     types: dict[str, PloverType] = {}
-    for where, row in _rows(text, origin, PLOVER_COLUMNS):
+    for where, row in csv_rows(text, origin, PLOVER_COLUMNS):
         name = row["type"]
         if not _PLOVER_NAME.fullmatch(name):
             raise DataFileError(f"{where}: type {name!r} is not an upper-case PLOVER type name")
@@ -169,7 +134,7 @@ def read_cameo(
     """
     codes: dict[str, CameoCode] = {}
     where_of: dict[str, str] = {}
-    for where, row in _rows(text, origin, CAMEO_COLUMNS):
+    for where, row in csv_rows(text, origin, CAMEO_COLUMNS):
         code = row["code"]
         if not _CODE.fullmatch(code):
             raise DataFileError(f"{where}: code {code!r} is not a 2-4 digit CAMEO code")
@@ -214,7 +179,7 @@ def read_cameo(
 @functools.lru_cache(maxsize=1)
 def load_plover() -> Mapping[str, PloverType]:
     """The 16 PLOVER types from `kg/data/plover.csv`, by name (read once, then cached)."""
-    return MappingProxyType(read_plover(_data_text("plover.csv"), "kg/data/plover.csv"))
+    return MappingProxyType(read_plover(read_data("plover.csv"), "kg/data/plover.csv"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -225,7 +190,7 @@ def load_cameo() -> Mapping[str, CameoCode]:
     >>> cameo["13"].name, cameo["190"].quad_class
     ('Threaten', 4)
     """
-    text = _data_text("cameo.csv")
+    text = read_data("cameo.csv")
     return MappingProxyType(read_cameo(text, load_plover(), "kg/data/cameo.csv"))
 
 

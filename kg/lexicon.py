@@ -16,13 +16,12 @@ True
 """
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.resources
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from kg.datafiles import csv_rows, read_data
 from kg.errors import DataFileError
 from kg.types import MODALITIES, STANCE_KINDS
 from kg.vocab import EVENT_CLASSES
@@ -153,10 +152,10 @@ class Lexicon:
 
             cameo_codes = load_cameo()
         events = read_event_lexicon(
-            _data_text("event_lexicon.csv"), "kg/data/event_lexicon.csv", cameo_codes
+            read_data("event_lexicon.csv"), "kg/data/event_lexicon.csv", cameo_codes
         )
-        stances = read_stance_lexicon(_data_text("stance_lexicon.csv"), "kg/data/stance_lexicon.csv")
-        light = read_light_verbs(_data_text("light_verbs.csv"), "kg/data/light_verbs.csv")
+        stances = read_stance_lexicon(read_data("stance_lexicon.csv"), "kg/data/stance_lexicon.csv")
+        light = read_light_verbs(read_data("light_verbs.csv"), "kg/data/light_verbs.csv")
         return cls(events, stances, light)
 
     def events_for(self, lemma: str, pos: str) -> tuple[EventEntry, ...]:
@@ -231,40 +230,6 @@ def load_lexicon() -> Lexicon:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _data_text(name: str) -> str:
-    try:
-        return importlib.resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise DataFileError(f"kg/data/{name}: missing; reinstall kg or restore the file") from err
-
-
-def _rows(text: str, origin: str, columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
-    """The data rows of a `#`-commented csv as (`file:line`, row) pairs, after its header."""
-    header_seen = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        where = f"{origin}:{lineno}"
-        try:
-            fields = next(csv.reader([line], strict=True))
-        except csv.Error as err:
-            raise DataFileError(f"{where}: not a valid csv line ({err}); fix the quoting") from err
-        if not header_seen:
-            if tuple(f.strip() for f in fields) != columns:
-                raise DataFileError(
-                    f"{where}: header is {','.join(fields)!r}, expected {','.join(columns)!r}"
-                )
-            header_seen = True
-            continue
-        if len(fields) != len(columns):
-            raise DataFileError(
-                f"{where}: {len(fields)} fields, expected {len(columns)} ({','.join(columns)})"
-            )
-        yield where, dict(zip(columns, (f.strip() for f in fields)))
-    if not header_seen:
-        raise DataFileError(f"{origin}: no header line; expected {','.join(columns)}")
-
-
 def _words(value: str, column: str, where: str) -> tuple[str, ...]:
     if not value:
         return ()
@@ -304,7 +269,7 @@ def read_event_lexicon(text: str, origin: str, cameo_codes: Collection[str]) -> 
     """
     entries: list[EventEntry] = []
     where_of: dict[tuple[str, str, frozenset[str]], str] = {}
-    for where, row in _rows(text, origin, EVENT_COLUMNS):
+    for where, row in csv_rows(text, origin, EVENT_COLUMNS):
         lemma, pos = _lemma_pos(row, where, _POS)
         code = row["cameo"]
         if code not in cameo_codes:
@@ -346,7 +311,7 @@ def read_stance_lexicon(text: str, origin: str) -> list[StanceEntry]:
     """Parse and check the stance lexicon csv; `origin` names the file in error messages."""
     entries: list[StanceEntry] = []
     where_of: dict[tuple[str, str, frozenset[str]], str] = {}
-    for where, row in _rows(text, origin, STANCE_COLUMNS):
+    for where, row in csv_rows(text, origin, STANCE_COLUMNS):
         lemma, pos = _lemma_pos(row, where, _POS)
         if " " in lemma:
             raise DataFileError(
@@ -375,7 +340,7 @@ def read_light_verbs(text: str, origin: str) -> dict[str, str]:
     """Parse and check the light-verb csv: lemma -> role ("support" or "aspect")."""
     verbs: dict[str, str] = {}
     where_of: dict[str, str] = {}
-    for where, row in _rows(text, origin, LIGHT_VERB_COLUMNS):
+    for where, row in csv_rows(text, origin, LIGHT_VERB_COLUMNS):
         lemma, role = row["lemma"], row["role"]
         if not _VERB_LEMMA.fullmatch(lemma):
             raise DataFileError(

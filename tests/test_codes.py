@@ -145,7 +145,7 @@ def test_malformed_plover_row() -> None:
 
 def test_the_package_table_is_checked_on_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = _cameo_text(*GOOD, "139,13,Give ultimatum,-7.0,9,THREATEN,")
-    monkeypatch.setattr(codes, "_data_text", lambda name: broken if name == "cameo.csv"
+    monkeypatch.setattr(codes, "read_data", lambda name: broken if name == "cameo.csv"
                         else (Path(codes.__file__).parent / "data" / name).read_text())
     codes.load_cameo.cache_clear()
     try:

@@ -2,22 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 
+from kg.commands._args import iso_date
 from kg.errors import InputError
 from kg.nlp import DEFAULT_MODEL
 
 NAME = "build"
 HELP = "build the graph of news articles (.txt, .jsonl, .html, directories, - for stdin) into a store"
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}; use YYYY-MM-DD") from err
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -26,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", required=True, metavar="DIR", help="store directory (created if missing)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy English pipeline (default {DEFAULT_MODEL})")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="NLP processes (default 1)")
-    p.add_argument("--date", type=_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
+    p.add_argument("--date", type=iso_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
 

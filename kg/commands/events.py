@@ -3,22 +3,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import sys
 from typing import Any
+
+from kg.commands._args import iso_date
 
 NAME = "events"
 HELP = "list the events of a store (the event table), optionally filtered"
 
 FORMATS = ("jsonl", "csv", "table")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}; use YYYY-MM-DD") from err
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,9 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="jsonl (one JSON object a line, default), csv or table")
     p.add_argument("--actor", metavar="A", help="only events with this actor (IRI or exact "
                    "label/alias) as source or target")
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE",
+    p.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
                    help="only events ending on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", type=_date, metavar="DATE",
+    p.add_argument("--to", dest="end", type=iso_date, metavar="DATE",
                    help="only events beginning on or before DATE (YYYY-MM-DD)")
     p.add_argument("--cameo-root", metavar="NN",
                    help="only events coded under this CAMEO root (01-20)")

@@ -9,11 +9,11 @@ import functools
 import re
 from dataclasses import replace
 from collections.abc import Iterable
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.codes import lookup
+from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
 from kg.extract.events import DraftEvent, find_triggers, read_events
 from kg.gazetteer import load_gazetteer
@@ -64,35 +64,20 @@ def extract(article: Article, doc: Doc) -> Extraction:
 _ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
 
 
-@functools.lru_cache(maxsize=1)
-def _announced_codes() -> dict[str, str]:
-    """CAMEO code prefix of an act -> the code of announcing it (kg/data/announced.csv)."""
-    text = resources.files("kg").joinpath("data", "announced.csv").read_text(encoding="utf-8")
-    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")]
-    return {prefix.strip(): code.strip() for prefix, code in rows[1:]}
+@functools.lru_cache(maxsize=None)
+def _code_map(name: str) -> dict[str, str]:
+    """A CAMEO code map of kg/data (`prefix,code`): announced.csv, refused.csv."""
+    rows = csv_rows(read_data(name), f"kg/data/{name}", ("prefix", "code"))
+    return {row["prefix"]: row["code"] for _, row in rows}
 
 
-@functools.lru_cache(maxsize=1)
-def _refusal_codes() -> dict[str, str]:
-    """CAMEO code prefix of a cooperative act -> the code of refusing it (kg/data/refused.csv)."""
-    text = resources.files("kg").joinpath("data", "refused.csv").read_text(encoding="utf-8")
-    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")]
-    return {prefix.strip(): code.strip() for prefix, code in rows[1:]}
-
-
-def _refused(code: str) -> str | None:
-    return _longest_prefix(_refusal_codes(), code)
-
-
-def _longest_prefix(table: dict[str, str], code: str) -> str | None:
+def _mapped(name: str, code: str) -> str | None:
+    """The code that the longest matching prefix of `code` maps to in the code map `name`."""
+    table = _code_map(name)
     for n in range(len(code), 1, -1):
         if code[:n] in table:
             return table[code[:n]]
     return None
-
-
-def _announced(code: str) -> str | None:
-    return _longest_prefix(_announced_codes(), code)
 
 
 def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
@@ -119,9 +104,10 @@ def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
     if coded and d.modality in _ANNOUNCED_MODALITIES:
-        d.cameo = _announced(d.cameo) or d.cameo  # "will provide aid" -> intent; "will strike" -> threat
-    elif d.coded and d.modality == "negated" and _refused(d.cameo):
-        d.cameo, coded = _refused(d.cameo), True  # "will not accept refugees": a rejection
+        # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
+        d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
+    elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
+        d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
     return Event(
         id=d.id, event_class=d.event_class, trigger=" ".join(w.text for w in d.trigger.words),
@@ -195,7 +181,6 @@ def _sentence_place(sent: Span, finder: ActorFinder, exclude: set) -> str | None
 
 def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:
     """A request from a state's leader to an official of the same state is a directive."""
-    by_id = {d.id: d for d in drafts}
     for d in drafts:
         if d.trigger.entry.content not in ("requested", "directed") or not d.source or not d.target:
             continue

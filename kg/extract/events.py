@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
-from kg.codes import lookup
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
 from kg.types import Evidence
