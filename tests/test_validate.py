@@ -83,3 +83,30 @@ def test_cli_exit_status(tmp_path, capsys) -> None:
     assert _short(SAMPLE.directive) in out and "does NOT conform" in out
     assert main(["validate", "--store", str(tmp_path / "missing")]) == 2
     assert "no kg store" in capsys.readouterr().err
+
+
+def _sparql_violations(results) -> set[tuple[str, str | None, str]]:
+    return {(r.focus, r.path, r.message) for r in results
+            if r.component == "SPARQLConstraintComponent"}
+
+
+def test_sparql_constraints_match_pyshacl_node_by_node() -> None:
+    """kg.validate runs each sh:sparql constraint once for all focus nodes; pySHACL, given
+    every constraint (inference "rdfs" makes kg.validate hand it all of them), pre-binds
+    $this node by node. Both name the same events with the same messages."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    two_classes = ox.Quad(ox.NamedNode(SAMPLE.directive), rdf_type, ox.NamedNode(KGO + "Attack"),
+                          ox.NamedNode(SAMPLE.g2))
+    two_parents = ox.Quad(ox.NamedNode(SAMPLE.directive), ox.NamedNode(KGO + "parentEvent"),
+                          ox.NamedNode(SAMPLE.threat), ox.NamedNode(SAMPLE.g2))
+    other_parent = ox.Quad(ox.NamedNode(SAMPLE.directive), ox.NamedNode(KGO + "parentEvent"),
+                           ox.NamedNode(SAMPLE.strike), ox.NamedNode(SAMPLE.g2))
+    store = _store(extra=(two_classes, two_parents, other_parent))
+    fast = validate_store(store)
+    node_by_node = validate_store(store, inference="rdfs")
+    expected = _sparql_violations(node_by_node.results)
+    # one result per constraint: two most specific classes, two parents
+    assert {(focus, path) for focus, path, _ in expected} == {
+        (_short(SAMPLE.directive), None), (_short(SAMPLE.directive), "kgo:parentEvent")}
+    assert _sparql_violations(fast.results) == expected
+    assert any("it has 2" in message for _, _, message in expected)
