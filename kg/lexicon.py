@@ -195,6 +195,10 @@ class Lexicon:
         """All light-verb lemmas (two-word ones as "carry out")."""
         return frozenset(self._light)
 
+    def speech_lemmas(self) -> frozenset[str]:
+        """The verbs of saying ("say", "tell", "warn"): event entries marked `speech`."""
+        return frozenset(e.head for e in self.entries if e.speech and e.pos == "VERB")
+
     def stances_for(self, lemma: str, pos: str) -> tuple[StanceEntry, ...]:
         """The stance entries of a lemma and pos, in file order.
 

@@ -45,6 +45,9 @@ def _labels(side):
     ("Marco Rubio", "Person", "USA", "Secretary of State"),
     ("Donald Trump", "Person", "USA", "President"),
     ("Nicolás Maduro", "Person", "VEN", "President"),
+    ("Sean Hannity", "Person", "USA", "Host"),
+    ("Fox News", "MediaOrganisation", "USA", None),
+    ("Sinaloa Cartel", "CriminalOrganisation", "MEX", None),
     ("Mexico", "State", "MEX", None),
     ("United States", "State", "USA", None),
     ("Venezuela", "State", "VEN", None),
@@ -68,6 +71,7 @@ def test_no_junk_actors(seed) -> None:
     labels = {a["label"] for a in actors}
     for junk in ("RED FM News Desk", "Mexico’s", "State", "Friday", "97 per cent"):
         assert junk not in labels
+    assert not any("Secretary" in label for label in labels), labels  # a title, not an actor
 
 
 def test_directive_with_nested_contacts(seed) -> None:

@@ -39,8 +39,9 @@ def extract(article: Article, doc: Doc) -> Extraction:
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
-    finder.scan()
     quotes = _quote_spans(article.text)
+    finder.bind_quote_speakers(quotes, lex.speech_lemmas())
+    finder.scan()
     light = set(lex.light_verbs())
     drafts: list[DraftEvent] = []
     for sent in doc.sents:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -231,6 +232,31 @@ class ActorFinder:
                 elif ent is None and t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
                     self.resolve(t)
 
+    def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str]) -> None:
+        """First-person pronouns inside a quotation ("we will hit them") stand for its speaker:
+        the subject of the verb of saying the quoted words hang from ("..., Trump told Fox")."""
+        for start, end in spans:
+            inside = [t for t in self.doc if start <= t.idx < end]
+            pronouns = [t for t in inside if t.lower_ in _SPEAKER_PRONOUNS]
+            if not pronouns:
+                continue
+            speaker = None
+            for t in pronouns:
+                verb = t
+                while verb.head.i != verb.i and start <= verb.idx < end:
+                    verb = verb.head
+                if start <= verb.idx < end or verb.lemma_.lower() not in speech_lemmas:
+                    continue
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"
+                                and not start <= c.idx < end), None)
+                keys = self.resolve(subject) if subject is not None else ()
+                if keys:
+                    speaker = keys[0]
+                    break
+            if speaker is not None:
+                for t in pronouns:
+                    self.quote_speaker[t.i] = speaker
+
     def resolve(self, head: Token) -> tuple[str, ...]:
         """The actor keys a phrase headed by `head` names (several for coordination)."""
         if head.i in self.cache:
@@ -442,6 +468,8 @@ class ActorFinder:
                     term = None
         if term is None:
             return self._by_modifier(head)
+        if term.person and head.dep_ in ("nmod", "compound", "appos") and self._names_person(head.head):
+            return None  # "Secretary" in "U.S. Secretary of State Marco Rubio": part of a title
         country = self.country_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
@@ -496,6 +524,10 @@ class ActorFinder:
             return None
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _names_person(self, tok: Token) -> bool:
+        ent = self.ent_of.get(tok.i)
+        return ent is not None and ent.label_ == "PERSON"
 
     def _by_modifier(self, head: Token) -> str | None:
         """A phrase whose noun is no actor but whose name modifier is: "the PLO leadership",

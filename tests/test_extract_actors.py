@@ -1,0 +1,47 @@
+"""Actor resolution inside the extraction stage, on sentences written for the tests (slow: the
+real spaCy model): first-person pronouns in quotations, titles that are part of a name."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.extract import extract
+from kg.nlp import load_pipeline
+from kg.types import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _extract(nlp, text: str):
+    return extract(Article(id="t", text=text, date=dt.date(2025, 3, 14)), nlp(text))
+
+
+def test_we_in_a_quotation_is_its_speaker(nlp) -> None:
+    text = ("“We are going to start bombing the smugglers’ camps next week,” "
+            "Chad's President Mahamat Deby told reporters on Thursday.")
+    x = _extract(nlp, text)
+    actors = {a.key: a for a in x.actors}
+    attacks = [e for e in x.events if e.cameo and e.cameo.startswith("13")]
+    assert attacks, [(e.event_class, e.cameo) for e in x.events]
+    assert {actors[k].label for k in attacks[0].source} == {"Mahamat Deby"}
+
+
+def test_a_quotation_without_a_speaker_leaves_we_unresolved(nlp) -> None:
+    text = "Officials in Lima said “we will close the border” without naming anyone."
+    x = _extract(nlp, text)
+    actors = {a.key: a for a in x.actors}
+    assert all(actors[k].kind != "person" for e in x.events for k in e.source)
+
+
+def test_a_title_before_a_name_is_no_actor_of_its_own(nlp) -> None:
+    text = ("The minister met U.S. Secretary of State Marco Rubio in Ottawa on Friday "
+            "to discuss tariffs.")
+    labels = {a.label for a in _extract(nlp, text).actors}
+    assert "Marco Rubio" in labels
+    assert not any("Secretary" in label for label in labels), labels
