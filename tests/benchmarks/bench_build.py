@@ -1,0 +1,108 @@
+"""Build throughput (a script, not a test): `kg build` against bare spaCy on the same texts.
+
+Runs, each in a child process of its own (so that each peak RSS is its own, children included):
+(a) the baseline, a bare `nlp.pipe` of the installed pipeline over the article texts with
+`n_process=WORKERS` and kg's batch size; (b) `kg.pipeline.build` of the same file into a fresh
+on-disk store with `workers=WORKERS` (ingest, parse, extract, map to RDF, store, actor merge).
+Prints articles/s, words/s and peak RSS of each, and the ratio of build time to baseline time.
+
+    python tests/benchmarks/bench_build.py [FILE.jsonl] [--workers 2] [--model NAME]
+
+FILE defaults to ../shared/corpora/voa.jsonl.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_FILE = ROOT.parent / "shared" / "corpora" / "voa.jsonl"
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _texts(path: Path) -> list[str]:
+    from kg.ingest import read_articles
+    from kg.types import Article
+
+    return [r.text for r in read_articles([path]) if isinstance(r, Article)]
+
+
+def run_baseline(path: Path, workers: int, model: str) -> dict:
+    import spacy
+
+    from kg.nlp import BATCH_SIZE
+
+    texts = _texts(path)
+    nlp = spacy.load(model, exclude=["textcat"])
+    started = time.perf_counter()
+    words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=workers))
+    return {"seconds": time.perf_counter() - started, "articles": len(texts), "tokens": words,
+            "rss_mb": _peak_rss_mb()}
+
+
+def run_build(path: Path, workers: int, model: str) -> dict:
+    from kg.pipeline import build
+    from kg.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "kg", create=True)
+        started = time.perf_counter()
+        summary = build([path], store, workers=workers, model=model, on_bad=lambda bad: None)
+        seconds = time.perf_counter() - started
+        store.close()
+    return {"seconds": seconds, "articles": summary.articles, "events": summary.events,
+            "triples": summary.triples, "rss_mb": _peak_rss_mb()}
+
+
+def _child(which: str, path: Path, workers: int, model: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, str(path), "--workers", str(workers), "--model", model,
+         "--only", which], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--only", choices=("baseline", "build"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    from kg.nlp import DEFAULT_MODEL
+
+    model = args.model or DEFAULT_MODEL
+    if not args.file.is_file():
+        print(f"bench_build: {args.file} not found; pass a JSONL file of articles", file=sys.stderr)
+        return 2
+    if args.only:
+        run = run_baseline if args.only == "baseline" else run_build
+        print(json.dumps(run(args.file, args.workers, model)))
+        return 0
+    base = _child("baseline", args.file, args.workers, model)
+    built = _child("build", args.file, args.workers, model)
+    n = base["articles"]
+    print(f"{args.file.name}: {n} articles, {base['tokens']} tokens, {args.workers} processes")
+    print(f"  bare nlp.pipe : {base['seconds']:7.1f} s  {n / base['seconds']:6.2f} articles/s  "
+          f"{base['tokens'] / base['seconds']:8.0f} tokens/s  peak RSS {base['rss_mb']:.0f} MB")
+    print(f"  kg build      : {built['seconds']:7.1f} s  {n / built['seconds']:6.2f} articles/s  "
+          f"{base['tokens'] / built['seconds']:8.0f} tokens/s  peak RSS {built['rss_mb']:.0f} MB  "
+          f"({built['events']} events, {built['triples']} triples)")
+    print(f"  ratio build/baseline time: {built['seconds'] / base['seconds']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
