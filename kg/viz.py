@@ -84,12 +84,20 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+#: Components up to this size get the Kamada-Kawai layout (cubic in n), larger ones a spring one.
+_KAMADA_KAWAI_MAX = 150
+
+
 def _component_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Spring layout of one connected component, in a square of side ~ _EDGE * sqrt(n)."""
+    """Layout of one connected component, in a square of side ~ _EDGE * sqrt(n)."""
     n = len(graph)
     if n == 1:
         return {next(iter(graph)): (0.0, 0.0)}
-    pos = nx.spring_layout(graph, k=2.0 / math.sqrt(n), iterations=200, seed=0, weight=None)
+    if n <= _KAMADA_KAWAI_MAX:
+        # graph distances kept as drawn distances: evenly spaced, no node on another's label
+        pos = nx.kamada_kawai_layout(graph, weight=None)
+    else:
+        pos = nx.spring_layout(graph, k=2.0 / math.sqrt(n), iterations=200, seed=0, weight=None)
     half = _EDGE * math.sqrt(n) / 2
     return {node: (float(p[0]) * half, float(p[1]) * half) for node, p in pos.items()}
 
