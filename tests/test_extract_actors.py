@@ -45,3 +45,11 @@ def test_a_title_before_a_name_is_no_actor_of_its_own(nlp) -> None:
     labels = {a.label for a in _extract(nlp, text).actors}
     assert "Marco Rubio" in labels
     assert not any("Secretary" in label for label in labels), labels
+
+
+def test_an_announced_act_coded_as_a_threat_has_the_date_of_its_statement(nlp) -> None:
+    text = ("“We will bomb their camps,” Chad's President Mahamat Deby told reporters "
+            "on Thursday.")
+    x = _extract(nlp, text)
+    threats = [e for e in x.events if e.cameo and e.cameo.startswith("13")]
+    assert threats and threats[0].date.text == "2025-03-13"  # the Thursday before Friday 14 March

@@ -228,8 +228,15 @@ def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
             values = dated_statements.get(d.source[0], set())
             if len(values) == 1 and d.modality == "actual":
                 d.extra["date"] = next(iter(values))
-    # a nominal event linked to another event ("led to the capture") shares its date
     by_id = {d.id: d for d in drafts}
+    # an announced act coded as an intent or a threat ("we're going to start hitting", he told
+    # Fox) is the announcement: it has the date of the statement it is made in
+    for d in drafts:
+        up = by_id.get(d.parent or "")
+        if ("date" not in d.extra and d.coded and d.modality in _ANNOUNCED_MODALITIES
+                and up is not None and "date" in up.extra):
+            d.extra["date"] = up.extra["date"]
+    # a nominal event linked to another event ("led to the capture") shares its date
     for d in drafts:
         up = by_id.get(d.extra.get("link", ""))
         if "date" not in d.extra and up is not None and "date" in up.extra:
