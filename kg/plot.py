@@ -65,21 +65,31 @@ def _display_name(events: Table, name: str) -> str:
     return labels.pop() if len(labels) == 1 else name
 
 
+#: With freq="auto", the finest period that keeps a dyad's history to at most this many bars.
+_AUTO_MAX_PERIODS = 120
+
+
 def dyad_figure(
-    events: Table, source: str, target: str, freq: str = "W", *, include_uncoded: bool = False
+    events: Table, source: str, target: str, freq: str = "auto", *,
+    include_uncoded: bool = False
 ) -> Figure:
     """Goldstein sum (bars) and number of events (line) per period from `source` to `target`.
 
-    `source`/`target` are actor IRIs, labels, actor codes or country codes; raises
-    `InputError` when the dyad has no dated event.
+    `source`/`target` are actor IRIs, labels, actor codes or country codes; `freq` is "D",
+    "W", "M" or "auto" (the finest of them giving at most 120 periods, so that a decade of
+    sparse events is drawn by month, not as 500 hairline weeks); raises `InputError` when the
+    dyad has no dated event.
     """
     import pandas as pd
 
-    period = _period(freq)
-    series = dyad_series(events, source, target, freq=period, include_uncoded=include_uncoded)
-    if series.empty:
-        raise InputError(f"no dated events from {source!r} to {target!r}; check the names "
-                         "with `kg query actors_ranked_by_events`")
+    candidates = ("D", "W", "M") if freq == "auto" else (_period(freq),)
+    for period in candidates:
+        series = dyad_series(events, source, target, freq=period, include_uncoded=include_uncoded)
+        if series.empty:
+            raise InputError(f"no dated events from {source!r} to {target!r}; check the names "
+                             "with `kg query actors_ranked_by_events`")
+        if len(series) <= _AUTO_MAX_PERIODS:
+            break
     fig = _figure()
     ax = fig.add_subplot()
     x = series.index.to_pydatetime()
@@ -92,9 +102,12 @@ def dyad_figure(
     half = pd.Timedelta(days=_BAR_DAYS[period] / 2)
     _date_axis(ax, series.index[0], series.index[-1] + 2 * half)
     counts = ax.twinx()
-    counts.plot((series.index + half).to_pydatetime(), series["events"].to_numpy(),
-                color="#333", marker="o", linewidth=1.4,
-                label="events")
+    centres = (series.index + half).to_pydatetime()
+    n_events = series["events"].to_numpy()
+    counts.plot(centres, n_events, color="#333", linewidth=1.2, label="events")
+    busy = n_events > 0  # markers only where something happened
+    counts.plot(centres[busy], n_events[busy], linestyle="none", marker="o", color="#333",
+                markersize=5)
     counts.set_ylabel("Events")
     counts.set_ylim(bottom=0)
     counts.yaxis.get_major_locator().set_params(integer=True)

@@ -117,3 +117,20 @@ def test_module_doctests() -> None:
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _row(day: str) -> dict:
+    return {"event": f"e-{day}", "cameo": "042", "quad_class": 1, "goldstein": 1.9, "date": day,
+            "source": [{"iri": "a:usa", "code": "USA"}], "target": [{"iri": "a:rus", "code": "RUS"}]}
+
+
+@pytest.mark.parametrize(("days", "period"), [
+    (["2026-01-02", "2026-01-05", "2026-01-20"], "day"),            # 19 days: daily bars
+    (["2024-01-10", "2024-09-01", "2025-06-30"], "week"),           # 77 weeks
+    (["2014-03-01", "2017-06-01", "2025-03-10"], "month"),          # 11 years
+])
+def test_dyad_period_follows_the_span_by_default(days, period) -> None:
+    fig = plot.dyad_figure([_row(d) for d in days], "USA", "RUS")
+    assert fig.axes[0].get_title().endswith(f"per {period}")
+    # an explicit period is kept
+    assert plot.dyad_figure([_row(d) for d in days], "USA", "RUS", "W").axes[0].get_title().endswith("per week")

@@ -17,8 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                           "or country codes (USA matches every U.S. actor).")
     dyad.add_argument("source", metavar="SOURCE")
     dyad.add_argument("target", metavar="TARGET")
-    dyad.add_argument("--freq", choices=("D", "W", "M"), default="W",
-                      help="period: D day, W week (default), M month")
+    dyad.add_argument("--freq", choices=("auto", "D", "W", "M"), default="auto",
+                      help="period: D day, W week, M month; auto (default) takes the finest "
+                      "that draws at most 120 periods")
     tl = sub.add_parser("timeline", help="an actor's events by date, coloured by QuadClass",
                         description="The events ACTOR is source or target of, by date and "
                         "Goldstein score, coloured by QuadClass and labelled with CAMEO codes.")
