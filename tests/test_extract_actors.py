@@ -53,3 +53,17 @@ def test_an_announced_act_coded_as_a_threat_has_the_date_of_its_statement(nlp) -
     x = _extract(nlp, text)
     threats = [e for e in x.events if e.cameo and e.cameo.startswith("13")]
     assert threats and threats[0].date.text == "2025-03-13"  # the Thursday before Friday 14 March
+
+
+@pytest.mark.parametrize(("text", "label", "code"), [
+    ("Rebels in Darfur attacked a government convoy on Sunday.", "Rebels", "SDNREB"),
+    ("Protesters from Aleppo marched to the border on Monday.", "Protesters", "SYRCVL"),
+])
+def test_a_group_placed_in_a_region_or_city_takes_its_country(nlp, text, label, code) -> None:
+    actors = {a.label: a for a in _extract(nlp, text).actors}
+    assert actors[label].code == code, {a.label: a.code for a in actors.values()}
+
+
+def test_a_region_tagged_as_an_organisation_is_no_actor(nlp) -> None:
+    text = "Gunmen attacked a bus in Sinaloa and Tamaulipas, officials said on Friday."
+    assert not {"Sinaloa", "Tamaulipas"} & {a.label for a in _extract(nlp, text).actors}

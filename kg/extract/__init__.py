@@ -40,8 +40,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
     quotes = _quote_spans(article.text)
-    finder.bind_quote_speakers(quotes, lex.speech_lemmas())
     finder.scan()
+    finder.bind_quote_speakers(quotes, lex.speech_lemmas())
     light = set(lex.light_verbs())
     drafts: list[DraftEvent] = []
     for sent in doc.sents:

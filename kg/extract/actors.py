@@ -234,7 +234,8 @@ class ActorFinder:
 
     def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str]) -> None:
         """First-person pronouns inside a quotation ("we will hit them") stand for its speaker:
-        the subject of the verb of saying the quoted words hang from ("..., Trump told Fox")."""
+        the subject of the verb of saying the quoted words hang from ("..., Trump told Fox").
+        Call after `scan`, so that speakers resolve in reading order like every other name."""
         for start, end in spans:
             inside = [t for t in self.doc if start <= t.idx < end]
             pronouns = [t for t in inside if t.lower_ in _SPEAKER_PRONOUNS]
@@ -256,6 +257,7 @@ class ActorFinder:
             if speaker is not None:
                 for t in pronouns:
                     self.quote_speaker[t.i] = speaker
+                    self.cache[t.i] = (speaker,)
 
     def resolve(self, head: Token) -> tuple[str, ...]:
         """The actor keys a phrase headed by `head` names (several for coordination)."""
@@ -408,6 +410,9 @@ class ActorFinder:
                 country = self.country_in(ent.root) or self._country_from_name(ent)
                 return self.table.group(ent.text, "group", "ETH", country)
             return None
+        if (label == "PERSON" and known is None and " " not in name and self.gaz.place(name)
+                and name.lower() not in self.table.surnames):
+            return None  # a one-word "person" that is a region or city ("Tamaulipas")
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
             title, sector, country, employer = self._title_before(ent)
@@ -422,8 +427,9 @@ class ActorFinder:
         if label in ("ORG", "FAC", "PRODUCT") or known is not None:
             if known is not None:
                 return self.table.known(known, ent.text)
-            if name.lower() in self.table.skip_names:
-                return None
+            if name.lower() in self.table.skip_names or (
+                    label == "ORG" and self.gaz.place(name) is not None):
+                return None  # the publisher; a place the tagger took for a body ("Sinaloa")
             kind, sector = self._classify_org(name)
             if kind is None:
                 return None
@@ -470,7 +476,7 @@ class ActorFinder:
             return self._by_modifier(head)
         if term.person and head.dep_ in ("nmod", "compound", "appos") and self._names_person(head.head):
             return None  # "Secretary" in "U.S. Secretary of State Marco Rubio": part of a title
-        country = self.country_in(head)
+        country = self.country_in(head) or self._located_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
             first = min(m.left_edge.i for m in mods)
@@ -524,6 +530,18 @@ class ActorFinder:
             return None
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _located_in(self, head: Token) -> str | None:
+        """The country of the place a group is said to be in or from ("rebels in Darfur",
+        "protesters in Sinaloa", "refugees from Aleppo")."""
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "from"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        c = self.place_in(obj)
+                        if c:
+                            return c
+        return None
 
     def _names_person(self, tok: Token) -> bool:
         ent = self.ent_of.get(tok.i)
