@@ -67,3 +67,9 @@ def test_a_group_placed_in_a_region_or_city_takes_its_country(nlp, text, label, 
 def test_a_region_tagged_as_an_organisation_is_no_actor(nlp) -> None:
     text = "Gunmen attacked a bus in Sinaloa and Tamaulipas, officials said on Friday."
     assert not {"Sinaloa", "Tamaulipas"} & {a.label for a in _extract(nlp, text).actors}
+
+
+def test_a_known_armed_group_the_tagger_took_for_a_person_is_the_group(nlp) -> None:
+    text = "Boko Haram attacked a village in Borno state on Sunday, police said."
+    actors = {a.label: a for a in _extract(nlp, text).actors}
+    assert actors["Boko Haram"].kind == "armed_group" and actors["Boko Haram"].code == "NGAINS"

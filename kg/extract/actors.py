@@ -413,6 +413,8 @@ class ActorFinder:
         if (label == "PERSON" and known is None and " " not in name and self.gaz.place(name)
                 and name.lower() not in self.table.surnames):
             return None  # a one-word "person" that is a region or city ("Tamaulipas")
+        if label == "PERSON" and known is not None and known.kind != "person":
+            return self.table.known(known, ent.text)  # "Boko Haram" tagged as a person
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
             title, sector, country, employer = self._title_before(ent)
