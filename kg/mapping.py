@@ -111,9 +111,10 @@ def to_quads(extraction: Extraction) -> list[Quad]:
     w = _Writer(NamedNode(iri.graph_iri(article.id)))
     art = NamedNode(iri.article_iri(article.id))
     _article(w, art, extraction)
+    bodies = {a.key: a for a in extraction.actors}
     nodes: dict[str, NamedNode] = {}
     for actor in extraction.actors:
-        nodes[actor.key] = _actor(w, actor, art)
+        nodes[actor.key] = _actor(w, actor, art, bodies)
     mentions: dict[tuple[int, int], NamedNode] = {}
 
     def evidence(ev: Evidence) -> NamedNode:
@@ -159,7 +160,9 @@ def _article(w: _Writer, art: NamedNode, extraction: Extraction) -> None:
         w.add(pub, _T["schema:name"], Literal(article.source))
 
 
-def _actor(w: _Writer, actor: Actor, art: NamedNode) -> NamedNode:
+def _actor(w: _Writer, actor: Actor, art: NamedNode, bodies: dict[str, Actor]) -> NamedNode:
+    """The actor's triples; `bodies` (the article's actors by key) resolve a post held in an
+    organisation ("Fox News host", "U.N. Secretary-General") to that organisation's node."""
     node = actor_node(actor.key, actor.kind)
     w.add(node, _T["rdf:type"], _k(ACTOR_CLASS[actor.kind]))
     w.add(node, _T["rdfs:label"], Literal(actor.label))
@@ -183,7 +186,11 @@ def _actor(w: _Writer, actor: Actor, art: NamedNode) -> NamedNode:
         w.add(node, _T["org:holds"], post)
         w.add(post, _T["rdf:type"], _T["org:Post"])
         w.add(post, _k("postTitle"), Literal(role.post))
-        if role.of:
+        body = bodies.get(role.of or "")
+        if body is not None and body.kind != "state":
+            w.add(post, _T["rdfs:label"], Literal(f"{role.post} of {body.label}"))
+            w.add(post, _T["org:postIn"], actor_node(body.key, body.kind))
+        elif role.of:
             w.add(post, _T["rdfs:label"], Literal(f"{role.post} of {role.of}"))
             if len(role.of) == 3 and role.of.isupper():
                 w.add(post, _T["org:postIn"], NamedNode(iri.state_iri(role.of)))

@@ -144,3 +144,11 @@ def test_red_line_and_warning_stances(tmp_path) -> None:
     assert ("red_line", "USA") in kinds
     assert ("warning", "USA") in kinds
     assert any(s.kind == "support" and s.holder == "claudia-sheinbaum" for s in x.stances)
+
+
+def test_a_post_in_an_organisation_is_of_that_organisation(seed) -> None:
+    _, _, actors = seed
+    roles = _actor(actors, "Sean Hannity")["roles"]
+    assert {"post": "Host", "of": "Fox News"} in [{"post": r["post"], "of": r["of"]} for r in roles]
+    # a post in a state is still of the state
+    assert "MEX" in {r["of"] for r in _actor(actors, "Claudia Sheinbaum")["roles"]}

@@ -418,7 +418,8 @@ class ActorFinder:
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
             title, sector, country, employer = self._title_before(ent)
-            key = self.table.person(name, country=country, sector=sector, title=title, of=country)
+            key = self.table.person(name, country=country, sector=sector, title=title,
+                                    of=employer or country)
             body = self.table.actors.get(employer) if employer else None
             person = self.table.actors[key]
             if body is not None and body.kind in ("igo", "ngo") and not person.code:
