@@ -59,6 +59,12 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("NATO warplanes bombed Serbian positions on Sunday.", [("ASSAULT", {"IGO"}, {"SRB"})]),
     # a quantity phrase names its members; the place is the target of a protest
     ("Thousands of students demonstrated in Caracas on Friday.", [("PROTEST", {"VEN"}, {"VEN"})]),
+    # a "by" phrase that names no actor is a measure, not the passive agent: the subject acts
+    ("The Chadian president on Friday eased by two hours the curfew imposed in the capital.",
+     [("CONCEDE", {"TCD"}, {"TCD"})]),
+    # a verb coordinated with a passive shares its subject, not its agent; resigning is RETREAT
+    ("A Peruvian minister was indicted by a Chilean court and resigned on Friday.",
+     [("ACCUSE", {"CHL"}, {"PER"}), ("RETREAT", {"PER"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -107,7 +107,9 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         if c.dep_ == "agent":
             for p in c.children:
                 if p.dep_ == "pobj":
-                    return finder.resolve(p)
+                    keys = finder.resolve(p)
+                    if keys:  # "shortened by one hour": a measure, not the agent
+                        return keys
     for c in tok.children:
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
@@ -129,7 +131,9 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 return finder.resolve(c)
     if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp") or (tok.dep_ == "pobj" or head.dep_ in ("prep", "pcomp")):
         for c in head.children:
-            if c.dep_ == "nsubjpass" and tok.dep_ == "xcomp":
+            if c.dep_ == "nsubjpass" and (tok.dep_ == "xcomp" or tok.dep_ == "conj" and not any(
+                    a.dep_ == "auxpass" for a in tok.children) and tok.tag_ != "VBN"):
+                # "was indicted by the court and will resign": the shared subject, not the agent
                 return finder.resolve(c)
         nxt = head.head if head.dep_ == "prep" else head
         if nxt.i == tok.i:
