@@ -65,6 +65,15 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a verb coordinated with a passive shares its subject, not its agent; resigning is RETREAT
     ("A Peruvian minister was indicted by a Chilean court and resigned on Friday.",
      [("ACCUSE", {"CHL"}, {"PER"}), ("RETREAT", {"PER"}, set())]),
+    # a plural demonym tagged as a person is an ethnic group; "their troops" are its troops
+    ("Bosnian Croats said their troops had completed their withdrawal from the town.",
+     [("RETREAT", {"BIH"}, set())]),
+    # a participle misparsed as the subject: the actor is the participle's own subject
+    ("The World Food Programme operating in Yemen said Saudi forces must stop the bombing.",
+     [("REQUEST", {"IGO"}, {"SAU"})]),
+    # an office named after a known organisation: its holder acts for the organisation
+    ("Martin Griffiths, the United Nations Emergency Relief Coordinator, demanded that Sudan "
+     "open the border crossings.", [("REQUEST", {"IGO"}, {"SDN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

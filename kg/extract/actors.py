@@ -331,6 +331,11 @@ class ActorFinder:
                         country = known.country
                     if not sector:
                         sector = known.sector
+                elif known is None:
+                    # "the United Nations Emergency Relief Coordinator": an office of a known body
+                    employer = self._known_body(e)
+                    if employer is not None and not sector:
+                        sector = self.table.actors[employer].sector
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
@@ -382,6 +387,11 @@ class ActorFinder:
                 country = self.country_in(ent.root) or self._country_from_name(ent)
                 return self.table.group(ent.text, "group", "ETH", country)
             return None
+        if label in ("PERSON", "ORG") and known is None and ent.root.tag_ in ("NNS", "NNPS") and (
+                self.gaz.demonym(ent.root.text)):
+            # "Bosnian Serbs", "Iraqi Kurds" tagged as a person: an ethnic or religious group
+            country = self.country_in(ent.root) or self._country_from_name(ent)
+            return self.table.group(ent.text, "group", "ETH", country)
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
             title, sector, country, employer = self._title_before(ent)
@@ -398,11 +408,28 @@ class ActorFinder:
                 return self.table.known(known, ent.text)
             if name.lower() in self.table.skip_names:
                 return None
+            body = self._known_body(ent)
+            if body is not None:
+                return body
             kind, sector = self._classify_org(name)
             if kind is None:
                 return None
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.org(name, kind, country=country, sector=sector)
+        return None
+
+    def _known_body(self, ent: Span) -> str | None:
+        """"United Nations Emergency Relief Coordinator", "NATO Secretary General": a name that
+        opens with a known international organisation is that organisation (or its official)."""
+        for end in range(ent.end - 1, ent.start, -1):
+            span = self.doc[ent.start:end]
+            if span[0].dep_ == "det" or span[0].lower_ == "the":
+                span = span[1:]
+            if not len(span):
+                continue
+            known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
+            if known is not None and known.kind in ("igo", "ngo"):
+                return self.table.known(known, span.text)
         return None
 
     def _country_from_name(self, ent: Span) -> str | None:
@@ -494,8 +521,19 @@ class ActorFinder:
                 phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, country)
             return None
+        if country is None:
+            country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _owner_country(self, head: Token) -> str | None:
+        """"their forces", "its army": the country of the actor a possessive pronoun stands for."""
+        for c in head.children:
+            if c.dep_ == "poss" and c.pos_ == "PRON":
+                owner = self._pronoun(c)
+                if owner:
+                    return self.table.country(owner)
+        return None
 
     def _by_modifier(self, head: Token) -> str | None:
         """A phrase whose noun is no actor but whose name modifier is: "the PLO leadership",

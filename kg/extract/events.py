@@ -115,6 +115,12 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
+            if not keys and c.pos_ == "VERB":
+                # "The Red Cross operating in Iraq said": a participle misparsed as the subject
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "nsubj"), ())
+            if not keys:
+                # "Kenzo Oshima, the U.N. relief coordinator, demanded": the apposition names it
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
