@@ -74,6 +74,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # an office named after a known organisation: its holder acts for the organisation
     ("Martin Griffiths, the United Nations Emergency Relief Coordinator, demanded that Sudan "
      "open the border crossings.", [("REQUEST", {"IGO"}, {"SDN"})]),
+    # the head of an international organisation in office acts for it, not for his state
+    ("Antonio Guterres accused Israel of blocking aid to Gaza.", [("ACCUSE", {"IGO"}, {"ISR"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

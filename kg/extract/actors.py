@@ -106,7 +106,12 @@ class ActorTable:
 
     def known(self, known, alias: str | None = None) -> str:
         """Register a curated actor (a `kg.gazetteer.KnownActor`)."""
-        b = self._get(known.key, known.label, known.kind, country=known.country,
+        country = known.country
+        current = [r for r in known.roles if self._role_current(r)]
+        if known.kind == "person" and current and all(
+                r.of and self.gaz.country_by_code(r.of) is None for r in current):
+            country = None  # a U.N. secretary-general in office acts for the U.N., not his state
+        b = self._get(known.key, known.label, known.kind, country=country,
                       sector=known.sector, code=known.code, wikidata=known.wikidata)
         for role in known.roles:
             if self._role_current(role):
