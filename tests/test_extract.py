@@ -76,6 +76,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      "open the border crossings.", [("REQUEST", {"IGO"}, {"SDN"})]),
     # the head of an international organisation in office acts for it, not for his state
     ("Antonio Guterres accused Israel of blocking aid to Gaza.", [("ACCUSE", {"IGO"}, {"ISR"})]),
+    # "the <leader> government": the country of the person named
+    ("The Putin government said Ukraine must withdraw its troops from the border.",
+     [("REQUEST", {"RUS"}, {"UKR"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

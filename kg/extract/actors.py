@@ -476,6 +476,8 @@ class ActorFinder:
             return self._by_modifier(head)
         country = self.country_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
+        if country is None and not term.person:
+            country = self._leader_country(mods)
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
             first = min(m.left_edge.i for m in mods)
             # "Red Cross officials", "U.N. helicopters", "European Community foreign ministers":
@@ -530,6 +532,22 @@ class ActorFinder:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _leader_country(self, mods: list[Token]) -> str | None:
+        """"the Bush administration", "the Putin government": the country of the known person
+        named (by full name, or by a surname all of whose known bearers share one country)."""
+        for m in mods:
+            ent = self.ent_of.get(m.i)
+            if ent is None or ent.label_ != "PERSON" or m.i != ent.end - 1:
+                continue
+            name = _norm_name(ent.text)
+            known = self.gaz.actor(name)
+            people = [known] if known is not None and known.kind == "person" else [
+                a for a in self.gaz.actors_with_surname(name.split()[-1])]
+            countries = {a.country for a in people}
+            if len(countries) == 1 and None not in countries:
+                return countries.pop()
+        return None
 
     def _owner_country(self, head: Token) -> str | None:
         """"their forces", "its army": the country of the actor a possessive pronoun stands for."""
