@@ -79,6 +79,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # "the <leader> government": the country of the person named
     ("The Putin government said Ukraine must withdraw its troops from the border.",
      [("REQUEST", {"RUS"}, {"UKR"})]),
+    # a target preposition whose object is no actor: the country that modifies the object
+    ("Ghana complained to the African Union over repeated Togolese border raids.",
+     [("ACCUSE", {"GHA"}, {"TGO"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

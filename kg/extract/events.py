@@ -168,6 +168,9 @@ def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
     return ()
 
 
+_NAMING_MODS = ("amod", "compound", "nmod", "poss")
+
+
 def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
@@ -181,7 +184,15 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
                 if p.dep_ == "pobj":
-                    keys.extend(finder.resolve(p))
+                    found = finder.resolve(p)
+                    if not found:
+                        # "complained to the UN over two Israeli air raids": the raids' country,
+                        # ahead of a later preposition's actor
+                        mods = [m for m in p.children if m.dep_ in _NAMING_MODS]
+                        mods += [g for m in mods for g in m.children if g.dep_ in _NAMING_MODS]
+                        iso = next((finder.country_in_token(m) for m in mods if finder.country_in_token(m)), None)
+                        found = (finder.table.state(iso, None),) if iso else ()
+                    keys.extend(found)
                     # "to the capture of X": the event noun's own prep carries the target
     if verb:
         for c in tok.children:
