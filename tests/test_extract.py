@@ -82,6 +82,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a target preposition whose object is no actor: the country that modifies the object
     ("Ghana complained to the African Union over repeated Togolese border raids.",
      [("ACCUSE", {"GHA"}, {"TGO"})]),
+    # "anti-Iran" is a stance, not the actor's country; violence by no named actor belongs to
+    # the state where it happens, also against that state's own people
+    ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    ("A roadside bomb killed two Iraqi policemen near Baquba on Monday.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    ("A roadside bomb killed two Kenyan soldiers near Mogadishu on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -155,8 +155,11 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
             continue
         exclude = {table.country(k) for k in d.target}
-        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude)
-        if place and place not in d.target:
+        # "a bomb killed three US servicemen near Basra": Iraq's violence; "a car bomb killed a
+        # journalist in Beirut": Lebanon's, even against its own
+        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude) or (
+            _sentence_place(d.trigger.token.sent, finder, set()))
+        if place:
             d.source = (place,)
             d.confidence -= 0.15
     for d in drafts:

@@ -28,6 +28,9 @@ _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens"
                "million", "millions", "group", "number", "members", "member", "some", "many", "most",
                "all", "part", "one", "two", "three", "several", "scores", "score", "majority", "band",
                "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team"}
+#: words that, hyphenated before a country's name, make a stance towards it ("anti-Syria")
+_STANCE_WORDS = {"anti", "pro"}
+_STANCE_PREFIXES = ("anti-", "pro-")
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 
 
@@ -298,11 +301,20 @@ class ActorFinder:
                     stack.extend((c, d + 1) for c in t.children)
 
     def _country_token(self, t: Token) -> str | None:
+        if self._stance_prefixed(t):
+            return None  # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's
         ent = self.ent_of.get(t.i)
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
              or (self.gaz.country(t.text) if text != t.text and t.pos_ == "PROPN" else None))
         return c.iso3 if c else None
+
+    def _stance_prefixed(self, t: Token) -> bool:
+        low = t.lower_
+        if low.startswith(_STANCE_PREFIXES) and "-" in low:
+            return True
+        doc = self.doc
+        return t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in _STANCE_WORDS
 
     def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
         """(title, sector, country, employer key) from the words before a person's name."""
@@ -364,6 +376,8 @@ class ActorFinder:
         if not name or not any(c.isalpha() for c in name):
             return None
         label = ent.label_
+        if label in ("GPE", "NORP") and self._stance_prefixed(ent[0]):
+            return None  # "anti-Syria": a stance, not the actor Syria
         before = [t.text.lower() for t in self.doc[max(ent.start - 3, 0):ent.start]]
         for n in range(len(before)):
             term = self.gaz.agent(" ".join(before[n:] + [name.lower()]))
