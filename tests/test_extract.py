@@ -87,6 +87,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
     ("A roadside bomb killed two Iraqi policemen near Baquba on Monday.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
     ("A roadside bomb killed two Kenyan soldiers near Mogadishu on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
+    # one coded act per sentence, type and source country: the bombers, the killing and the
+    # blast are one assault
+    ("Two Syrian suicide bombers killed 12 people when they blew themselves up in a market in Homs.",
+     [("ASSAULT", {"SYR"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -56,7 +56,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc)
-    events = _one_per_dyad([_finish(d) for d in drafts])
+    events = _one_per_dyad([_finish(d) for d in drafts], table)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
 
@@ -80,10 +80,14 @@ def _mapped(name: str, code: str) -> str | None:
     return None
 
 
-def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
+def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
     """A coder codes one event per sentence, type and source: "killed three and wounded five"
     is one assault. Later mentions of the same coded act keep their node but not the code, and
-    lend the first their missing source or target."""
+    lend the first their missing source or target. Sources are the same when they share a
+    country ("Palestinian bombers ... they blew themselves up")."""
+    def side(keys) -> set:
+        return {table.country(k) or k for k in keys}
+
     first: dict[tuple, int] = {}
     out = list(events)
     for n, e in enumerate(out):
@@ -94,7 +98,7 @@ def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
             first[key] = n
             continue
         kept = out[first[key]]
-        if kept.source and e.source and not set(kept.source) & set(e.source):
+        if kept.source and e.source and not side(kept.source) & side(e.source):
             continue  # a different actor doing the same kind of thing: its own event
         out[first[key]] = replace(kept, source=kept.source or e.source, target=kept.target or e.target)
         out[n] = replace(e, cameo=None, plover=None)
