@@ -91,6 +91,13 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # blast are one assault
     ("Two Syrian suicide bombers killed 12 people when they blew themselves up in a market in Homs.",
      [("ASSAULT", {"SYR"}, set())]),
+    # an act inside the object of an uncoded act is not coded: the appeal is what is rejected,
+    # the deployment what was appealed for
+    ("Kenya rejected an appeal from the African Union for deploying troops to Somalia.",
+     [("REJECT", {"KEN"}, {"IGO"})]),
+    ("Hungary refused to commit to any military assistance to Ukraine.", [("REJECT", {"HUN"}, {"UKR"})]),
+    # the content of an uncoded request is not coded: the plans and the sending are requested
+    ("Russia demanded that Germany scrap plans to send tanks to Ukraine.", [("REQUEST", {"RUS"}, {"DEU"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -291,6 +291,7 @@ _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whe
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
+_UNREAL_CONTENT = {"requested", "negated", "conditional", "directed"}
 _OBLIGATION = {"must", "should", "ought"}
 
 
@@ -507,7 +508,9 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             cur = cur.head
             up = drafts.get(cur.i)
             if up is not None:
-                if up.coded and not up.trigger.entry.speech:
+                # also inside an uncoded act's object: "rejected an appeal for deploying troops",
+                # "refused to commit to any assistance", "cancel plans to sell weapons"
+                if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
                         ev.source = up.source
@@ -596,6 +599,14 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
                     other.modality = "requested"
+    # the content of an uncoded request or refusal is not coded either: "demanded that the US
+    # cancel plans to sell weapons", "refused to consider plans to send troops"
+    by_id = {ev.id: ev for ev in drafts.values()}
+    for _ in range(2):
+        for ev in drafts.values():
+            up = by_id.get(ev.parent or "")
+            if up is not None and not up.coded and up.modality in _UNREAL_CONTENT:
+                ev.coded = False
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
