@@ -98,6 +98,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Hungary refused to commit to any military assistance to Ukraine.", [("REJECT", {"HUN"}, {"UKR"})]),
     # the content of an uncoded request is not coded: the plans and the sending are requested
     ("Russia demanded that Germany scrap plans to send tanks to Ukraine.", [("REQUEST", {"RUS"}, {"DEU"})]),
+    # a clause of earlier time is the background of the sentence's coded event
+    ("Chad expelled the Sudanese ambassador after Sudanese militias attacked a refugee camp near Abeche.",
+     [("SANCTION", {"TCD"}, {"SDN"})]),
+    ("Sudanese militias attacked a refugee camp near Abeche.", [("ASSAULT", {"SDN"}, {"TCD"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -287,6 +287,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
              "string", "spate", "flurry"}
+_BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
@@ -575,6 +576,24 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in drafts):
                 ev.coded = False
                 ev.extra["background"] = True
+                break
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+    # events told in a clause of earlier or accompanying time are the background of the
+    # sentence's coded actual event: "expelled the inspectors after U.S. officials alleged ...",
+    # "reiterated the demand as he embarked on a trip" (but "directed her minister to
+    # strengthen coordination after Trump threatened strikes": the order is no happening,
+    # the threat is the news)
+    for ev in drafts.values():
+        cur = ev.trigger.token
+        for _ in range(8):
+            if cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
+                                           for c in cur.children):
+                main = drafts.get(cur.head.i)
+                if main is not None and main is not ev and main.coded and main.modality == "actual":
+                    ev.coded = False
+                    ev.extra["background"] = True
                 break
             if cur.head.i == cur.i:
                 break
