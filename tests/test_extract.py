@@ -102,6 +102,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Chad expelled the Sudanese ambassador after Sudanese militias attacked a refugee camp near Abeche.",
      [("SANCTION", {"TCD"}, {"SDN"})]),
     ("Sudanese militias attacked a refugee camp near Abeche.", [("ASSAULT", {"SDN"}, {"TCD"})]),
+    # what actors say while they act ("..., saying he must resign") is not coded beside the act
+    ("Thousands of Kenyans staged rallies in Nairobi against President Ruto, saying he must resign.",
+     [("PROTEST", {"KEN"}, {"KEN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -604,6 +604,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if not entry.speech:
             continue
         tok = ev.trigger.token
+        main = None
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            head = tok.head
+            main = drafts.get(head.i) or next((drafts[c.i] for c in head.children
+                                               if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
+        if main is not None and main.coded and not main.trigger.entry.speech:
+            # "staged rallies against Abbas, saying he must resign": the rally is the act, what
+            # its actors say while doing it is not coded on its own
+            for other in drafts.values():
+                if other.parent == ev.id:
+                    other.coded = False
+            continue
         for c in tok.children:
             if c.dep_ != "ccomp" or not _obliged(c):
                 continue
