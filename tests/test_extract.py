@@ -105,6 +105,12 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # what actors say while they act ("..., saying he must resign") is not coded beside the act
     ("Thousands of Kenyans staged rallies in Nairobi against President Ruto, saying he must resign.",
      [("PROTEST", {"KEN"}, {"KEN"})]),
+    # an unknown name glossed by a known acronym; a request noun's that-clause is its content
+    # and the clause's subject its target
+    ("The Atomic Energy Agency (IAEA) repeated its demand on Monday that Iran allow inspectors "
+     "into the Fordow site.", [("REQUEST", {"IGO"}, {"IRN"})]),
+    ("The World Health Organisation reiterated its demand today that Sudan open the border crossings.",
+     [("REQUEST", {"IGO"}, {"SDN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

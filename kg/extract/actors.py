@@ -427,7 +427,7 @@ class ActorFinder:
                 return self.table.known(known, ent.text)
             if name.lower() in self.table.skip_names:
                 return None
-            body = self._known_body(ent)
+            body = self._known_body(ent) or self._known_acronym(ent)
             if body is not None:
                 return body
             kind, sector = self._classify_org(name)
@@ -449,6 +449,15 @@ class ActorFinder:
             known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
             if known is not None and known.kind in ("igo", "ngo"):
                 return self.table.known(known, span.text)
+        return None
+
+    def _known_acronym(self, ent: Span) -> str | None:
+        """"The International Labor Office (ILO)": an unknown name glossed by a known acronym."""
+        for c in ent.root.children:
+            if c.dep_ == "appos" and c.i > ent.root.i and c.text.isupper() and len(c.text) >= 2:
+                known = self.gaz.actor(c.text)
+                if known is not None and known.kind != "person":
+                    return self.table.known(known, ent.text)
         return None
 
     def _country_from_name(self, ent: Span) -> str | None:

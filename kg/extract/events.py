@@ -630,6 +630,32 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
                     other.modality = "requested"
+    # "reiterated its demand that Israel ease restrictions": the parser hangs the that-clause
+    # on the verb; it is the request noun's content, and its subject the request's target
+    for ev in list(drafts.values()):
+        tok = ev.trigger.token
+        if tok.pos_ in ("VERB", "AUX") or ev.trigger.entry.content != "requested":
+            continue
+        verb = tok.head
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+        if clause is None and tok.dep_ == "dobj":
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+        if clause is None:
+            continue
+        subj = next((x for x in clause.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+        if not ev.target and subj is not None:
+            ev.target = tuple(k for k in finder.resolve(subj) if k not in ev.source)
+        holder = drafts.get(verb.i)
+        for other in drafts.values():
+            if other is not ev and clause.left_edge.i <= other.trigger.token.i <= clause.right_edge.i:
+                if other.parent is None or holder is not None and other.parent == holder.id:
+                    other.parent = ev.id
+                other.coded = False
+                if other.modality == "actual":
+                    other.modality = "requested"
+        if holder is not None and holder.trigger.entry.speech:
+            holder.coded = False
     # the content of an uncoded request or refusal is not coded either: "demanded that the US
     # cancel plans to sell weapons", "refused to consider plans to send troops"
     by_id = {ev.id: ev for ev in drafts.values()}
