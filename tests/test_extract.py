@@ -111,6 +111,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      "into the Fordow site.", [("REQUEST", {"IGO"}, {"IRN"})]),
     ("The World Health Organisation reiterated its demand today that Sudan open the border crossings.",
      [("REQUEST", {"IGO"}, {"SDN"})]),
+    # a trigger's required words are also found through an "of" phrase ("part of an aid
+    # program"); a deployment of troops is the troops; the deployer is not its own target
+    ("The European Union suspended part of its development aid program for Niger.",
+     [("SANCTION", {"IGO"}, {"NER"})]),
+    ("The first deployment of Kenyan peacekeeping troops has arrived in Haiti.", [("AID", {"KEN"}, {"HTI"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

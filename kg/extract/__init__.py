@@ -50,6 +50,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
         if triggers:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
     drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
+        d.target = tuple(k for k in d.target if k not in d.source)
     _sentence_countries(finder)
     _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
@@ -100,7 +102,9 @@ def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
         kept = out[first[key]]
         if kept.source and e.source and not side(kept.source) & side(e.source):
             continue  # a different actor doing the same kind of thing: its own event
-        out[first[key]] = replace(kept, source=kept.source or e.source, target=kept.target or e.target)
+        source = kept.source or e.source
+        target = tuple(k for k in kept.target if k not in source) or e.target
+        out[first[key]] = replace(kept, source=source, target=target)
         out[n] = replace(e, cameo=None, plover=None)
     return tuple(out)
 

@@ -27,7 +27,8 @@ _APOSTROPHE_S = re.compile(r"[’']s$")
 _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "ten", "tens",
                "million", "millions", "group", "number", "members", "member", "some", "many", "most",
                "all", "part", "one", "two", "three", "several", "scores", "score", "majority", "band",
-               "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team"}
+               "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team",
+               "deployment", "detachment", "column", "convoy"}
 #: words that, hyphenated before a country's name, make a stance towards it ("anti-Syria")
 _STANCE_WORDS = {"anti", "pro"}
 _STANCE_PREFIXES = ("anti-", "pro-")

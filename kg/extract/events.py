@@ -61,6 +61,13 @@ def _words_ok(tok: Token, entry: EventEntry) -> bool:
     near = {c.lemma_.lower() for c in tok.children} | {c.text.lower() for c in tok.children}
     for c in tok.children:
         near.update(g.lemma_.lower() for g in c.children)
+        # through an "of" phrase: "suspended part of a military aid program", "the first
+        # deployment of NATO peacekeeping troops arrived"
+        for of in [c] + [g for g in c.children]:
+            if of.dep_ == "prep" and of.lower_ == "of":
+                for o in of.children:
+                    near.add(o.lemma_.lower())
+                    near.update(m.lemma_.lower() for m in o.children)
     near.update({tok.head.lemma_.lower()})
     return bool(near & set(entry.requires))
 
