@@ -437,7 +437,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         end = max(w.idx + len(w.text) for w in trig.words)
         ev = DraftEvent(
             id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
-            source=source, target=target or (), location=_location(tok, finder, target),
+            source=source, target=target or (), location=_location(tok, finder, target) or (
+                _location(carrier, finder, target) if carrier is not None else None),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
         if not ev.target and ev.location and ev.location not in ev.source:
@@ -597,7 +598,12 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         for _ in range(8):
             if cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
                                            for c in cur.children):
-                main = drafts.get(cur.head.i)
+                up = cur.head
+                for _ in range(3):  # "prepared to resume shelling ... as attempts failed"
+                    if up.i in drafts or up.dep_ not in ("xcomp", "conj") or up.head.i == up.i:
+                        break
+                    up = up.head
+                main = drafts.get(up.i)
                 if main is not None and main is not ev and main.coded and main.modality == "actual":
                     ev.coded = False
                     ev.extra["background"] = True
