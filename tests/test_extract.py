@@ -122,6 +122,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("MOBILIZE", {"SDN"}, set())]),
     # a noun event carried by a verb takes the verb's place: "remained on alert in Syria"
     ("Turkish troops remained on alert in northern Syria on Sunday.", [("MOBILIZE", {"TUR"}, {"SYR"})]),
+    # a preposition left without its object shares the coordinated verb's ("with and ... in X")
+    ("Chile has established diplomatic relations with and opened an embassy in Hanoi.",
+     [("SUPPORT", {"CHL"}, {"VNM"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

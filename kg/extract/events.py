@@ -212,6 +212,17 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                     if subj is not None:
                         keys.extend(finder.resolve(subj))
     if not keys and verb:
+        # "established ties with and opened an embassy in Tehran": a preposition left without
+        # its object shares the object of the coordinated verb's last preposition
+        heads = [tok] + [c for c in tok.children if c.dep_ == "dobj"]
+        if any(p.dep_ == "prep" and p.lower_ in preps and not any(o.dep_ in ("pobj", "pcomp") for o in p.children)
+               for h in heads for p in h.children):
+            for conj in tok.children:
+                if conj.dep_ == "conj" and conj.pos_ == "VERB":
+                    pobj = [t for t in conj.subtree if t.dep_ == "pobj" and t.head.dep_ == "prep"]
+                    if pobj:
+                        keys.extend(finder.resolve(pobj[-1]))
+    if not keys and verb:
         for c in tok.children:
             if c.dep_ == "dobj":
                 # "expelled two groups of operatives": the group noun's "of" object
