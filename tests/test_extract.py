@@ -125,6 +125,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a preposition left without its object shares the coordinated verb's ("with and ... in X")
     ("Chile has established diplomatic relations with and opened an embassy in Hanoi.",
      [("SUPPORT", {"CHL"}, {"VNM"})]),
+    # a people protesting with no target named protests at home
+    ("Thousands of Peruvians gathered for a rally in Cusco on Saturday.", [("PROTEST", {"PER"}, {"PER"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

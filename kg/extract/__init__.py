@@ -174,7 +174,8 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         if d.target or not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS:
             continue
         country = table.country(d.source[0])
-        if country and table.kind(d.source[0]) != "state":
+        # "thousands of Nigerians rallied in Lagos": a people protesting at home
+        if country and (table.kind(d.source[0]) != "state" or d.cameo[:2] == "14"):
             d.target = (table.state(country, None),)
             d.confidence -= 0.15
 
