@@ -127,6 +127,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("SUPPORT", {"CHL"}, {"VNM"})]),
     # a people protesting with no target named protests at home
     ("Thousands of Peruvians gathered for a rally in Cusco on Saturday.", [("PROTEST", {"PER"}, {"PER"})]),
+    # the aim of an event ("talks aimed at establishing relations") is its purpose, not an
+    # announced intention
+    ("Chile hosted Bolivian envoys in Santiago for talks aimed at establishing diplomatic relations.",
+     [("CONSULT", {"CHL"}, {"BOL"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -688,6 +688,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             up = by_id.get(ev.parent or "")
             if up is not None and not up.coded and up.modality in _UNREAL_CONTENT:
                 ev.coded = False
+    # "a meeting aimed at establishing relations", "talks intended to end the war": the aim of
+    # an event is its purpose, not an intention announced by an actor
+    for ev in drafts.values():
+        up = by_id.get(ev.parent or "")
+        if up is not None and up.trigger.entry.content == "planned" and up.trigger.token.dep_ == "acl" and (
+                up.trigger.token.head.i in drafts):
+            ev.coded = False
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
