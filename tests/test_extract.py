@@ -131,6 +131,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # announced intention
     ("Chile hosted Bolivian envoys in Santiago for talks aimed at establishing diplomatic relations.",
      [("CONSULT", {"CHL"}, {"BOL"})]),
+    # coordinated country modifiers: one actor for each country
+    ("Saudi and Iranian officials held talks in Baghdad on Sunday.", [("CONSULT", {"SAU", "IRN"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

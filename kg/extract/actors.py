@@ -255,6 +255,7 @@ class ActorFinder:
         key = self._resolve_one(head)
         if key:
             keys.append(key)
+            keys.extend(k for k in self._coordinated_countries(head, key) if k not in keys)
         for conj in head.conjuncts:
             if conj.i > head.i:
                 k = self._resolve_one(conj)
@@ -265,6 +266,22 @@ class ActorFinder:
         for k in result:
             self.history.append((head.i, k))
         return result
+
+    def _coordinated_countries(self, head: Token, key: str) -> list[str]:
+        """"US and British forces", "Saudi and Iranian officials": the same kind of actor for
+        each country coordinated in the modifier."""
+        b = self.table.actors.get(key)
+        if b is None or b.kind in ("state", "person") or not b.country:
+            return []
+        out = []
+        for m in head.children:
+            if m.dep_ not in ("amod", "compound", "nmod") or self._country_token(m) != b.country:
+                continue
+            for conj in m.conjuncts:
+                c = self._country_token(conj)
+                if c and c != b.country:
+                    out.append(self.table.group(f"{conj.text} {head.text}", b.kind, b.sector, c))
+        return out
 
     def country_in(self, head: Token, depth: int = 3, exclude: str | None = None) -> str | None:
         """The country named among the modifiers of a phrase ("Mexico's", "Iraqi", "in Darfur")."""
