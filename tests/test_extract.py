@@ -133,6 +133,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("CONSULT", {"CHL"}, {"BOL"})]),
     # coordinated country modifiers: one actor for each country
     ("Saudi and Iranian officials held talks in Baghdad on Sunday.", [("CONSULT", {"SAU", "IRN"}, set())]),
+    # forcing an organisation's mission out of a country is an expulsion (SANCTION), as "expel"
+    ("Mali forced the U.N. peacekeeping mission out of the country.", [("SANCTION", {"MLI"}, {"IGO"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)
