@@ -135,6 +135,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Saudi and Iranian officials held talks in Baghdad on Sunday.", [("CONSULT", {"SAU", "IRN"}, set())]),
     # forcing an organisation's mission out of a country is an expulsion (SANCTION), as "expel"
     ("Mali forced the U.N. peacekeeping mission out of the country.", [("SANCTION", {"MLI"}, {"IGO"})]),
+    # "ethnic Serb" is an ethnicity, not Serbia; a fraction names its members; those who were
+    # demobilized are the ones who stand down
+    ("Half of the ethnic Serb fighters operating in Kosovo have been demobilized, officials said.",
+     [("RETREAT", {"XKX"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

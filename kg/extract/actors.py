@@ -28,7 +28,8 @@ _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens"
                "million", "millions", "group", "number", "members", "member", "some", "many", "most",
                "all", "part", "one", "two", "three", "several", "scores", "score", "majority", "band",
                "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team",
-               "deployment", "detachment", "column", "convoy"}
+               "deployment", "detachment", "column", "convoy", "half", "third", "quarter",
+               "percent", "rest", "remainder", "bulk"}
 #: words that, hyphenated before a country's name, make a stance towards it ("anti-Syria")
 _STANCE_WORDS = {"anti", "pro"}
 _STANCE_PREFIXES = ("anti-", "pro-")
@@ -291,6 +292,11 @@ class ActorFinder:
                 return c
         return None
 
+    def _ethnic(self, t: Token) -> bool:
+        """"ethnic Albanian guerrillas": a demonym of ethnicity, not of the country."""
+        return any(m.lower_ in ("ethnic", "ethnically") for m in t.children) or (
+            t.i > 0 and self.doc[t.i - 1].lower_ in ("ethnic", "ethnically"))
+
     def place_in(self, head: Token) -> str | None:
         """The country of the place a phrase names ("the northern city of Kirkuk", "Gaza")."""
         for t in [head, *head.subtree]:
@@ -319,8 +325,10 @@ class ActorFinder:
                     stack.extend((c, d + 1) for c in t.children)
 
     def _country_token(self, t: Token) -> str | None:
-        if self._stance_prefixed(t):
-            return None  # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's
+        if self._stance_prefixed(t) or self._ethnic(t):
+            # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
+            # "ethnic Albanian guerrillas" in Macedonia are not Albania's
+            return None
         ent = self.ent_of.get(t.i)
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))

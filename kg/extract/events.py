@@ -310,6 +310,9 @@ _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whe
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
+#: codes of standing down militarily (de-escalate, demobilize, retreat): a passive subject is
+#: the actor that stands down
+_STAND_DOWN = "087"
 _UNREAL_CONTENT = {"requested", "negated", "conditional", "directed"}
 _OBLIGATION = {"must", "should", "ought"}
 
@@ -419,6 +422,11 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         tok = trig.token
         verb = tok.pos_ in ("VERB", "AUX")
         source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
+        if verb and not source and trig.entry.cameo.startswith(_STAND_DOWN):
+            # "the guerrillas were demobilized", "troops were withdrawn": those who stand down
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None and not any(c.dep_ == "agent" for c in tok.children):
+                source = finder.resolve(subj)
         carrier = None
         if not verb:
             # "staged demonstrations", "will provide tons of food aid", "launched a mediation
