@@ -139,6 +139,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # demobilized are the ones who stand down
     ("Half of the ethnic Serb fighters operating in Kosovo have been demobilized, officials said.",
      [("RETREAT", {"XKX"}, set())]),
+    # a gerund clause of later time ("before allowing ...") did not happen yet: not coded
+    ("The rebels demanded a ceasefire before allowing Red Cross workers to deliver food aid to the town.",
+     [("REQUEST", set(), set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -578,7 +578,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     for ev in drafts.values():
         cur = ev.trigger.token
         for _ in range(8):
-            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children):
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children) or (
+                    cur.dep_ == "pcomp" and cur.head.lower_ in _UNREAL_MARKS):  # "before allowing ..."
                 ev.coded = False
                 if ev.modality == "actual":
                     ev.modality = "conditional"
