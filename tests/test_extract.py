@@ -142,6 +142,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a gerund clause of later time ("before allowing ...") did not happen yet: not coded
     ("The rebels demanded a ceasefire before allowing Red Cross workers to deliver food aid to the town.",
      [("REQUEST", set(), set())]),
+    # an actor of no known country or kind is the target only when nothing better is named
+    ("Japan agreed to a loan to the Pacific Fund for projects in Fiji.", [("AGREE", {"JPN"}, {"FJI"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -278,6 +278,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             # "threatened to stop talks if the United States goes ahead": the party the condition names
             frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
+    vague: tuple[str, ...] = ()  # an actor of no known country or kind ("UNIFIL"): a last resort
     while frontier and seen < 40:
         nxt = []
         for t in list(frontier):
@@ -292,13 +293,22 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 keys = (finder.table.state(iso, t.text),) if iso else ()
             keys = tuple(k for k in keys if k not in source and (
                 not placed or finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo")))
+            if keys and not any(_informative(k, finder) for k in keys):
+                vague = vague or keys
+                keys = ()
             if keys:
                 return keys
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
                        and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
-    return ()
+    return vague
+
+
+def _informative(key: str, finder: ActorFinder) -> bool:
+    """Whether an actor says whom an event concerns: it has a country, or a known code."""
+    b = finder.table.actors.get(key)
+    return b is not None and bool(b.country or b.code or b.sector)
 
 
 #: nouns that measure what follows them ("tons of food aid", "a series of bombings")
