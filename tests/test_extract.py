@@ -144,6 +144,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("REQUEST", set(), set())]),
     # an actor of no known country or kind is the target only when nothing better is named
     ("Japan agreed to a loan to the Pacific Fund for projects in Fiji.", [("AGREE", {"JPN"}, {"FJI"})]),
+    # a coded content with no target takes the one its uncoded frame found ("plans to impose
+    # restrictions ... for workers from Romania")
+    ("Austria plans to impose restrictions on its labour market for workers from Romania for five years.",
+     [("THREATEN", {"AUT"}, {"ROU"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -719,6 +719,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
                 c.parent == ev.id and c.coded for c in drafts.values()):
             ev.coded = False
+    # "Greece plans to impose restrictions ... for new EU members": a coded content with no
+    # target of its own takes the one its uncoded frame found in the same clause
+    for ev in drafts.values():
+        up = by_id.get(ev.parent or "")
+        if ev.coded and not ev.target and up is not None and not up.coded and up.target and (
+                up.trigger.entry.content not in ("", "actual")):  # not a hearer: "told AFP"
+            ev.target = tuple(k for k in up.target if k not in ev.source)
     # conditional second targets: "reach out to A and, if needed, to B"
     out = list(drafts.values())
     for ev in list(out):
