@@ -148,6 +148,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # restrictions ... for workers from Romania")
     ("Austria plans to impose restrictions on its labour market for workers from Romania for five years.",
      [("THREATEN", {"AUT"}, {"ROU"})]),
+    # a trigger's required words are not read off the verb that reports its clause
+    ("Chile rejected a Peruvian proposal on the maritime border, state radio reported.",
+     [("REJECT", {"CHL"}, {"PER"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

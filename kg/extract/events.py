@@ -68,7 +68,10 @@ def _words_ok(tok: Token, entry: EventEntry) -> bool:
                 for o in of.children:
                     near.add(o.lemma_.lower())
                     near.update(m.lemma_.lower() for m in o.children)
-    near.update({tok.head.lemma_.lower()})
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("xcomp", "acl", "pcomp", "amod"):
+        # the head of a noun ("launched an attack") or of a verb complement, not the reporting
+        # verb of a clause ("Iran rejected the proposal, television reported")
+        near.add(tok.head.lemma_.lower())
     return bool(near & set(entry.requires))
 
 
