@@ -166,3 +166,10 @@ def test_directive_from_a_leader_to_a_minister(nlp) -> None:
     directive = [e for e in x.events if e.event_class == "Directive"]
     assert directive and directive[0].source
     assert any(e.parent == directive[0].id and e.modality == "directed" for e in x.events)
+
+
+def test_parties_meeting_abroad_do_not_target_the_host(nlp) -> None:
+    # two parties signing in a third country: the host is the place, not a party
+    got = _coded(nlp, "Ethiopia and Eritrea signed a peace agreement in Algiers on Tuesday.")
+    assert [p for p, _, _ in got] == ["SUPPORT"], got
+    assert got[0][1] == {"ETH", "ERI"} and "DZA" not in got[0][2], got

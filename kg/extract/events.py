@@ -269,9 +269,11 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                       placed: bool = False) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
+    # "Ethiopia and Eritrea signed ... in Algiers": the parties, not the host
+    mutual = not placed and len({finder.table.country(k) or k for k in source}) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
-                and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)]
+                and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))]
     for c in tok.children:
         if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
@@ -302,7 +304,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             if keys:
                 return keys
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
-                       and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)
+                       and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
     return vague
@@ -473,8 +475,11 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 _location(carrier, finder, target) if carrier is not None else None),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
-        if not ev.target and ev.location and ev.location not in ev.source:
-            ev.target = (ev.location,)  # "demonstrated in Kirkuk": against the state it happens in
+        if not ev.target and ev.location and ev.location not in ev.source and len(
+                {finder.table.country(k) or k for k in ev.source}) < 2:
+            # "demonstrated in Kirkuk": against the state it happens in (but "Ethiopia and
+            # Eritrea signed a peace agreement in Algiers" concerns the two, not the host)
+            ev.target = (ev.location,)
         ev.modality = _modality(tok) or (_modality(carrier) if carrier is not None else None) or "actual"
         ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
         drafts[tok.i] = ev
