@@ -157,7 +157,7 @@ def test_the_package_table_is_checked_on_load(tmp_path: Path, monkeypatch: pytes
 
 #: codes whose PLOVER type follows the PLOVER manual rather than the 2021 mapping file
 #: (documented in the header of kg/data/cameo.csv)
-_REMAPPED = {"163": "SANCTION", "0813": "CONCEDE", "0814": "CONCEDE"}
+_REMAPPED = {"163": "SANCTION", "0813": "CONCEDE", "0814": "CONCEDE", "0831": "RETREAT"}
 
 
 def test_remapped_codes_follow_the_manual() -> None:

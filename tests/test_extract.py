@@ -59,6 +59,98 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("NATO warplanes bombed Serbian positions on Sunday.", [("ASSAULT", {"IGO"}, {"SRB"})]),
     # a quantity phrase names its members; the place is the target of a protest
     ("Thousands of students demonstrated in Caracas on Friday.", [("PROTEST", {"VEN"}, {"VEN"})]),
+    # a "by" phrase that names no actor is a measure, not the passive agent: the subject acts
+    ("The Chadian president on Friday eased by two hours the curfew imposed in the capital.",
+     [("CONCEDE", {"TCD"}, {"TCD"})]),
+    # a verb coordinated with a passive shares its subject, not its agent; resigning is RETREAT
+    ("A Peruvian minister was indicted by a Chilean court and resigned on Friday.",
+     [("ACCUSE", {"CHL"}, {"PER"}), ("RETREAT", {"PER"}, set())]),
+    # a plural demonym tagged as a person is an ethnic group; "their troops" are its troops
+    ("Bosnian Croats said their troops had completed their withdrawal from the town.",
+     [("RETREAT", {"BIH"}, set())]),
+    # a participle misparsed as the subject: the actor is the participle's own subject
+    ("The World Food Programme operating in Yemen said Saudi forces must stop the bombing.",
+     [("REQUEST", {"IGO"}, {"SAU"})]),
+    # an office named after a known organisation: its holder acts for the organisation
+    ("Martin Griffiths, the United Nations Emergency Relief Coordinator, demanded that Sudan "
+     "open the border crossings.", [("REQUEST", {"IGO"}, {"SDN"})]),
+    # the head of an international organisation in office acts for it, not for his state
+    ("Antonio Guterres accused Israel of blocking aid to Gaza.", [("ACCUSE", {"IGO"}, {"ISR"})]),
+    # "the <leader> government": the country of the person named
+    ("The Putin government said Ukraine must withdraw its troops from the border.",
+     [("REQUEST", {"RUS"}, {"UKR"})]),
+    # a target preposition whose object is no actor: the country that modifies the object
+    ("Ghana complained to the African Union over repeated Togolese border raids.",
+     [("ACCUSE", {"GHA"}, {"TGO"})]),
+    # "anti-Iran" is a stance, not the actor's country; violence by no named actor belongs to
+    # the state where it happens, also against that state's own people
+    ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    ("A roadside bomb killed two Iraqi policemen near Baquba on Monday.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    ("A roadside bomb killed two Kenyan soldiers near Mogadishu on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
+    # one coded act per sentence, type and source country: the bombers, the killing and the
+    # blast are one assault
+    ("Two Syrian suicide bombers killed 12 people when they blew themselves up in a market in Homs.",
+     [("ASSAULT", {"SYR"}, set())]),
+    # an act inside the object of an uncoded act is not coded: the appeal is what is rejected,
+    # the deployment what was appealed for
+    ("Kenya rejected an appeal from the African Union for deploying troops to Somalia.",
+     [("REJECT", {"KEN"}, {"IGO"})]),
+    ("Hungary refused to commit to any military assistance to Ukraine.", [("REJECT", {"HUN"}, {"UKR"})]),
+    # the content of an uncoded request is not coded: the plans and the sending are requested
+    ("Russia demanded that Germany scrap plans to send tanks to Ukraine.", [("REQUEST", {"RUS"}, {"DEU"})]),
+    # a clause of earlier time is the background of the sentence's coded event
+    ("Chad expelled the Sudanese ambassador after Sudanese militias attacked a refugee camp near Abeche.",
+     [("SANCTION", {"TCD"}, {"SDN"})]),
+    ("Sudanese militias attacked a refugee camp near Abeche.", [("ASSAULT", {"SDN"}, {"TCD"})]),
+    # what actors say while they act ("..., saying he must resign") is not coded beside the act
+    ("Thousands of Kenyans staged rallies in Nairobi against President Ruto, saying he must resign.",
+     [("PROTEST", {"KEN"}, {"KEN"})]),
+    # an unknown name glossed by a known acronym; a request noun's that-clause is its content
+    # and the clause's subject its target
+    ("The Atomic Energy Agency (IAEA) repeated its demand on Monday that Iran allow inspectors "
+     "into the Fordow site.", [("REQUEST", {"IGO"}, {"IRN"})]),
+    ("The World Health Organisation reiterated its demand today that Sudan open the border crossings.",
+     [("REQUEST", {"IGO"}, {"SDN"})]),
+    # a trigger's required words are also found through an "of" phrase ("part of an aid
+    # program"); a deployment of troops is the troops; the deployer is not its own target
+    ("The European Union suspended part of its development aid program for Niger.",
+     [("SANCTION", {"IGO"}, {"NER"})]),
+    ("The first deployment of Kenyan peacekeeping troops has arrived in Haiti.", [("AID", {"KEN"}, {"HTI"})]),
+    # preparing an attack is the force posture; the prepared shelling is its content, and a
+    # clause of accompanying time ("as talks stalled") is background
+    ("The Sudanese army prepared to resume shelling rebel positions as talks in Jeddah stalled.",
+     [("MOBILIZE", {"SDN"}, set())]),
+    # a noun event carried by a verb takes the verb's place: "remained on alert in Syria"
+    ("Turkish troops remained on alert in northern Syria on Sunday.", [("MOBILIZE", {"TUR"}, {"SYR"})]),
+    # a preposition left without its object shares the coordinated verb's ("with and ... in X")
+    ("Chile has established diplomatic relations with and opened an embassy in Hanoi.",
+     [("SUPPORT", {"CHL"}, {"VNM"})]),
+    # a people protesting with no target named protests at home
+    ("Thousands of Peruvians gathered for a rally in Cusco on Saturday.", [("PROTEST", {"PER"}, {"PER"})]),
+    # the aim of an event ("talks aimed at establishing relations") is its purpose, not an
+    # announced intention
+    ("Chile hosted Bolivian envoys in Santiago for talks aimed at establishing diplomatic relations.",
+     [("CONSULT", {"CHL"}, {"BOL"})]),
+    # coordinated country modifiers: one actor for each country
+    ("Saudi and Iranian officials held talks in Baghdad on Sunday.", [("CONSULT", {"SAU", "IRN"}, set())]),
+    # forcing an organisation's mission out of a country is an expulsion (SANCTION), as "expel"
+    ("Mali forced the U.N. peacekeeping mission out of the country.", [("SANCTION", {"MLI"}, {"IGO"})]),
+    # "ethnic Serb" is an ethnicity, not Serbia; a fraction names its members; those who were
+    # demobilized are the ones who stand down
+    ("Half of the ethnic Serb fighters operating in Kosovo have been demobilized, officials said.",
+     [("RETREAT", {"XKX"}, set())]),
+    # a gerund clause of later time ("before allowing ...") did not happen yet: not coded
+    ("The rebels demanded a ceasefire before allowing Red Cross workers to deliver food aid to the town.",
+     [("REQUEST", set(), set())]),
+    # an actor of no known country or kind is the target only when nothing better is named
+    ("Japan agreed to a loan to the Pacific Fund for projects in Fiji.", [("AGREE", {"JPN"}, {"FJI"})]),
+    # a coded content with no target takes the one its uncoded frame found ("plans to impose
+    # restrictions ... for workers from Romania")
+    ("Austria plans to impose restrictions on its labour market for workers from Romania for five years.",
+     [("THREATEN", {"AUT"}, {"ROU"})]),
+    # a trigger's required words are not read off the verb that reports its clause
+    ("Chile rejected a Peruvian proposal on the maritime border, state radio reported.",
+     [("REJECT", {"CHL"}, {"PER"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)
@@ -74,3 +166,10 @@ def test_directive_from_a_leader_to_a_minister(nlp) -> None:
     directive = [e for e in x.events if e.event_class == "Directive"]
     assert directive and directive[0].source
     assert any(e.parent == directive[0].id and e.modality == "directed" for e in x.events)
+
+
+def test_parties_meeting_abroad_do_not_target_the_host(nlp) -> None:
+    # two parties signing in a third country: the host is the place, not a party
+    got = _coded(nlp, "Ethiopia and Eritrea signed a peace agreement in Algiers on Tuesday.")
+    assert [p for p, _, _ in got] == ["SUPPORT"], got
+    assert got[0][1] == {"ETH", "ERI"} and "DZA" not in got[0][2], got

@@ -280,7 +280,7 @@ SENTENCES = [
     ("North Korea tested a ballistic missile.", "tested", "MOBILIZE"),
     ("The two navies held joint exercises.", "exercises", "COOPERATE"),
     ("Mexico extradited the drug lord to the United States.", "extradited", "COOPERATE"),
-    ("The president resigned after weeks of protests.", "resigned", "CONCEDE"),
+    ("The president resigned after weeks of protests.", "resigned", "RETREAT"),  # PLOVER: resign
     ("Troops withdrew from the northern province.", "withdrew", "RETREAT"),
     ("The ministry warned of retaliation.", "warned", "THREATEN"),
     ("A suicide bomber killed twelve people in a market.", "killed", "ASSAULT"),

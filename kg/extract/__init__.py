@@ -51,13 +51,15 @@ def extract(article: Article, doc: Doc) -> Extraction:
         if triggers:
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
     drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
+        d.target = tuple(k for k in d.target if k not in d.source)
     _sentence_countries(finder)
     _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc)
-    events = _one_per_dyad([_finish(d) for d in drafts])
+    events = _one_per_dyad([_finish(d) for d in drafts], table)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
 
@@ -81,10 +83,14 @@ def _mapped(name: str, code: str) -> str | None:
     return None
 
 
-def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
+def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
     """A coder codes one event per sentence, type and source: "killed three and wounded five"
     is one assault. Later mentions of the same coded act keep their node but not the code, and
-    lend the first their missing source or target."""
+    lend the first their missing source or target. Sources are the same when they share a
+    country ("Palestinian bombers ... they blew themselves up")."""
+    def side(keys) -> set:
+        return {table.country(k) or k for k in keys}
+
     first: dict[tuple, int] = {}
     out = list(events)
     for n, e in enumerate(out):
@@ -95,9 +101,11 @@ def _one_per_dyad(events: list[Event]) -> tuple[Event, ...]:
             first[key] = n
             continue
         kept = out[first[key]]
-        if kept.source and e.source and not set(kept.source) & set(e.source):
+        if kept.source and e.source and not side(kept.source) & side(e.source):
             continue  # a different actor doing the same kind of thing: its own event
-        out[first[key]] = replace(kept, source=kept.source or e.source, target=kept.target or e.target)
+        source = kept.source or e.source
+        target = tuple(k for k in kept.target if k not in source) or e.target
+        out[first[key]] = replace(kept, source=source, target=target)
         out[n] = replace(e, cameo=None, plover=None)
     return tuple(out)
 
@@ -156,15 +164,19 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
             continue
         exclude = {table.country(k) for k in d.target}
-        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude)
-        if place and place not in d.target:
+        # "a bomb killed three US servicemen near Basra": Iraq's violence; "a car bomb killed a
+        # journalist in Beirut": Lebanon's, even against its own
+        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude) or (
+            _sentence_place(d.trigger.token.sent, finder, set()))
+        if place:
             d.source = (place,)
             d.confidence -= 0.15
     for d in drafts:
         if d.target or not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS:
             continue
         country = table.country(d.source[0])
-        if country and table.kind(d.source[0]) != "state":
+        # "thousands of Nigerians rallied in Lagos": a people protesting at home
+        if country and (table.kind(d.source[0]) != "state" or d.cameo[:2] == "14"):
             d.target = (table.state(country, None),)
             d.confidence -= 0.15
 

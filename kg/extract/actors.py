@@ -28,7 +28,12 @@ _APOSTROPHE_S = re.compile(r"[’']s$")
 _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "ten", "tens",
                "million", "millions", "group", "number", "members", "member", "some", "many", "most",
                "all", "part", "one", "two", "three", "several", "scores", "score", "majority", "band",
-               "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team"}
+               "crowd", "crowds", "batch", "patch", "contingent", "unit", "delegation", "team",
+               "deployment", "detachment", "column", "convoy", "half", "third", "quarter",
+               "percent", "rest", "remainder", "bulk"}
+#: words that, hyphenated before a country's name, make a stance towards it ("anti-Syria")
+_STANCE_WORDS = {"anti", "pro"}
+_STANCE_PREFIXES = ("anti-", "pro-")
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 
 
@@ -107,7 +112,12 @@ class ActorTable:
 
     def known(self, known, alias: str | None = None) -> str:
         """Register a curated actor (a `kg.gazetteer.KnownActor`)."""
-        b = self._get(known.key, known.label, known.kind, country=known.country,
+        country = known.country
+        current = [r for r in known.roles if self._role_current(r)]
+        if known.kind == "person" and current and all(
+                r.of and self.gaz.country_by_code(r.of) is None for r in current):
+            country = None  # a U.N. secretary-general in office acts for the U.N., not his state
+        b = self._get(known.key, known.label, known.kind, country=country,
                       sector=known.sector, code=known.code, wikidata=known.wikidata)
         for role in known.roles:
             if self._role_current(role):
@@ -274,6 +284,7 @@ class ActorFinder:
         key = self._resolve_one(head)
         if key:
             keys.append(key)
+            keys.extend(k for k in self._coordinated_countries(head, key) if k not in keys)
         for conj in head.conjuncts:
             if conj.i > head.i:
                 k = self._resolve_one(conj)
@@ -285,6 +296,22 @@ class ActorFinder:
             self.history.append((head.i, k))
         return result
 
+    def _coordinated_countries(self, head: Token, key: str) -> list[str]:
+        """"US and British forces", "Saudi and Iranian officials": the same kind of actor for
+        each country coordinated in the modifier."""
+        b = self.table.actors.get(key)
+        if b is None or b.kind in ("state", "person") or not b.country:
+            return []
+        out = []
+        for m in head.children:
+            if m.dep_ not in ("amod", "compound", "nmod") or self._country_token(m) != b.country:
+                continue
+            for conj in m.conjuncts:
+                c = self._country_token(conj)
+                if c and c != b.country:
+                    out.append(self.table.group(f"{conj.text} {head.text}", b.kind, b.sector, c))
+        return out
+
     def country_in(self, head: Token, depth: int = 3, exclude: str | None = None) -> str | None:
         """The country named among the modifiers of a phrase ("Mexico's", "Iraqi", "in Darfur")."""
         for t in self._modifiers(head, depth):
@@ -292,6 +319,11 @@ class ActorFinder:
             if c and c != exclude:
                 return c
         return None
+
+    def _ethnic(self, t: Token) -> bool:
+        """"ethnic Albanian guerrillas": a demonym of ethnicity, not of the country."""
+        return any(m.lower_ in ("ethnic", "ethnically") for m in t.children) or (
+            t.i > 0 and self.doc[t.i - 1].lower_ in ("ethnic", "ethnically"))
 
     def place_in(self, head: Token) -> str | None:
         """The country of the place a phrase names ("the northern city of Kirkuk", "Gaza")."""
@@ -321,11 +353,22 @@ class ActorFinder:
                     stack.extend((c, d + 1) for c in t.children)
 
     def _country_token(self, t: Token) -> str | None:
+        if self._stance_prefixed(t) or self._ethnic(t):
+            # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
+            # "ethnic Albanian guerrillas" in Macedonia are not Albania's
+            return None
         ent = self.ent_of.get(t.i)
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
              or (self.gaz.country(t.text) if text != t.text and t.pos_ == "PROPN" else None))
         return c.iso3 if c else None
+
+    def _stance_prefixed(self, t: Token) -> bool:
+        low = t.lower_
+        if low.startswith(_STANCE_PREFIXES) and "-" in low:
+            return True
+        doc = self.doc
+        return t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in _STANCE_WORDS
 
     def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
         """(title, sector, country, employer key) from the words before a person's name."""
@@ -359,6 +402,11 @@ class ActorFinder:
                         country = known.country
                     if not sector:
                         sector = known.sector
+                elif known is None:
+                    # "the United Nations Emergency Relief Coordinator": an office of a known body
+                    employer = self._known_body(e)
+                    if employer is not None and not sector:
+                        sector = self.table.actors[employer].sector
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
@@ -382,6 +430,8 @@ class ActorFinder:
         if not name or not any(c.isalpha() for c in name):
             return None
         label = ent.label_
+        if label in ("GPE", "NORP") and self._stance_prefixed(ent[0]):
+            return None  # "anti-Syria": a stance, not the actor Syria
         before = [t.text.lower() for t in self.doc[max(ent.start - 3, 0):ent.start]]
         for n in range(len(before)):
             term = self.gaz.agent(" ".join(before[n:] + [name.lower()]))
@@ -415,6 +465,11 @@ class ActorFinder:
             return None  # a one-word "person" that is a region or city ("Tamaulipas")
         if label == "PERSON" and known is not None and known.kind != "person":
             return self.table.known(known, ent.text)  # "Boko Haram" tagged as a person
+        if label in ("PERSON", "ORG") and known is None and ent.root.tag_ in ("NNS", "NNPS") and (
+                self.gaz.demonym(ent.root.text)):
+            # "Bosnian Serbs", "Iraqi Kurds" tagged as a person: an ethnic or religious group
+            country = self.country_in(ent.root) or self._country_from_name(ent)
+            return self.table.group(ent.text, "group", "ETH", country)
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and name.split()[-1].lower() in self.table.surnames):
             title, sector, country, employer = self._title_before(ent)
@@ -433,11 +488,37 @@ class ActorFinder:
             if name.lower() in self.table.skip_names or (
                     label == "ORG" and self.gaz.place(name) is not None):
                 return None  # the publisher; a place the tagger took for a body ("Sinaloa")
+            body = self._known_body(ent) or self._known_acronym(ent)
+            if body is not None:
+                return body
             kind, sector = self._classify_org(name)
             if kind is None:
                 return None
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.org(name, kind, country=country, sector=sector)
+        return None
+
+    def _known_body(self, ent: Span) -> str | None:
+        """"United Nations Emergency Relief Coordinator", "NATO Secretary General": a name that
+        opens with a known international organisation is that organisation (or its official)."""
+        for end in range(ent.end - 1, ent.start, -1):
+            span = self.doc[ent.start:end]
+            if span[0].dep_ == "det" or span[0].lower_ == "the":
+                span = span[1:]
+            if not len(span):
+                continue
+            known = self.gaz.actor(span.text) or self.gaz.actor(_norm_name(span.text))
+            if known is not None and known.kind in ("igo", "ngo"):
+                return self.table.known(known, span.text)
+        return None
+
+    def _known_acronym(self, ent: Span) -> str | None:
+        """"The International Labor Office (ILO)": an unknown name glossed by a known acronym."""
+        for c in ent.root.children:
+            if c.dep_ == "appos" and c.i > ent.root.i and c.text.isupper() and len(c.text) >= 2:
+                known = self.gaz.actor(c.text)
+                if known is not None and known.kind != "person":
+                    return self.table.known(known, ent.text)
         return None
 
     def _country_from_name(self, ent: Span) -> str | None:
@@ -481,6 +562,8 @@ class ActorFinder:
             return None  # "Secretary" in "U.S. Secretary of State Marco Rubio": part of a title
         country = self.country_in(head) or self._located_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
+        if country is None and not term.person:
+            country = self._leader_country(mods)
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
             first = min(m.left_edge.i for m in mods)
             # "Red Cross officials", "U.N. helicopters", "European Community foreign ministers":
@@ -531,6 +614,8 @@ class ActorFinder:
                 phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, country)
             return None
+        if country is None:
+            country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
 
@@ -549,6 +634,31 @@ class ActorFinder:
     def _names_person(self, tok: Token) -> bool:
         ent = self.ent_of.get(tok.i)
         return ent is not None and ent.label_ == "PERSON"
+
+    def _leader_country(self, mods: list[Token]) -> str | None:
+        """"the Bush administration", "the Putin government": the country of the known person
+        named (by full name, or by a surname all of whose known bearers share one country)."""
+        for m in mods:
+            ent = self.ent_of.get(m.i)
+            if ent is None or ent.label_ != "PERSON" or m.i != ent.end - 1:
+                continue
+            name = _norm_name(ent.text)
+            known = self.gaz.actor(name)
+            people = [known] if known is not None and known.kind == "person" else [
+                a for a in self.gaz.actors_with_surname(name.split()[-1])]
+            countries = {a.country for a in people}
+            if len(countries) == 1 and None not in countries:
+                return countries.pop()
+        return None
+
+    def _owner_country(self, head: Token) -> str | None:
+        """"their forces", "its army": the country of the actor a possessive pronoun stands for."""
+        for c in head.children:
+            if c.dep_ == "poss" and c.pos_ == "PRON":
+                owner = self._pronoun(c)
+                if owner:
+                    return self.table.country(owner)
+        return None
 
     def _by_modifier(self, head: Token) -> str | None:
         """A phrase whose noun is no actor but whose name modifier is: "the PLO leadership",

@@ -61,7 +61,17 @@ def _words_ok(tok: Token, entry: EventEntry) -> bool:
     near = {c.lemma_.lower() for c in tok.children} | {c.text.lower() for c in tok.children}
     for c in tok.children:
         near.update(g.lemma_.lower() for g in c.children)
-    near.update({tok.head.lemma_.lower()})
+        # through an "of" phrase: "suspended part of a military aid program", "the first
+        # deployment of NATO peacekeeping troops arrived"
+        for of in [c] + [g for g in c.children]:
+            if of.dep_ == "prep" and of.lower_ == "of":
+                for o in of.children:
+                    near.add(o.lemma_.lower())
+                    near.update(m.lemma_.lower() for m in o.children)
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("xcomp", "acl", "pcomp", "amod"):
+        # the head of a noun ("launched an attack") or of a verb complement, not the reporting
+        # verb of a clause ("Iran rejected the proposal, television reported")
+        near.add(tok.head.lemma_.lower())
     return bool(near & set(entry.requires))
 
 
@@ -107,12 +117,20 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         if c.dep_ == "agent":
             for p in c.children:
                 if p.dep_ == "pobj":
-                    return finder.resolve(p)
+                    keys = finder.resolve(p)
+                    if keys:  # "shortened by one hour": a measure, not the agent
+                        return keys
     for c in tok.children:
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
+            if not keys and c.pos_ == "VERB":
+                # "The Red Cross operating in Iraq said": a participle misparsed as the subject
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "nsubj"), ())
+            if not keys:
+                # "Kenzo Oshima, the U.N. relief coordinator, demanded": the apposition names it
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
@@ -129,7 +147,9 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 return finder.resolve(c)
     if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp") or (tok.dep_ == "pobj" or head.dep_ in ("prep", "pcomp")):
         for c in head.children:
-            if c.dep_ == "nsubjpass" and tok.dep_ == "xcomp":
+            if c.dep_ == "nsubjpass" and (tok.dep_ == "xcomp" or tok.dep_ == "conj" and not any(
+                    a.dep_ == "auxpass" for a in tok.children) and tok.tag_ != "VBN"):
+                # "was indicted by the court and will resign": the shared subject, not the agent
                 return finder.resolve(c)
         nxt = head.head if head.dep_ == "prep" else head
         if nxt.i == tok.i:
@@ -158,6 +178,9 @@ def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
     return ()
 
 
+_NAMING_MODS = ("amod", "compound", "nmod", "poss")
+
+
 def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
@@ -171,7 +194,15 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
                 if p.dep_ == "pobj":
-                    keys.extend(finder.resolve(p))
+                    found = finder.resolve(p)
+                    if not found:
+                        # "complained to the UN over two Israeli air raids": the raids' country,
+                        # ahead of a later preposition's actor
+                        mods = [m for m in p.children if m.dep_ in _NAMING_MODS]
+                        mods += [g for m in mods for g in m.children if g.dep_ in _NAMING_MODS]
+                        iso = next((finder.country_in_token(m) for m in mods if finder.country_in_token(m)), None)
+                        found = (finder.table.state(iso, None),) if iso else ()
+                    keys.extend(found)
                     # "to the capture of X": the event noun's own prep carries the target
     if verb:
         for c in tok.children:
@@ -183,6 +214,17 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
                     subj = next((s for s in c.children if s.dep_ == "nsubj"), None)
                     if subj is not None:
                         keys.extend(finder.resolve(subj))
+    if not keys and verb:
+        # "established ties with and opened an embassy in Tehran": a preposition left without
+        # its object shares the object of the coordinated verb's last preposition
+        heads = [tok] + [c for c in tok.children if c.dep_ == "dobj"]
+        if any(p.dep_ == "prep" and p.lower_ in preps and not any(o.dep_ in ("pobj", "pcomp") for o in p.children)
+               for h in heads for p in h.children):
+            for conj in tok.children:
+                if conj.dep_ == "conj" and conj.pos_ == "VERB":
+                    pobj = [t for t in conj.subtree if t.dep_ == "pobj" and t.head.dep_ == "prep"]
+                    if pobj:
+                        keys.extend(finder.resolve(pobj[-1]))
     if not keys and verb:
         for c in tok.children:
             if c.dep_ == "dobj":
@@ -227,9 +269,11 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                       placed: bool = False) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
+    # "Ethiopia and Eritrea signed ... in Algiers": the parties, not the host
+    mutual = not placed and len({finder.table.country(k) or k for k in source}) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
-                and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)]
+                and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))]
     for c in tok.children:
         if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
@@ -239,6 +283,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             # "threatened to stop talks if the United States goes ahead": the party the condition names
             frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
+    vague: tuple[str, ...] = ()  # an actor of no known country or kind ("UNIFIL"): a last resort
     while frontier and seen < 40:
         nxt = []
         for t in list(frontier):
@@ -253,23 +298,37 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 keys = (finder.table.state(iso, t.text),) if iso else ()
             keys = tuple(k for k in keys if k not in source and (
                 not placed or finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo")))
+            if keys and not any(_informative(k, finder) for k in keys):
+                vague = vague or keys
+                keys = ()
             if keys:
                 return keys
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
-                       and not (c.dep_ == "prep" and c.lower_ in _BACKGROUND)
+                       and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
-    return ()
+    return vague
+
+
+def _informative(key: str, finder: ActorFinder) -> bool:
+    """Whether an actor says whom an event concerns: it has a country, or a known code."""
+    b = finder.table.actors.get(key)
+    return b is not None and bool(b.country or b.code or b.sector)
 
 
 #: nouns that measure what follows them ("tons of food aid", "a series of bombings")
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
              "string", "spate", "flurry"}
+_BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
 _DEMAND = "100"
+#: codes of standing down militarily (de-escalate, demobilize, retreat): a passive subject is
+#: the actor that stands down
+_STAND_DOWN = "087"
+_UNREAL_CONTENT = {"requested", "negated", "conditional", "directed"}
 _OBLIGATION = {"must", "should", "ought"}
 
 
@@ -378,6 +437,11 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         tok = trig.token
         verb = tok.pos_ in ("VERB", "AUX")
         source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
+        if verb and not source and trig.entry.cameo.startswith(_STAND_DOWN):
+            # "the guerrillas were demobilized", "troops were withdrawn": those who stand down
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if subj is not None and not any(c.dep_ == "agent" for c in tok.children):
+                source = finder.resolve(subj)
         carrier = None
         if not verb:
             # "staged demonstrations", "will provide tons of food aid", "launched a mediation
@@ -407,11 +471,15 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         end = max(w.idx + len(w.text) for w in trig.words)
         ev = DraftEvent(
             id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
-            source=source, target=target or (), location=_location(tok, finder, target),
+            source=source, target=target or (), location=_location(tok, finder, target) or (
+                _location(carrier, finder, target) if carrier is not None else None),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
-        if not ev.target and ev.location and ev.location not in ev.source:
-            ev.target = (ev.location,)  # "demonstrated in Kirkuk": against the state it happens in
+        if not ev.target and ev.location and ev.location not in ev.source and len(
+                {finder.table.country(k) or k for k in ev.source}) < 2:
+            # "demonstrated in Kirkuk": against the state it happens in (but "Ethiopia and
+            # Eritrea signed a peace agreement in Algiers" concerns the two, not the host)
+            ev.target = (ev.location,)
         ev.modality = _modality(tok) or (_modality(carrier) if carrier is not None else None) or "actual"
         ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
         drafts[tok.i] = ev
@@ -486,7 +554,9 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             cur = cur.head
             up = drafts.get(cur.i)
             if up is not None:
-                if up.coded and not up.trigger.entry.speech:
+                # also inside an uncoded act's object: "rejected an appeal for deploying troops",
+                # "refused to commit to any assistance", "cancel plans to sell weapons"
+                if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
                         ev.source = up.source
@@ -526,7 +596,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     for ev in drafts.values():
         cur = ev.trigger.token
         for _ in range(8):
-            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children):
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children) or (
+                    cur.dep_ == "pcomp" and cur.head.lower_ in _UNREAL_MARKS):  # "before allowing ..."
                 ev.coded = False
                 if ev.modality == "actual":
                     ev.modality = "conditional"
@@ -555,12 +626,47 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             if cur.head.i == cur.i:
                 break
             cur = cur.head
+    # events told in a clause of earlier or accompanying time are the background of the
+    # sentence's coded actual event: "expelled the inspectors after U.S. officials alleged ...",
+    # "reiterated the demand as he embarked on a trip" (but "directed her minister to
+    # strengthen coordination after Trump threatened strikes": the order is no happening,
+    # the threat is the news)
+    for ev in drafts.values():
+        cur = ev.trigger.token
+        for _ in range(8):
+            if cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
+                                           for c in cur.children):
+                up = cur.head
+                for _ in range(3):  # "prepared to resume shelling ... as attempts failed"
+                    if up.i in drafts or up.dep_ not in ("xcomp", "conj") or up.head.i == up.i:
+                        break
+                    up = up.head
+                main = drafts.get(up.i)
+                if main is not None and main is not ev and main.coded and main.modality == "actual":
+                    ev.coded = False
+                    ev.extra["background"] = True
+                break
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
     # "X said Y must do Z": a demand by X on Y
     for ev in drafts.values():
         entry = ev.trigger.entry
         if not entry.speech:
             continue
         tok = ev.trigger.token
+        main = None
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            head = tok.head
+            main = drafts.get(head.i) or next((drafts[c.i] for c in head.children
+                                               if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
+        if main is not None and main.coded and not main.trigger.entry.speech:
+            # "staged rallies against Abbas, saying he must resign": the rally is the act, what
+            # its actors say while doing it is not coded on its own
+            for other in drafts.values():
+                if other.parent == ev.id:
+                    other.coded = False
+            continue
         for c in tok.children:
             if c.dep_ != "ccomp" or not _obliged(c):
                 continue
@@ -575,11 +681,59 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
                     other.modality = "requested"
+    # "reiterated its demand that Israel ease restrictions": the parser hangs the that-clause
+    # on the verb; it is the request noun's content, and its subject the request's target
+    for ev in list(drafts.values()):
+        tok = ev.trigger.token
+        if tok.pos_ in ("VERB", "AUX") or ev.trigger.entry.content != "requested":
+            continue
+        verb = tok.head
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+        if clause is None and tok.dep_ == "dobj":
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+        if clause is None:
+            continue
+        subj = next((x for x in clause.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+        if not ev.target and subj is not None:
+            ev.target = tuple(k for k in finder.resolve(subj) if k not in ev.source)
+        holder = drafts.get(verb.i)
+        for other in drafts.values():
+            if other is not ev and clause.left_edge.i <= other.trigger.token.i <= clause.right_edge.i:
+                if other.parent is None or holder is not None and other.parent == holder.id:
+                    other.parent = ev.id
+                other.coded = False
+                if other.modality == "actual":
+                    other.modality = "requested"
+        if holder is not None and holder.trigger.entry.speech:
+            holder.coded = False
+    # the content of an uncoded request or refusal is not coded either: "demanded that the US
+    # cancel plans to sell weapons", "refused to consider plans to send troops"
+    by_id = {ev.id: ev for ev in drafts.values()}
+    for _ in range(2):
+        for ev in drafts.values():
+            up = by_id.get(ev.parent or "")
+            if up is not None and not up.coded and up.modality in _UNREAL_CONTENT:
+                ev.coded = False
+    # "a meeting aimed at establishing relations", "talks intended to end the war": the aim of
+    # an event is its purpose, not an intention announced by an actor
+    for ev in drafts.values():
+        up = by_id.get(ev.parent or "")
+        if up is not None and up.trigger.entry.content == "planned" and up.trigger.token.dep_ == "acl" and (
+                up.trigger.token.head.i in drafts):
+            ev.coded = False
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
                 c.parent == ev.id and c.coded for c in drafts.values()):
             ev.coded = False
+    # "Greece plans to impose restrictions ... for new EU members": a coded content with no
+    # target of its own takes the one its uncoded frame found in the same clause
+    for ev in drafts.values():
+        up = by_id.get(ev.parent or "")
+        if ev.coded and not ev.target and up is not None and not up.coded and up.target and (
+                up.trigger.entry.content not in ("", "actual")):  # not a hearer: "told AFP"
+            ev.target = tuple(k for k in up.target if k not in ev.source)
     # conditional second targets: "reach out to A and, if needed, to B"
     out = list(drafts.values())
     for ev in list(out):
