@@ -151,6 +151,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a trigger's required words are not read off the verb that reports its clause
     ("Chile rejected a Peruvian proposal on the maritime border, state radio reported.",
      [("REJECT", {"CHL"}, {"PER"})]),
+    # no actor in the complements: the state of the city they name
+    ("The Security Council condemned the bombing of a mosque in Karachi.", [("ACCUSE", {"IGO"}, {"PAK"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

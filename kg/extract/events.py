@@ -284,6 +284,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
     vague: tuple[str, ...] = ()  # an actor of no known country or kind ("UNIFIL"): a last resort
+    place: str | None = None  # a city's state, before a vague actor
     while frontier and seen < 40:
         nxt = []
         for t in list(frontier):
@@ -303,11 +304,16 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 keys = ()
             if keys:
                 return keys
+            if not place and t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN":
+                # "condemned the bombing of a mosque in Karachi": the state of the place named
+                iso = finder.place_in(t)
+                if iso and not any(finder.table.country(k) == iso for k in source):
+                    place = iso
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
                        and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
-    return vague
+    return (finder.table.state(place, None),) if place else vague
 
 
 def _informative(key: str, finder: ActorFinder) -> bool:
