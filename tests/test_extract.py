@@ -153,6 +153,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("REJECT", {"CHL"}, {"PER"})]),
     # no actor in the complements: the state of the city they name
     ("The Security Council condemned the bombing of a mosque in Karachi.", [("ACCUSE", {"IGO"}, {"PAK"})]),
+    # lexicon: using tear gas on a crowd is violent repression; sinking vessels is force; a
+    # demonym the recogniser tags as an organisation still names the country
+    ("Brazilian police used tear gas to disperse thousands of landless farmers in Brasilia.",
+     [("ASSAULT", {"BRA"}, {"BRA"})]),
+    ("Sri Lankan navy boats sank three rebel vessels off the northeastern coast.", [("ASSAULT", {"LKA"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -333,6 +333,9 @@ class ActorFinder:
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
              or (self.gaz.country(t.text) if text != t.text and t.pos_ == "PROPN" else None))
+        if c is None and ent is not None and text == t.text and len(ent) > 1:
+            # "Sri Lankan navy" with "Sri Lankan" tagged as an organisation
+            c = self.gaz.demonym(_norm_name(ent.text))
         return c.iso3 if c else None
 
     def _stance_prefixed(self, t: Token) -> bool:
