@@ -158,6 +158,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Brazilian police used tear gas to disperse thousands of landless farmers in Brasilia.",
      [("ASSAULT", {"BRA"}, {"BRA"})]),
     ("Sri Lankan navy boats sank three rebel vessels off the northeastern coast.", [("ASSAULT", {"LKA"}, set())]),
+    # the topic of a protest (a demand) is not coded beside it, but names its target; "Kosovo
+    # Albanians" are a group of Kosovo
+    ("Kosovo Albanians demonstrated in Pristina on Saturday, demanding independence from Serbia.",
+     [("PROTEST", {"XKX"}, {"SRB"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

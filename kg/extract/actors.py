@@ -416,7 +416,9 @@ class ActorFinder:
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
-                            for o in p.children if o.dep_ == "pobj"), None)
+                            for o in p.children if o.dep_ == "pobj"), None) or next(
+                (self._country_token(m) for m in ent.root.children if m.dep_ in ("compound", "nmod")
+                 and m.i < ent.start and self._country_token(m)), None)  # "Kosovo Albanians"
             if c is not None and label == "NORP" and located and located != c.iso3:
                 # "Albanians of southern Serbia": a group placed where it lives
                 return self.table.group(ent.text, "group", "ETH", located)

@@ -728,6 +728,26 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if up is not None and up.trigger.entry.content == "planned" and up.trigger.token.dep_ == "acl" and (
                 up.trigger.token.head.i in drafts):
             ev.coded = False
+    # "demonstrated in Pristina, demanding independence": the topic of a protest (typically a
+    # demand) is not coded as an event of its own (PLOVER manual, PROTEST)
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.cameo[:2] not in ("10", "02") or tok.tag_ != "VBG":
+            continue
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ not in ("advcl", "pcomp", "prep", "conj", "xcomp") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            up = drafts.get(cur.i) or next((drafts[c.i] for c in cur.children
+                                            if c.dep_ in ("dobj", "pobj", "attr") and c.i in drafts), None)
+            if up is not None and up is not ev and up.cameo[:2] == "14" and up.coded:
+                ev.coded = False
+                ev.parent = ev.parent or up.id
+                aim = tuple(k for k in ev.target if k not in up.source)
+                if aim and (not up.target or up.target == (up.location,)):
+                    up.target = aim  # "... in Pristina, demanding independence from Serbia"
+                break
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
