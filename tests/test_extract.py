@@ -162,6 +162,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # Albanians" are a group of Kosovo
     ("Kosovo Albanians demonstrated in Pristina on Saturday, demanding independence from Serbia.",
      [("PROTEST", {"XKX"}, {"SRB"})]),
+    # a group placed in a city belongs to the city's state; so do the sentence's other groups
+    ("Police in Karachi arrested 15 suspected militants on Friday.", [("COERCE", {"PAK"}, {"PAK"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

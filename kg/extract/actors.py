@@ -528,7 +528,7 @@ class ActorFinder:
                     term = None
         if term is None:
             return self._by_modifier(head)
-        country = self.country_in(head)
+        country = self.country_in(head) or self._placed_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
         if country is None and not term.person:
             country = self._leader_country(mods)
@@ -601,6 +601,15 @@ class ActorFinder:
             countries = {a.country for a in people}
             if len(countries) == 1 and None not in countries:
                 return countries.pop()
+        return None
+
+    def _placed_in(self, head: Token) -> str | None:
+        """"police in Karachi", "students from Mosul": the state of the city the group is in."""
+        for p in head.children:
+            if p.dep_ == "prep" and p.lower_ in ("in", "from") and p.i > head.i:
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC"):
+                        return self.place_in(o)
         return None
 
     def _owner_country(self, head: Token) -> str | None:
