@@ -164,6 +164,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("PROTEST", {"XKX"}, {"SRB"})]),
     # a group placed in a city belongs to the city's state; so do the sentence's other groups
     ("Police in Karachi arrested 15 suspected militants on Friday.", [("COERCE", {"PAK"}, {"PAK"})]),
+    # what an accusation is for ("for allowing X to visit") is its content, not coded
+    ("The Chinese foreign ministry criticized Japan for allowing the Taiwanese president to visit Tokyo.",
+     [("ACCUSE", {"CHN"}, {"JPN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

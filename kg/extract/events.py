@@ -554,8 +554,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if ev.parent is not None:
             continue
         cur = ev.trigger.token
-        for _ in range(5):
-            if cur.dep_ not in _OBJECT_PATH or cur.head.i == cur.i:
+        clause = False  # passed a clause: only inside a prepositional complement ("criticized
+        # Japan for allowing the Taiwanese president to visit Tokyo")
+        for _ in range(6):
+            if cur.dep_ in ("ccomp", "xcomp") and not clause and cur.head.tag_ == "VBG" and (
+                    cur.head.dep_ == "pcomp") and cur.head.i not in drafts:
+                clause = True
+            elif cur.dep_ not in _OBJECT_PATH or cur.head.i == cur.i:
                 break
             cur = cur.head
             up = drafts.get(cur.i)
