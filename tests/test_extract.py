@@ -167,6 +167,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # what an accusation is for ("for allowing X to visit") is its content, not coded
     ("The Chinese foreign ministry criticized Japan for allowing the Taiwanese president to visit Tokyo.",
      [("ACCUSE", {"CHN"}, {"JPN"})]),
+    # what an act's object holds is not coded either ("criticized the decision to cut aid")
+    ("The president of Ghana criticized the decision by Britain to cut aid to the country.",
+     [("ACCUSE", {"GHA"}, {"GBR"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -501,6 +501,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             ev.modality = pentry.content
         if not pentry.content_coded and not pentry.speech:
             ev.coded = False
+            ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
         if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)):
@@ -569,6 +570,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 # "refused to commit to any assistance", "cancel plans to sell weapons"
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
+                    ev.extra["object_of"] = up.id
                     if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
                         ev.source = up.source
                 break
@@ -600,6 +602,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             if up.coded and not up.trigger.entry.speech:
                 ev.parent = up.id
                 ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
+                ev.extra["object_of"] = up.id
                 if not ev.source:
                     ev.source = up.source
     # events in a clause of condition or of a later time did not happen (yet): "if war starts",
@@ -724,7 +727,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     for _ in range(2):
         for ev in drafts.values():
             up = by_id.get(ev.parent or "")
-            if up is not None and not up.coded and up.modality in _UNREAL_CONTENT:
+            if up is not None and not up.coded and (up.modality in _UNREAL_CONTENT or "object_of" in up.extra):
+                # also the content of an act's object: "criticized the decision to cut aid"
                 ev.coded = False
     # "a meeting aimed at establishing relations", "talks intended to end the war": the aim of
     # an event is its purpose, not an intention announced by an actor
