@@ -151,6 +151,25 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a trigger's required words are not read off the verb that reports its clause
     ("Chile rejected a Peruvian proposal on the maritime border, state radio reported.",
      [("REJECT", {"CHL"}, {"PER"})]),
+    # no actor in the complements: the state of the city they name
+    ("The Security Council condemned the bombing of a mosque in Karachi.", [("ACCUSE", {"IGO"}, {"PAK"})]),
+    # lexicon: using tear gas on a crowd is violent repression; sinking vessels is force; a
+    # demonym the recogniser tags as an organisation still names the country
+    ("Brazilian police used tear gas to disperse thousands of landless farmers in Brasilia.",
+     [("ASSAULT", {"BRA"}, {"BRA"})]),
+    ("Sri Lankan navy boats sank three rebel vessels off the northeastern coast.", [("ASSAULT", {"LKA"}, set())]),
+    # the topic of a protest (a demand) is not coded beside it, but names its target; "Kosovo
+    # Albanians" are a group of Kosovo
+    ("Kosovo Albanians demonstrated in Pristina on Saturday, demanding independence from Serbia.",
+     [("PROTEST", {"XKX"}, {"SRB"})]),
+    # a group placed in a city belongs to the city's state; so do the sentence's other groups
+    ("Police in Karachi arrested 15 suspected militants on Friday.", [("COERCE", {"PAK"}, {"PAK"})]),
+    # what an accusation is for ("for allowing X to visit") is its content, not coded
+    ("The Chinese foreign ministry criticized Japan for allowing the Taiwanese president to visit Tokyo.",
+     [("ACCUSE", {"CHN"}, {"JPN"})]),
+    # what an act's object holds is not coded either ("criticized the decision to cut aid")
+    ("The president of Ghana criticized the decision by Britain to cut aid to the country.",
+     [("ACCUSE", {"GHA"}, {"GBR"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

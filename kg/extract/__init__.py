@@ -145,6 +145,9 @@ def _sentence_countries(finder: ActorFinder) -> None:
             continue
         sent = doc[i].sent
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
+        if not states:  # "police in Karachi arrested militants": the state of the cities named
+            states = {finder.place_in(t) for t in sent
+                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
         if len(states) == 1:
             b.country = states.pop()
             if b.code and len(b.code) == 3 and b.code == b.sector:

@@ -361,6 +361,9 @@ class ActorFinder:
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
              or (self.gaz.country(t.text) if text != t.text and t.pos_ == "PROPN" else None))
+        if c is None and ent is not None and text == t.text and len(ent) > 1:
+            # "Sri Lankan navy" with "Sri Lankan" tagged as an organisation
+            c = self.gaz.demonym(_norm_name(ent.text))
         return c.iso3 if c else None
 
     def _stance_prefixed(self, t: Token) -> bool:
@@ -441,7 +444,9 @@ class ActorFinder:
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
-                            for o in p.children if o.dep_ == "pobj"), None)
+                            for o in p.children if o.dep_ == "pobj"), None) or next(
+                (self._country_token(m) for m in ent.root.children if m.dep_ in ("compound", "nmod")
+                 and m.i < ent.start and self._country_token(m)), None)  # "Kosovo Albanians"
             if c is not None and label == "NORP" and located and located != c.iso3:
                 # "Albanians of southern Serbia": a group placed where it lives
                 return self.table.group(ent.text, "group", "ETH", located)
@@ -560,7 +565,7 @@ class ActorFinder:
             return self._by_modifier(head)
         if term.person and head.dep_ in ("nmod", "compound", "appos") and self._names_person(head.head):
             return None  # "Secretary" in "U.S. Secretary of State Marco Rubio": part of a title
-        country = self.country_in(head) or self._located_in(head)
+        country = self.country_in(head) or self._placed_in(head)
         mods = [t for t in head.lefts if t.dep_ in ("compound", "nmod", "amod")]
         if country is None and not term.person:
             country = self._leader_country(mods)
@@ -619,11 +624,11 @@ class ActorFinder:
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
 
-    def _located_in(self, head: Token) -> str | None:
+    def _placed_in(self, head: Token) -> str | None:
         """The country of the place a group is said to be in or from ("rebels in Darfur",
-        "protesters in Sinaloa", "refugees from Aleppo")."""
+        "police in Karachi", "refugees from Aleppo")."""
         for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "from"):
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "from") and prep.i > head.i:
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
                         c = self.place_in(obj)

@@ -284,6 +284,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
     vague: tuple[str, ...] = ()  # an actor of no known country or kind ("UNIFIL"): a last resort
+    place: str | None = None  # a city's state, before a vague actor
     while frontier and seen < 40:
         nxt = []
         for t in list(frontier):
@@ -303,11 +304,16 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 keys = ()
             if keys:
                 return keys
+            if not place and t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN":
+                # "condemned the bombing of a mosque in Karachi": the state of the place named
+                iso = finder.place_in(t)
+                if iso and not any(finder.table.country(k) == iso for k in source):
+                    place = iso
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
                        and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
-    return vague
+    return (finder.table.state(place, None),) if place else vague
 
 
 def _informative(key: str, finder: ActorFinder) -> bool:
@@ -495,6 +501,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             ev.modality = pentry.content
         if not pentry.content_coded and not pentry.speech:
             ev.coded = False
+            ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
         if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)):
@@ -548,8 +555,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if ev.parent is not None:
             continue
         cur = ev.trigger.token
-        for _ in range(5):
-            if cur.dep_ not in _OBJECT_PATH or cur.head.i == cur.i:
+        clause = False  # passed a clause: only inside a prepositional complement ("criticized
+        # Japan for allowing the Taiwanese president to visit Tokyo")
+        for _ in range(6):
+            if cur.dep_ in ("ccomp", "xcomp") and not clause and cur.head.tag_ == "VBG" and (
+                    cur.head.dep_ == "pcomp") and cur.head.i not in drafts:
+                clause = True
+            elif cur.dep_ not in _OBJECT_PATH or cur.head.i == cur.i:
                 break
             cur = cur.head
             up = drafts.get(cur.i)
@@ -558,6 +570,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 # "refused to commit to any assistance", "cancel plans to sell weapons"
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
+                    ev.extra["object_of"] = up.id
                     if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
                         ev.source = up.source
                 break
@@ -589,6 +602,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             if up.coded and not up.trigger.entry.speech:
                 ev.parent = up.id
                 ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
+                ev.extra["object_of"] = up.id
                 if not ev.source:
                     ev.source = up.source
     # events in a clause of condition or of a later time did not happen (yet): "if war starts",
@@ -713,7 +727,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     for _ in range(2):
         for ev in drafts.values():
             up = by_id.get(ev.parent or "")
-            if up is not None and not up.coded and up.modality in _UNREAL_CONTENT:
+            if up is not None and not up.coded and (up.modality in _UNREAL_CONTENT or "object_of" in up.extra):
+                # also the content of an act's object: "criticized the decision to cut aid"
                 ev.coded = False
     # "a meeting aimed at establishing relations", "talks intended to end the war": the aim of
     # an event is its purpose, not an intention announced by an actor
@@ -722,6 +737,26 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if up is not None and up.trigger.entry.content == "planned" and up.trigger.token.dep_ == "acl" and (
                 up.trigger.token.head.i in drafts):
             ev.coded = False
+    # "demonstrated in Pristina, demanding independence": the topic of a protest (typically a
+    # demand) is not coded as an event of its own (PLOVER manual, PROTEST)
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.cameo[:2] not in ("10", "02") or tok.tag_ != "VBG":
+            continue
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ not in ("advcl", "pcomp", "prep", "conj", "xcomp") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            up = drafts.get(cur.i) or next((drafts[c.i] for c in cur.children
+                                            if c.dep_ in ("dobj", "pobj", "attr") and c.i in drafts), None)
+            if up is not None and up is not ev and up.cameo[:2] == "14" and up.coded:
+                ev.coded = False
+                ev.parent = ev.parent or up.id
+                aim = tuple(k for k in ev.target if k not in up.source)
+                if aim and (not up.target or up.target == (up.location,)):
+                    up.target = aim  # "... in Pristina, demanding independence from Serbia"
+                break
     # a reporting verb is not coded when what it reports is
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
