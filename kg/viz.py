@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analytics import event_day
+from kg.errors import InputError
 from kg.networks import Table, _pairs, is_coded, table_rows
 
 __all__ = ["TYPE_COLOURS", "QUAD_COLOURS", "viz_data", "render_html", "write_html", "store_viz"]
@@ -137,15 +138,18 @@ def viz_data(
     include_uncoded: bool = False,
     include_isolated: bool = False,
     title: str = "Actor network",
+    top: int | None = None,
 ) -> dict[str, Any]:
     """The data the page shows: nodes with positions, dyad edges per QuadClass, events.
 
     `articles` rows have `article` (IRI), `id`, `url`, `title`; the event rows' `article`
     may be an article IRI or id. Actors without a shown event are left out unless
-    `include_isolated`.
+    `include_isolated`. With `top`, only the `top` actors in the most events are drawn, with
+    the events among them (a readable picture of a large store).
     """
     names = _cameo_names()
     rows = [r for r in table_rows(events) if include_uncoded or is_coded(r)]
+    keep = _busiest_actors(rows, top) if top is not None else None
     actor_info: dict[str, dict[str, Any]] = {}
     for actor in table_rows(actors):
         if actor.get("iri"):
@@ -161,7 +165,8 @@ def viz_data(
     event_list: list[dict[str, Any]] = []
     groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     for row in rows:
-        pairs = list(_pairs(row))
+        pairs = [(a, b) for a, b in _pairs(row)
+                 if keep is None or (a["iri"] in keep and b["iri"] in keep)]
         if not pairs:
             continue
         cameo = row.get("cameo") or row.get("base_code")
@@ -248,6 +253,23 @@ def viz_data(
     }
 
 
+def _busiest_actors(rows: list[dict[str, Any]], top: int) -> set[str]:
+    """The IRIs of the `top` actors taking part in the most events (ties by IRI).
+
+    >>> rows = [{"source": [{"iri": "a"}], "target": [{"iri": "b"}]},
+    ...         {"source": [{"iri": "a"}], "target": [{"iri": "c"}]}]
+    >>> sorted(_busiest_actors(rows, 2))
+    ['a', 'b']
+    """
+    if top < 1:
+        raise InputError(f"top must be at least 1, got {top}")
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for iri in {x["iri"] for pair in _pairs(row) for x in pair}:
+            counts[iri] += 1
+    return set(sorted(counts, key=lambda i: (-counts[i], i))[:top])
+
+
 def _resource(*parts: str) -> str:
     return importlib.resources.files("kg").joinpath("data", *parts).read_text(encoding="utf-8")
 
@@ -292,6 +314,7 @@ def store_viz(
     include_uncoded: bool = False,
     include_isolated: bool = False,
     title: str | None = None,
+    top: int | None = None,
 ) -> Path:
     """Read the event, actor and article tables of a `kg.store.Store` and write the page."""
     from kg import tables
@@ -300,5 +323,5 @@ def store_viz(
     actors = tables.actor_rows(store)
     articles = store.select(_ARTICLES_QUERY)
     data = viz_data(events, actors, articles, include_uncoded=include_uncoded,
-                    include_isolated=include_isolated, title=title or "Actor network")
+                    include_isolated=include_isolated, title=title or "Actor network", top=top)
     return write_html(data, out)

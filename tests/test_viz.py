@@ -229,3 +229,17 @@ def test_module_doctests() -> None:
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_top_keeps_the_busiest_actors_and_the_events_among_them() -> None:
+    from kg.viz import viz_data
+
+    def ev(n, s, t):
+        return {"event": f"e{n}", "cameo": "042", "quad_class": 1, "goldstein": 1.9,
+                "date": "2026-01-0" + str(n), "source": [{"iri": s, "label": s}],
+                "target": [{"iri": t, "label": t}]}
+    events = [ev(1, "a", "b"), ev(2, "a", "b"), ev(3, "a", "c"), ev(4, "d", "e")]
+    data = viz_data(events, top=2)
+    assert sorted(n["label"] for n in data["nodes"]) == ["a", "b"]
+    assert len(data["events"]) == 2
+    assert len(viz_data(events)["nodes"]) == 5

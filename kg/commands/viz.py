@@ -18,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-events", action="store_true",
                    help="also draw events without a CAMEO code (nested content, reports)")
     p.add_argument("--isolated", action="store_true", help="also draw actors without events")
+    p.add_argument("--top", type=int, metavar="N",
+                   help="only the N actors in the most events, and the events among them")
     p.add_argument("--title", help="the page title (default: Actor network)")
 
 
@@ -28,6 +30,6 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.store, read_only=True) as store:
         path = store_viz(store, args.output, start=args.start, end=args.end,
                          cameo_root=args.cameo_root, include_uncoded=args.all_events,
-                         include_isolated=args.isolated, title=args.title)
+                         include_isolated=args.isolated, title=args.title, top=args.top)
     print(f"wrote {path}", file=sys.stderr)
     return 0
