@@ -73,3 +73,12 @@ def test_a_known_armed_group_the_tagger_took_for_a_person_is_the_group(nlp) -> N
     text = "Boko Haram attacked a village in Borno state on Sunday, police said."
     actors = {a.label: a for a in _extract(nlp, text).actors}
     assert actors["Boko Haram"].kind == "armed_group" and actors["Boko Haram"].code == "NGAINS"
+
+
+def test_a_branch_of_a_state_has_one_name_whatever_phrase_it_was_met_as(nlp) -> None:
+    text = "On Tuesday Syrian army commanders said the rebels had retreated. The army shelled Homs."
+    actors = {a.key: a for a in _extract(nlp, text).actors}
+    military = actors["military-syr"]
+    assert military.label == "Syrian military"
+    assert "On Tuesday Syrian army commanders" not in military.label
+    assert any("commanders" in alias for alias in military.aliases)

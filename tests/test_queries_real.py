@@ -322,7 +322,7 @@ def test_news_stances_and_quotations(news) -> None:
               "the UN welcomes the extension", kind="SupportStance")
     assert un["polarity"] == 1
     thai = _one(_run(store, "stances_toward_actor_or_action", action="demand"),
-                "Thai officials reject the demand", holder_label="Thai officials")
+                "Thai officials reject the demand", holder_label="Thai government")
     assert thai["kind"] == "OppositionStance" and thai["polarity"] == -1
     quotes = _run(store, "quotations_by_speaker", by="Giorgi Beridze")
     _one(quotes, "the student organiser", text=_has("we will fill every square"),

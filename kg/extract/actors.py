@@ -187,12 +187,17 @@ class ActorTable:
         """A generic group typed by sector ("drug cartels", "Iraqi police")."""
         # a generic group of no known country is only the same group within one article
         key = f"group-{(sector or kind).lower()}-" + (country.lower() if country else f"in-{_key(self.scope)}")
+        label = alias = _norm_name(text)
         if kind in _GOV_KINDS and country:
+            # one node per state and branch, named the same in every article ("Syrian
+            # military"), whatever phrase it was first met as (kept as an alias)
             key = f"{kind}-{country.lower()}"
-        label = _norm_name(text)
+            state = self.gaz.country_by_code(country)
+            if state is not None:
+                label = f"{(state.demonyms or (state.name,))[0]} {kind}"
         b = self._get(key, label, kind if kind in _GOV_KINDS else "group",
                       country=country, sector=sector)
-        b.aliases.add(label)
+        b.aliases.add(alias)
         b.mentions += 1
         return key
 
