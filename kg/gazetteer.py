@@ -42,8 +42,10 @@ _POST_SYNONYMS = {
 _POST_CANON = {syn: canon for canon, syns in _POST_SYNONYMS.items() for syn in syns}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Lower-case, accent-free, possessive-free, punctuation-free form of a name."""
+    """Lower-case, accent-free, possessive-free, punctuation-free form of a name (memoised:
+    the extractor asks for the same few thousand names tens of thousands of times)."""
     text = unicodedata.normalize("NFKD", text.strip())
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"^the\s+", "", text)

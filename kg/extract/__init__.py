@@ -58,7 +58,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
-    quote_records = _quotes(quotes, drafts, doc)
+    quote_records = _quotes(quotes, drafts, doc, finder.sent_start)
     events = _one_per_dyad([_finish(d) for d in drafts], table)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
@@ -372,8 +372,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
 
-def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc) -> list[Quote]:
+def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
+            sent_start: list[int]) -> list[Quote]:
     out: list[Quote] = []
+    text = doc.text  # Doc.text joins every token afresh on each call
     for start, end in spans:
         inside = [d for d in drafts if start <= d.evidence.start < end]
         speaker = None
@@ -386,7 +388,9 @@ def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc) ->
         if span is None:
             continue
         # a quotation may run over several sentences: its evidence is all of them
-        sent = doc[span[0].sent.start: span[-1].sent.end]
-        out.append(Quote(id=f"q{start}", speaker=speaker, text=doc.text[start + 1:end - 1],
+        last = span[-1].i
+        end_tok = next((i for i in range(last + 1, len(doc)) if sent_start[i] == i), len(doc))
+        sent = doc[sent_start[span[0].i]:end_tok]
+        out.append(Quote(id=f"q{start}", speaker=speaker, text=text[start + 1:end - 1],
                          evidence=_evidence(start, end, sent), events=tuple(d.id for d in inside)))
     return out

@@ -228,6 +228,10 @@ class ActorFinder:
             for t in ent:
                 self.ent_of[t.i] = ent
         self.cache: dict[int, tuple[str, ...]] = {}
+        # the first token of each token's sentence (Token.sent rescans the parse each time)
+        self.sent_start: list[int] = [0] * len(doc)
+        for sent in doc.sents:
+            self.sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
         # recency lists for coreference: (token index, key)
         self.history: list[tuple[int, str]] = []
         self.quote_speaker: dict[int, str] = {}
@@ -252,8 +256,8 @@ class ActorFinder:
         the subject of the verb of saying the quoted words hang from ("..., Trump told Fox").
         Call after `scan`, so that speakers resolve in reading order like every other name."""
         for start, end in spans:
-            inside = [t for t in self.doc if start <= t.idx < end]
-            pronouns = [t for t in inside if t.lower_ in _SPEAKER_PRONOUNS]
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            pronouns = [t for t in span if t.lower_ in _SPEAKER_PRONOUNS] if span is not None else []
             if not pronouns:
                 continue
             speaker = None
@@ -699,18 +703,20 @@ class ActorFinder:
         else:
             return None
         best = None
-        for i, key in sorted(self.history, reverse=True):  # the same sentence first
-            if self.doc[i].sent.start == tok.sent.start and i < tok.i and self.table.kind(key) in want:
+        here = self.sent_start[tok.i]
+        history = sorted(self.history, reverse=True)
+        for i, key in history:  # the same sentence first
+            if self.sent_start[i] == here and i < tok.i and self.table.kind(key) in want:
                 self.table.actors[key].mentions += 1
                 return key
-        for i, key in sorted(self.history, reverse=True):
+        for i, key in history:
             if i >= tok.i or self.table.kind(key) not in want:
                 continue
             if best is None:
                 best = key
             t = self.doc[i]
             if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp", "conj") and (
-                    t.sent.start < tok.sent.start or t.i < tok.i):
+                    self.sent_start[i] < here or t.i < tok.i):
                 best = key
                 break
         if best is not None:
