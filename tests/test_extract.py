@@ -170,6 +170,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # what an act's object holds is not coded either ("criticized the decision to cut aid")
     ("The president of Ghana criticized the decision by Britain to cut aid to the country.",
      [("ACCUSE", {"GHA"}, {"GBR"})]),
+    # the source's own forces ("their troops") are not the target; the place they leave is
+    ("Uganda and Rwanda agreed to withdraw their troops from Congo.", [("AGREE", {"UGA", "RWA"}, {"COD"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -181,7 +181,21 @@ def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
 _NAMING_MODS = ("amod", "compound", "nmod", "poss")
 
 
-def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
+def _own(obj: Token, finder: ActorFinder, source: tuple[str, ...]) -> bool:
+    """"withdraw their troops", "deployed its navy": the object is the source's own forces."""
+    if not source:
+        return False
+    countries = {finder.table.country(k) for k in source} - {None}
+    for c in obj.children:
+        if c.dep_ == "poss" and c.pos_ == "PRON":
+            owner = finder.resolve(c)
+            if owner and (set(owner) & set(source) or {finder.table.country(k) for k in owner} & countries):
+                return True
+    return False
+
+
+def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
+             source: tuple[str, ...] = ()) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
     # prepositions in the lexicon's order: "complained to the UN over Israeli raids" -> Israel
@@ -190,7 +204,8 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> 
     for c in children:
         if verb and c.dep_ in ("dobj", "dative", "nsubjpass", "iobj") and c.dep_ != "nsubjpass" or (
                 verb and c.dep_ == "nsubjpass" and not any(x.dep_ == "agent" for x in tok.children) and False):
-            keys.extend(finder.resolve(c))
+            if not _own(c, finder, source):
+                keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
                 if p.dep_ == "pobj":
@@ -293,7 +308,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
-            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") else ()
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) else ()
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
@@ -462,10 +477,10 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     if not source:
                         source = _subject(cur, finder, by_token)
                     break
-        target = _targets(tok, trig.entry, finder, verb)
+        target = _targets(tok, trig.entry, finder, verb, source)
         if carrier is not None and not target:
             # "will provide food aid to refugees": the carrier verb holds the recipient
-            target = _targets(carrier, trig.entry, finder, True)
+            target = _targets(carrier, trig.entry, finder, True, source)
         target = tuple(k for k in target if k not in source)
         if not target:
             target = _complement_actor(tok, finder, source)
