@@ -183,8 +183,10 @@ _NAMING_MODS = ("amod", "compound", "nmod", "poss")
 
 def _own(obj: Token, finder: ActorFinder, source: tuple[str, ...]) -> bool:
     """"withdraw their troops", "deployed its navy": the object is the source's own forces."""
-    if not source:
+    if not source or obj.pos_ not in ("NOUN", "PROPN"):
         return False
+    if not all(finder.table.kind(k) in ("military", "police") for k in finder.resolve(obj) or ("",)):
+        return False  # "asked his foreign minister to ...": an official is addressed, not used
     countries = {finder.table.country(k) for k in source} - {None}
     for c in obj.children:
         if c.dep_ == "poss" and c.pos_ == "PRON":
