@@ -172,6 +172,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("ACCUSE", {"GHA"}, {"GBR"})]),
     # the source's own forces ("their troops") are not the target; the place they leave is
     ("Uganda and Rwanda agreed to withdraw their troops from Congo.", [("AGREE", {"UGA", "RWA"}, {"COD"})]),
+    # an organisation speaks through its leader ("Hezbollah's leader")
+    ("Hezbollah's leader threatened to strike Israeli cities.", [("THREATEN", {"LBN"}, {"ISR"})]),
+    # an event that is the passive subject of a coded act is its content, and not the agent's
+    ("The bombing, which killed 40 people, was condemned by the Arab League.", [("ACCUSE", {"IGO"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -581,7 +581,8 @@ class ActorFinder:
                 # "Montenegro's prime minister", unknown by name: the office's body (MNEGOV)
                 phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, country)
-            return None
+            # "Hezbollah's leader", "the Taliban's spokesman": the organisation speaks through them
+            return self._by_modifier(head)
         if country is None:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))

@@ -346,7 +346,8 @@ _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment
 _BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
-_OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
+_OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss",
+                "nsubjpass"}
 _DEMAND = "100"
 #: codes of standing down militarily (de-escalate, demobilize, retreat): a passive subject is
 #: the actor that stands down
@@ -546,8 +547,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     # ("the operation that led to the capture of X")
     for ev in drafts.values():
         tok = ev.trigger.token
-        if ev.source or tok.pos_ in ("VERB", "AUX"):
-            continue
+        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass":
+            continue  # "the bombing ... was condemned by the Arab League": not the League's
         cur = tok
         for _ in range(4):
             if cur.head.i == cur.i:
