@@ -197,9 +197,11 @@ def _own(obj: Token, finder: ActorFinder, source: tuple[str, ...]) -> bool:
 
 
 def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
-             source: tuple[str, ...] = ()) -> tuple[str, ...]:
+             source: tuple[str, ...] = (), carrier: bool = False) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
+    if carrier:  # "signed a ceasefire in Lusaka": the carrier verb's place is no target of the noun
+        preps -= _PLACE_PREPS
     # prepositions in the lexicon's order: "complained to the UN over Israeli raids" -> Israel
     order = {p: n for n, p in enumerate(entry.target_preps)}
     children = sorted(tok.children, key=lambda c: order.get(c.lower_, -1) if c.dep_ == "prep" else -1)
@@ -287,7 +289,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
     # "Ethiopia and Eritrea signed ... in Algiers": the parties, not the host
-    mutual = not placed and len({finder.table.country(k) or k for k in source}) >= 2
+    mutual = not placed and len(source) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
                 and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))]
@@ -352,6 +354,8 @@ _DEMAND = "100"
 #: codes of standing down militarily (de-escalate, demobilize, retreat): a passive subject is
 #: the actor that stands down
 _STAND_DOWN = "087"
+#: links from a clause's content up to the verb it completes
+_CONTENT_PATH = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp"}
 _UNREAL_CONTENT = {"requested", "negated", "conditional", "directed"}
 _OBLIGATION = {"must", "should", "ought"}
 
@@ -483,7 +487,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         target = _targets(tok, trig.entry, finder, verb, source)
         if carrier is not None and not target:
             # "will provide food aid to refugees": the carrier verb holds the recipient
-            target = _targets(carrier, trig.entry, finder, True, source)
+            target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
         target = tuple(k for k in target if k not in source)
         if not target:
             target = _complement_actor(tok, finder, source)
@@ -499,8 +503,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 _location(carrier, finder, target) if carrier is not None else None),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
-        if not ev.target and ev.location and ev.location not in ev.source and len(
-                {finder.table.country(k) or k for k in ev.source}) < 2:
+        if not ev.target and ev.location and ev.location not in ev.source and len(ev.source) < 2:
             # "demonstrated in Kirkuk": against the state it happens in (but "Ethiopia and
             # Eritrea signed a peace agreement in Algiers" concerns the two, not the host)
             ev.target = (ev.location,)
@@ -635,6 +638,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     ev.modality = "conditional"
                 break
             if cur.head.i == cur.i:
+                break
+            if cur.dep_ in _CONTENT_PATH and cur.head.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "neg" for c in cur.head.children):
+                # "Turkey will not allow U.S. troops to use its bases for an attack on Iraq"
+                ev.coded = False
+                if ev.modality == "actual":
+                    ev.modality = "negated"
                 break
             cur = cur.head
     # a nominal event inside another noun's modifier is background ("a week of unrest",
