@@ -179,6 +179,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a refusal to let foreign forces in is a rejection; the act it would allow is not coded
     ("Turkey will not allow U.S. troops to use its bases for an attack on Iraq.",
      [("REJECT", {"TUR"}, {"USA"})]),
+    # the office "of" an organisation acts for it; an organisation names the act it modifies
+    ("The head of the IAEA held talks with Iranian officials in Tehran.", [("CONSULT", {"IGO"}, {"IRN"})]),
+    ("A NATO airstrike killed eight Afghan civilians in Helmand province.", [("ASSAULT", {"IGO"}, {"AFG"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

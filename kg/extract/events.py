@@ -160,6 +160,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
 
 def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
     for c in tok.children:
+        if c.dep_ in ("compound", "nmod") and c.i < tok.i and c.ent_type_ == "ORG" and not finder.country_in_token(c):
+            keys = finder.resolve(c)  # "a NATO airstrike", "a Hamas attack"
+            if keys:
+                return keys
         if c.dep_ == "poss" or (c.dep_ in ("compound", "nmod", "amod") and finder.country_in_token(c)):
             keys = finder.resolve(c) if c.dep_ == "poss" else ()
             if not keys:
