@@ -170,6 +170,18 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # what an act's object holds is not coded either ("criticized the decision to cut aid")
     ("The president of Ghana criticized the decision by Britain to cut aid to the country.",
      [("ACCUSE", {"GHA"}, {"GBR"})]),
+    # the source's own forces ("their troops") are not the target; the place they leave is
+    ("Uganda and Rwanda agreed to withdraw their troops from Congo.", [("AGREE", {"UGA", "RWA"}, {"COD"})]),
+    # an organisation speaks through its leader ("Hezbollah's leader")
+    ("Hezbollah's leader threatened to strike Israeli cities.", [("THREATEN", {"LBN"}, {"ISR"})]),
+    # an event that is the passive subject of a coded act is its content, and not the agent's
+    ("The bombing, which killed 40 people, was condemned by the Arab League.", [("ACCUSE", {"IGO"}, set())]),
+    # a refusal to let foreign forces in is a rejection; the act it would allow is not coded
+    ("Turkey will not allow U.S. troops to use its bases for an attack on Iraq.",
+     [("REJECT", {"TUR"}, {"USA"})]),
+    # the office "of" an organisation acts for it; an organisation names the act it modifies
+    ("The head of the IAEA held talks with Iranian officials in Tehran.", [("CONSULT", {"IGO"}, {"IRN"})]),
+    ("A NATO airstrike killed eight Afghan civilians in Helmand province.", [("ASSAULT", {"IGO"}, {"AFG"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)
@@ -192,3 +204,10 @@ def test_parties_meeting_abroad_do_not_target_the_host(nlp) -> None:
     got = _coded(nlp, "Ethiopia and Eritrea signed a peace agreement in Algiers on Tuesday.")
     assert [p for p, _, _ in got] == ["SUPPORT"], got
     assert got[0][1] == {"ETH", "ERI"} and "DZA" not in got[0][2], got
+
+
+def test_the_place_of_a_signing_is_not_the_target(nlp) -> None:
+    # "a ceasefire in X" targets X, but "signed a ceasefire in Lusaka" only happened there
+    got = _coded(nlp, "Angola's government and UNITA rebels signed a ceasefire in Lusaka.")
+    assert [p for p, _, _ in got] == ["SUPPORT"], got
+    assert got[0][1] == {"AGO"} and "ZMB" not in got[0][2], got

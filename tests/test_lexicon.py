@@ -289,6 +289,8 @@ SENTENCES = [
     ("Police fired tear gas at the protesters.", "fired", "ASSAULT"),
     ("The union called off the strike.", "called", "CONCEDE"),
     ("Students staged demonstrations in the capital.", "demonstrations", "PROTEST"),
+    ("The Israeli army called up 50,000 reservists.", "called", "MOBILIZE"),
+    ("The navy sank two rebel boats.", "sank", "ASSAULT"),
     ("The foreign minister called for an immediate ceasefire.", "called", None),
     ("The spokesman said the talks had failed.", "said", None),
 ]

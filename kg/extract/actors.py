@@ -627,7 +627,9 @@ class ActorFinder:
                 # "Montenegro's prime minister", unknown by name: the office's body (MNEGOV)
                 phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, country)
-            return None
+            # "Hezbollah's leader", "the Taliban's spokesman", "the head of the IAEA": the
+            # organisation speaks through them
+            return self._by_modifier(head) or self._body_of(head)
         if country is None:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
@@ -665,6 +667,18 @@ class ActorFinder:
                 return countries.pop()
         return None
 
+    def _body_of(self, head: Token) -> str | None:
+        """"the head of the IAEA": the organisation an office is "of"."""
+        for p in head.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for o in p.children:
+                    ent = self.ent_of.get(o.i)
+                    if o.dep_ == "pobj" and ent is not None and ent.label_ == "ORG" and o.i == ent.root.i:
+                        key = self._entity(ent)
+                        if key and self.table.kind(key) != "person":
+                            return key
+        return None
+
     def _owner_country(self, head: Token) -> str | None:
         """"their forces", "its army": the country of the actor a possessive pronoun stands for."""
         for c in head.children:
@@ -687,6 +701,8 @@ class ActorFinder:
                 key = self._entity(ent)
                 if key:
                     return key
+        if head.dep_ == "nsubj" and head.pos_ == "NOUN":
+            return self._body_of(head)  # "the head of the IAEA held talks"
         return None
 
     def _pronoun(self, tok: Token) -> str | None:

@@ -160,6 +160,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
 
 def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
     for c in tok.children:
+        if c.dep_ in ("compound", "nmod") and c.i < tok.i and c.ent_type_ == "ORG" and not finder.country_in_token(c):
+            keys = finder.resolve(c)  # "a NATO airstrike", "a Hamas attack"
+            if keys:
+                return keys
         if c.dep_ == "poss" or (c.dep_ in ("compound", "nmod", "amod") and finder.country_in_token(c)):
             keys = finder.resolve(c) if c.dep_ == "poss" else ()
             if not keys:
@@ -181,16 +185,35 @@ def _noun_source(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
 _NAMING_MODS = ("amod", "compound", "nmod", "poss")
 
 
-def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool) -> tuple[str, ...]:
+def _own(obj: Token, finder: ActorFinder, source: tuple[str, ...]) -> bool:
+    """"withdraw their troops", "deployed its navy": the object is the source's own forces."""
+    if not source or obj.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not all(finder.table.kind(k) in ("military", "police") for k in finder.resolve(obj) or ("",)):
+        return False  # "asked his foreign minister to ...": an official is addressed, not used
+    countries = {finder.table.country(k) for k in source} - {None}
+    for c in obj.children:
+        if c.dep_ == "poss" and c.pos_ == "PRON":
+            owner = finder.resolve(c)
+            if owner and (set(owner) & set(source) or {finder.table.country(k) for k in owner} & countries):
+                return True
+    return False
+
+
+def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
+             source: tuple[str, ...] = (), carrier: bool = False) -> tuple[str, ...]:
     keys: list[str] = []
     preps = set(entry.target_preps)
+    if carrier:  # "signed a ceasefire in Lusaka": the carrier verb's place is no target of the noun
+        preps -= _PLACE_PREPS
     # prepositions in the lexicon's order: "complained to the UN over Israeli raids" -> Israel
     order = {p: n for n, p in enumerate(entry.target_preps)}
     children = sorted(tok.children, key=lambda c: order.get(c.lower_, -1) if c.dep_ == "prep" else -1)
     for c in children:
         if verb and c.dep_ in ("dobj", "dative", "nsubjpass", "iobj") and c.dep_ != "nsubjpass" or (
                 verb and c.dep_ == "nsubjpass" and not any(x.dep_ == "agent" for x in tok.children) and False):
-            keys.extend(finder.resolve(c))
+            if not _own(c, finder, source):
+                keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
                 if p.dep_ == "pobj":
@@ -270,7 +293,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
     "conceded to demands from UNITA"): the target when the grammar names none directly."""
     # "Ethiopia and Eritrea signed ... in Algiers": the parties, not the host
-    mutual = not placed and len({finder.table.country(k) or k for k in source}) >= 2
+    mutual = not placed and len(source) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
                 and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))]
@@ -293,7 +316,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
-            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") else ()
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) else ()
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
@@ -329,11 +352,14 @@ _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment
 _BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
-_OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss"}
+_OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss",
+                "nsubjpass"}
 _DEMAND = "100"
 #: codes of standing down militarily (de-escalate, demobilize, retreat): a passive subject is
 #: the actor that stands down
 _STAND_DOWN = "087"
+#: links from a clause's content up to the verb it completes
+_CONTENT_PATH = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp"}
 _UNREAL_CONTENT = {"requested", "negated", "conditional", "directed"}
 _OBLIGATION = {"must", "should", "ought"}
 
@@ -462,10 +488,10 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     if not source:
                         source = _subject(cur, finder, by_token)
                     break
-        target = _targets(tok, trig.entry, finder, verb)
+        target = _targets(tok, trig.entry, finder, verb, source)
         if carrier is not None and not target:
             # "will provide food aid to refugees": the carrier verb holds the recipient
-            target = _targets(carrier, trig.entry, finder, True)
+            target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
         target = tuple(k for k in target if k not in source)
         if not target:
             target = _complement_actor(tok, finder, source)
@@ -481,8 +507,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 _location(carrier, finder, target) if carrier is not None else None),
             evidence=Evidence(sentence, sent_start, sent_end, start, end),
         )
-        if not ev.target and ev.location and ev.location not in ev.source and len(
-                {finder.table.country(k) or k for k in ev.source}) < 2:
+        if not ev.target and ev.location and ev.location not in ev.source and len(ev.source) < 2:
             # "demonstrated in Kirkuk": against the state it happens in (but "Ethiopia and
             # Eritrea signed a peace agreement in Algiers" concerns the two, not the host)
             ev.target = (ev.location,)
@@ -529,8 +554,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     # ("the operation that led to the capture of X")
     for ev in drafts.values():
         tok = ev.trigger.token
-        if ev.source or tok.pos_ in ("VERB", "AUX"):
-            continue
+        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass":
+            continue  # "the bombing ... was condemned by the Arab League": not the League's
         cur = tok
         for _ in range(4):
             if cur.head.i == cur.i:
@@ -617,6 +642,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     ev.modality = "conditional"
                 break
             if cur.head.i == cur.i:
+                break
+            if cur.dep_ in _CONTENT_PATH and cur.head.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "neg" for c in cur.head.children):
+                # "Turkey will not allow U.S. troops to use its bases for an attack on Iraq"
+                ev.coded = False
+                if ev.modality == "actual":
+                    ev.modality = "negated"
                 break
             cur = cur.head
     # a nominal event inside another noun's modifier is background ("a week of unrest",
