@@ -335,7 +335,7 @@ class ActorFinder:
             t.i > 0 and self.doc[t.i - 1].lower_ in ("ethnic", "ethnically"))
 
     def place_in(self, head: Token) -> str | None:
-        """The country of the place a phrase names ("the northern city of Kirkuk", "Gaza")."""
+        """The country of the place a phrase names ("the southern port of Basra", "Gaza")."""
         for t in [head, *head.subtree]:
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "NORP"):
@@ -415,7 +415,7 @@ class ActorFinder:
                     if not sector:
                         sector = known.sector
                 elif known is None:
-                    # "the United Nations Emergency Relief Coordinator": an office of a known body
+                    # "the United Nations Special Envoy for Yemen": an office of a known body
                     employer = self._known_body(e)
                     if employer is not None and not sector:
                         sector = self.table.actors[employer].sector
@@ -492,7 +492,7 @@ class ActorFinder:
             body = self.table.actors.get(employer) if employer else None
             person = self.table.actors[key]
             if body is not None and body.kind in ("igo", "ngo") and not person.code:
-                # "U.N. mediator Diego Cordovez" acts for the U.N.: IGO code, no home state guessed
+                # "U.N. envoy Staffan de Mistura" acts for the U.N.: IGO code, no home state guessed
                 person.code = body.code
                 person.sector = person.sector or body.sector
             return key
@@ -513,7 +513,7 @@ class ActorFinder:
         return None
 
     def _known_body(self, ent: Span) -> str | None:
-        """"United Nations Emergency Relief Coordinator", "NATO Secretary General": a name that
+        """"United Nations Special Envoy for Yemen", "NATO Secretary General": a name that
         opens with a known international organisation is that organisation (or its official)."""
         for end in range(ent.end - 1, ent.start, -1):
             span = self.doc[ent.start:end]
@@ -527,7 +527,8 @@ class ActorFinder:
         return None
 
     def _known_acronym(self, ent: Span) -> str | None:
-        """"The International Labor Office (ILO)": an unknown name glossed by a known acronym."""
+        """"the International Atomic Energy Authority (IAEA)": an unknown name glossed by a known
+        acronym."""
         for c in ent.root.children:
             if c.dep_ == "appos" and c.i > ent.root.i and c.text.isupper() and len(c.text) >= 2:
                 known = self.gaz.actor(c.text)

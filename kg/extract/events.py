@@ -61,8 +61,8 @@ def _words_ok(tok: Token, entry: EventEntry) -> bool:
     near = {c.lemma_.lower() for c in tok.children} | {c.text.lower() for c in tok.children}
     for c in tok.children:
         near.update(g.lemma_.lower() for g in c.children)
-        # through an "of" phrase: "suspended part of a military aid program", "the first
-        # deployment of NATO peacekeeping troops arrived"
+        # through an "of" phrase: "froze half of its development aid", "a first
+        # contingent of African Union troops landed"
         for of in [c] + [g for g in c.children]:
             if of.dep_ == "prep" and of.lower_ == "of":
                 for o in of.children:
@@ -126,7 +126,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
             if not keys and c.pos_ == "VERB":
-                # "The Red Cross operating in Iraq said": a participle misparsed as the subject
+                # "The aid agency working in Gaza said": a participle misparsed as the subject
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "nsubj"), ())
             if not keys:
                 # "Kenzo Oshima, the U.N. relief coordinator, demanded": the apposition names it
@@ -219,7 +219,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                 if p.dep_ == "pobj":
                     found = finder.resolve(p)
                     if not found:
-                        # "complained to the UN over two Israeli air raids": the raids' country,
+                        # "protested to the UN about Russian drone strikes": the raids' country,
                         # ahead of a later preposition's actor
                         mods = [m for m in p.children if m.dep_ in _NAMING_MODS]
                         mods += [g for m in mods for g in m.children if g.dep_ in _NAMING_MODS]
@@ -238,7 +238,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                     if subj is not None:
                         keys.extend(finder.resolve(subj))
     if not keys and verb:
-        # "established ties with and opened an embassy in Tehran": a preposition left without
+        # "signed a pact with and sent envoys to Hanoi": a preposition left without
         # its object shares the object of the coordinated verb's last preposition
         heads = [tok] + [c for c in tok.children if c.dep_ == "dobj"]
         if any(p.dep_ == "prep" and p.lower_ in preps and not any(o.dep_ in ("pobj", "pcomp") for o in p.children)
@@ -263,7 +263,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
             if c.dep_ == "prep" and c.lower_ in preps:
                 obj = next((p for p in c.children if p.dep_ == "pobj"), None)
             if obj is not None and not finder.resolve(obj):
-                # "a U.N. Security Council resolution", "Haiti's efforts", "US mediation"
+                # "a U.N. General Assembly vote", "Kenya's efforts", "Qatari mediation"
                 for m in obj.children:
                     if m.dep_ in ("poss", "compound", "nmod", "amod") and (
                             m.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or m.pos_ == "PROPN"):
@@ -273,7 +273,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                             found = (finder.table.state(finder.country_in_token(m), m.text),)
                         keys.extend(found)
                 if not keys:
-                    # "a camp for Congolese refugees was attacked": the actor the object is for
+                    # "a shelter for Syrian refugees was shelled": the actor the object is for
                     for m in obj.children:
                         if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
                             keys.extend(k for o in m.children if o.dep_ == "pobj" for k in finder.resolve(o))
@@ -303,7 +303,7 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
             if obj is not None:
                 frontier.insert(0, obj)
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
-            # "threatened to stop talks if the United States goes ahead": the party the condition names
+            # "threatened to quit the talks unless Japan backs down": the party the condition names
             frontier.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     seen = 0
     vague: tuple[str, ...] = ()  # an actor of no known country or kind ("UNIFIL"): a last resort
@@ -592,7 +592,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             up = drafts.get(cur.i)
             if up is not None:
                 # also inside an uncoded act's object: "rejected an appeal for deploying troops",
-                # "refused to commit to any assistance", "cancel plans to sell weapons"
+                # "declined to pledge any help", "drop plans to ship arms"
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
@@ -652,7 +652,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 break
             cur = cur.head
     # a nominal event inside another noun's modifier is background ("a week of unrest",
-    # "a key ally in the war against terrorism")
+    # "a close partner in the fight against piracy")
     for ev in drafts.values():
         tok = ev.trigger.token
         if tok.pos_ not in ("VERB", "AUX") and (tok.dep_ == "appos" or tok.dep_ == "pobj"
@@ -673,8 +673,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 break
             cur = cur.head
     # events told in a clause of earlier or accompanying time are the background of the
-    # sentence's coded actual event: "expelled the inspectors after U.S. officials alleged ...",
-    # "reiterated the demand as he embarked on a trip" (but "directed her minister to
+    # sentence's coded actual event: "closed the border after Turkish officials claimed ...",
+    # "repeated the call as she set off on a tour" (but "directed her minister to
     # strengthen coordination after Trump threatened strikes": the order is no happening,
     # the threat is the news)
     for ev in drafts.values():
@@ -707,7 +707,7 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             main = drafts.get(head.i) or next((drafts[c.i] for c in head.children
                                                if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
         if main is not None and main.coded and not main.trigger.entry.speech:
-            # "staged rallies against Abbas, saying he must resign": the rally is the act, what
+            # "held marches against the mayor, saying she must quit": the rally is the act, what
             # its actors say while doing it is not coded on its own
             for other in drafts.values():
                 if other.parent == ev.id:
