@@ -182,6 +182,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # the office "of" an organisation acts for it; an organisation names the act it modifies
     ("The head of the IAEA held talks with Iranian officials in Tehran.", [("CONSULT", {"IGO"}, {"IRN"})]),
     ("A NATO airstrike killed eight Afghan civilians in Helmand province.", [("ASSAULT", {"IGO"}, {"AFG"})]),
+    # a target of no known country or kind does not keep repression from being domestic
+    ("Egyptian police raided the offices of the Nile Forum, a group that helps Sudanese refugees.",
+     [("COERCE", {"EGY"}, {"EGY"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)
