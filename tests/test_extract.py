@@ -85,6 +85,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # "anti-Iran" is a stance, not the actor's country; violence by no named actor belongs to
     # the state where it happens, also against that state's own people
     ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    # "Russian-backed" names a sponsor, not the separatists' country
+    ("Russian-backed separatists shelled Ukrainian positions near Donetsk.", [("ASSAULT", {"UKR"}, {"UKR"})]),
     ("A roadside bomb killed two Iraqi policemen near Baquba on Monday.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
     ("A roadside bomb killed two Kenyan soldiers near Mogadishu on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
     # one coded act per sentence, type and source country: the bombers, the killing and the
