@@ -85,6 +85,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # "anti-Iran" is a stance, not the actor's country; violence by no named actor belongs to
     # the state where it happens, also against that state's own people
     ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
+    # "Russian-backed" names a sponsor, not the separatists' country
+    ("Russian-backed separatists shelled Ukrainian positions near Donetsk.", [("ASSAULT", {"UKR"}, {"UKR"})]),
     ("A roadside bomb killed two Iraqi policemen near Baquba on Monday.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
     ("A roadside bomb killed two Kenyan soldiers near Mogadishu on Monday.", [("ASSAULT", {"SOM"}, {"KEN"})]),
     # one coded act per sentence, type and source country: the bombers, the killing and the
@@ -182,6 +184,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # the office "of" an organisation acts for it; an organisation names the act it modifies
     ("The head of the IAEA held talks with Iranian officials in Tehran.", [("CONSULT", {"IGO"}, {"IRN"})]),
     ("A NATO airstrike killed eight Afghan civilians in Helmand province.", [("ASSAULT", {"IGO"}, {"AFG"})]),
+    # a target of no known country or kind does not keep repression from being domestic
+    ("Egyptian police raided the offices of the Nile Forum, a group that helps Sudanese refugees.",
+     [("COERCE", {"EGY"}, {"EGY"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

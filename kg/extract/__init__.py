@@ -175,13 +175,19 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
             d.source = (place,)
             d.confidence -= 0.15
     for d in drafts:
-        if d.target or not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS:
-            continue
+        if not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS or any(_placed(table, k) for k in d.target):
+            continue  # a target of no known country or kind ("Sivas" read as a person) says nothing
         country = table.country(d.source[0])
         # "thousands of Nigerians rallied in Lagos": a people protesting at home
         if country and (table.kind(d.source[0]) != "state" or d.cameo[:2] == "14"):
-            d.target = (table.state(country, None),)
+            d.target = d.target + (table.state(country, None),)
             d.confidence -= 0.15
+
+
+def _placed(table: ActorTable, key: str) -> bool:
+    """Whether an actor has a country, a code or a sector: whether it places an event."""
+    b = table.actors.get(key)
+    return b is not None and bool(b.country or b.code or b.sector)
 
 
 _VIOLENT_ROOTS = {"18", "19", "20"}

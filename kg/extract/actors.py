@@ -34,6 +34,8 @@ _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens"
 #: words that, hyphenated before a country's name, make a stance towards it ("anti-Syria")
 _STANCE_WORDS = {"anti", "pro"}
 _STANCE_PREFIXES = ("anti-", "pro-")
+#: participles that, hyphenated after a country's name, make it a sponsor ("US-backed")
+_BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 
 
@@ -337,6 +339,8 @@ class ActorFinder:
     def place_in(self, head: Token) -> str | None:
         """The country of the place a phrase names ("the southern port of Basra", "Gaza")."""
         for t in [head, *head.subtree]:
+            if self._stance_prefixed(t):
+                continue  # "US-backed", "anti-Syria": no place
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "NORP"):
                 c = self.gaz.place(ent.text) or self.gaz.place(_norm_name(ent.text))
@@ -380,6 +384,8 @@ class ActorFinder:
         if low.startswith(_STANCE_PREFIXES) and "-" in low:
             return True
         doc = self.doc
+        if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and doc[t.i + 2].lower_ in _BACKER_WORDS:
+            return True  # "US-backed fighters", "Iranian-backed rebels" are not the backer's
         return t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in _STANCE_WORDS
 
     def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
