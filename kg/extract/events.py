@@ -455,6 +455,15 @@ def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
     return None
 
 
+def _heads(tok: Token, limit: int):
+    """`tok` and then its heads, up to the root, at most `limit` tokens."""
+    for _ in range(limit):
+        yield tok
+        if tok.head.i == tok.i:
+            return
+        tok = tok.head
+
+
 def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_id: int,
                 light_verbs: set[str]) -> list[DraftEvent]:
     """Draft events of one sentence (arguments, modality, nesting)."""
@@ -663,23 +672,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
     # events told inside a relative clause or a participle describing a noun are background
     # ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup")
     for ev in drafts.values():
-        cur = ev.trigger.token
-        for _ in range(10):
+        for cur in _heads(ev.trigger.token, 10):
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in drafts):
                 ev.coded = False
                 ev.extra["background"] = True
                 break
-            if cur.head.i == cur.i:
-                break
-            cur = cur.head
     # events told in a clause of earlier or accompanying time are the background of the
     # sentence's coded actual event: "closed the border after Turkish officials claimed ...",
     # "repeated the call as she set off on a tour" (but "directed her minister to
     # strengthen coordination after Trump threatened strikes": the order is no happening,
     # the threat is the news)
     for ev in drafts.values():
-        cur = ev.trigger.token
-        for _ in range(8):
+        for cur in _heads(ev.trigger.token, 8):
             if cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
                                            for c in cur.children):
                 up = cur.head
@@ -692,9 +696,6 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     ev.coded = False
                     ev.extra["background"] = True
                 break
-            if cur.head.i == cur.i:
-                break
-            cur = cur.head
     # "X said Y must do Z": a demand by X on Y
     for ev in drafts.values():
         entry = ev.trigger.entry
