@@ -82,3 +82,12 @@ def test_a_branch_of_a_state_has_one_name_whatever_phrase_it_was_met_as(nlp) -> 
     assert military.label == "Syrian military"
     assert "On Tuesday Syrian army commanders" not in military.label
     assert any("commanders" in alias for alias in military.aliases)
+
+
+def test_a_quotation_speaker_is_the_subject_of_its_verb_of_saying(nlp) -> None:
+    text = ("Governor Luis Ortega told reporters the plan was final. “We will not give up the "
+            "fight for our water,” said Ana Lopez, the mayor of Arequipa, on Monday.")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    quote = next(q for q in x.quotes if "water" in q.text)
+    assert labels[quote.speaker] == "Ana Lopez"

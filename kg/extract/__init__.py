@@ -58,7 +58,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     _directives(drafts, table)
     _dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
-    quote_records = _quotes(quotes, drafts, doc, finder.sent_start)
+    quote_records = _quotes(quotes, drafts, doc, finder)
     events = _one_per_dyad([_finish(d) for d in drafts], table)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
@@ -379,13 +379,16 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
-            sent_start: list[int]) -> list[Quote]:
+            finder: ActorFinder) -> list[Quote]:
+    """The quotations: the speaker the grammar gives (`ActorFinder.bind_quote_speakers`), else
+    the source of a verb of saying just before or after it."""
     out: list[Quote] = []
     text = doc.text  # Doc.text joins every token afresh on each call
+    sent_start = finder.sent_start
     for start, end in spans:
         inside = [d for d in drafts if start <= d.evidence.start < end]
-        speaker = None
-        for d in drafts:
+        speaker = finder.speakers.get((start, end))
+        for d in ([] if speaker else drafts):
             if d.trigger.entry.speech and not (start <= d.evidence.start < end) and d.source and (
                     abs(d.evidence.start - end) < 120 or abs(start - d.evidence.end) < 80):
                 speaker = d.source[0]

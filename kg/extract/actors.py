@@ -237,6 +237,7 @@ class ActorFinder:
         # recency lists for coreference: (token index, key)
         self.history: list[tuple[int, str]] = []
         self.quote_speaker: dict[int, str] = {}
+        self.speakers: dict[tuple[int, int], str] = {}  # quotation (start, end) -> speaker key
 
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
@@ -254,16 +255,19 @@ class ActorFinder:
                     self.resolve(t)
 
     def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str]) -> None:
-        """First-person pronouns inside a quotation ("we will hit them") stand for its speaker:
-        the subject of the verb of saying the quoted words hang from ("..., Trump told Fox").
-        Call after `scan`, so that speakers resolve in reading order like every other name."""
+        """The speaker of each quotation, read off the grammar: the subject of the verb of
+        saying the quoted words hang from ("“...,” Trump told Fox"), kept in `speakers` by
+        character span; first-person pronouns inside it ("we will hit them") stand for that
+        speaker. Call after `scan`, so that speakers resolve in reading order like every other
+        name."""
         for start, end in spans:
             span = self.doc.char_span(start, end, alignment_mode="expand")
-            pronouns = [t for t in span if t.lower_ in _SPEAKER_PRONOUNS] if span is not None else []
-            if not pronouns:
+            if span is None:
                 continue
             speaker = None
-            for t in pronouns:
+            for t in span:
+                if t.is_punct or t.is_space:
+                    continue  # a quotation mark may hang from the sentence before
                 verb = t
                 while verb.head.i != verb.i and start <= verb.idx < end:
                     verb = verb.head
@@ -275,8 +279,11 @@ class ActorFinder:
                 if keys:
                     speaker = keys[0]
                     break
-            if speaker is not None:
-                for t in pronouns:
+            if speaker is None:
+                continue
+            self.speakers[(start, end)] = speaker
+            for t in span:
+                if t.lower_ in _SPEAKER_PRONOUNS:
                     self.quote_speaker[t.i] = speaker
                     self.cache[t.i] = (speaker,)
 
