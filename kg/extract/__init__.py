@@ -169,8 +169,9 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         exclude = {table.country(k) for k in d.target}
         # "a bomb killed three US servicemen near Basra": Iraq's violence; "a car bomb killed a
         # journalist in Beirut": Lebanon's, even against its own
-        place = d.location or _sentence_place(d.trigger.token.sent, finder, exclude) or (
-            _sentence_place(d.trigger.token.sent, finder, set()))
+        sent = d.trigger.token.sent
+        place = d.location or _sentence_place(sent, finder, exclude) or (
+            _sentence_place(sent, finder, set()))
         if place:
             d.source = (place,)
             d.confidence -= 0.15

@@ -621,11 +621,7 @@ class ActorFinder:
         if term.person:
             # "the president", "her foreign minister", "the Mexican leader"
             if country is None:
-                for c in head.children:
-                    if c.dep_ == "poss" and c.pos_ == "PRON":
-                        owner = self._pronoun(c)
-                        if owner:
-                            country = self.table.country(owner)
+                country = self._owner_country(head)
             if country and self.table.date:
                 holder = self.gaz.holder(text, country, self.table.date)
                 if holder is not None:
