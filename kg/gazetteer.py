@@ -273,9 +273,8 @@ def _load_agents() -> list[AgentTerm]:
     return parse_agents(_data_text("agents.csv"))
 
 
-def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
-    """Parse the curated-actor JSONL (comments start with # or //)."""
-    out = []
+def _actor_records(text: str, name: str):
+    """(`file:line`, record) of each object line of an actor JSONL, checked."""
     keys: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith(("#", "//")):
@@ -295,11 +294,20 @@ def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownAct
         if not isinstance(rec.get("roles") or [], list) or not all(
                 isinstance(r, dict) and r.get("post") for r in rec.get("roles") or ()):
             raise DataFileError(f"{where}: 'roles' must be a list of objects, each with a 'post'")
-        roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
-                           end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
-        out.append(KnownActor(rec["key"], rec["label"], rec["kind"], rec.get("country"), rec.get("sector"),
-                              rec.get("code"), rec.get("wikidata"), tuple(rec.get("aliases") or ()), roles))
-    return out
+        yield where, rec
+
+
+def _known_actor(rec: dict, where: str, names: tuple[str, ...] | None = None) -> KnownActor:
+    roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
+                       end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
+    label, aliases = (names[0], names[1:]) if names else (rec["label"], tuple(rec.get("aliases") or ()))
+    return KnownActor(rec["key"], label, rec["kind"], rec.get("country"), rec.get("sector"),
+                      rec.get("code"), rec.get("wikidata"), aliases, roles)
+
+
+def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
+    """Parse the curated-actor JSONL (comments start with # or //)."""
+    return [_known_actor(rec, where) for where, rec in _actor_records(text, name)]
 
 
 def _load_actors(name: str = "actors.jsonl") -> list[KnownActor]:
@@ -324,30 +332,22 @@ def parse_imported_actors(text: str, name: str = "kg/data/petrarch_actors.jsonl"
     `titles` are the words and phrases that count as titles (the agent table's person terms).
     """
     out = []
-    for actor, rec in zip(parse_actors(text, name), _json_records(text)):
-        if actor.kind == "person":
-            terms = rec.get("terms") or ()
-            if not any(t.get("end") is None for t in terms):
+    for where, rec in _actor_records(text, name):
+        names = None
+        if rec["kind"] == "person":
+            if not any(t.get("end") is None for t in rec.get("terms") or ()):
                 continue
-            names = [n for n in (actor.label, *actor.aliases)
-                     if len(n.split()) >= 2 and not _titled(n, titles)]
+            names = tuple(n for n in (rec["label"], *(rec.get("aliases") or ()))
+                          if len(n.split()) >= 2 and not _titled(n, titles))
             if not names:
                 continue
-            actor = dataclasses.replace(actor, label=names[0] if actor.label not in names else actor.label,
-                                        aliases=tuple(n for n in names if n != actor.label))
-        out.append(actor)
+        out.append(_known_actor(rec, where, names))
     return out
 
 
 def _titled(name: str, titles: Collection[str]) -> bool:
     words = norm(name).split()
     return words[0] in _TITLE_WORDS or any(" ".join(words[:k]) in titles for k in (1, 2, 3))
-
-
-def _json_records(text: str):
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith(("#", "//")):
-            yield json.loads(line)
 
 
 def parse_imported_agents(text: str, name: str = "kg/data/petrarch_agents.csv") -> list[AgentTerm]:
