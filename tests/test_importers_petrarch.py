@@ -221,6 +221,16 @@ def test_imported_verb_patterns_only_refine_curated_verbs() -> None:
     assert merged[1].target_preps == ("of",) and merged[1].event_class == "Accusation"
 
 
+def test_admitted_imported_verbs_come_in_with_all_their_rows() -> None:
+    rows = [EventEntry("repel", "VERB", "190", "Attack"),
+            EventEntry("repel", "VERB", "195", "Strike", frozenset({"drone"})),
+            EventEntry("reside", "VERB", "190", "Attack")]
+    merged = merge_imported([], rows, admitted={"repel"})
+    assert [(e.lemma, e.cameo) for e in merged] == [("repel", "190"), ("repel", "195")]
+    assert load_lexicon().match_event("chastise", "VERB", set()).cameo == "111"
+    assert not load_lexicon().events_for("reside", "VERB")
+
+
 def test_bundled_lexicon_refines_sub_codes_from_the_import() -> None:
     lex = load_lexicon()
     hit = lex.match_event("detain", "VERB", {"demonstrator"})
