@@ -304,6 +304,8 @@ def _iso_date(text: str) -> dt.date | None:
 _DATELINE_PREFIX = re.compile(
     r"(?:(?i:published|updated|posted|dated?)(?:\s+on)?\s*:?\s*"
     r"|[A-Z][A-Z.'’ -]*[A-Z.](?:\s*,\s*[A-Z][\w.'’ -]*?)?\s*(?:,|—|–|-)\s*)?")
+# The place alone ("WASHINGTON, "): the date may follow it directly ("WASHINGTON, March 4, 2026 —").
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z.'’ -]*[A-Z.]\s*(?:,|—|–|-)\s*")
 _PREPOSITION = re.compile(r"(?i)(?:on|in|since|from|until|till|by|during|over|through|as\s+of"
                           r"|before|after)\s")
 _DATELINE_LINES = 3
@@ -334,7 +336,15 @@ def parse_dateline(text: str, anchor: dt.date | None = None) -> dt.date | None:
 
 def _dateline_day(line: str, anchor: dt.date | None) -> dt.date | None:
     prefix = _DATELINE_PREFIX.match(line)
-    start = prefix.end() if prefix else 0
+    day = _dateline_day_at(line, prefix.end() if prefix else 0, anchor)
+    place = _DATELINE_PLACE.match(line)
+    if day is None and place is not None and (prefix is None or place.end() < prefix.end()):
+        day = _dateline_day_at(line, place.end(), anchor)  # "WASHINGTON, March 4, 2026 —"
+    return day
+
+
+def _dateline_day_at(line: str, start: int, anchor: dt.date | None) -> dt.date | None:
+    """The day written at `start` of a dateline, if a full day is written there."""
     for begin, end, value in find_dates(line, anchor):
         if begin < start:
             continue

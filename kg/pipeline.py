@@ -41,6 +41,7 @@ class BuildSummary:
     triples: int = 0
     skipped: int = 0
     merged: int = 0
+    undated: int = 0  # articles built without a date (their events have no publication date)
     seconds: float = 0.0
     bad: list[str] = field(default_factory=list)
 
@@ -48,7 +49,9 @@ class BuildSummary:
         return (
             f"{self.articles} articles, {self.events} events, {self.actors} actors, "
             f"{self.triples} triples in store, {self.skipped} skipped, "
-            f"{self.merged} actors merged, {self.seconds:.1f} s"
+            f"{self.merged} actors merged, "
+            + (f"{self.undated} articles without a date, " if self.undated else "")
+            + f"{self.seconds:.1f} s"
         )
 
 
@@ -139,15 +142,22 @@ def build(
     progress: bool = False,
     on_bad: Callable[[BadRecord], None] | None = None,
     nlp: Language | None = None,
+    on_undated: Callable[[Article], None] | None = None,
 ) -> BuildSummary:
     """Build the graphs of all articles in `sources` into `store`; returns a summary.
 
     Bad records are passed to `on_bad` (default: printed to stderr as `file:line: why`) and
-    skipped; building an article again replaces its graph.
+    skipped; building an article again replaces its graph. An article with no date (no "date"
+    field, no dateline, no `default_date`) is built, and passed to `on_undated` (default: a
+    warning line on stderr): only its stated dates can date its events.
     """
     summary = BuildSummary()
     started = time.perf_counter()
     report = on_bad or (lambda bad: print(f"kg: skipped {bad}", file=sys.stderr))
+    warn = on_undated or (lambda a: print(
+        f"kg: warning: {a.origin}: article {a.id!r} has no date (no date field or dateline); "
+        "its events get only the dates its text states: give one with --date YYYY-MM-DD",
+        file=sys.stderr))
 
     def good_articles() -> Iterator[Article]:
         for record in read_articles(list(sources), default_date=default_date):
@@ -157,6 +167,9 @@ def build(
                     summary.bad.append(str(record))
                 report(record)
             else:
+                if record.date is None:
+                    summary.undated += 1
+                    warn(record)
                 yield record
 
     bar = None

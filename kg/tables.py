@@ -32,8 +32,8 @@ __all__ = [
     "flat_actor_row",
 ]
 
-EVENT_COLUMNS = ("event", "article", "text", "start", "end", "date", "type", "cameo", "plover",
-                 "quad_class", "goldstein", "modality", "source", "target", "location", "parent",
+EVENT_COLUMNS = ("event", "article", "text", "start", "end", "date", "date_basis", "type", "cameo",
+                 "plover", "quad_class", "goldstein", "modality", "source", "target", "location", "parent",
                  "confidence", "mentions", "sources")
 ACTOR_COLUMNS = ("iri", "label", "aliases", "type", "country", "sector", "code", "wikidata",
                  "roles", "mentions")

@@ -304,6 +304,9 @@ def test_html_without_main_text(tmp_path: Path) -> None:
         ("Friday, January 9, 2026\nBody.", dt.date(2026, 1, 9)),
         ("Published: 2026-01-09T10:00:00Z\nBody.", dt.date(2026, 1, 9)),
         ("Headline\nSubhead\nKYIV, Ukraine, March 3, 2026 — Body.", dt.date(2026, 3, 3)),
+        # the date right after the place, as HTML pages print it
+        ("WASHINGTON, March 4, 2026 — Body.", dt.date(2026, 3, 4)),
+        ("WASHINGTON, March 4, 2026 (Reuters) - Body.", dt.date(2026, 3, 4)),
         ("WASHINGTON, Jan 9 (Reuters) - Body.", None),  # no year and no anchor
         ("One\nTwo\nThree\nJanuary 9, 2026", None),  # only the first 3 non-empty lines
         ("On Jan. 3, 2026 the army moved.", None),  # a sentence, not a dateline

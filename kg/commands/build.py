@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             args.paths, store, model=args.model, workers=args.workers, default_date=args.date,
             progress=not args.no_progress and sys.stderr.isatty(),
             on_bad=(lambda bad: None) if args.quiet else None,
+            on_undated=(lambda article: None) if args.quiet else None,
         )
     print(f"built {summary}")
     return 0

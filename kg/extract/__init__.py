@@ -15,18 +15,15 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, find_triggers, read_events
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
-from kg.timex import find_dates
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract"]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
-_TEMPORAL_MARKS = {"after", "before", "since", "until", "when", "while", "once"}
-_SPEECH_CLASSES = {"Statement", "Comment", "Threat", "Appeal", "Request", "Demand", "Criticism",
-                   "Accusation", "Disapproval", "Rejection", "Denial"}
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
@@ -56,7 +53,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     _sentence_countries(finder)
     _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
-    _dates(drafts, doc, article)
+    attach_dates(drafts, doc, article)
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
     events = _one_per_dyad([_finish(d) for d in drafts], table)
@@ -64,7 +61,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
                       stances=tuple(stances), quotes=tuple(quote_records))
 
 
-_ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
+_ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
 
 
 @functools.lru_cache(maxsize=None)
@@ -219,66 +216,6 @@ def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:
                         c.modality = "directed"
                     c.coded = True
             d.coded = False  # an order inside one government is not an inter-actor event
-
-
-def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
-    """Attach time expressions to events, then carry them along discourse links."""
-    if not drafts:
-        return
-    by_tok = {d.trigger.token.i: d for d in drafts}
-    for start, end, value in find_dates(doc.text, article.date):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        tok = span.root
-        for _ in range(8):
-            if tok.i in by_tok:
-                d = by_tok[tok.i]
-                if "date" not in d.extra:
-                    d.extra["date"] = value
-                break
-            if tok.head.i == tok.i or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
-                break
-            tok = tok.head
-    # a speech act without a date of its own takes the date its speaker's statement has
-    dated_statements: dict[str, set] = {}
-    for d in drafts:
-        if "date" in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            dated_statements.setdefault(d.source[0], set()).add(d.extra["date"])
-    for d in drafts:
-        if "date" not in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            values = dated_statements.get(d.source[0], set())
-            if len(values) == 1 and d.modality == "actual":
-                d.extra["date"] = next(iter(values))
-    by_id = {d.id: d for d in drafts}
-    # an announced act coded as an intent or a threat ("we're going to start hitting", he told
-    # Fox) is the announcement: it has the date of the statement it is made in
-    for d in drafts:
-        up = by_id.get(d.parent or "")
-        if ("date" not in d.extra and d.coded and d.modality in _ANNOUNCED_MODALITIES
-                and up is not None and "date" in up.extra):
-            d.extra["date"] = up.extra["date"]
-    # a nominal event linked to another event ("led to the capture") shares its date
-    for d in drafts:
-        up = by_id.get(d.extra.get("link", ""))
-        if "date" not in d.extra and up is not None and "date" in up.extra:
-            d.extra["date"] = up.extra["date"]
-    # an actual event reported inside a dated clause takes that date
-    for d in drafts:
-        if "date" in d.extra or d.modality != "actual":
-            continue
-        tok = d.trigger.token
-        for _ in range(8):
-            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.i in by_tok and "date" in by_tok[tok.i].extra:
-                d.extra["date"] = by_tok[tok.i].extra["date"]
-                break
-
-
-def _mark(tok: Token) -> str:
-    return next((c.lower_ for c in tok.children if c.dep_ == "mark"), "")
 
 
 def _phrase(head: Token, drop: Iterable[str] = ("relcl", "appos", "punct")) -> tuple[str, int, int]:
