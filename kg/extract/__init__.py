@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
@@ -15,13 +15,13 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.events import DraftEvent, find_triggers, read_events
+from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
 from kg.timex import find_dates
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
-__all__ = ["extract"]
+__all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _TEMPORAL_MARKS = {"after", "before", "since", "until", "when", "while", "once"}
@@ -31,8 +31,12 @@ _TOP_POSTS = ("president", "prime minister", "head of state", "head of governmen
               "chancellor", "king", "emir", "supreme leader")
 
 
-def extract(article: Article, doc: Doc) -> Extraction:
-    """Everything one article says, as records (see `kg.types`)."""
+def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extraction:
+    """Everything one article says, as records (see `kg.types`).
+
+    Per sentence: `find_triggers`, then `read_events` (a draft per trigger and the sentence rules
+    of `kg.extract.events.SENTENCE_RULES`); then the article rules of `ARTICLE_RULES` in order;
+    `trace` (see `kg explain`) records every decision."""
     gaz = load_gazetteer()
     lex = load_lexicon()
     table = ActorTable(gaz, article.date, scope=article.id)
@@ -49,19 +53,66 @@ def extract(article: Article, doc: Doc) -> Extraction:
             continue
         triggers = find_triggers(sent, lex)
         if triggers:
-            drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
-    drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
-    for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
-        d.target = tuple(k for k in d.target if k not in d.source)
-    _sentence_countries(finder)
-    _domestic_targets(drafts, table, finder)
-    _directives(drafts, table)
-    _dates(drafts, doc, article)
+            if trace is not None:
+                trace.note("triggers", "", f"sentence {sent.start}-{sent.end}: " + ", ".join(
+                    f"'{' '.join(w.text for w in t.words)}' -> {t.entry.cameo} {t.entry.event_class}"
+                    for t in triggers))
+            drafts.extend(read_events(sent, triggers, finder, len(drafts), light, trace))
+    state = ArticleState(drafts, table, finder, doc, article)
+    for rule in ARTICLE_RULES:
+        before = _snapshot(state.drafts) if trace is not None else {}
+        rule(state)
+        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts))
+    drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
-    events = _one_per_dyad([_finish(d) for d in drafts], table)
+    events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
+
+
+@dataclass(slots=True)
+class ArticleState:
+    """What the article rules read and change: all drafts of the article, its actors and text."""
+    drafts: list[DraftEvent]
+    table: ActorTable
+    finder: ActorFinder
+    doc: Doc
+    article: Article
+
+
+def drop_unanchored(st: ArticleState) -> None:
+    """An event with neither source nor target nor content events says nothing about actors:
+    dropped. A source is not also a target ("the deployment of NATO troops")."""
+    drafts = st.drafts
+    st.drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    for d in st.drafts:
+        d.target = tuple(k for k in d.target if k not in d.source)
+
+
+def sentence_countries(st: ArticleState) -> None:
+    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
+    _sentence_countries(st.finder)
+
+
+def domestic_targets(st: ArticleState) -> None:
+    """Violence by no named actor is the state's where it happened; protest, repression and
+    violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
+    _domestic_targets(st.drafts, st.table, st.finder)
+
+
+def directives(st: ArticleState) -> None:
+    """A request from a state's leader to an official of the same state is a directive (`_directives`)."""
+    _directives(st.drafts, st.table)
+
+
+def dates(st: ArticleState) -> None:
+    """Time expressions attached to events, then carried along discourse links (`_dates`)."""
+    _dates(st.drafts, st.doc, st.article)
+
+
+#: the article rules, in the order they run after every sentence has been read
+ARTICLE_RULES = (drop_unanchored, sentence_countries, domestic_targets, directives, dates)
 
 
 _ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
@@ -83,7 +134,7 @@ def _mapped(name: str, code: str) -> str | None:
     return None
 
 
-def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
+def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = None) -> tuple[Event, ...]:
     """A coder codes one event per sentence, type and source: "killed three and wounded five"
     is one assault. Later mentions of the same coded act keep their node but not the code, and
     lend the first their missing source or target. Sources are the same when they share a
@@ -107,6 +158,8 @@ def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
         target = tuple(k for k in kept.target if k not in source) or e.target
         out[first[key]] = replace(kept, source=source, target=target)
         out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_dyad", e.id, f"same {e.plover} as {kept.id} in its sentence: not coded again")
     return tuple(out)
 
 
