@@ -62,6 +62,8 @@ RULE_ROWS = [
     ("frame_target", "Austria plans to impose restrictions on its labour market for workers from Romania.",
      "target () -> "),
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
+    ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
+     "coded True -> False"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
 ]

@@ -986,6 +986,22 @@ def conditional_second_target(st: SentenceState) -> None:
                             ev.modality = parent.trigger.entry.content
 
 
+#: the generic statement: "said", "told", "announced", "a statement", "predicted"
+_GENERIC_STATEMENT = "010"
+
+
+def pure_reporting(st: SentenceState) -> None:
+    """Pure reporting is not an event: a verb or noun of saying coded only as the generic
+    statement ("the ministry said", "officials told reporters", "analysts expect") is the channel
+    through which events are known, not an event between actors (the coding guide: "X said" is
+    never coded; root 01 only for denials and explicit comments, which have codes of their own,
+    and a statement read as a demand is coded as the demand)."""
+    for ev in st.drafts.values():
+        if ev.coded and ev.cameo == _GENERIC_STATEMENT:
+            ev.coded = False
+            ev.extra["reporting"] = True
+
+
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
@@ -1007,6 +1023,7 @@ SENTENCE_RULES = (
     reporting_verb,
     frame_target,
     conditional_second_target,
+    pure_reporting,
 )
 
 _TRACED = ("event_class", "cameo", "modality", "source", "target", "location", "parent", "coded")
