@@ -64,6 +64,9 @@ RULE_ROWS = [
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
+    ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
+    ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
+     "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
 ]
@@ -82,6 +85,14 @@ def test_every_sentence_rule_has_a_row_and_a_docstring() -> None:
         assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
     for rule in ARTICLE_RULES:
         assert rule.__doc__ and rule.__doc__.strip(), rule.__name__
+
+
+def test_a_repeated_mention_is_one_event_with_the_first_date(nlp) -> None:
+    text = ("Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese troops on "
+            "Chadian villages lasted six hours.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    coded = {e.id: e for e in x.events if e.cameo}
+    assert coded["e9"].date == coded["e2"].date and coded["e9"].cameo == coded["e2"].cameo
 
 
 def test_a_rule_that_changes_nothing_is_traced_as_declined(nlp) -> None:

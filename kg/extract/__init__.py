@@ -66,7 +66,9 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
+    repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
+    events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records))
 
@@ -111,8 +113,18 @@ def dates(st: ArticleState) -> None:
     _dates(st.drafts, st.doc, st.article)
 
 
+def no_agent(st: ArticleState) -> None:
+    """An act nobody is said to do is not coded: with no source left after the grammar and the
+    place of violence, the event has no "who" (PETRARCH, too, codes only events with a source
+    actor); it stays in the graph, uncoded, as what the text tells."""
+    for d in st.drafts:
+        if not d.source and d.coded:
+            d.coded = False
+            d.extra["no_agent"] = True
+
+
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (drop_unanchored, sentence_countries, domestic_targets, directives, dates)
+ARTICLE_RULES = (drop_unanchored, sentence_countries, domestic_targets, directives, no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
@@ -160,6 +172,62 @@ def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = 
         out[n] = replace(e, cameo=None, plover=None)
         if trace is not None:
             trace.note("one_per_dyad", e.id, f"same {e.plover} as {kept.id} in its sentence: not coded again")
+    return tuple(out)
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _refers_back(tok: Token) -> bool:
+    """Whether an event noun refers to an event already told: "the attack", "Tuesday's
+    strike", "its siege", "these attacks" (not "an attack", "attacks", nor a verb)."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
+
+
+def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
+                      trace: Trace | None = None) -> tuple[Event, ...]:
+    """One real-world event is one event of the article: a later coded event of the same CAMEO
+    root and modality between the same countries, on no other day, is a repeated mention of the
+    first when it refers back to it ("Russia attacked Ukraine overnight ... the attack", in
+    `repeats`) or is told in the same words (a photo caption repeated). A
+    repeated mention keeps its node and evidence but becomes a mention of the first: it takes its
+    code, modality, sides and date, so a dated event and its mentions are one node (see
+    `kg.mapping.shared_event_node`); an undated repeat is left uncoded. Different occasions (two
+    dates) stay separate."""
+    def side(keys) -> frozenset:
+        return frozenset(table.country(k) or k for k in keys)
+
+    out = list(events)
+    kept: list[int] = []
+    for n, e in enumerate(out):
+        if not e.cameo:
+            continue
+        s, t = side(e.source), side(e.target)
+        first = None
+        for m in kept:
+            k = out[m]
+            if k.cameo[:2] != e.cameo[:2] or k.modality != e.modality:
+                continue
+            if e.date and k.date and (e.date.begin, e.date.end) != (k.date.begin, k.date.end):
+                continue  # another occasion
+            ks, kt = side(k.source), side(k.target)
+            if s == ks and t == kt and (s or t) and (
+                    e.id in repeats or e.evidence.sentence == k.evidence.sentence):
+                first = m
+                break
+        if first is None:
+            kept.append(n)
+            continue
+        k = out[first]
+        if k.date:
+            out[n] = replace(e, cameo=k.cameo, plover=k.plover, modality=k.modality, source=k.source,
+                             target=k.target, date=k.date)
+        else:
+            out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_occasion", e.id, f"a repeated mention of {k.id} ({k.cameo})")
     return tuple(out)
 
 
