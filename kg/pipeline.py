@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg import iri
 from kg.ingest import read_articles
-from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline
+from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
 from kg.resolve import merge_actors
 from kg.types import Article, BadRecord
 
@@ -87,7 +87,7 @@ def article_to_result(article: Article, doc) -> ArticleResult:
 
 
 def _run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
-    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
+    docs = parse(nlp, (a.text for a in articles), batch_size=BATCH_SIZE)  # long texts in pieces
     return [article_to_result(a, d) for a, d in zip(articles, docs)]
 
 
