@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from kg.commands._args import iso_date
+from kg.commands._args import add_source_arguments, iso_date, open_source
 
 NAME = "events"
 HELP = "list the events of a store (the event table), optionally filtered"
@@ -16,7 +16,7 @@ FORMATS = ("jsonl", "csv", "table")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
+    add_source_arguments(p)
     p.add_argument("--format", choices=FORMATS, default="jsonl",
                    help="jsonl (one JSON object a line, default), csv or table")
     p.add_argument("--actor", metavar="A", help="only events with this actor (IRI or exact "
@@ -56,9 +56,8 @@ def write_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str,
 def run(args: argparse.Namespace) -> int:
     from kg import tables
     from kg.query import resolve_actor
-    from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store:
+    with open_source(args) as store:
         actor = resolve_actor(store, args.actor).value if args.actor else None
         rows = tables.event_rows(store, actor=actor, start=args.start, end=args.end,
                                  cameo_root=args.cameo_root, modality=args.modality)
