@@ -39,8 +39,8 @@ from kg.errors import InputError
 from kg.timex import find_dates
 from kg.types import Article, BadRecord
 
-__all__ = ["read_articles", "parse_dateline", "clean_text", "clean_url", "EXTENSIONS",
-           "HEADLINE_MAX"]
+__all__ = ["read_articles", "count_records", "parse_dateline", "clean_text", "clean_url",
+           "EXTENSIONS", "HEADLINE_MAX"]
 
 #: File extensions read, by kind.
 EXTENSIONS: dict[str, str] = {
@@ -434,3 +434,24 @@ def _headline(text: str) -> str | None:
     if len(first) > HEADLINE_MAX or first.endswith(".") or _dateline_day(first, _SOME_DAY):
         return None
     return first
+
+
+def count_records(paths: Iterable[str | Path]) -> int | None:
+    """The number of input records in `paths` (JSONL lines that are not blank, one per .txt/
+    .html file), for a progress total; None when reading stdin. Bad records count too."""
+    total = 0
+    for given in paths:
+        if str(given) == "-":
+            return None
+        path = Path(given)
+        if not path.exists():
+            continue  # read_articles reports it
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            kind = EXTENSIONS.get(file.suffix.lower())
+            if kind == "jsonl":
+                with file.open("rb") as stream:
+                    total += sum(1 for line in stream if line.strip())
+            elif kind is not None:
+                total += 1
+    return total

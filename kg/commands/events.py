@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from kg.commands._args import add_actor, add_format, add_store, add_window
+from kg.commands._args import add_actor, add_format, add_source_arguments, add_window, open_source
 from kg.errors import InputError
 
 NAME = "events"
@@ -19,7 +19,7 @@ TABLE_COLUMNS = ["date", "type", "event_code", "modality", "source_label", "targ
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_store(p)
+    add_source_arguments(p)
     add_format(p, FORMATS, "jsonl")
     add_actor(p)
     add_window(p)
@@ -84,9 +84,8 @@ def find_actor(store: Any, name: str) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from kg import formats, tables
-    from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store:
+    with open_source(args) as store:
         rows: list[dict[str, Any]] = []
         actor = find_actor(store, args.actor) if args.actor else None
         if actor is not None or not args.actor:
