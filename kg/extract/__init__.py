@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.context import place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, find_triggers, read_events
 from kg.gazetteer import load_gazetteer
@@ -36,6 +37,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
     finder.bind_quote_speakers(quotes, lex.speech_lemmas())
@@ -51,6 +53,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
     for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
         d.target = tuple(k for k in d.target if k not in d.source)
     _sentence_countries(finder)
+    place_actors(drafts, finder)
     _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
     attach_dates(drafts, doc, article)
