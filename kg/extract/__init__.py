@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import place_actors, set_home
+from kg.extract.context import event_places, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, find_triggers, read_events
 from kg.gazetteer import load_gazetteer
@@ -54,6 +54,7 @@ def extract(article: Article, doc: Doc) -> Extraction:
         d.target = tuple(k for k in d.target if k not in d.source)
     _sentence_countries(finder)
     place_actors(drafts, finder)
+    event_places(drafts, finder)
     _domestic_targets(drafts, table, finder)
     _directives(drafts, table)
     attach_dates(drafts, doc, article)
@@ -61,7 +62,8 @@ def extract(article: Article, doc: Doc) -> Extraction:
     quote_records = _quotes(quotes, drafts, doc, finder)
     events = _one_per_dyad([_finish(d) for d in drafts], table)
     return Extraction(article=article, actors=table.frozen(), events=events,
-                      stances=tuple(stances), quotes=tuple(quote_records))
+                      stances=tuple(stances), quotes=tuple(quote_records),
+                      places=tuple(finder.places[i] for i in sorted(finder.places)))
 
 
 _ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
@@ -124,6 +126,7 @@ def _finish(d: DraftEvent) -> Event:
         plover=(info.plover if coded else None), modality=d.modality, source=d.source,
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+        place=d.extra.get("place"),
     )
 
 

@@ -190,6 +190,10 @@ class ActorTable:
             sector: str | None = None) -> str:
         name = _norm_name(name)
         key = f"{kind}-{_key(name)}"
+        if kind in _GOV_KINDS:
+            # "the Defense Ministry", "the Supreme Court": a branch's name is generic, the same
+            # body only within one state (or, with no state known, within the article)
+            key += f"-{country.lower()}" if country else f"-in-{_key(self.scope)}"
         b = self._get(key, name, kind, country=country, sector=sector)
         b.aliases.add(name)
         b.mentions += 1
@@ -406,8 +410,9 @@ class ActorFinder:
 
     def geo_place(self, ent: Span) -> Place | None:
         """The GeoNames place a GPE, LOC or FAC entity names (kept in `places`), preferring
-        one in the article's state."""
-        if ent.label_ not in ("GPE", "LOC", "FAC"):
+        one in the article's state; a NORP entity too when it is no demonym ("in Culiacan")."""
+        if ent.label_ not in ("GPE", "LOC", "FAC", "NORP") or (
+                ent.label_ == "NORP" and self.gaz.demonym(_norm_name(ent.text))):
             return None
         if ent.start in self.places:
             return self.places[ent.start]

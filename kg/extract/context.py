@@ -27,7 +27,7 @@ from kg.extract.actors import ActorFinder
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
-__all__ = ["article_home", "set_home", "place_actors", "clause_country", "coreferent_country",
+__all__ = ["article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
            "home_country", "HOME_SHARE"]
 
 #: share of the article's state mentions the leading state needs to be its home
@@ -141,3 +141,25 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
+
+
+#: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
+_AT = {"in", "at", "near", "outside", "inside", "around", "across"}
+
+
+def event_places(drafts: list[DraftEvent], finder: ActorFinder) -> None:
+    """The GeoNames place each event is said to happen in (`extra["place"]`): the place named
+    by a locative phrase of its trigger or of its object ("arrested ten men in Mazatlan"), when
+    it lies in the event's location state (if the event has one)."""
+    for d in drafts:
+        tok = d.trigger.token
+        heads = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))]
+        for prep in (c for h in heads for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ not in _AT:
+                continue
+            for obj in prep.children:
+                ent = finder.ent_of.get(obj.i)
+                place = finder.geo_place(ent) if obj.dep_ == "pobj" and ent is not None else None
+                if place is not None and (not d.location or d.location == place.country
+                                          or finder.table.country(d.location) == place.country):
+                    d.extra.setdefault("place", place)
