@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kg import iri
 from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
-from kg.resolve import merge_actors
+from kg.resolve import merge_actors, settle_countries
 from kg.types import Article, BadRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,6 +209,7 @@ def build(
             bar.close()
     merged = merge_actors(store)  # one node per person across the store
     summary.merged = len(merged)
+    settle_countries(store)  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
     summary.seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.context import event_places, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -40,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
     finder.bind_quote_speakers(quotes, lex.speech_lemmas())
@@ -67,7 +69,8 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
     events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
-                      stances=tuple(stances), quotes=tuple(quote_records))
+                      stances=tuple(stances), quotes=tuple(quote_records),
+                      places=tuple(finder.places[i] for i in sorted(finder.places)))
 
 
 @dataclass(slots=True)
@@ -92,6 +95,17 @@ def drop_unanchored(st: ArticleState) -> None:
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
     _sentence_countries(st.finder)
+
+
+def actor_places(st: ArticleState) -> None:
+    """A place-bound actor with no country takes its place's ("police in Karachi"), then the
+    article's home state (`kg.extract.context.place_actors`)."""
+    place_actors(st.drafts, st.finder)
+
+
+def places_of_events(st: ArticleState) -> None:
+    """An event's place from the gazetteer (`kg.extract.context.event_places`)."""
+    event_places(st.drafts, st.finder)
 
 
 def domestic_targets(st: ArticleState) -> None:
@@ -121,7 +135,8 @@ def no_agent(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (drop_unanchored, sentence_countries, domestic_targets, directives, no_agent, dates)
+ARTICLE_RULES = (drop_unanchored, sentence_countries, actor_places, places_of_events,
+                 domestic_targets, directives, no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
@@ -248,6 +263,7 @@ def _finish(d: DraftEvent) -> Event:
         plover=(info.plover if coded else None), modality=d.modality, source=d.source,
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+        place=d.extra.get("place"),
     )
 
 
