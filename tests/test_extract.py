@@ -37,6 +37,19 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # pure reporting and an analyst's prediction are not events
+    ("The Kenyan foreign ministry said on Telegram that the weather was fine.", []),
+    ("Analysts said Russia would launch a new offensive in the spring.", []),
+    # a warning of another actor's act is no threat; a warning of one's own act is
+    ("Germany warned that Russia could attack the Baltic states.", []),
+    ("Germany warned Russia that it would expel Russian diplomats.", [("THREATEN", {"DEU"}, {"RUS"})]),
+    # the possessor of the means acts; an act on drones is aimed at who launched them
+    ("Ukraine's air force said it shot down 41 of the 42 drones Russian forces launched overnight.",
+     [("ASSAULT", {"UKR"}, {"RUS"})]),
+    ("Russia's defence ministry said its air defences destroyed nine drones that Ukraine launched.",
+     [("ASSAULT", {"RUS"}, {"UKR"})]),
+    # the one who reports an act is not its source
+    ("U.S. officials confirmed another attack with drones on the air base in Irbil.", []),
     # a plain act: subject and object
     ("Chilean police arrested twelve Bolivian smugglers near the border on Tuesday.",
      [("COERCE", {"CHL"}, {"BOL"})]),

@@ -64,6 +64,13 @@ RULE_ROWS = [
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
+    ("prediction", "Analysts said Russia would launch a new offensive in the spring.",
+     "modality 'hypothetical' -> 'predicted'"),
+    ("warning_of_own_act", "Germany warned that Russia could attack the Baltic states.", "coded True -> False"),
+    ("aim_of_act", "These strikes are intended to disrupt the capabilities of the Houthis.",
+     "modality 'planned' -> 'actual'"),
+    ("launcher_from_discourse", "Russia fired four drones into Ukraine overnight, but all four drones "
+     "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
