@@ -71,6 +71,8 @@ RULE_ROWS = [
      "modality 'planned' -> 'actual'"),
     ("launcher_from_discourse", "Russia fired four drones into Ukraine overnight, but all four drones "
      "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
+    ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
+     "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),

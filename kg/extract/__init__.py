@@ -120,6 +120,34 @@ def launcher_from_discourse(st: ArticleState) -> None:
             earlier.append((lemma, d.source))
 
 
+def opponent_from_article(st: ArticleState) -> None:
+    """"Ukraine's air force said it shot down 41 drones": force used with no target named is
+    aimed at the actor's opponent in the article, the country most often on the other side of
+    its other acts of force (none when the article shows no such counterpart: then the domestic
+    rule decides)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                pairs.setdefault(a, {}).setdefault(b, 0)
+                pairs[a][b] += 1
+                pairs.setdefault(b, {}).setdefault(a, 0)
+                pairs[b][a] += 1
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = d.target + (table.state(best, None),)
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
     _sentence_countries(st.finder)
@@ -152,7 +180,8 @@ def no_agent(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (drop_unanchored, launcher_from_discourse, sentence_countries, domestic_targets, directives, no_agent, dates)
+ARTICLE_RULES = (drop_unanchored, launcher_from_discourse, sentence_countries, opponent_from_article,
+                 domestic_targets, directives, no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
