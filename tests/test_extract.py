@@ -50,6 +50,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("ASSAULT", {"RUS"}, {"UKR"})]),
     # the one who reports an act is not its source
     ("U.S. officials confirmed another attack with drones on the air base in Irbil.", []),
+    # the act condemned is not the critic's: the critic aims at who did it
+    ("Sudanese troops shelled a village in Darfur on Tuesday. The African Union condemned the attack.",
+     [("ASSAULT", {"SDN"}, set()), ("ACCUSE", {"IGO"}, {"SDN"})]),
     # a plain act: subject and object
     ("Chilean police arrested twelve Bolivian smugglers near the border on Tuesday.",
      [("COERCE", {"CHL"}, {"BOL"})]),

@@ -73,6 +73,8 @@ RULE_ROWS = [
      "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
     ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
      "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
+     "condemned the attack.", "target () -> ('military-sdn',)"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),

@@ -148,6 +148,32 @@ def opponent_from_article(st: ArticleState) -> None:
             d.target = d.target + (table.state(best, None),)
 
 
+#: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
+_ABOUT_ACTS = {"10", "11", "12"}
+
+
+def perpetrator_as_target(st: ArticleState) -> None:
+    """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
+    about an act with no placed target is aimed at who did the act: the source of the act it
+    names, or, when that act names none ("the attack"), of the latest earlier act of the article
+    of the same root."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for d in ordered:
+        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+            continue
+        acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        for act in acts:
+            doer = act.source
+            if not doer:
+                doer = next((e.source for e in reversed(ordered[:ordered.index(act)])
+                             if e.coded and e.source and e.cameo[:2] == act.cameo[:2]), ())
+            doer = tuple(k for k in doer if k not in d.source and _placed(table, k))
+            if doer:
+                d.target = d.target + doer
+                break
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
     _sentence_countries(st.finder)
@@ -180,8 +206,8 @@ def no_agent(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (drop_unanchored, launcher_from_discourse, sentence_countries, opponent_from_article,
-                 domestic_targets, directives, no_agent, dates)
+ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
+                 opponent_from_article, domestic_targets, directives, no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = {"planned", "hypothetical"}

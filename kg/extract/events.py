@@ -643,6 +643,17 @@ def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
     return ev
 
 
+#: roots of acts about another's act: the act criticised is not the critic's
+_CRITICISM_ROOTS = {"11"}
+
+
+def _lends_source(up: DraftEvent, ev: DraftEvent) -> bool:
+    """Whether an act lends its source to an event noun it holds: "launched an offensive",
+    "agreed to a ceasefire" do; "condemned the attack", "criticised the strikes" do not (the
+    act criticised is someone else's)."""
+    return not (up.cameo[:2] in _CRITICISM_ROOTS and ev.trigger.token.pos_ not in ("VERB", "AUX"))
+
+
 @functools.lru_cache(maxsize=1)
 def witness_verbs() -> frozenset[str]:
     """Verbs of saying whose subject only relays the act in their object (kg/data/witness_verbs.csv)."""
@@ -671,8 +682,9 @@ def nest_contents(st: SentenceState) -> None:
             ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
-        if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
-                                                and parent_tok.lemma_.lower() not in witness_verbs()):
+        if not ev.source and parent.source and _lends_source(parent, ev) and (
+                not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
+                and parent_tok.lemma_.lower() not in witness_verbs()):
             # but the reporter is the agent of a nominal object ("stressed the importance of cooperation")
             ev.source = parent.source
 
@@ -717,7 +729,7 @@ def inherit_noun_source(st: SentenceState) -> None:
             cur = cur.head
             if cur.i in drafts and drafts[cur.i].trigger.entry.speech:
                 break
-            if cur.i in drafts and drafts[cur.i].source:
+            if cur.i in drafts and drafts[cur.i].source and _lends_source(drafts[cur.i], ev):
                 up = drafts[cur.i]
                 ev.source = tuple(k for k in up.source if k not in ev.target)
                 if "date" not in ev.extra and ev.modality == "actual":
@@ -758,7 +770,7 @@ def object_content(st: SentenceState) -> None:
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
-                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
+                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX") and _lends_source(up, ev):
                         ev.source = up.source
                 break
 
@@ -802,7 +814,7 @@ def nominal_background_or_object(st: SentenceState) -> None:
                 ev.parent = up.id
                 ev.coded = False
                 ev.extra["object_of"] = up.id
-                if not ev.source:
+                if not ev.source and _lends_source(up, ev):
                     ev.source = up.source
 
 
