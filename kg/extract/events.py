@@ -578,6 +578,10 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             cur = cur.head
             if cur.pos_ in ("VERB", "AUX") and (cur.i not in st.triggers or cur.lemma_.lower() in st.light_verbs):
                 carrier = cur
+                if cur.lemma_.lower() == "be":
+                    # "what officials said was a missile attack": a copula names the event, its
+                    # subject is not the agent
+                    break
                 if not source:
                     source = _subject(cur, finder, st.triggers)
                     how = f"subject of carrier verb '{cur.text}'" if source else how
