@@ -55,6 +55,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("ASSAULT", {"SDN"}, set()), ("ACCUSE", {"IGO"}, {"SDN"})]),
     # the subject of a copula is not the agent of the event it names
     ("A tower collapsed after what Kenyan officials said was a missile attack.", []),
+    # a medium is never a side
+    ("Kenya's foreign minister criticised Uganda on Telegram.", [("ACCUSE", {"KEN"}, {"UGA"})]),
     # a plain act: subject and object
     ("Chilean police arrested twelve Bolivian smugglers near the border on Tuesday.",
      [("COERCE", {"CHL"}, {"BOL"})]),
@@ -234,3 +236,11 @@ def test_the_place_of_a_signing_is_not_the_target(nlp) -> None:
     got = _coded(nlp, "Angola's government and UNITA rebels signed a ceasefire in Lusaka.")
     assert [p for p, _, _ in got] == ["SUPPORT"], got
     assert got[0][1] == {"AGO"} and "ZMB" not in got[0][2], got
+
+
+def test_a_medium_is_never_a_side(nlp) -> None:
+    text = "Ukraine's foreign minister condemned the strike on Telegram."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    labels = {a.key: a.label for a in x.actors}
+    sides = [labels[k] for e in x.events for k in e.source + e.target]
+    assert sides and "Telegram" not in sides

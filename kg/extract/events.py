@@ -225,7 +225,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                 keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
-                if p.dep_ == "pobj":
+                if p.dep_ == "pobj" and not is_channel(p):
                     found = finder.resolve(p)
                     if not found:
                         # "protested to the UN about Russian drone strikes": the raids' country,
@@ -330,7 +330,8 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
-            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) else ()
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) and (
+                not is_channel(t)) else ()
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
@@ -645,6 +646,17 @@ def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
                 f"[{how_target or 'none found'}], location {ev.location}, modality {ev.modality}"
                 + (f", carrier '{carrier.text}'" if carrier is not None else ""))
     return ev
+
+
+@functools.lru_cache(maxsize=1)
+def _channels() -> frozenset[str]:
+    return frozenset(row["name"] for _, row in csv_rows(read_data("media_channels.csv"),
+                                                       "kg/data/media_channels.csv", ("name",)))
+
+
+def is_channel(tok: Token) -> bool:
+    """Whether a token names a medium ("on Telegram", "on X", "state television"): never a side."""
+    return tok.lower_ in _channels() or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _channels())
 
 
 #: roots of acts about another's act: the act criticised is not the critic's
