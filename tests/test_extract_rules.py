@@ -75,6 +75,8 @@ RULE_ROWS = [
      "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
     ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
      "condemned the attack.", "target () -> ('military-sdn',)"),
+    ("content_modality", "The president asked Congress to approve sanctions on Iran.",
+     "modality 'actual' -> 'requested'"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),

@@ -1150,6 +1150,27 @@ def aim_of_act(st: SentenceState) -> None:
                 ev.extra["aim"] = True
 
 
+#: modalities that pass down to what is nested in an event's content
+_NON_ACTUAL = {"threatened", "directed", "requested", "planned", "conditional", "hypothetical", "predicted"}
+
+
+def content_modality(st: SentenceState) -> None:
+    """What is nested in directed, requested, announced or hypothetical content did not happen
+    either: "asked Congress to approve sanctions on Iran" (the sanctions are requested, not
+    actual), "ordered the army to prepare strikes" (directed). A nested event that reads
+    `actual` takes the modality of the nearest non-actual event above it."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        if ev.modality != "actual":
+            continue
+        up, seen = by_id.get(ev.parent or ""), 0
+        while up is not None and seen < 6:
+            if up.modality in _NON_ACTUAL:
+                ev.modality = up.modality
+                break
+            up, seen = by_id.get(up.parent or ""), seen + 1
+
+
 #: the generic statement: "said", "told", "announced", "a statement", "predicted"
 _GENERIC_STATEMENT = "010"
 
@@ -1189,6 +1210,7 @@ SENTENCE_RULES = (
     prediction,
     warning_of_own_act,
     aim_of_act,
+    content_modality,
     conditional_second_target,
     pure_reporting,
 )
