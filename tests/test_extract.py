@@ -139,8 +139,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("SANCTION", {"IGO"}, {"NER"})]),
     ("The first deployment of Kenyan peacekeeping troops has arrived in Haiti.", [("AID", {"KEN"}, {"HTI"})]),
     # preparing an attack is the force posture; the prepared shelling is its content, and a
-    # clause of accompanying time ("as talks stalled") is background
-    ("The Sudanese army prepared to resume shelling rebel positions as talks in Jeddah stalled.",
+    # clause of earlier time ("after talks stalled") is background
+    ("The Sudanese army prepared to resume shelling rebel positions after talks in Jeddah stalled.",
      [("MOBILIZE", {"SDN"}, set())]),
     # a noun event carried by a verb takes the verb's place: "remained on alert in Syria"
     ("Turkish troops remained on alert in northern Syria on Sunday.", [("MOBILIZE", {"TUR"}, {"SYR"})]),

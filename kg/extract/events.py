@@ -397,7 +397,7 @@ def _informative(key: str, finder: ActorFinder) -> bool:
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
              "string", "spate", "flurry"}
-_BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
+_BACKGROUND_MARKS = {"after", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around", "along", "over"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss",
@@ -885,11 +885,12 @@ def relative_clause_background(st: SentenceState) -> None:
 
 
 def time_clause_background(st: SentenceState) -> None:
-    """Events told in a clause of earlier or accompanying time are the background of the
-    sentence's coded actual event: "closed the border after Turkish officials claimed ...",
-    "repeated the call as she set off on a tour" (but "directed her minister to strengthen
-    coordination after Trump threatened strikes": the order is no happening, the threat is the
-    news)."""
+    """Events told in a clause of earlier time or cause are the background of the sentence's
+    coded actual event: "closed the border after Turkish officials claimed ..." (but "directed
+    her minister to strengthen coordination after Trump threatened strikes": the order is no
+    happening, the threat is the news). What happens at the same time ("welcomed the ties as he
+    met his counterpart", "while", "when") is an event of its own: the guide codes every event
+    of the episode that really happened."""
     drafts = st.drafts
     for ev in drafts.values():
         for cur in _heads(ev.trigger.token, 8):
