@@ -64,6 +64,19 @@ RULE_ROWS = [
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
+    ("prediction", "Analysts said Russia would launch a new offensive in the spring.",
+     "modality 'hypothetical' -> 'predicted'"),
+    ("warning_of_own_act", "Germany warned that Russia could attack the Baltic states.", "coded True -> False"),
+    ("aim_of_act", "These strikes are intended to disrupt the capabilities of the Houthis.",
+     "modality 'planned' -> 'actual'"),
+    ("launcher_from_discourse", "Russia fired four drones into Ukraine overnight, but all four drones "
+     "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
+    ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
+     "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
+     "condemned the attack.", "target () -> ('military-sdn',)"),
+    ("content_modality", "The president asked Congress to approve sanctions on Iran.",
+     "modality 'actual' -> 'requested'"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
