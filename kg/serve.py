@@ -6,6 +6,9 @@ at the time limit has its process killed and replaced, so the work really stops.
 in a queue for a free worker (up to `QUEUE_WAIT` seconds, at most `max_queue` of them) instead
 of being refused at once.
 
+Answers are cached (the 256 most recent up to 1 MiB each): the store is opened read-only, so
+the same query gets the same answer; `cache=False` (`--no-cache`) turns that off.
+
 Routes:
 - `/sparql`: GET `?query=`, POST form or `application/sparql-query`; SELECT/ASK as SPARQL
   JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML
@@ -38,6 +41,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -70,6 +74,7 @@ MAX_RESULT = 256 << 20  # refuse results past 256 MiB
 BACKLOG = 1024  # connections the kernel holds before accept
 QUEUE_WAIT = 30.0  # seconds a request may wait for a free worker
 SHUTDOWN_GRACE = 3.0  # seconds running requests get after SIGTERM
+CACHE_ENTRY = 1 << 20  # answers up to 1 MiB are kept (256 of them at most)
 
 #: media type -> results format, for SELECT and ASK (the first is the default)
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -403,8 +408,11 @@ class QueryPool:
     """Worker processes holding the store open read-only; queries wait for a free one."""
 
     def __init__(self, store_path: str, size: int, timeout: float, max_queue: int,
-                 allow_service: bool) -> None:
+                 allow_service: bool, cache_size: int = 256) -> None:
         self.store_path = store_path
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._slots: asyncio.Semaphore | None = None
         self.size = size
         self.timeout = timeout
         self.max_queue = max_queue
@@ -420,7 +428,8 @@ class QueryPool:
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
-        workers = [self._spawn() for _ in range(self.size)]
+        self._slots = asyncio.Semaphore(self.size)
+        workers = [self._spawn() for _ in range(self.size + 1)]
         await asyncio.gather(*(self._ready(w) for w in workers))
 
     def _spawn(self) -> _Worker:
@@ -454,20 +463,41 @@ class QueryPool:
             print(f"kg serve: {err}", file=sys.stderr)
 
     async def run(self, job: dict[str, Any]) -> Answer:
-        """Run `job` in a free worker under the time limit."""
-        assert self._idle is not None
+        """Run `job` in a free worker under the time limit (answers from the cache when the
+        same job was answered before: the store is read-only)."""
+        assert self._idle is not None and self._slots is not None
+        key = json.dumps(job, sort_keys=True) if self.cache_size else ""
+        cached = self._cache.get(key) if key else None
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
         if self.waiting >= self.max_queue:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                             f"server busy: {self.max_queue} requests are waiting; retry later")
         self.waiting += 1
         try:
-            worker = await asyncio.wait_for(self._idle.get(), QUEUE_WAIT)
+            await asyncio.wait_for(self._slots.acquire(), QUEUE_WAIT)
         except TimeoutError as err:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                             f"server busy: no worker free within {QUEUE_WAIT:g} s; retry later"
                             ) from err
         finally:
             self.waiting -= 1
+        try:
+            answer = await self._run_in_worker(job)
+        finally:
+            self._slots.release()
+        if key and answer.status == 200 and len(answer.body) <= CACHE_ENTRY:
+            self._cache[key] = answer
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return answer
+
+    async def _run_in_worker(self, job: dict[str, Any]) -> Answer:
+        assert self._idle is not None
+        # `size` queries run at once, `size + 1` workers exist: after the time limit killed
+        # every running query, the spare one answers at once while the others restart
+        worker = await self._idle.get()
         loop = asyncio.get_running_loop()
         self.running += 1
         try:
@@ -551,7 +581,7 @@ class Endpoint:
                  port: int = DEFAULT_PORT, *, timeout: float = 10.0, workers: int = 4,
                  max_queue: int = 512, allow_service: bool = False,
                  allow_hosts: Sequence[str] = (), cors: Sequence[str] = (),
-                 quiet: bool = False) -> None:
+                 cache: bool = True, quiet: bool = False) -> None:
         from kg.store import Store
 
         if timeout <= 0:
@@ -564,7 +594,8 @@ class Endpoint:
         self.timeout = timeout
         self.quiet = quiet
         self.cors = list(cors)
-        self.pool = QueryPool(self.store_path, workers, timeout, max_queue, allow_service)
+        self.pool = QueryPool(self.store_path, workers, timeout, max_queue, allow_service,
+                              cache_size=256 if cache else 0)
         self.page = _read_page()
         self.socket = self._listen(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
@@ -884,13 +915,14 @@ def _utf8(text: str) -> str:
 
 def serve(store_path: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           timeout: float = 10.0, workers: int = 4, allow_service: bool = False,
-          allow_hosts: Sequence[str] = (), cors: Sequence[str] = ()) -> None:
+          allow_hosts: Sequence[str] = (), cors: Sequence[str] = (), cache: bool = True) -> None:
     """Serve the store read-only until SIGINT/SIGTERM."""
     if host not in LOOPBACK:
         print(f"kg serve: warning: listening on {host}, not loopback: anyone who can reach this "
               "machine can query the store (there is no authentication)", file=sys.stderr)
     endpoint = Endpoint(store_path, host, port, timeout=timeout, workers=workers,
-                        allow_service=allow_service, allow_hosts=allow_hosts, cors=cors)
+                        allow_service=allow_service, allow_hosts=allow_hosts, cors=cors,
+                        cache=cache)
     print(f"kg serve: {endpoint.url} (SPARQL at {endpoint.url}sparql; {workers} workers, time "
           f"limit {timeout:g} s); Ctrl-C to stop", file=sys.stderr)
     endpoint.serve()

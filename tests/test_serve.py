@@ -56,7 +56,7 @@ def endpoint(store_dir):
 
 @pytest.fixture(scope="module")
 def strict_endpoint(store_dir):
-    server = Endpoint(store_dir, port=0, timeout=1, workers=4, quiet=True)
+    server = Endpoint(store_dir, port=0, timeout=1, workers=4, cache=False, quiet=True)
     server.start()
     yield server
     server.stop()
