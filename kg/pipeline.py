@@ -36,7 +36,8 @@ class BuildSummary:
     """What one build did."""
 
     articles: int = 0
-    events: int = 0
+    events: int = 0  # events read, one per article reporting it
+    events_in_store: int = 0  # distinct event nodes in the store afterwards (as `kg stats`)
     actors: int = 0
     triples: int = 0
     skipped: int = 0
@@ -46,7 +47,9 @@ class BuildSummary:
 
     def __str__(self) -> str:
         return (
-            f"{self.articles} articles, {self.events} events, {self.actors} actors, "
+            f"{self.articles} articles, {self.events_in_store} events in store "
+            f"({self.events} read; an event reported by several articles is one event), "
+            f"{self.actors} actors, "
             f"{self.triples} triples in store, {self.skipped} skipped, "
             f"{self.merged} actors merged, {self.seconds:.1f} s"
         )
@@ -139,11 +142,13 @@ def build(
     progress: bool = False,
     on_bad: Callable[[BadRecord], None] | None = None,
     nlp: Language | None = None,
+    total: int | None = None,
 ) -> BuildSummary:
     """Build the graphs of all articles in `sources` into `store`; returns a summary.
 
     Bad records are passed to `on_bad` (default: printed to stderr as `file:line: why`) and
-    skipped; building an article again replaces its graph.
+    skipped; building an article again replaces its graph. `total` (the number of input
+    records, when known) gives the progress bar its length and time left.
     """
     summary = BuildSummary()
     started = time.perf_counter()
@@ -163,7 +168,7 @@ def build(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(total=total, unit=" articles", file=sys.stderr, dynamic_ncols=True)
     actors: set[str] = set()
     try:
         for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp):
@@ -180,5 +185,8 @@ def build(
     summary.merged = len(merged)
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
+    from kg.store import _EVENT_COUNT  # the count `kg stats` prints
+
+    summary.events_in_store = sum(r["n"] for r in store.select(_EVENT_COUNT))
     summary.seconds = time.perf_counter() - started
     return summary

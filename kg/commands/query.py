@@ -41,7 +41,7 @@ def _list() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, run as run_query
+    from kg.query import FORMATTERS, refuse_update, run as run_query
     from kg.store import Store
 
     if args.list:
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
                          "or --list to see the saved ones")
     if not args.store:
         raise QueryError("give the store directory with --store DIR")
+    refuse_update(args.query)
     params = _params(args.param)
     with Store.open(args.store, read_only=True) as store:
         result = run_query(store, args.query, params)
