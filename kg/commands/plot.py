@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.commands._args import add_window
+
 NAME = "plot"
 HELP = "draw a dyad's Goldstein history or an actor's timeline as a PNG"
 
@@ -22,8 +24,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                       "that draws at most 120 periods")
     tl = sub.add_parser("timeline", help="an actor's events by date, coloured by QuadClass",
                         description="The events ACTOR is source or target of, by date and "
-                        "Goldstein score, coloured by QuadClass and labelled with CAMEO codes.")
+                        "Goldstein score, coloured by QuadClass; the most extreme are labelled "
+                        "with their CAMEO code (never overlapping). The dates shown are "
+                        "--from/--to, else the range of the bulk of the events.")
     tl.add_argument("actor", metavar="ACTOR")
+    add_window(tl)
     for q in (dyad, tl):
         q.add_argument("--store", required=True, metavar="DIR", help="store directory")
         q.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -42,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         fig = plot.dyad_figure(events, args.source, args.target, args.freq,
                                include_uncoded=args.all_events)
     else:
-        fig = plot.timeline_figure(events, args.actor, include_uncoded=args.all_events)
+        fig = plot.timeline_figure(events, args.actor, include_uncoded=args.all_events,
+                                   start=args.start, end=args.end)
     print(f"wrote {plot.save_figure(fig, args.output)}", file=sys.stderr)
     return 0
