@@ -89,3 +89,24 @@ def test_progress_only_on_a_terminal(monkeypatch):
     monkeypatch.setattr("sys.stderr", Tty())
     assert show_progress(argparse.Namespace(no_progress=False))
     assert not show_progress(argparse.Namespace(no_progress=True))
+
+
+def test_the_tests_find_the_shared_data_through_kg_shared(monkeypatch, tmp_path):
+    from conftest import ROOT, shared_path
+
+    monkeypatch.delenv("KG_SHARED", raising=False)
+    assert shared_path("corpora", "voa.jsonl") == ROOT.parent.joinpath("shared", "corpora",
+                                                                       "voa.jsonl")
+    monkeypatch.setenv("KG_SHARED", str(tmp_path))
+    assert shared_path("eval", "score.py") == tmp_path / "eval" / "score.py"
+
+
+def test_no_test_spells_the_shared_folder_itself():
+    """Every test reaches the shared data through conftest.shared_path (so KG_SHARED works)."""
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name == "conftest.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert '/ "shared"' not in text and "'shared' /" not in text, path.name
