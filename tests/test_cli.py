@@ -111,3 +111,29 @@ def test_no_test_spells_the_shared_folder_itself():
         text = path.read_text(encoding="utf-8")
         spelled = "/ " + '"shared"'
         assert spelled not in text, path.name
+
+
+@pytest.mark.slow
+def test_build_and_stats_count_the_same_events(tmp_path, capsys):
+    """Examples plus the border article again under another id: `kg build` reports the events
+    in the store as `kg stats` counts them, and how many it read (the repeated ones twice)."""
+    import json
+    import re
+
+    from conftest import ROOT
+
+    news = ROOT / "examples" / "news"
+    border = next(json.loads(x) for x in (news / "articles.jsonl").open(encoding="utf-8")
+                  if json.loads(x)["id"] == "border-talks")
+    again = tmp_path / "again.jsonl"
+    again.write_text(json.dumps({**border, "id": "border-talks-again"}) + "\n", encoding="utf-8")
+    store = str(tmp_path / "s.kg")
+    assert main(["build", str(news), str(again), "--store", store, "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    in_store, read = map(int, re.search(r"(\d+) events in store \((\d+) read", out).groups())
+    assert read > in_store  # the border events are read twice, stored once
+    assert main(["stats", "--store", store, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["events"] == in_store
+    assert main(["events", "--store", store]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(rows) == in_store and max(r["sources"] for r in rows) == 2
