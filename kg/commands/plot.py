@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.commands._args import add_window
+from kg.commands._args import add_progress, add_window, show_progress
 
 NAME = "plot"
 HELP = "draw a dyad's Goldstein history or an actor's timeline as a PNG"
@@ -35,19 +35,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                        help="the picture to write (.png; .svg and .pdf work too)")
         q.add_argument("--all-events", action="store_true",
                        help="also count events without a CAMEO code")
+        add_progress(q)
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import plot, tables
+    from kg.progress import Steps
     from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store:
-        events = tables.event_rows(store)
+    with Steps("plot", total=2, show=show_progress(args)) as steps:
+        steps.step("reading the event table")
+        with Store.open(args.store, read_only=True) as store:
+            events = tables.event_rows(store)
+        steps.step("drawing")
+        fig = _figure(args, events)
+    print(f"wrote {plot.save_figure(fig, args.output)}", file=sys.stderr)
+    return 0
+
+
+def _figure(args: argparse.Namespace, events: list):  # noqa: ANN202 - a matplotlib Figure
+    from kg import plot
+
     if args.plot == "dyad":
         fig = plot.dyad_figure(events, args.source, args.target, args.freq,
                                include_uncoded=args.all_events)
     else:
         fig = plot.timeline_figure(events, args.actor, include_uncoded=args.all_events,
                                    start=args.start, end=args.end)
-    print(f"wrote {plot.save_figure(fig, args.output)}", file=sys.stderr)
-    return 0
+    return fig
