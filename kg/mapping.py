@@ -251,6 +251,7 @@ def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
         if d.begin == d.end:
             w.add(node, _T["sem:hasTimeStamp"], _date(d.begin))
         w.add(node, _k("dateText"), Literal(d.text))
+        w.add(node, _k("dateBasis"), Literal(d.basis))
         if d.is_start:
             w.add(node, _k("isStartDate"), Literal("true", datatype=_BOOL))
     if event.parent and event.parent in event_nodes:

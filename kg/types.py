@@ -94,13 +94,15 @@ class DateValue:
 
     A day is `2026-01-08`; a range `2026-01-03/2026-01-04`; a month `2024-10` (begin and end
     are the month's first and last day). `is_start` marks a date that opens an open-ended
-    period ("since October 2024").
+    period ("since October 2024"). `basis` says where an event's date came from: "stated" (a
+    time expression of the text) or "publication" (the article's date, when the text gives none).
     """
 
     begin: dt.date
     end: dt.date
     text: str
     is_start: bool = False
+    basis: str = "stated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,7 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "sem:hasBeginTimeStamp",
     "sem:hasEndTimeStamp",
     "kgo:dateText",
+    "kgo:dateBasis",
     "kgo:isStartDate",
     "kgo:parentEvent",
     "kgo:confidence",

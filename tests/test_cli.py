@@ -66,18 +66,6 @@ def test_a_failed_build_keeps_an_existing_store(sample_store_dir, tmp_path):
     assert main(["stats", "--store", str(sample_store_dir)]) == 0
 
 
-def test_count_records_gives_the_progress_total(tmp_path):
-    from kg.commands.build import count_records
-
-    (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "one.txt").write_text("A.")
-    (tmp_path / "d" / "two.html").write_text("<p>B.</p>")
-    (tmp_path / "d" / ".hidden.txt").write_text("C.")
-    (tmp_path / "a.jsonl").write_text('{"id": 1}\n\n{"id": 2}\n{"id": 3}\n')
-    assert count_records([str(tmp_path / "a.jsonl"), str(tmp_path / "d")]) == 5
-    assert count_records(["-"]) is None
-
-
 def test_progress_only_on_a_terminal(monkeypatch):
     from kg.commands._args import show_progress
 

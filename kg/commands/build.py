@@ -21,30 +21,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", required=True, metavar="DIR", help="store directory (created if missing)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy English pipeline (default {DEFAULT_MODEL})")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="NLP processes (default 1)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run the NLP on a Dask cluster: a scheduler address (tcp://HOST:8786) "
+                        "or local:N to start N local worker processes")
     p.add_argument("--date", type=iso_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
     add_progress(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
-
-
-def count_records(paths: list[str]) -> int | None:
-    """How many articles `paths` hold, for the progress bar's total: JSON lines (non-blank
-    lines), one per other file, files of known types under directories; None with stdin."""
-    from kg.ingest import EXTENSIONS
-
-    total = 0
-    for path in paths:
-        if path == "-":
-            return None
-        p = Path(path)
-        files = ([f for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith(".")
-                  and f.suffix.lower() in EXTENSIONS] if p.is_dir() else [p])
-        for f in files:
-            if EXTENSIONS.get(f.suffix.lower()) == "jsonl":
-                with f.open("rb") as stream:
-                    total += sum(1 for line in stream if line.strip())
-            else:
-                total += 1
-    return total
 
 
 def _remove_new_store(root: Path, keep_dir: bool) -> None:
@@ -79,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = build(
             args.paths, store, model=args.model, workers=args.workers,
-            default_date=args.date, progress=show,
-            total=count_records(args.paths) if show else None,
+            default_date=args.date, cluster=args.cluster, progress=show,
             on_bad=(lambda bad: None) if args.quiet else None,
+            on_undated=(lambda article: None) if args.quiet else None,
         )
     except BaseException:
         holds_articles = bool(store.article_ids())

@@ -6,8 +6,8 @@ import json
 import sys
 from typing import Any
 
-from kg.commands._args import add_actor, add_format, add_progress, add_store, add_window, \
-    show_progress
+from kg.commands._args import add_actor, add_format, add_progress, add_source_arguments, \
+    add_window, open_source, show_progress
 from kg.errors import InputError
 
 NAME = "events"
@@ -20,7 +20,7 @@ TABLE_COLUMNS = ["date", "type", "event_code", "modality", "source_label", "targ
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_store(p)
+    add_source_arguments(p)
     add_format(p, FORMATS, "jsonl")
     add_actor(p)
     add_window(p)
@@ -87,9 +87,8 @@ def find_actor(store: Any, name: str) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from kg import formats, tables
     from kg.progress import Steps
-    from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store, \
+    with open_source(args) as store, \
             Steps("events", total=1, show=show_progress(args)) as steps:
         steps.step("reading the event table")
         rows: list[dict[str, Any]] = []
