@@ -180,8 +180,9 @@ class KnowledgeGraph:
         ...     graph.query("SELECT ?x WHERE { VALUES ?x { 1 } }")
         [{'x': 1}]
         """
-        from kg.query import run
+        from kg.query import refuse_update, run
 
+        refuse_update(sparql_or_saved_name)
         text = {k: _param_text(v) for k, v in params.items() if v is not None}
         return run(self.store, sparql_or_saved_name, text).values()
 

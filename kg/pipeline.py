@@ -36,7 +36,8 @@ class BuildSummary:
     """What one build did."""
 
     articles: int = 0
-    events: int = 0
+    events: int = 0  # events read, one per article reporting it
+    events_in_store: int = 0  # distinct event nodes in the store afterwards (as `kg stats`)
     actors: int = 0
     triples: int = 0
     skipped: int = 0
@@ -47,7 +48,9 @@ class BuildSummary:
 
     def __str__(self) -> str:
         return (
-            f"{self.articles} articles, {self.events} events, {self.actors} actors, "
+            f"{self.articles} articles, {self.events_in_store} events in store "
+            f"({self.events} read; an event reported by several articles is one event), "
+            f"{self.actors} actors, "
             f"{self.triples} triples in store, {self.skipped} skipped, "
             f"{self.merged} actors merged, "
             + (f"{self.undated} articles without a date, " if self.undated else "")
@@ -212,5 +215,8 @@ def build(
     settle_countries(store)  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
+    from kg.store import _EVENT_COUNT  # the count `kg stats` prints
+
+    summary.events_in_store = sum(r["n"] for r in store.select(_EVENT_COUNT))
     summary.seconds = time.perf_counter() - started
     return summary

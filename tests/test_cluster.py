@@ -22,10 +22,11 @@ from kg.cluster import connect, parse_cluster, process_on_cluster
 from kg.errors import InputError, KGError
 from kg.ingest import count_records, read_articles
 from kg.pipeline import process_articles
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "news"
-VOA = ROOT.parent / "shared" / "corpora" / "voa.jsonl"
+VOA = shared_path("corpora", "voa.jsonl")
 DASK = Path(sys.executable).with_name("dask")
 
 

@@ -11,12 +11,13 @@ import pytest
 from kg.pipeline import build
 from kg.store import Store
 from kg.tables import actor_rows, event_rows
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 pytestmark = pytest.mark.slow
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "seed.jsonl"
+SEED = shared_path("corpora", "seed.jsonl")
 if not SEED.exists():
-    pytest.skip("shared corpora absent (../shared/corpora/seed.jsonl)", allow_module_level=True)
+    pytest.skip(f"shared corpora absent ({SEED}; set KG_SHARED)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import json
 import sys
 from typing import Any
 
-from kg.commands._args import add_actor, add_format, add_source_arguments, add_window, open_source
+from kg.commands._args import add_actor, add_format, add_progress, add_source_arguments, \
+    add_window, open_source, show_progress
 from kg.errors import InputError
 
 NAME = "events"
@@ -27,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="only events coded under this CAMEO root (01-20)")
     p.add_argument("--modality", metavar="M", help="only events of this modality (actual, "
                    "threatened, directed, requested, planned, ...)")
+    add_progress(p)
 
 
 def _json_default(value: Any) -> Any:
@@ -84,8 +86,11 @@ def find_actor(store: Any, name: str) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from kg import formats, tables
+    from kg.progress import Steps
 
-    with open_source(args) as store:
+    with open_source(args) as store, \
+            Steps("events", total=1, show=show_progress(args)) as steps:
+        steps.step("reading the event table")
         rows: list[dict[str, Any]] = []
         actor = find_actor(store, args.actor) if args.actor else None
         if actor is not None or not args.actor:
