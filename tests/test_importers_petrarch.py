@@ -91,6 +91,7 @@ POLICE_OFFICER [~COP]
 MINE!WORKER! [~LAB]
 CROWD [~PPL]
 POLICE_OFFICER [~MIL]
+FARMING_VILLAGE [~AGR]
 """
 
 
@@ -105,6 +106,9 @@ def test_agent_dictionary_expands_sets_and_keeps_the_first_of_a_term() -> None:
         ("minehands", "LAB", "group", 0)]
     assert report.skipped["agent term listed twice (first kept)"] == 1
     assert any("PPL" in reason for reason in report.skipped)
+    assert report.skipped["agent noun that names a place (a place is never a side)"] == 0  # AGR unknown here
+    out = P.to_agent_rows(rows, {"COP": "police", "LAB": "group", "AGR": "group"}, {"officer"}, P.Report())
+    assert "farming village" not in {r["term"] for r in out}
 
 
 VERBS = """\
