@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
@@ -28,6 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.dataset import record_build
     from kg.pipeline import build
     from kg.store import Store
 
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
     if args.workers > (os.cpu_count() or 1) * 2:
         print(f"kg: warning: {args.workers} workers on {os.cpu_count()} cores", file=sys.stderr)
+    started = dt.datetime.now(dt.timezone.utc)
     with Store.open(args.store, create=True) as store:
         summary = build(
             args.paths, store, model=args.model, workers=args.workers, default_date=args.date,
@@ -42,5 +45,8 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.no_progress and sys.stderr.isatty(),
             on_bad=(lambda bad: None) if args.quiet else None,
         )
+    record_build(args.store, model=args.model, started=started,
+                 ended=dt.datetime.now(dt.timezone.utc), articles=summary.articles,
+                 cluster=args.cluster)
     print(f"built {summary}")
     return 0

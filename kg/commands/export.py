@@ -7,8 +7,8 @@ from pathlib import Path
 from kg.errors import KGError
 
 NAME = "export"
-HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv) " \
-       "or the actor network (graphml, gexf)"
+HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv), " \
+       "the actor network (graphml, gexf) or the dataset's VoID/DCAT description (void)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,6 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, - for stdout")
     p.add_argument("--with-ontology", action="store_true",
                    help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+    p.add_argument("--with-union", action="store_true",
+                   help="nq, trig: add the union of the graphs as the default graph (loads as "
+                        "is into any store)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
             raise KGError(f"{args.output}: directory {parent} does not exist; create it first")
     with Store.open(args.store, read_only=True) as store:
         try:
-            export(store, args.output, args.format, with_ontology=args.with_ontology)
+            export(store, args.output, args.format, with_ontology=args.with_ontology,
+                   with_union=args.with_union)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0
