@@ -53,6 +53,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparqltext import check_query, is_update, strip_comments
+from kg.store import with_values  # one binding path for kg query, the endpoint and remotes
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -184,52 +185,6 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return None
 
 
-def _term_sparql(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a VALUES clause")
-    return str(term)
-
-
-def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """`query` with `VALUES (?a ?b) { (t1 t2) }` as the first element of its WHERE group:
-    the bindings as a portable SPARQL text, for engines without pyoxigraph's substitutions.
-
-    >>> with_values("SELECT ?x ?a WHERE { ?x ?p ?a }", {"a": ox.Literal("1")})
-    'SELECT ?x ?a WHERE { VALUES (?a) { ("1") } ?x ?p ?a }'
-    """
-    if not bindings:
-        return query
-    body = strip_comments(query)
-    index = _first_brace(body)
-    if index is None:
-        raise QueryError("the query has no WHERE group to add VALUES to")
-    names = " ".join(f"?{k}" for k in bindings)
-    row = " ".join(_term_sparql(v) for v in bindings.values())
-    return f"{body[:index + 1]} VALUES ({names}) {{ ({row}) }}{body[index + 1:]}"
-
-
-def _first_brace(text: str) -> int | None:
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "<":
-            j = text.find(">", i)
-            if j != -1 and not re.search(r"\s", text[i:j]):
-                i = j + 1
-                continue
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        elif c == "{":
-            return i
-        i += 1
-    return None
-
-
-# -- the service description ----------------------------------------------------------------------
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
 _SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
