@@ -93,3 +93,16 @@ def test_an_event_carries_its_geonames_place_into_the_graph(nlp) -> None:
     objects = {str(q.object.value) for q in to_quads(x)
                if q.predicate.value == "https://schema.org/location"}
     assert objects == {f"https://sws.geonames.org/{e.place.geonames_id}/"}
+
+
+@pytest.mark.parametrize("text", [
+    # the place of the office
+    "Ivan Petrenko, the regional governor of Mariupol, accused Russia of shelling a school.",
+    # the state the article is about
+    "Ukraine said Russia fired missiles at Kyiv. Ivan Petrenko, the regional governor, "
+    "said a school was hit. Ukraine asked for more air defences.",
+])
+def test_an_official_of_unknown_state_takes_it_from_context(nlp, text) -> None:
+    _, actors = _read(nlp, text)
+    [official] = [a for a in actors.values() if a.label == "Ivan Petrenko"]
+    assert official.country == "UKR"
