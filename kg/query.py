@@ -38,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import DataFileError, QueryError
+from kg.sparqltext import check_query
 from kg.store import Store, to_python
 from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
@@ -348,6 +349,7 @@ def bind_params(query: SavedQuery, params: dict[str, str], store: Store | None =
 def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = None) -> Result:
     """Run a saved query (or a name, path, inline SPARQL) with parameters given as text."""
     q = to_saved(query)
+    check_query(q.text)  # before parsing: deep nesting would crash the parser
     bindings = bind_params(q, params or {}, store)
     result = store.query(q.text, bindings)
     hidden = {p.name for p in q.params} | set(bindings)

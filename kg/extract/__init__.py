@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
@@ -17,20 +17,24 @@ from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
 from kg.extract.context import event_places, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
-from kg.extract.events import DraftEvent, find_triggers, read_events
+from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
-__all__ = ["extract"]
+__all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
 
-def extract(article: Article, doc: Doc) -> Extraction:
-    """Everything one article says, as records (see `kg.types`)."""
+def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extraction:
+    """Everything one article says, as records (see `kg.types`).
+
+    Per sentence: `find_triggers`, then `read_events` (a draft per trigger and the sentence rules
+    of `kg.extract.events.SENTENCE_RULES`); then the article rules of `ARTICLE_RULES` in order;
+    `trace` (see `kg explain`) records every decision."""
     gaz = load_gazetteer()
     lex = load_lexicon()
     table = ActorTable(gaz, article.date, scope=article.id)
@@ -48,22 +52,88 @@ def extract(article: Article, doc: Doc) -> Extraction:
             continue
         triggers = find_triggers(sent, lex)
         if triggers:
-            drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
-    drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
-    for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
-        d.target = tuple(k for k in d.target if k not in d.source)
-    _sentence_countries(finder)
-    place_actors(drafts, finder)
-    event_places(drafts, finder)
-    _domestic_targets(drafts, table, finder)
-    _directives(drafts, table)
-    attach_dates(drafts, doc, article)
+            if trace is not None:
+                trace.note("triggers", "", f"sentence {sent.start}-{sent.end}: " + ", ".join(
+                    f"'{' '.join(w.text for w in t.words)}' -> {t.entry.cameo} {t.entry.event_class}"
+                    for t in triggers))
+            drafts.extend(read_events(sent, triggers, finder, len(drafts), light, trace))
+    state = ArticleState(drafts, table, finder, doc, article)
+    for rule in ARTICLE_RULES:
+        before = _snapshot(state.drafts) if trace is not None else {}
+        rule(state)
+        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts))
+    drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
-    events = _one_per_dyad([_finish(d) for d in drafts], table)
+    repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
+    events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
+    events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records),
                       places=tuple(finder.places[i] for i in sorted(finder.places)))
+
+
+@dataclass(slots=True)
+class ArticleState:
+    """What the article rules read and change: all drafts of the article, its actors and text."""
+    drafts: list[DraftEvent]
+    table: ActorTable
+    finder: ActorFinder
+    doc: Doc
+    article: Article
+
+
+def drop_unanchored(st: ArticleState) -> None:
+    """An event with neither source nor target nor content events says nothing about actors:
+    dropped. A source is not also a target ("the deployment of NATO troops")."""
+    drafts = st.drafts
+    st.drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    for d in st.drafts:
+        d.target = tuple(k for k in d.target if k not in d.source)
+
+
+def sentence_countries(st: ArticleState) -> None:
+    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
+    _sentence_countries(st.finder)
+
+
+def article_context(st: ArticleState) -> None:
+    """A group or official of no country takes it from the article: its own clause, another
+    mention of its sector, the dateline or the article's state (`kg.extract.context`); each
+    event gets the GeoNames place its text names."""
+    place_actors(st.drafts, st.finder)
+    event_places(st.drafts, st.finder)
+
+
+def domestic_targets(st: ArticleState) -> None:
+    """Violence by no named actor is the state's where it happened; protest, repression and
+    violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
+    _domestic_targets(st.drafts, st.table, st.finder)
+
+
+def directives(st: ArticleState) -> None:
+    """A request from a state's leader to an official of the same state is a directive (`_directives`)."""
+    _directives(st.drafts, st.table)
+
+
+def dates(st: ArticleState) -> None:
+    """Every actual event dated: its own time expression, else the article's date (`kg.extract.dates`)."""
+    attach_dates(st.drafts, st.doc, st.article)
+
+
+def no_agent(st: ArticleState) -> None:
+    """An act nobody is said to do is not coded: with no source left after the grammar and the
+    place of violence, the event has no "who" (PETRARCH, too, codes only events with a source
+    actor); it stays in the graph, uncoded, as what the text tells."""
+    for d in st.drafts:
+        if not d.source and d.coded:
+            d.coded = False
+            d.extra["no_agent"] = True
+
+
+#: the article rules, in the order they run after every sentence has been read
+ARTICLE_RULES = (drop_unanchored, sentence_countries, article_context, domestic_targets, directives,
+                 no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
@@ -85,7 +155,7 @@ def _mapped(name: str, code: str) -> str | None:
     return None
 
 
-def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
+def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = None) -> tuple[Event, ...]:
     """A coder codes one event per sentence, type and source: "killed three and wounded five"
     is one assault. Later mentions of the same coded act keep their node but not the code, and
     lend the first their missing source or target. Sources are the same when they share a
@@ -109,6 +179,70 @@ def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
         target = tuple(k for k in kept.target if k not in source) or e.target
         out[first[key]] = replace(kept, source=source, target=target)
         out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_dyad", e.id, f"same {e.plover} as {kept.id} in its sentence: not coded again")
+    return tuple(out)
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _refers_back(tok: Token) -> bool:
+    """Whether an event noun refers to an event already told: "the attack", "Tuesday's
+    strike", "its siege", "these attacks" (not "an attack", "attacks", nor a verb)."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
+
+
+def _stated(date) -> bool:
+    """A date the text states for the event itself (not the article's date standing in)."""
+    return date is not None and date.basis == "stated"
+
+
+def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
+                      trace: Trace | None = None) -> tuple[Event, ...]:
+    """One real-world event is one event of the article: a later coded event of the same CAMEO
+    root and modality between the same countries, on no other day, is a repeated mention of the
+    first when it refers back to it ("Russia attacked Ukraine overnight ... the attack", in
+    `repeats`) or is told in the same words (a photo caption repeated). A
+    repeated mention keeps its node and evidence but becomes a mention of the first: it takes its
+    code, modality, sides and date, so a dated event and its mentions are one node (see
+    `kg.mapping.shared_event_node`); an undated repeat is left uncoded. Different occasions (two
+    dates) stay separate."""
+    def side(keys) -> frozenset:
+        return frozenset(table.country(k) or k for k in keys)
+
+    out = list(events)
+    kept: list[int] = []
+    for n, e in enumerate(out):
+        if not e.cameo:
+            continue
+        s, t = side(e.source), side(e.target)
+        first = None
+        for m in kept:
+            k = out[m]
+            if k.cameo[:2] != e.cameo[:2] or k.modality != e.modality:
+                continue
+            if (_stated(e.date) and _stated(k.date)
+                    and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
+                continue  # another occasion
+            ks, kt = side(k.source), side(k.target)
+            if s == ks and t == kt and (s or t) and (
+                    e.id in repeats or e.evidence.sentence == k.evidence.sentence):
+                first = m
+                break
+        if first is None:
+            kept.append(n)
+            continue
+        k = out[first]
+        if k.date:
+            out[n] = replace(e, cameo=k.cameo, plover=k.plover, modality=k.modality, source=k.source,
+                             target=k.target, date=k.date)
+        else:
+            out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_occasion", e.id, f"a repeated mention of {k.id} ({k.cameo})")
     return tuple(out)
 
 
