@@ -180,13 +180,13 @@ def sentence_countries(st: ArticleState) -> None:
 
 
 def actor_places(st: ArticleState) -> None:
-    """A place-bound actor with no country takes its place's ("police in Karachi"), then the
-    article's home state (`kg.extract.context.place_actors`)."""
+    """A group or official of no country takes it from the article: its own clause, another
+    mention of its sector, the dateline or the article's state (`kg.extract.context.place_actors`)."""
     place_actors(st.drafts, st.finder)
 
 
 def places_of_events(st: ArticleState) -> None:
-    """An event's place from the gazetteer (`kg.extract.context.event_places`)."""
+    """Each event gets the GeoNames place its text names (`kg.extract.context.event_places`)."""
     event_places(st.drafts, st.finder)
 
 
