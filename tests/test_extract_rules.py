@@ -33,6 +33,8 @@ def _trace(nlp, text: str) -> Trace:
 RULE_ROWS = [
     ("nest_contents", "Russia threatened to cut gas supplies to Moldova.",
      "modality 'actual' -> 'threatened'"),
+    ("speaker_judges", "\"The shelling of hospitals in Khartoum is an outrage,\" the Kenyan foreign minister said.",
+     "source () -> "),
     ("merge_support_verbs", "Sudanese troops fought fierce battles on Sunday.",
      "'fought' (e2) is the support verb of 'battles'"),
     ("inherit_noun_source", "Japan suspended aid deliveries to Myanmar.", "source () -> ('JPN',)"),

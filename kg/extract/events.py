@@ -705,6 +705,19 @@ def nest_contents(st: SentenceState) -> None:
             ev.source = parent.source
 
 
+def speaker_judges(st: SentenceState) -> None:
+    """"The killings are an outrage, the agencies said", "voiced grave concern about the
+    strikes": a disapproval with no source of its own, inside what someone says, is the
+    speaker's (the reporter is not the agent of a reported act, but is the judge of a judgement
+    it utters)."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        up = by_id.get(ev.parent or "")
+        if not ev.source and ev.cameo[:2] in _CRITICISM_ROOTS and up is not None and up.trigger.entry.speech:
+            ev.source = up.source
+            ev.coded = True
+
+
 def merge_support_verbs(st: SentenceState) -> None:
     """"strengthen coordination", "deepen cooperation": a verb trigger whose object noun codes the
     same root is only its support: the noun is the event (taking the verb's source, parent and
@@ -1191,6 +1204,7 @@ def pure_reporting(st: SentenceState) -> None:
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
+    speaker_judges,
     merge_support_verbs,
     inherit_noun_source,
     lend_content_target,
