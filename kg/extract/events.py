@@ -1237,11 +1237,13 @@ def _snapshot(drafts: Iterable[DraftEvent]) -> dict[str, tuple]:
     return {ev.id: tuple(getattr(ev, f) for f in _TRACED) + (tuple(sorted(ev.extra)),) for ev in drafts}
 
 
-def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple]) -> None:
-    """Record in `trace` what a rule changed between two snapshots, or that it declined."""
+def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple],
+                  since: int = 0) -> None:
+    """Record in `trace` what a rule changed between two snapshots, or that it declined (it
+    changed nothing and noted nothing itself after decision number `since`)."""
     if trace is None:
         return
-    changed = False
+    changed = any(d.rule == rule for d in trace.decisions[since:])
     for eid, new in after.items():
         old = before.get(eid)
         if old is None:
@@ -1270,7 +1272,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         st.drafts[trig.token.i] = ev
     for rule in SENTENCE_RULES:
         before = _snapshot(st.drafts.values()) if trace is not None else {}
+        since = len(trace.decisions) if trace is not None else 0
         rule(st)
         if trace is not None:
-            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added))
+            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added), since)
     return list(st.drafts.values()) + st.added
