@@ -36,7 +36,9 @@ def test_header_is_parsed():
     ("actor (actor, none) an actor", [("actor", "actor", None)]),
     ("from (date, optional), to (date, 2026-01-31)", [("from", "date", None),
                                                      ("to", "date", "2026-01-31")]),
-    ("who (IRI or label, optional)", [("who", "auto", None)]),
+    ("who (IRI or label, optional)", [("who", "named", None)]),
+    ("c (IRI, label or ISO3 code, optional)", [("c", "place", None)]),
+    ("x (IRI or text, optional)", [("x", "auto", None)]),
     ("name (text, optional)", [("name", "string", None)]),
 ])
 def test_parameter_lines(line, expected):

@@ -19,6 +19,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", required=True, metavar="DIR", help="store directory (created if missing)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy English pipeline (default {DEFAULT_MODEL})")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="NLP processes (default 1)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run the NLP on a Dask cluster: a scheduler address (tcp://HOST:8786) "
+                        "or local:N to start N local worker processes")
     p.add_argument("--date", type=iso_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
@@ -35,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.store, create=True) as store:
         summary = build(
             args.paths, store, model=args.model, workers=args.workers, default_date=args.date,
+            cluster=args.cluster,
             progress=not args.no_progress and sys.stderr.isatty(),
             on_bad=(lambda bad: None) if args.quiet else None,
+            on_undated=(lambda article: None) if args.quiet else None,
         )
     print(f"built {summary}")
     return 0

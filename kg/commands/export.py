@@ -20,6 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, - for stdout")
     p.add_argument("--with-ontology", action="store_true",
                    help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+    p.add_argument("--all-events", action="store_true",
+                   help="graphml/gexf: also draw events without a CAMEO code (default: the "
+                        "coded events, as KnowledgeGraph.to_networkx('actors'))")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
             raise KGError(f"{args.output}: directory {parent} does not exist; create it first")
     with Store.open(args.store, read_only=True) as store:
         try:
-            export(store, args.output, args.format, with_ontology=args.with_ontology)
+            export(store, args.output, args.format, with_ontology=args.with_ontology,
+                   include_uncoded=args.all_events)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0

@@ -15,18 +15,16 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.context import event_places, place_actors, set_home
+from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
-from kg.timex import find_dates
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
-_TEMPORAL_MARKS = {"after", "before", "since", "until", "when", "while", "once"}
-_SPEECH_CLASSES = {"Statement", "Comment", "Threat", "Appeal", "Request", "Demand", "Criticism",
-                   "Accusation", "Disapproval", "Rejection", "Denial"}
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
@@ -43,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
     finder.bind_quote_speakers(quotes, lex.speech_lemmas())
@@ -71,7 +70,8 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
     events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
-                      stances=tuple(stances), quotes=tuple(quote_records))
+                      stances=tuple(stances), quotes=tuple(quote_records),
+                      places=tuple(finder.places[i] for i in sorted(finder.places)))
 
 
 @dataclass(slots=True)
@@ -183,6 +183,17 @@ def sentence_countries(st: ArticleState) -> None:
             st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
 
 
+def actor_places(st: ArticleState) -> None:
+    """A place-bound actor with no country takes its place's ("police in Karachi"), then the
+    article's home state (`kg.extract.context.place_actors`)."""
+    place_actors(st.drafts, st.finder)
+
+
+def places_of_events(st: ArticleState) -> None:
+    """An event's place from the gazetteer (`kg.extract.context.event_places`)."""
+    event_places(st.drafts, st.finder)
+
+
 def domestic_targets(st: ArticleState) -> None:
     """Violence by no named actor is the state's where it happened; protest, repression and
     violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
@@ -195,8 +206,8 @@ def directives(st: ArticleState) -> None:
 
 
 def dates(st: ArticleState) -> None:
-    """Time expressions attached to events, then carried along discourse links (`_dates`)."""
-    _dates(st.drafts, st.doc, st.article)
+    """Every actual event dated: its own time expression, else the article's date (`kg.extract.dates`)."""
+    attach_dates(st.drafts, st.doc, st.article)
 
 
 def no_agent(st: ArticleState) -> None:
@@ -211,10 +222,11 @@ def no_agent(st: ArticleState) -> None:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 opponent_from_article, domestic_targets, directives, no_agent, dates)
+                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 no_agent, dates)
 
 
-_ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
+_ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
 
 
 @functools.lru_cache(maxsize=None)
@@ -273,6 +285,11 @@ def _refers_back(tok: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
 
 
+def _stated(date) -> bool:
+    """A date the text states for the event itself (not the article's date standing in)."""
+    return date is not None and date.basis == "stated"
+
+
 def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
                       trace: Trace | None = None) -> tuple[Event, ...]:
     """One real-world event is one event of the article: a later coded event of the same CAMEO
@@ -298,7 +315,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
             k = out[m]
             if k.cameo[:2] != e.cameo[:2] or k.modality != e.modality:
                 continue
-            if e.date and k.date and (e.date.begin, e.date.end) != (k.date.begin, k.date.end):
+            if (_stated(e.date) and _stated(k.date)
+                    and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
             if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
@@ -334,6 +352,7 @@ def _finish(d: DraftEvent) -> Event:
         plover=(info.plover if coded else None), modality=d.modality, source=d.source,
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+        place=d.extra.get("place"),
     )
 
 
@@ -437,66 +456,6 @@ def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:
                         c.modality = "directed"
                     c.coded = True
             d.coded = False  # an order inside one government is not an inter-actor event
-
-
-def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
-    """Attach time expressions to events, then carry them along discourse links."""
-    if not drafts:
-        return
-    by_tok = {d.trigger.token.i: d for d in drafts}
-    for start, end, value in find_dates(doc.text, article.date):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        tok = span.root
-        for _ in range(8):
-            if tok.i in by_tok:
-                d = by_tok[tok.i]
-                if "date" not in d.extra:
-                    d.extra["date"] = value
-                break
-            if tok.head.i == tok.i or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
-                break
-            tok = tok.head
-    # a speech act without a date of its own takes the date its speaker's statement has
-    dated_statements: dict[str, set] = {}
-    for d in drafts:
-        if "date" in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            dated_statements.setdefault(d.source[0], set()).add(d.extra["date"])
-    for d in drafts:
-        if "date" not in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            values = dated_statements.get(d.source[0], set())
-            if len(values) == 1 and d.modality == "actual":
-                d.extra["date"] = next(iter(values))
-    by_id = {d.id: d for d in drafts}
-    # an announced act coded as an intent or a threat ("we're going to start hitting", he told
-    # Fox) is the announcement: it has the date of the statement it is made in
-    for d in drafts:
-        up = by_id.get(d.parent or "")
-        if ("date" not in d.extra and d.coded and d.modality in _ANNOUNCED_MODALITIES
-                and up is not None and "date" in up.extra):
-            d.extra["date"] = up.extra["date"]
-    # a nominal event linked to another event ("led to the capture") shares its date
-    for d in drafts:
-        up = by_id.get(d.extra.get("link", ""))
-        if "date" not in d.extra and up is not None and "date" in up.extra:
-            d.extra["date"] = up.extra["date"]
-    # an actual event reported inside a dated clause takes that date
-    for d in drafts:
-        if "date" in d.extra or d.modality != "actual":
-            continue
-        tok = d.trigger.token
-        for _ in range(8):
-            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.i in by_tok and "date" in by_tok[tok.i].extra:
-                d.extra["date"] = by_tok[tok.i].extra["date"]
-                break
-
-
-def _mark(tok: Token) -> str:
-    return next((c.lower_ for c in tok.children if c.dep_ == "mark"), "")
 
 
 def _phrase(head: Token, drop: Iterable[str] = ("relcl", "appos", "punct")) -> tuple[str, int, int]:
