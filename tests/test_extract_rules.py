@@ -86,6 +86,9 @@ RULE_ROWS = [
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
     ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
      "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
+    ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
+     "source ('group-cop-in-t',) -> ('police-pak',)"),
+    ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
