@@ -212,6 +212,12 @@ def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -
     """
     if not bindings:
         return query
+    if any(isinstance(v, (list, tuple)) for v in bindings.values()):
+        # a name bound to several nodes (kg.query "named"/"place" parameters): one VALUES
+        # block per variable, as the embedded store binds them
+        from kg.store import with_values as values_per_variable
+
+        return values_per_variable(strip_comments(query), bindings)
     body = strip_comments(query)
     # position of the first "{" outside IRIs and strings, in the comment-free text; map it
     # back by searching the same structural position in the original text

@@ -162,3 +162,16 @@ def test_cli_query(sample_store_dir, sample_iris, capsys):
     assert "syntax error" in capsys.readouterr().err
     assert main(["query", "--store", store, "events", "-p", "colour=red"]) == 2
     assert "its parameters" in capsys.readouterr().err
+
+
+def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kg = str(Path(sys.executable).parent / "kg")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.run([kg, "query", slow, "--store", str(sample_store_dir),
+                           "--timeout", "0.05"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3
+    assert "did not finish in 0.05 s" in proc.stderr and "--timeout" in proc.stderr

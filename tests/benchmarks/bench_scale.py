@@ -101,9 +101,10 @@ def make_copies(base: Path, out: Path, copies: int) -> float:
     return time.perf_counter() - started
 
 
-def run(cmd: list[str], repeat: int) -> tuple[list[float], int, int, int]:
-    """Run `cmd` `repeat` times: (seconds each, exit code, stdout lines, peak RSS kB)."""
-    times, rss, lines, code = [], 0, 0, 0
+def run(cmd: list[str], repeat: int) -> tuple[list[float], int, int, int, list[float]]:
+    """Run `cmd` `repeat` times: (seconds each, exit code, stdout lines, peak RSS kB, CPU
+    seconds each). CPU seconds (user + system) are the figure to read on a busy machine."""
+    times, rss, lines, code, cpu = [], 0, 0, 0, []
     for _ in range(repeat):
         with tempfile.TemporaryFile() as outf:
             started = time.perf_counter()
@@ -112,12 +113,13 @@ def run(cmd: list[str], repeat: int) -> tuple[list[float], int, int, int]:
             times.append(time.perf_counter() - started)
             code = os.waitstatus_to_exitcode(status)
             rss = max(rss, usage.ru_maxrss)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             outf.seek(0)
             lines = sum(1 for _ in outf)
             err = proc.stderr.read().decode() if proc.stderr else ""
             if code and err:
                 print(f"  {' '.join(cmd[1:4])}...: {err.strip()[:200]}", file=sys.stderr)
-    return times, code, lines, rss
+    return times, code, lines, rss, cpu
 
 
 def main() -> int:
@@ -153,7 +155,7 @@ def main() -> int:
           f"{stats['quads']:,} article quads, {size / 1e9:.2f} GB on disk")
 
     only = set(args.only or ("queries", "events", "stats", "export"))
-    rows: list[tuple[str, list[float], int, int, int, str]] = []
+    rows: list[tuple] = []
     store_arg = ["--store", str(out)]
     if "queries" in only:
         examples = dict(EXAMPLES, sentence_behind_fact={"iri": event},
@@ -167,7 +169,7 @@ def main() -> int:
                     cmd += ["-p", f"{k}={v}"]
                 label = q.name + (" " + " ".join(f"{k}={v}" for k, v in params.items())
                                   if params else "")
-                rows.append((label[:70], *run(cmd, args.repeat), "rows"))
+                rows.append((label[:62], *run(cmd, args.repeat), "rows"))
                 print(_line(rows[-1]), flush=True)
     if "events" in only:
         for filt in EVENT_FILTERS:
@@ -181,30 +183,35 @@ def main() -> int:
         with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
             for fmt in ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml"):
                 target = Path(tmp) / f"x.{fmt}"
-                times, code, _, rss = run(KG + ["export", *store_arg, "--format", fmt,
-                                                "-o", str(target)], args.repeat)
+                times, code, _, rss, cpu = run(KG + ["export", *store_arg, "--format", fmt,
+                                                     "-o", str(target)], args.repeat)
                 n = stats["quads"] if fmt in ("nq", "trig", "jsonld") else stats["triples"]
-                rate = n / statistics.median(times)
+                rate, cpu_rate = n / statistics.median(times), n / statistics.median(cpu)
                 rows.append((f"kg export --format {fmt}", times, code, target.stat().st_size
-                             if target.exists() else 0, rss, f"bytes, {rate / 1e3:.0f} k/s"))
+                             if target.exists() else 0, rss, cpu,
+                             f"bytes, {rate / 1e3:.0f} k/s ({cpu_rate / 1e3:.0f} k/s of CPU)"))
                 print(_line(rows[-1]), flush=True)
                 target.unlink(missing_ok=True)
     print()
-    print(f"{'command':<72} {'median s':>8} {'max s':>7} {'rc':>3} {'out':>12} {'RSS MB':>7}")
+    print(f"{'command':<62} {'median s':>8} {'max s':>7} {'cpu s':>6} {'rc':>3} {'out':>12} "
+          f"{'RSS MB':>7}")
     for r in rows:
         print(_line(r))
-    qs = [statistics.median(r[1]) for r in rows if r[0].split()[0] in {q.name for q in list_saved()}]
-    if qs:
-        print(f"\nsaved queries: {len(qs)} runs, median {statistics.median(qs):.2f} s, "
-              f"max {max(qs):.2f} s, over 1 s: {sum(t > 1 for t in qs)}, "
-              f"over 5 s: {sum(t > 5 for t in qs)}")
+    names = {q.name for q in list_saved()}
+    for what, index in (("wall", 1), ("CPU", 5)):
+        qs = [statistics.median(r[index]) for r in rows if r[0].split()[0] in names]
+        if qs:
+            print(f"saved queries ({what} s): {len(qs)} runs, median {statistics.median(qs):.2f},"
+                  f" max {max(qs):.2f}, over 1 s: {sum(t > 1 for t in qs)}, "
+                  f"over 5 s: {sum(t > 5 for t in qs)}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 
 def _line(r: tuple) -> str:
-    label, times, code, out, rss, unit = r
-    return (f"{label:<72} {statistics.median(times):>8.2f} {max(times):>7.2f} {code:>3} "
-            f"{out:>12,} {rss / 1024:>7.0f}  {unit}")
+    label, times, code, out, rss, cpu, unit = r
+    return (f"{label:<62} {statistics.median(times):>8.2f} {max(times):>7.2f} "
+            f"{statistics.median(cpu):>6.2f} {code:>3} {out:>12,} {rss / 1024:>7.0f}  {unit}")
 
 
 if __name__ == "__main__":
