@@ -42,6 +42,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import DataFileError, QueryError
+from kg.sparqltext import check_query
 from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python
 from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
@@ -66,6 +67,7 @@ __all__ = [
     "format_tsv",
     "format_json",
     "FORMATTERS",
+    "refuse_update",
 ]
 
 PARAM_TYPES = ("actor", "iri", "date", "integer", "decimal", "string", "modality", "auto")
@@ -386,8 +388,12 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
 
     QueryTimeout if it runs longer than `timeout` seconds (None or 0: no limit)."""
     q = to_saved(query)
+    check_query(q.text)  # before parsing: deep nesting would crash the parser
     bindings = bind_params(q, params or {}, store)
-    result = store.query(q.text, bindings, timeout=timeout or None)
+    if isinstance(store, Store):
+        result = store.query(q.text, bindings, timeout=timeout or None)
+    else:  # a remote endpoint: its own HTTP time limit applies
+        result = store.query(q.text, bindings)
     hidden = {p.name for p in q.params} | set(bindings)
     kind = (result.kind if isinstance(result, Materialised)
             else "select" if isinstance(result, ox.QuerySolutions)
@@ -404,13 +410,19 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
 
 
 # -- formatting ---------------------------------------------------------------------------------
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
 def _compact(term: Any) -> str:
+    """A term as SPARQL can read it back: `prefix:local` when that is a valid prefixed name
+    (`kgo:Threat`, `cameo:138`), else the full `<IRI>` (`<https://w3id.org/kg-news/id/actor/x>`:
+    a `/` is not allowed in a prefixed name)."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         best = max((ns for ns in PREFIXES.values() if term.value.startswith(ns)), key=len,
                    default=None)
-        if best is not None:
+        if best is not None and _PN_LOCAL.match(term.value[len(best):]):
             prefix = next(p for p, ns in PREFIXES.items() if ns == best)
             return f"{prefix}:{term.value[len(best):]}"
         return f"<{term.value}>"
@@ -466,11 +478,33 @@ def _json_value(value: Any) -> Any:
 
 
 def format_json(result: Result) -> str:
-    """A JSON list of rows, each an object column -> value (unbound columns left out, as in
-    SPARQL JSON results); numbers and booleans native, IRIs and dates as strings."""
-    rows = [{c: _json_value(v) for c, v in row.items() if v is not None}
-            for row in result.values()]
+    """A JSON list of rows, each an object with every column (null when unbound); numbers and
+    booleans native, IRIs and dates as strings."""
+    rows = [{c: _json_value(v) for c, v in row.items()} for row in result.values()]
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                     re.IGNORECASE)
+_PROLOGUE = re.compile(r"^\s*(#[^\n]*(\n|$)|(PREFIX|BASE)\s[^<]*<[^>]*>|\s+)", re.IGNORECASE)
+
+
+def refuse_update(text: str) -> None:
+    """QueryError when `text` is a SPARQL update (INSERT DATA, DELETE ...): queries are read-only.
+
+    >>> refuse_update("SELECT * { ?s ?p ?o }")
+    >>> refuse_update("PREFIX x: <urn:x:> INSERT DATA { x:a x:b x:c }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: this is a SPARQL update (INSERT); queries here are read-only: add articles with `kg build`, remove them with `kg remove`
+    """
+    rest = text
+    while (m := _PROLOGUE.match(rest)) and m.end() > 0:
+        rest = rest[m.end():]
+    found = _UPDATE.match(rest)
+    if found:
+        raise QueryError(f"this is a SPARQL update ({found.group(1).upper()}); queries here are "
+                         "read-only: add articles with `kg build`, remove them with `kg remove`")
 
 
 FORMATTERS = {"table": format_table, "csv": format_csv, "tsv": format_tsv, "json": format_json}

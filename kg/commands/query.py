@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 
+from kg.commands._args import add_source_arguments, open_source
 from kg.errors import QueryError, QueryTimeout
 
 NAME = "query"
@@ -14,7 +15,7 @@ HELP = "run a SPARQL query (a saved query's name, a .rq file or inline text); --
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", metavar="QUERY",
                    help="a saved query's name (see --list), a .rq file, or SPARQL text")
-    p.add_argument("--store", metavar="DIR", help="store directory")
+    add_source_arguments(p)
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind a parameter (repeatable): an actor IRI or label, a date "
                         "YYYY-MM-DD, a number or text, as the query declares")
@@ -44,8 +45,8 @@ def _list() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, run as run_query
-    from kg.store import DEFAULT_TIMEOUT, Store
+    from kg.query import FORMATTERS, refuse_update, run as run_query
+    from kg.store import DEFAULT_TIMEOUT
 
     if args.list:
         _list()
@@ -53,14 +54,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.query:
         raise QueryError("give a QUERY (a saved query's name, a .rq file or SPARQL text), "
                          "or --list to see the saved ones")
-    if not args.store:
-        raise QueryError("give the store directory with --store DIR")
+    refuse_update(args.query)
     params = _params(args.param)
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     if timeout < 0:
         raise QueryError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
     try:
-        with Store.open(args.store, read_only=True) as store:
+        with open_source(args) as store:
             result = run_query(store, args.query, params, timeout=timeout or None)
     except QueryTimeout as err:
         # the engine cannot be interrupted: leave at once rather than wait for it at exit
