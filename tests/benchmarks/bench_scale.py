@@ -132,6 +132,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=("queries", "events", "stats", "export"), action="append")
     ap.add_argument("--timeout", default="60", help="kg query --timeout (seconds)")
+    ap.add_argument("--params-only", action="store_true",
+                    help="time each saved query with its example parameters only")
+    ap.add_argument("--formats", default="ttl,nt,nq,trig,jsonld,rdfxml",
+                    help="export formats to time (comma-separated)")
     args = ap.parse_args()
 
     with Store.open(args.base, read_only=True) as src:
@@ -161,7 +165,8 @@ def main() -> int:
         examples = dict(EXAMPLES, sentence_behind_fact={"iri": event},
                         nested_events={"outer": event})
         for q in list_saved():
-            variants = [{}] + ([examples[q.name]] if q.name in examples else [])
+            variants = ([] if args.params_only and q.name in examples else [{}]) + (
+                [examples[q.name]] if q.name in examples else [])
             for params in variants:
                 cmd = KG + ["query", q.name, *store_arg, "--format", "csv",
                             "--timeout", args.timeout]
@@ -181,7 +186,7 @@ def main() -> int:
         print(_line(rows[-1]), flush=True)
     if "export" in only:
         with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-            for fmt in ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml"):
+            for fmt in args.formats.split(","):
                 target = Path(tmp) / f"x.{fmt}"
                 times, code, _, rss, cpu = run(KG + ["export", *store_arg, "--format", fmt,
                                                      "-o", str(target)], args.repeat)
