@@ -20,10 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import shared_path
 from kg.store import JOURNAL, Store
 
 ROOT = Path(__file__).resolve().parents[1]
-VOA = ROOT.parent / "shared" / "corpora" / "voa.jsonl"
+VOA = shared_path("corpora", "voa.jsonl")
 KG = str(Path(sys.executable).parent / "kg")
 
 pytestmark = pytest.mark.slow
