@@ -185,6 +185,7 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return None
 
 
+# -- the service description ----------------------------------------------------------------------
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
 _SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
