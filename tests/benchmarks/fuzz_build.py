@@ -102,9 +102,10 @@ def write_chunk(path: Path, rng: random.Random, first: int, count: int,
             if big and line_no == 1:  # a 200,000-character line with no sentence end
                 line = json.dumps({"id": f"r{n}", "text": ("word " * 40_000)}).encode()
                 ok = True
-            elif big and line_no == 2:  # a 3 MB article of paragraphs
+            elif big and line_no == 2:  # a 400,000-character article of paragraphs (parsed
+                # in pieces of at most kg.nlp.MAX_PIECE characters)
                 paras = "\n\n".join(" ".join(sentence(rng) for _ in range(8))
-                                    for _ in range(6_000))
+                                    for _ in range(1_000))
                 line = json.dumps({"id": f"r{n}", "text": paras}).encode()
                 ok = True
             else:
