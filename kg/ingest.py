@@ -39,8 +39,8 @@ from kg.errors import InputError
 from kg.timex import find_dates
 from kg.types import Article, BadRecord
 
-__all__ = ["read_articles", "parse_dateline", "clean_text", "clean_url", "EXTENSIONS",
-           "HEADLINE_MAX"]
+__all__ = ["read_articles", "count_records", "parse_dateline", "clean_text", "clean_url",
+           "EXTENSIONS", "HEADLINE_MAX"]
 
 #: File extensions read, by kind.
 EXTENSIONS: dict[str, str] = {
@@ -373,6 +373,8 @@ def _iso_date(text: str) -> dt.date | None:
 _DATELINE_PREFIX = re.compile(
     r"(?:(?i:published|updated|posted|dated?)(?:\s+on)?\s*:?\s*"
     r"|[A-Z][A-Z.'’ -]*[A-Z.](?:\s*,\s*[A-Z][\w.'’ -]*?)?\s*(?:,|—|–|-)\s*)?")
+# The place alone ("WASHINGTON, "): the date may follow it directly ("WASHINGTON, March 4, 2026 —").
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z.'’ -]*[A-Z.]\s*(?:,|—|–|-)\s*")
 _PREPOSITION = re.compile(r"(?i)(?:on|in|since|from|until|till|by|during|over|through|as\s+of"
                           r"|before|after)\s")
 _DATELINE_LINES = 3
@@ -403,7 +405,15 @@ def parse_dateline(text: str, anchor: dt.date | None = None) -> dt.date | None:
 
 def _dateline_day(line: str, anchor: dt.date | None) -> dt.date | None:
     prefix = _DATELINE_PREFIX.match(line)
-    start = prefix.end() if prefix else 0
+    day = _dateline_day_at(line, prefix.end() if prefix else 0, anchor)
+    place = _DATELINE_PLACE.match(line)
+    if day is None and place is not None and (prefix is None or place.end() < prefix.end()):
+        day = _dateline_day_at(line, place.end(), anchor)  # "WASHINGTON, March 4, 2026 —"
+    return day
+
+
+def _dateline_day_at(line: str, start: int, anchor: dt.date | None) -> dt.date | None:
+    """The day written at `start` of a dateline, if a full day is written there."""
     for begin, end, value in find_dates(line, anchor):
         if begin < start:
             continue
@@ -424,3 +434,24 @@ def _headline(text: str) -> str | None:
     if len(first) > HEADLINE_MAX or first.endswith(".") or _dateline_day(first, _SOME_DAY):
         return None
     return first
+
+
+def count_records(paths: Iterable[str | Path]) -> int | None:
+    """The number of input records in `paths` (JSONL lines that are not blank, one per .txt/
+    .html file), for a progress total; None when reading stdin. Bad records count too."""
+    total = 0
+    for given in paths:
+        if str(given) == "-":
+            return None
+        path = Path(given)
+        if not path.exists():
+            continue  # read_articles reports it
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            kind = EXTENSIONS.get(file.suffix.lower())
+            if kind == "jsonl":
+                with file.open("rb") as stream:
+                    total += sum(1 for line in stream if line.strip())
+            elif kind is not None:
+                total += 1
+    return total

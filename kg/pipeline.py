@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import iri
-from kg.ingest import read_articles
+from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
-from kg.resolve import merge_actors
+from kg.resolve import merge_actors, settle_countries
 from kg.types import Article, BadRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,19 +36,25 @@ class BuildSummary:
     """What one build did."""
 
     articles: int = 0
-    events: int = 0
+    events: int = 0  # events read, one per article reporting it
+    events_in_store: int = 0  # distinct event nodes in the store afterwards (as `kg stats`)
     actors: int = 0
     triples: int = 0
     skipped: int = 0
     merged: int = 0
+    undated: int = 0  # articles built without a date (their events have no publication date)
     seconds: float = 0.0
     bad: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
-            f"{self.articles} articles, {self.events} events, {self.actors} actors, "
+            f"{self.articles} articles, {self.events_in_store} events in store "
+            f"({self.events} read; an event reported by several articles is one event), "
+            f"{self.actors} actors, "
             f"{self.triples} triples in store, {self.skipped} skipped, "
-            f"{self.merged} actors merged, {self.seconds:.1f} s"
+            f"{self.merged} actors merged, "
+            + (f"{self.undated} articles without a date, " if self.undated else "")
+            + f"{self.seconds:.1f} s"
         )
 
 
@@ -83,9 +89,13 @@ def article_to_result(article: Article, doc) -> ArticleResult:
     )
 
 
-def _run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
+def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
+    """A batch of articles through the loaded pipeline (also the task of `kg.cluster`)."""
     docs = parse(nlp, (a.text for a in articles), batch_size=BATCH_SIZE)  # long texts in pieces
     return [article_to_result(a, d) for a, d in zip(articles, docs)]
+
+
+_run_chunk = run_chunk
 
 
 _WORKER_NLP: Language | None = None
@@ -109,9 +119,16 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def process_articles(
     articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
-    nlp: Language | None = None,
+    nlp: Language | None = None, cluster: str | None = None,
 ) -> Iterator[ArticleResult]:
-    """Parse and extract articles in order, with `workers` processes, streaming."""
+    """Parse and extract articles in order, with `workers` processes, streaming; `cluster`
+    (`local:N` or a Dask scheduler address) runs them on a Dask cluster (`kg.cluster`)."""
+    if cluster is not None:
+        from kg.cluster import connect, process_on_cluster
+
+        with connect(cluster) as client:
+            yield from process_on_cluster(articles, client, model=model)
+        return
     if workers <= 1:
         nlp = nlp or load_pipeline(model)
         for chunk in _chunks(articles, BATCH_SIZE):
@@ -139,34 +156,51 @@ def build(
     progress: bool = False,
     on_bad: Callable[[BadRecord], None] | None = None,
     nlp: Language | None = None,
+    on_undated: Callable[[Article], None] | None = None,
+    cluster: str | None = None,
 ) -> BuildSummary:
     """Build the graphs of all articles in `sources` into `store`; returns a summary.
 
     Bad records are passed to `on_bad` (default: printed to stderr as `file:line: why`) and
-    skipped; building an article again replaces its graph.
+    skipped; building an article again replaces its graph. An article with no date (no "date"
+    field, no dateline, no `default_date`) is built, and passed to `on_undated` (default: a
+    warning line on stderr): only its stated dates can date its events. `cluster` runs the per-article
+    work on a Dask cluster (`local:N` or `tcp://HOST:PORT`, see `kg.cluster`).
     """
     summary = BuildSummary()
     started = time.perf_counter()
     report = on_bad or (lambda bad: print(f"kg: skipped {bad}", file=sys.stderr))
+    warn = on_undated or (lambda a: print(
+        f"kg: warning: {a.origin}: article {a.id!r} has no date (no date field or dateline); "
+        "its events get only the dates its text states: give one with --date YYYY-MM-DD",
+        file=sys.stderr))
 
     def good_articles() -> Iterator[Article]:
         for record in read_articles(list(sources), default_date=default_date):
             if isinstance(record, BadRecord):
                 summary.skipped += 1
+                if bar is not None:
+                    bar.update(1)  # counted in the total
                 if len(summary.bad) < 1000:
                     summary.bad.append(str(record))
                 report(record)
             else:
+                if record.date is None:
+                    summary.undated += 1
+                    warn(record)
                 yield record
 
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+        sources = list(sources)
+        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True,
+                   total=count_records(sources))
     actors: set[str] = set()
     try:
-        for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp):
+        for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp,
+                                       cluster=cluster):
             store.replace_graph(iri.graph_iri(result.article_id), result.nquads)
             summary.articles += 1
             summary.events += result.events
@@ -178,7 +212,11 @@ def build(
             bar.close()
     merged = merge_actors(store)  # one node per person across the store
     summary.merged = len(merged)
+    settle_countries(store)  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
+    from kg.store import _EVENT_COUNT  # the count `kg stats` prints
+
+    summary.events_in_store = sum(r["n"] for r in store.select(_EVENT_COUNT))
     summary.seconds = time.perf_counter() - started
     return summary

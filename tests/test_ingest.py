@@ -12,9 +12,10 @@ import pytest
 from kg.errors import InputError
 from kg.ingest import parse_dateline, read_articles
 from kg.types import Article, BadRecord
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = shared_path("corpora")
 EXAMPLES = ROOT / "examples" / "news"
 DAY = dt.date(2026, 1, 20)
 
@@ -305,6 +306,9 @@ def test_html_without_main_text(tmp_path: Path) -> None:
         ("Friday, January 9, 2026\nBody.", dt.date(2026, 1, 9)),
         ("Published: 2026-01-09T10:00:00Z\nBody.", dt.date(2026, 1, 9)),
         ("Headline\nSubhead\nKYIV, Ukraine, March 3, 2026 — Body.", dt.date(2026, 3, 3)),
+        # the date right after the place, as HTML pages print it
+        ("WASHINGTON, March 4, 2026 — Body.", dt.date(2026, 3, 4)),
+        ("WASHINGTON, March 4, 2026 (Reuters) - Body.", dt.date(2026, 3, 4)),
         ("WASHINGTON, Jan 9 (Reuters) - Body.", None),  # no year and no anchor
         ("One\nTwo\nThree\nJanuary 9, 2026", None),  # only the first 3 non-empty lines
         ("On Jan. 3, 2026 the army moved.", None),  # a sentence, not a dateline
@@ -323,14 +327,14 @@ def test_parse_dateline_uses_the_anchor_for_the_year() -> None:
 # --- shared corpora and examples -------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (CORPORA / "seed.jsonl").exists(), reason="shared corpora absent")
+@pytest.mark.skipif(not (CORPORA / "seed.jsonl").exists(), reason=f"shared corpora absent ({CORPORA}; set KG_SHARED)")
 def test_seed_article() -> None:
     [article] = _read(CORPORA / "seed.jsonl")
     assert article.date == dt.date(2026, 1, 9)
     assert parse_dateline(article.text) == dt.date(2026, 1, 9)  # its own dateline agrees
 
 
-@pytest.mark.skipif(not (CORPORA / "voa.jsonl").exists(), reason="shared corpora absent")
+@pytest.mark.skipif(not (CORPORA / "voa.jsonl").exists(), reason=f"shared corpora absent ({CORPORA}; set KG_SHARED)")
 def test_voa_corpus_reads_without_bad_records() -> None:
     records = _read(CORPORA / "voa.jsonl")
     assert _bad(records) == {}
@@ -338,19 +342,34 @@ def test_voa_corpus_reads_without_bad_records() -> None:
 
 
 def test_examples() -> None:
-    records = _read(EXAMPLES / "articles.jsonl", EXAMPLES / "border-talks-dateline.txt")
+    records = _read(EXAMPLES / "articles.jsonl", EXAMPLES / "harbour-dispute-dateline.txt")
     assert _bad(records) == {}
     by_id = {a.id: a for a in _articles(records)}
     assert {i: a.date for i, a in by_id.items()} == {
         "border-talks": dt.date(2026, 3, 3),
         "ceasefire-extension": dt.date(2026, 2, 20),
         "tbilisi-protest-arrests": dt.date(2026, 2, 2),
-        "border-talks-dateline": dt.date(2026, 3, 3),
+        "harbour-dispute-dateline": dt.date(2026, 3, 9),
     }
     assert all(by_id[i].source == "kg examples" and by_id[i].title
                for i in ("border-talks", "ceasefire-extension", "tbilisi-protest-arrests"))
-    # the .txt is the same story behind a dateline: its date comes from the dateline
-    assert by_id["border-talks-dateline"].text == "March 3, 2026\n" + by_id["border-talks"].text
+    # the .txt opens with a date line: the article's date comes from it
+    assert by_id["harbour-dispute-dateline"].text.startswith("March 9, 2026\nVALPARAISO")
+    assert all(by_id[i].url == f"https://www.example.org/news/{i}"
+               for i in ("border-talks", "ceasefire-extension", "tbilisi-protest-arrests"))
+
+
+def test_the_examples_are_distinct_articles() -> None:
+    """No sentence of one example article appears in another (each answer counted once)."""
+    import re
+
+    texts = {a.id: a.text for a in _articles(_read(EXAMPLES))}
+    assert len(texts) == 4
+    seen: dict[str, str] = {}
+    for ident, text in texts.items():
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if len(sentence) >= 40:
+                assert seen.setdefault(sentence, ident) == ident, (sentence, seen[sentence])
 
 
 # --- hostile input: repaired at the door or reported with its line --------------------------

@@ -1,4 +1,4 @@
-"""Interoperability with third-party software: the exports read by independent parsers, and
+r"""Interoperability with third-party software: the exports read by independent parsers, and
 the saved queries answered identically by a real Oxigraph server (and, opt-in, Virtuoso).
 
 - `rapper` (Debian raptor2-utils) re-reads every RDF export; its N-Quads output must hold
@@ -31,6 +31,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -213,31 +214,27 @@ MaxQueryExecutionTime = 60
 """
 
 
-@pytest.fixture(scope="module")
-def virtuoso(exports, tmp_path_factory):
+@contextmanager
+def running_virtuoso(d: Path, data_dir: Path, *, writable: bool = False):
+    """A Virtuoso server in folder `d` on free loopback ports, reading files in `data_dir`;
+    yields (http port, isql port). `writable`: anonymous SPARQL Update and Graph Store
+    Protocol writes are allowed (for `kg publish`)."""
     if os.environ.get("KG_TEST_VIRTUOSO") == "0":
         pytest.skip("KG_TEST_VIRTUOSO=0: the Virtuoso tests are switched off")
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if not (server and isql):
         pytest.skip("needs virtuoso-t and isql-vt (apt-get install -y virtuoso-opensource)")
-    d = tmp_path_factory.mktemp("virtuoso")
     isql_port, http_port = _free_port(), _free_port()
     ini = d / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=d, data=exports["ttl"].parent, isql=isql_port,
-                                       http=http_port))
+    ini.write_text(VIRTUOSO_INI.format(d=d, data=data_dir, isql=isql_port, http=http_port))
     proc = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=d,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_http(f"http://127.0.0.1:{http_port}/sparql", proc, seconds=90)
-        graphs = {}
-        for fmt in ("nt", "ttl"):
-            graphs[fmt] = f"urn:kg-test:{fmt}"
-            load = (f"DB.DBA.TTLP(file_to_string_output('{exports[fmt]}'), '', "
-                    f"'{graphs[fmt]}', 0);\ncheckpoint;\n")
-            run = subprocess.run([isql, str(isql_port), "dba", "dba"], input=load.encode(),
-                                 capture_output=True, timeout=120)
-            assert b"Error" not in run.stdout + run.stderr, (run.stdout + run.stderr).decode()
-        yield f"http://127.0.0.1:{http_port}/sparql", graphs
+        if writable:
+            virtuoso_sql(isql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";\n'
+                                    "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);\n")
+        yield http_port, isql_port
     finally:
         proc.terminate()
         try:
@@ -245,6 +242,25 @@ def virtuoso(exports, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def virtuoso_sql(isql_port: int, sql: str) -> None:
+    """Run SQL statements through isql-vt as dba; fails the test on an error."""
+    run = subprocess.run([shutil.which("isql-vt") or "isql-vt", str(isql_port), "dba", "dba"],
+                         input=sql.encode(), capture_output=True, timeout=300)
+    assert b"Error" not in run.stdout + run.stderr, (run.stdout + run.stderr).decode()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(exports, tmp_path_factory):
+    d = tmp_path_factory.mktemp("virtuoso")
+    with running_virtuoso(d, exports["ttl"].parent) as (http_port, isql_port):
+        graphs = {}
+        for fmt in ("nt", "ttl"):
+            graphs[fmt] = f"urn:kg-test:{fmt}"
+            virtuoso_sql(isql_port, f"DB.DBA.TTLP(file_to_string_output('{exports[fmt]}'), '', "
+                                    f"'{graphs[fmt]}', 0);\ncheckpoint;\n")
+        yield f"http://127.0.0.1:{http_port}/sparql", graphs
 
 
 def _virtuoso_select(endpoint: tuple[str, dict[str, str]], sparql: str, fmt: str = "nt"

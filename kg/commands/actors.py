@@ -3,26 +3,26 @@ from __future__ import annotations
 
 import argparse
 
+from kg.commands._args import add_format, add_source_arguments, open_source
+
 NAME = "actors"
 HELP = "list the actors of a store (the actor table), most mentioned first"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
-    p.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl",
-                   help="jsonl (one JSON object a line, default), csv or table")
+    add_source_arguments(p)
+    add_format(p, ("jsonl", "json", "csv", "table"), "jsonl")
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import tables
     from kg.commands.events import write_rows
-    from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store:
+    with open_source(args) as store:
         rows = tables.actor_rows(store)
     columns = list(tables.ACTOR_COLUMNS)
-    if args.format == "jsonl":
-        write_rows(rows, columns, "jsonl")
+    if args.format in ("jsonl", "json"):
+        write_rows(rows, columns, args.format)
     else:
         if args.format == "table":
             columns = ["label", "type", "country", "sector", "code", "mentions", "roles", "iri"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.commands._args import add_progress, show_progress
 from kg.errors import KGError
 
 NAME = "export"
@@ -20,6 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, - for stdout")
     p.add_argument("--with-ontology", action="store_true",
                    help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+    p.add_argument("--all-events", action="store_true",
+                   help="graphml/gexf: also draw events without a CAMEO code (default: the "
+                        "coded events, as KnowledgeGraph.to_networkx('actors'))")
+    add_progress(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,9 +35,14 @@ def run(args: argparse.Namespace) -> int:
         parent = Path(args.output).parent
         if not parent.is_dir():
             raise KGError(f"{args.output}: directory {parent} does not exist; create it first")
-    with Store.open(args.store, read_only=True) as store:
+    from kg.progress import Steps
+
+    with Store.open(args.store, read_only=True) as store, \
+            Steps("export", total=1, show=show_progress(args)) as steps:
+        steps.step(f"writing {args.format}")
         try:
-            export(store, args.output, args.format, with_ontology=args.with_ontology)
+            export(store, args.output, args.format, with_ontology=args.with_ontology,
+                   include_uncoded=args.all_events)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.commands._args import add_source_arguments, open_source
 from kg.errors import QueryError
 
 NAME = "query"
@@ -13,7 +14,7 @@ HELP = "run a SPARQL query (a saved query's name, a .rq file or inline text); --
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", metavar="QUERY",
                    help="a saved query's name (see --list), a .rq file, or SPARQL text")
-    p.add_argument("--store", metavar="DIR", help="store directory")
+    add_source_arguments(p)
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind a parameter (repeatable): an actor IRI or label, a date "
                         "YYYY-MM-DD, a number or text, as the query declares")
@@ -41,8 +42,7 @@ def _list() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, run as run_query
-    from kg.store import Store
+    from kg.query import FORMATTERS, refuse_update, run as run_query
 
     if args.list:
         _list()
@@ -50,10 +50,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.query:
         raise QueryError("give a QUERY (a saved query's name, a .rq file or SPARQL text), "
                          "or --list to see the saved ones")
-    if not args.store:
-        raise QueryError("give the store directory with --store DIR")
+    refuse_update(args.query)
     params = _params(args.param)
-    with Store.open(args.store, read_only=True) as store:
+    with open_source(args) as store:
         result = run_query(store, args.query, params)
     sys.stdout.write(FORMATTERS[args.format](result))
     return 0

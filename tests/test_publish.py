@@ -1,0 +1,287 @@
+"""`kg publish` to real SPARQL 1.1 stores and `--endpoint` queries against them.
+
+Servers started here on free loopback ports: `oxigraph serve` (PyPI `oxigraph`; Graph Store at
+/store, Update at /update, queries at /query) and Virtuoso 7 (Debian virtuoso-opensource;
+Graph Store at /sparql-graph-crud, queries and updates at /sparql; its default graph is every
+graph, so the union goes to a named graph, `--union-graph`). After each publish the remote
+store must hold exactly the local quads (each article graph) and the local union.
+"""
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import query, tables
+from kg.cli import main
+from kg.errors import KGError
+from kg.pipeline import build
+from kg.publish import _remote_graphs
+from kg.remote import Endpoint, GraphStore, derive_address
+from kg.store import Store
+from conftest import SAMPLE
+from test_interop import OXIGRAPH, _free_port, _wait_http, running_virtuoso
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
+
+VOA = shared_path("corpora", "voa.jsonl")
+UNION = "urn:kg:union"
+
+
+# -- the pieces without a server ----------------------------------------------------------------
+@pytest.mark.parametrize(("gsp", "service", "expected"), [
+    ("http://h:7878/store", "query", "http://h:7878/query"),
+    ("http://h:7878/store", "update", "http://h:7878/update"),
+    ("http://h:8890/sparql-graph-crud", "update", "http://h:8890/sparql"),
+    ("http://h:3030/ds/data", "query", "http://h:3030/ds/query"),
+])
+def test_usual_addresses_beside_a_graph_store(gsp, service, expected) -> None:
+    assert derive_address(gsp, service) == expected
+
+
+def test_unknown_graph_store_layout_asks_for_the_address() -> None:
+    with pytest.raises(KGError, match="--update URL"):
+        derive_address("http://h/rdf", "update")
+
+
+def test_endpoint_without_server_is_one_clear_line(capsys) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    assert main(["query", "--endpoint", url, "threats_by_actor"]) == 2
+    err = capsys.readouterr().err
+    assert "no answer" in err and url in err and "Traceback" not in err
+
+
+def test_store_or_endpoint_not_both(sample_store_dir, capsys) -> None:
+    assert main(["actors", "--store", str(sample_store_dir), "--endpoint", "http://x/q"]) == 2
+    assert "either --store DIR or --endpoint URL" in capsys.readouterr().err
+
+
+# -- Oxigraph server ----------------------------------------------------------------------------
+@pytest.fixture
+def oxigraph(tmp_path):
+    """A writable `oxigraph serve` on loopback; yields its base URL."""
+    if not OXIGRAPH.exists():
+        pytest.skip(f"needs the oxigraph CLI ({OXIGRAPH}): pip install oxigraph")
+    port = _free_port()
+    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(tmp_path / "oxdb"),
+                             "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(f"{base}/query", proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def remote_quads(gsp: str, query_url: str, union_graph: str | None = None
+                 ) -> tuple[set[ox.Quad], set[ox.Triple]]:
+    """The article-graph quads and the union triples a remote store holds."""
+    store = GraphStore(gsp, update_url=query_url)
+    graphs = _remote_graphs(Endpoint(query_url, default_graph=union_graph))
+    quads = {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+             for g in graphs for t in store.get(g)}
+    return quads, set(store.get(union_graph))
+
+
+def local_quads(store_dir: Path) -> tuple[set[ox.Quad], set[ox.Triple]]:
+    with Store.open(store_dir, read_only=True) as store:
+        union = {q.triple for q in
+                 store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        return set(store.quads()), union
+
+
+def _publish(store_dir: Path, base: str, *extra: str) -> None:
+    assert main(["publish", "--store", str(store_dir), "--to", f"{base}/store", *extra]) == 0
+
+
+def test_publish_remove_and_republish_keeps_oxigraph_equal(sample_store_dir, oxigraph,
+                                                            capsys) -> None:
+    _publish(sample_store_dir, oxigraph)
+    assert "full publish" in capsys.readouterr().out
+    assert remote_quads(f"{oxigraph}/store", f"{oxigraph}/query") == local_quads(sample_store_dir)
+    assert main(["remove", "--store", str(sample_store_dir), SAMPLE.a1]) == 0
+    _publish(sample_store_dir, oxigraph)
+    out = capsys.readouterr().out
+    assert "1 removed, 1 unchanged" in out, out
+    remote = remote_quads(f"{oxigraph}/store", f"{oxigraph}/query")
+    assert remote == local_quads(sample_store_dir)
+    # the strike event stood only in voa-001: gone from the union too
+    assert not any(t.subject.value == SAMPLE.strike for t in remote[1])
+    assert (sample_store_dir / "publish" / "log.jsonl").read_text().count("\n") == 2
+
+
+def test_republishing_a_rebuilt_graph_replaces_it(sample_store_dir, oxigraph, capsys) -> None:
+    _publish(sample_store_dir, oxigraph)
+    with Store.open(sample_store_dir) as store:  # rebuild voa-002 with one triple less
+        kept = [q for q in store.inner.quads_for_pattern(None, None, None,
+                                                         ox.NamedNode(SAMPLE.g2))
+                if q.subject.value != SAMPLE.directive]
+        store.replace_graph(SAMPLE.g2, kept)
+    _publish(sample_store_dir, oxigraph)
+    assert "0 graphs added, 1 replaced, 0 removed, 1 unchanged" in capsys.readouterr().out
+    assert remote_quads(f"{oxigraph}/store", f"{oxigraph}/query") == local_quads(sample_store_dir)
+
+
+def test_endpoint_tables_equal_the_store(sample_store_dir, oxigraph) -> None:
+    _publish(sample_store_dir, oxigraph)
+    endpoint = Endpoint(f"{oxigraph}/query")
+    with Store.open(sample_store_dir, read_only=True) as store:
+        assert tables.event_rows(endpoint) == tables.event_rows(store)
+        assert tables.actor_rows(endpoint) == tables.actor_rows(store)
+        assert tables.event_rows(endpoint, actor=SAMPLE.trump) == \
+            tables.event_rows(store, actor=SAMPLE.trump)
+
+
+def test_query_command_on_an_endpoint(sample_store_dir, oxigraph, capsys) -> None:
+    _publish(sample_store_dir, oxigraph)
+    capsys.readouterr()
+    args = ["threats_by_actor", "-p", "actor=Donald Trump", "--format", "csv"]
+    assert main(["query", "--store", str(sample_store_dir), *args]) == 0
+    local = capsys.readouterr().out
+    assert main(["query", "--endpoint", f"{oxigraph}/query", *args]) == 0
+    assert capsys.readouterr().out == local and SAMPLE.threat in local
+
+
+# -- the VOA graph on both stores (slow) -------------------------------------------------------
+@pytest.fixture(scope="module")
+def voa_store(tmp_path_factory) -> Path:
+    if not VOA.is_file():
+        pytest.skip(f"needs the VOA corpus at {VOA}")
+    path = tmp_path_factory.mktemp("voa") / "voa.kg"
+    with Store.open(path, create=True) as store:
+        build([VOA], store, workers=2, on_bad=lambda bad: None)
+    return path
+
+
+def _number(value: str) -> str:
+    try:
+        return f"{Decimal(value):.10g}"  # decimal division precision is engine-defined
+    except ArithmeticError:
+        return value
+
+
+def _bag(result: query.Result) -> Counter:
+    def cell(term):
+        if term is None:
+            return None
+        if isinstance(term, ox.Literal) and term.datatype.value.endswith(("decimal", "double")):
+            return _number(term.value)
+        return str(term)
+    return Counter(tuple(cell(r.get(c)) for c in result.columns) for r in result.rows)
+
+
+SAVED = sorted(q.name for q in query.list_saved())
+VOA_CASES = [(n, {}) for n in SAVED] + [
+    ("threats_by_actor", {"actor": "Iran"}),
+    ("events_involving_actor", {"actor": "Syria"}),
+    ("office_holders_by_state", {"country": "USA"}),
+    ("events_at_location", {"place": "Syria"}),
+]
+
+
+def _compare(store_dir: Path, endpoint: Endpoint, name: str, params: dict) -> None:
+    with Store.open(store_dir, read_only=True) as store:
+        local = query.run(store, name, params)
+    remote = query.run(endpoint, name, params)
+    assert remote.columns == local.columns
+    assert _bag(remote) == _bag(local)
+
+
+@pytest.fixture(scope="module")
+def voa_on_oxigraph(voa_store, tmp_path_factory):
+    if not OXIGRAPH.exists():
+        pytest.skip(f"needs the oxigraph CLI ({OXIGRAPH}): pip install oxigraph")
+    port = _free_port()
+    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location",
+                             str(tmp_path_factory.mktemp("voa-ox")), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(f"{base}/query", proc)
+        _publish(voa_store, base)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "params"), VOA_CASES,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(VOA_CASES)])
+def test_voa_on_oxigraph_answers_every_saved_query_like_the_store(voa_store, voa_on_oxigraph,
+                                                                  name, params) -> None:
+    _compare(voa_store, Endpoint(f"{voa_on_oxigraph}/query"), name, params)
+
+
+#: saved queries Virtuoso 7.2 answers differently, and why (see the module docstring of
+#: test_publish and the report of issue 11); strict: a fixed query file makes the test fail here
+#: until its mark is taken away
+VIRTUOSO_DIFFERS = {
+    "actors": "MIN over COALESCE(?x, '\\uFFFF') placeholders, and sums over the bag of rows",
+    "actors_by_country_and_sector": "mention/article counts summed twice",
+    "actors_matching_name": "GROUP_CONCAT of no value: '' (Virtuoso) vs unbound",
+    "events": "GROUP_CONCAT order of several sources/targets is engine-defined",
+    "events_involving_actor": "extra rows",
+    "quotations_by_speaker": "GROUP_CONCAT order and '' vs unbound",
+}
+VIRTUOSO_CRASHES = {"nested_events": "Virtuoso 7.2.5 dies (GPF sqlvrun.c:411 'no dv string "
+                                      "here') on kgo:parentEvent+ with kgo:parentEvent*"}
+
+
+def _virtuoso_case(name: str, params: dict):
+    marks = []
+    if name in VIRTUOSO_CRASHES:
+        marks.append(pytest.mark.skip(reason=VIRTUOSO_CRASHES[name]))
+    elif name in VIRTUOSO_DIFFERS and not params:
+        marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[name]))
+    return pytest.param(name, params, marks=marks, id=f"{name}-{len(params)}")
+
+
+@pytest.fixture(scope="module")
+def voa_on_virtuoso(voa_store, tmp_path_factory):
+    d = tmp_path_factory.mktemp("voa-virtuoso")
+    with running_virtuoso(d, d, writable=True) as (http_port, _):
+        base = f"http://127.0.0.1:{http_port}"
+        assert main(["publish", "--store", str(voa_store), "--to",
+                     f"{base}/sparql-graph-crud", "--union-graph", UNION]) == 0
+        yield base
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "params"), [_virtuoso_case(n, p) for n, p in VOA_CASES])
+def test_voa_on_virtuoso_answers_every_saved_query_like_the_store(voa_store, voa_on_virtuoso,
+                                                                  name, params) -> None:
+    _compare(voa_store, Endpoint(f"{voa_on_virtuoso}/sparql", default_graph=UNION), name,
+             params)
+
+
+@pytest.fixture(scope="module")
+def voa_less_10(voa_store, voa_on_oxigraph, voa_on_virtuoso, tmp_path_factory) -> Path:
+    """The VOA store, published to both servers, then 10 articles removed."""
+    copy = tmp_path_factory.mktemp("voa-less") / "voa.kg"
+    subprocess.run(["cp", "-r", str(voa_store), str(copy)], check=True)
+    with Store.open(copy, read_only=True) as store:
+        gone = store.article_ids()[::25][:10]
+    assert main(["remove", "--store", str(copy), *gone]) == 0
+    return copy
+
+
+@pytest.mark.slow
+def test_publish_after_removing_10_voa_articles_leaves_both_stores_equal(
+        voa_less_10, voa_on_oxigraph, voa_on_virtuoso, capsys) -> None:
+    local = local_quads(voa_less_10)
+    _publish(voa_less_10, voa_on_oxigraph)
+    assert "10 removed" in capsys.readouterr().out
+    assert remote_quads(f"{voa_on_oxigraph}/store", f"{voa_on_oxigraph}/query") == local
+    vt = voa_on_virtuoso
+    assert main(["publish", "--store", str(voa_less_10), "--to", f"{vt}/sparql-graph-crud",
+                 "--union-graph", UNION]) == 0
+    assert "10 removed" in capsys.readouterr().out
+    assert remote_quads(f"{vt}/sparql-graph-crud", f"{vt}/sparql", UNION) == local
+
