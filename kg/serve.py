@@ -42,7 +42,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -53,6 +53,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparqltext import check_query, is_update, strip_comments
+from kg.store import with_values  # re-exported: the VALUES form of bindings, for any engine
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -184,51 +185,6 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return None
 
 
-def _term_sparql(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a VALUES clause")
-    return str(term)
-
-
-def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """`query` with `VALUES (?a ?b) { (t1 t2) }` as the first element of its WHERE group:
-    the bindings as a portable SPARQL text, for engines without pyoxigraph's substitutions.
-
-    >>> with_values("SELECT ?x ?a WHERE { ?x ?p ?a }", {"a": ox.Literal("1")})
-    'SELECT ?x ?a WHERE { VALUES (?a) { ("1") } ?x ?p ?a }'
-    """
-    if not bindings:
-        return query
-    body = strip_comments(query)
-    index = _first_brace(body)
-    if index is None:
-        raise QueryError("the query has no WHERE group to add VALUES to")
-    names = " ".join(f"?{k}" for k in bindings)
-    row = " ".join(_term_sparql(v) for v in bindings.values())
-    return f"{body[:index + 1]} VALUES ({names}) {{ ({row}) }}{body[index + 1:]}"
-
-
-def _first_brace(text: str) -> int | None:
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "<":
-            j = text.find(">", i)
-            if j != -1 and not re.search(r"\s", text[i:j]):
-                i = j + 1
-                continue
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        elif c == "{":
-            return i
-        i += 1
-    return None
-
-
 # -- the service description ----------------------------------------------------------------------
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -330,7 +286,7 @@ def _run_saved(store: Any, job: dict[str, Any]) -> Answer:
         saved = query.load_saved(job["name"])
     except QueryError as err:
         raise HttpError(HTTPStatus.NOT_FOUND, str(err)) from err
-    result = query.run(store, saved, job["params"])
+    result = query.run(store, saved, job["params"], timeout=None)  # the pool kills at the limit
     if job["format"] == "csv":
         return Answer(200, "text/csv; charset=utf-8", query.format_csv(result).encode("utf-8"))
     rows = [{c: (None if v is None else str(v) if not isinstance(v, (int, float, bool)) else v)
