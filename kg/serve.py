@@ -53,7 +53,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparqltext import check_query, is_update, strip_comments
-from kg.store import with_values  # re-exported: the VALUES form of bindings, for any engine
+from kg.store import with_values  # one binding path for kg query, the endpoint and remotes
 from kg.vocab import PREFIXES
 
 __all__ = [

@@ -8,8 +8,8 @@ from kg.commands._args import add_progress, show_progress
 from kg.errors import KGError
 
 NAME = "export"
-HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv) " \
-       "or the actor network (graphml, gexf)"
+HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv), " \
+       "the actor network (graphml, gexf) or the dataset's VoID/DCAT description (void)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,6 +25,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="graphml/gexf: also draw events without a CAMEO code (default: the "
                         "coded events, as KnowledgeGraph.to_networkx('actors'))")
     add_progress(p)
+    p.add_argument("--with-union", action="store_true",
+                   help="nq, trig: add the union of the graphs as the default graph (loads as "
+                        "is into any store)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         steps.step(f"writing {args.format}")
         try:
             export(store, args.output, args.format, with_ontology=args.with_ontology,
-                   include_uncoded=args.all_events)
+                   include_uncoded=args.all_events, with_union=args.with_union)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0
