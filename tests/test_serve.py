@@ -624,3 +624,30 @@ def test_page_in_headless_chromium(endpoint, tmp_path) -> None:
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def test_workers_are_recycled_and_answers_cached(store_dir, monkeypatch) -> None:
+    import kg.serve
+
+    monkeypatch.setattr(kg.serve, "WORKER_JOBS", 2)
+    server = Endpoint(store_dir, port=0, workers=1, cache=False, quiet=True)
+    server.start()
+    try:
+        first = {w.process.pid for w in server.pool._all}
+        assert [get_query(server, THREATS)[0] for _ in range(6)] == [200] * 6
+        assert not first & {w.process.pid for w in server.pool._all}  # fresh processes
+        assert server.pool.killed == 0
+    finally:
+        server.stop()
+    cached = Endpoint(store_dir, port=0, workers=1, quiet=True)
+    cached.start()
+    try:
+        assert get_query(cached, THREATS)[0] == 200
+        pids = {w.process.pid for w in cached.pool._all}
+        for w in list(cached.pool._all):  # with every worker gone, the cache still answers
+            w.process.kill()
+        status, _, body = get_query(cached, THREATS)
+        assert status == 200 and _iris_json(body) == {SAMPLE.threat}
+        assert pids
+    finally:
+        cached.stop()
