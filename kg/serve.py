@@ -42,7 +42,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -76,6 +76,7 @@ BACKLOG = 1024  # connections the kernel holds before accept
 QUEUE_WAIT = 30.0  # seconds a request may wait for a free worker
 SHUTDOWN_GRACE = 3.0  # seconds running requests get after SIGTERM
 CACHE_ENTRY = 1 << 20  # answers up to 1 MiB are kept (256 of them at most)
+WORKER_JOBS = 200  # a worker is replaced after this many queries (its caches only grow)
 
 #: media type -> results format, for SELECT and ASK (the first is the default)
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -286,7 +287,7 @@ def _run_saved(store: Any, job: dict[str, Any]) -> Answer:
         saved = query.load_saved(job["name"])
     except QueryError as err:
         raise HttpError(HTTPStatus.NOT_FOUND, str(err)) from err
-    result = query.run(store, saved, job["params"])
+    result = query.run(store, saved, job["params"], timeout=None)  # the pool kills at the limit
     if job["format"] == "csv":
         return Answer(200, "text/csv; charset=utf-8", query.format_csv(result).encode("utf-8"))
     rows = [{c: (None if v is None else str(v) if not isinstance(v, (int, float, bool)) else v)
@@ -353,6 +354,7 @@ class _Worker:
                                        args=(child, store_path, allow_service), daemon=True)
         self.process.start()
         child.close()
+        self.jobs = 0
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -483,7 +485,12 @@ class QueryPool:
             raise
         finally:
             self.running -= 1
-        self._idle.put_nowait(worker)
+        worker.jobs += 1
+        if worker.jobs >= WORKER_JOBS and not self._closed:  # memory back to a fresh worker's
+            self._discard(worker)
+            loop.create_task(self._replace())
+        else:
+            self._idle.put_nowait(worker)
         return Answer(*reply)
 
     def close(self) -> None:
