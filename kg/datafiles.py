@@ -14,8 +14,11 @@ from kg.errors import DataFileError
 __all__ = ["read_data", "csv_rows"]
 
 
-def read_data(name: str) -> str:
-    """The text of `kg/data/NAME`."""
+def read_data(name: str, missing_ok: bool = False) -> str:
+    """The text of `kg/data/NAME` ("" for a missing file when `missing_ok`: an optional import)."""
+    path = importlib.resources.files("kg").joinpath("data", name)
+    if missing_ok and not path.is_file():
+        return ""
     try:
         return importlib.resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
     except FileNotFoundError as err:

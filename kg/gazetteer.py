@@ -3,6 +3,11 @@
 - `countries.csv`: every ISO 3166 country with names, aliases, demonyms, capital, cities.
 - `agents.csv`: nouns and titles that mark an actor's CAMEO sector ("police" -> COP).
 - `actors.jsonl`: curated actors (office holders with dated terms, major organisations).
+- `petrarch_actors.jsonl`, `petrarch_agents.csv`, `petrarch_countries.csv`: the PETRARCH/Phoenix
+  dictionaries as imported by `kg.importers.petrarch` (~26,000 actors with dated CAMEO codes,
+  ~3,300 agent nouns, ~4,400 state names). They only fill gaps: a curated name, agent noun
+  or place always wins over an imported one, and imported people never answer a bare surname
+  (there are too many of them for a surname to be safe) nor an office-holder query.
 
 Lookups are case-, accent- and punctuation-tolerant and O(1).
 
@@ -15,12 +20,14 @@ Lookups are case-, accent- and punctuation-tolerant and O(1).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
 import json
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 
@@ -28,7 +35,8 @@ from kg.errors import DataFileError
 from kg.types import ACTOR_KINDS, Role
 
 __all__ = ["Country", "AgentTerm", "KnownActor", "Gazetteer", "load_gazetteer", "norm",
-           "parse_actors", "parse_agents", "parse_countries"]
+           "parse_actors", "parse_agents", "parse_countries", "parse_imported_actors", "parse_imported_agents",
+           "parse_imported_places"]
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POST_SYNONYMS = {
@@ -120,7 +128,9 @@ def _date(value: str | None, where: str) -> dt.date | None:
 class Gazetteer:
     """Name lookups over the bundled data files (build it with `load_gazetteer()`)."""
 
-    def __init__(self, countries: list[Country], agents: list[AgentTerm], actors: list[KnownActor]) -> None:
+    def __init__(self, countries: list[Country], agents: list[AgentTerm], actors: list[KnownActor],
+                 imported_actors: list[KnownActor] = (), imported_agents: list[AgentTerm] = (),
+                 imported_places: dict[str, str] | None = None) -> None:
         self.countries = {c.iso3: c for c in countries}
         self._names: dict[str, Country] = {}
         self._codes: dict[str, Country] = {}  # "USA", "MEX": matched in capitals only
@@ -138,7 +148,9 @@ class Gazetteer:
         for c in countries:
             for n in c.cities:
                 self._places.setdefault(norm(n), c)
-        self._agents = {norm(a.term): a for a in agents}
+        self._agents: dict[str, AgentTerm] = {}
+        for a in (*agents, *imported_agents):  # curated first: it wins
+            self._agents.setdefault(norm(a.term), a)
         self._actors: dict[str, KnownActor] = {}
         self._surnames: dict[str, list[KnownActor]] = {}
         for a in actors:
@@ -151,6 +163,13 @@ class Gazetteer:
                         lst = self._surnames.setdefault(norm(alias), [])
                         if a not in lst:
                             lst.append(a)
+        for a in imported_actors:  # after the curated ones: a curated name wins
+            for n in (a.label, *a.aliases):
+                self._actors.setdefault(norm(n), a)
+        for name, iso3 in (imported_places or {}).items():
+            c = self.countries.get(iso3)
+            if c is not None:
+                self._places.setdefault(name, c)
         self._holders: dict[tuple[str, str], list[tuple[Role, KnownActor]]] = {}
         for a in actors:
             for r in a.roles:
@@ -254,9 +273,8 @@ def _load_agents() -> list[AgentTerm]:
     return parse_agents(_data_text("agents.csv"))
 
 
-def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
-    """Parse the curated-actor JSONL (comments start with # or //)."""
-    out = []
+def _actor_records(text: str, name: str):
+    """(`file:line`, record) of each object line of an actor JSONL, checked."""
     keys: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith(("#", "//")):
@@ -276,21 +294,115 @@ def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownAct
         if not isinstance(rec.get("roles") or [], list) or not all(
                 isinstance(r, dict) and r.get("post") for r in rec.get("roles") or ()):
             raise DataFileError(f"{where}: 'roles' must be a list of objects, each with a 'post'")
-        roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
-                           end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
-        out.append(KnownActor(rec["key"], rec["label"], rec["kind"], rec.get("country"), rec.get("sector"),
-                              rec.get("code"), rec.get("wikidata"), tuple(rec.get("aliases") or ()), roles))
+        yield where, rec
+
+
+def _known_actor(rec: dict, where: str, names: tuple[str, ...] | None = None) -> KnownActor:
+    roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
+                       end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
+    label, aliases = (names[0], names[1:]) if names else (rec["label"], tuple(rec.get("aliases") or ()))
+    return KnownActor(rec["key"], label, rec["kind"], rec.get("country"), rec.get("sector"),
+                      rec.get("code"), rec.get("wikidata"), aliases, roles)
+
+
+def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:
+    """Parse the curated-actor JSONL (comments start with # or //)."""
+    return [_known_actor(rec, where) for where, rec in _actor_records(text, name)]
+
+
+def _load_actors(name: str = "actors.jsonl") -> list[KnownActor]:
+    path = resources.files("kg").joinpath("data", name)
+    if not path.is_file():
+        return []
+    return parse_actors(path.read_text(encoding="utf-8"), f"kg/data/{name}")
+
+
+_TITLE_WORDS = frozenset("mr mr. mrs mrs. ms dr dr. gen gen. sheikh sir lord lady general senator".split())
+
+
+def parse_imported_actors(text: str, name: str = "kg/data/petrarch_actors.jsonl",
+                          titles: Collection[str] = ()) -> list[KnownActor]:
+    """The imported actors that may answer a name, with the names they may answer to.
+
+    Imported people are many and their names are often short, so only safe ones are kept:
+    a person is kept when one of their CAMEO codes is undated or still open at the end of the
+    import (PETRARCH codes a person outside their dated terms only by an undated code), and
+    answers only to names of two words or more that do not open with a title ("King
+    Hassan", "President Obama": the title belongs to whoever holds it in the article).
+    `titles` are the words and phrases that count as titles (the agent table's person terms).
+    """
+    out = []
+    for where, rec in _actor_records(text, name):
+        names = None
+        if rec["kind"] == "person":
+            if not any(t.get("end") is None for t in rec.get("terms") or ()):
+                continue
+            names = tuple(n for n in (rec["label"], *(rec.get("aliases") or ()))
+                          if len(n.split()) >= 2 and not _titled(n, titles))
+            if not names:
+                continue
+        out.append(_known_actor(rec, where, names))
     return out
 
 
-def _load_actors() -> list[KnownActor]:
-    path = resources.files("kg").joinpath("data", "actors.jsonl")
-    if not path.is_file():
-        return []
-    return parse_actors(path.read_text(encoding="utf-8"))
+def _titled(name: str, titles: Collection[str]) -> bool:
+    words = norm(name).split()
+    return words[0] in _TITLE_WORDS or any(" ".join(words[:k]) in titles for k in (1, 2, 3))
+
+
+def parse_imported_agents(text: str, name: str = "kg/data/petrarch_agents.csv") -> list[AgentTerm]:
+    """Parse an imported agent CSV: the columns of `agents.csv` plus `source`."""
+    out = []
+    for lineno, row in _rows(text, name, (*_AGENT_COLUMNS, "source")):
+        if row["kind"] not in ACTOR_KINDS:
+            raise DataFileError(f"{name}:{lineno}: unknown kind {row['kind']!r}; use one of {ACTOR_KINDS}")
+        out.append(AgentTerm(row["term"].strip().lower(), row["sector"].strip(), row["kind"],
+                             row["person"].strip() == "1", row["plural"].strip() == "1"))
+    return out
+
+
+def parse_imported_places(text: str, countries: dict[str, Country],
+                          name: str = "kg/data/petrarch_countries.csv") -> dict[str, str]:
+    """Normalised place name -> ISO3 from an imported state-name CSV (name, iso3, source).
+
+    A name that the curated countries give to another state, or that the import gives to two
+    states, is left out (an imported name only fills gaps)."""
+    curated = {}
+    for c in countries.values():
+        for n in (c.name, *c.aliases, *c.demonyms, *c.capital, *c.cities):
+            curated.setdefault(norm(n), c.iso3)
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for lineno, row in _rows(text, name, ("name", "iso3", "source")):
+        iso3 = row["iso3"].strip()
+        if iso3 not in countries:
+            raise DataFileError(f"{name}:{lineno}: {iso3!r} is not a state of countries.csv; rerun the importer")
+        n = norm(row["name"])
+        if len(n) < 3 or n in curated:
+            continue
+        if out.setdefault(n, iso3) != iso3:
+            clash.add(n)
+    return {n: iso3 for n, iso3 in out.items() if n not in clash}
+
+
+def _data_file(name: str) -> str:
+    path = resources.files("kg").joinpath("data", name)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The bundled gazetteer (loaded once per process)."""
-    return Gazetteer(_load_countries(), _load_agents(), _load_actors())
+    """The bundled gazetteer (loaded once per process): curated files first, imported ones after."""
+    countries = _load_countries()
+    by_code = {c.iso3: c for c in countries}
+    agents_text = _data_file("petrarch_agents.csv")
+    places_text = _data_file("petrarch_countries.csv")
+    agents = _load_agents()
+    titles = {norm(a.term) for a in agents if a.person}
+    actors_text = _data_file("petrarch_actors.jsonl")
+    return Gazetteer(
+        countries, agents, _load_actors(),
+        imported_actors=parse_imported_actors(actors_text, titles=titles) if actors_text else [],
+        imported_agents=parse_imported_agents(agents_text) if agents_text else [],
+        imported_places=parse_imported_places(places_text, by_code) if places_text else {},
+    )

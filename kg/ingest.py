@@ -17,8 +17,12 @@ Inputs (by extension):
 
 A record that cannot be used is yielded as a `BadRecord` whose origin is the path as given and
 the 1-based line (`articles.jsonl:7`), and reading goes on. Text is decoded as strict UTF-8, a
-BOM is dropped and line ends become `\\n`; nothing else is changed, so that character offsets
-into `Article.text` stay valid.
+BOM is dropped and line ends become `\\n`. Characters that RDF or XML cannot carry are repaired
+at the door, before any offset is taken (see `clean_text`): lone surrogates and the
+noncharacters U+FFFE/U+FFFF (and the other noncharacters) become U+FFFD, control characters
+other than tab and line feed become spaces. A `url` must be an absolute IRI: characters not
+allowed in a URI are percent-encoded (UTF-8), a `url` without a scheme rejects the record.
+A JSONL line with a NUL byte is reported as binary; the lines around it are read.
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ from kg.errors import InputError
 from kg.timex import find_dates
 from kg.types import Article, BadRecord
 
-__all__ = ["read_articles", "count_records", "parse_dateline", "EXTENSIONS", "HEADLINE_MAX"]
+__all__ = ["read_articles", "count_records", "parse_dateline", "clean_text", "clean_url",
+           "EXTENSIONS", "HEADLINE_MAX"]
 
 #: File extensions read, by kind.
 EXTENSIONS: dict[str, str] = {
@@ -48,6 +53,56 @@ _SNIFF = 8192  # bytes looked at for NUL bytes
 _BOM = "\ufeff"
 _NEWLINES = re.compile(r"\r\n?")
 _FIELDS = ("title", "url", "source")
+# lone surrogates, noncharacters (U+FDD0..U+FDEF, U+xFFFE/U+xFFFF): replaced by U+FFFD
+_UNREPRESENTABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(1, 17)) + "]")
+# C0 controls but tab and line feed, DEL and the C1 controls: replaced by a space
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# characters a URI may hold as they are (RFC 3986 reserved + unreserved + "%")
+_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                      "-._~:/?#[]@!$&'()*+,;=%")
+
+
+def clean_text(text: str) -> str:
+    """`text` with what RDF, XML and UTF-8 cannot carry repaired, one character for one (so
+    offsets are kept): lone surrogates and noncharacters -> U+FFFD, controls other than tab
+    and line feed -> space.
+
+    >>> clean_text("a\\x00b\\ud800c\\uffff")
+    'a b\ufffdc\ufffd'
+    """
+    text = _UNREPRESENTABLE.sub("\ufffd", text)
+    return _CONTROLS.sub(" ", text)
+
+
+def clean_url(url: str) -> str:
+    """`url` as an absolute URI: characters outside RFC 3986 percent-encoded as UTF-8 (a stray
+    `%` not followed by two hex digits too). Raises ValueError when there is no scheme.
+
+    >>> clean_url("https://example.org/a b\\u00a0c")
+    'https://example.org/a%20b%C2%A0c'
+    """
+    url = clean_text(url).strip()
+    if not _SCHEME.match(url):
+        raise ValueError("not an absolute URL (no scheme such as https:)")
+    out: list[str] = []
+    for i, c in enumerate(url):
+        if c in _URI_SAFE and not (c == "%" and not re.fullmatch(r"[0-9A-Fa-f]{2}",
+                                                                 url[i + 1:i + 3])):
+            out.append(c)
+        else:
+            out.extend(f"%{b:02X}" for b in c.encode("utf-8", "replace"))
+    return "".join(out)
+
+
+def _printable(name: str) -> str:
+    """A file name as text that can be printed and stored: undecodable bytes (kept by Python
+    as surrogate escapes) shown as `\\xNN`."""
+    if not any("\ud800" <= c <= "\udfff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_articles(paths: Iterable[str | Path], *, default_date: dt.date | None = None,
@@ -86,11 +141,12 @@ class _Run:
                                                      "stdin"))
             elif os.path.isdir(path):
                 for file, name in _walk(Path(path)):
-                    origin = os.path.join(path, *name.split("/"))
-                    yield from self._file(file, origin, str(Path(name).with_suffix("")
-                                                            .as_posix()))
+                    origin = _printable(os.path.join(path, *name.split("/")))
+                    yield from self._file(file, origin, _printable(
+                        str(Path(name).with_suffix("").as_posix())))
             else:
-                yield from self._file(Path(path), path, Path(path).stem, explicit=True)
+                yield from self._file(Path(path), _printable(path),
+                                      _printable(Path(path).stem), explicit=True)
 
     def _file(self, file: Path, origin: str, label: str,
               explicit: bool = False) -> Iterator[Article | BadRecord]:
@@ -107,11 +163,6 @@ class _Run:
         try:
             if kind == "jsonl":
                 with file.open("rb") as stream:
-                    head = stream.read(_SNIFF)
-                    if b"\0" in head:
-                        yield _binary(origin)
-                        return
-                    stream.seek(0)
                     yield from self._checked(self._jsonl(stream, origin, label))
             else:
                 data = file.read_bytes()
@@ -143,6 +194,10 @@ class _Run:
             if not raw.strip():
                 continue
             empty = False
+            if b"\0" in raw:
+                yield BadRecord(where, "binary data (NUL bytes) on this line, not JSON text; "
+                                       "give UTF-8 text")
+                continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
@@ -204,7 +259,7 @@ def _not_utf8(data: bytes, index: int) -> str:
 def _normalise(text: str) -> str:
     if text.startswith(_BOM):
         text = text[1:]
-    return _NEWLINES.sub("\n", text)
+    return clean_text(_NEWLINES.sub("\n", text))
 
 
 def _txt(data: bytes, origin: str, ident: str,
@@ -238,10 +293,15 @@ def _html(data: bytes, origin: str, ident: str,
         return BadRecord(f"{origin}:1", "no main text found in the HTML; "
                                         "give the article page, or its text as .txt")
     date = _iso_date(document.date) if document.date else None
+    try:
+        url = clean_url(document.url) if document.url else None
+    except ValueError:
+        url = None  # a relative canonical link: no URL rather than a wrong one
     return Article(id=ident, text=text,
                    date=date or parse_dateline(text, anchor=default_date) or default_date,
-                   title=document.title or None, url=document.url or None,
-                   source=document.sitename or None, origin=f"{origin}:1")
+                   title=clean_text(document.title) if document.title else None, url=url,
+                   source=clean_text(document.sitename) if document.sitename else None,
+                   origin=f"{origin}:1")
 
 
 def _from_json(value: object, where: str, derived_id: str,
@@ -255,6 +315,8 @@ def _from_json(value: object, where: str, derived_id: str,
         return BadRecord(where, f'"text" must be a string, got {_json_type(text)}')
     if not text.strip():
         return BadRecord(where, 'empty "text"')
+    if not clean_text(text).strip():
+        return BadRecord(where, '"text" has only control characters')
     ident = value.get("id")
     if ident is None:
         ident = derived_id
@@ -262,15 +324,22 @@ def _from_json(value: object, where: str, derived_id: str,
         ident = str(ident)
     elif not isinstance(ident, str):
         return BadRecord(where, f'"id" must be a string, got {_json_type(ident)}')
-    elif not ident.strip():
+    elif not clean_text(ident).strip():
         return BadRecord(where, '"id" is empty; give a non-empty id or leave it out')
+    ident = clean_text(ident)
     fields: dict[str, str | None] = {}
     for name in _FIELDS:
         field = value.get(name)
         if field is not None and not isinstance(field, str):
             return BadRecord(where, f'"{name}" must be a string or null, '
                                     f"got {_json_type(field)}")
-        fields[name] = field or None
+        fields[name] = clean_text(field) if field and field.strip() else None
+    if fields["url"]:
+        try:
+            fields["url"] = clean_url(fields["url"])
+        except ValueError as err:
+            return BadRecord(where, f'"url" {json.dumps(fields["url"][:80])} is {err}; '
+                                    "give a full URL or leave it out")
     raw_date = value.get("date")
     date = default_date
     if raw_date is not None and raw_date != "":
@@ -304,6 +373,8 @@ def _iso_date(text: str) -> dt.date | None:
 _DATELINE_PREFIX = re.compile(
     r"(?:(?i:published|updated|posted|dated?)(?:\s+on)?\s*:?\s*"
     r"|[A-Z][A-Z.'’ -]*[A-Z.](?:\s*,\s*[A-Z][\w.'’ -]*?)?\s*(?:,|—|–|-)\s*)?")
+# The place alone ("WASHINGTON, "): the date may follow it directly ("WASHINGTON, March 4, 2026 —").
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z.'’ -]*[A-Z.]\s*(?:,|—|–|-)\s*")
 _PREPOSITION = re.compile(r"(?i)(?:on|in|since|from|until|till|by|during|over|through|as\s+of"
                           r"|before|after)\s")
 _DATELINE_LINES = 3
@@ -334,7 +405,15 @@ def parse_dateline(text: str, anchor: dt.date | None = None) -> dt.date | None:
 
 def _dateline_day(line: str, anchor: dt.date | None) -> dt.date | None:
     prefix = _DATELINE_PREFIX.match(line)
-    start = prefix.end() if prefix else 0
+    day = _dateline_day_at(line, prefix.end() if prefix else 0, anchor)
+    place = _DATELINE_PLACE.match(line)
+    if day is None and place is not None and (prefix is None or place.end() < prefix.end()):
+        day = _dateline_day_at(line, place.end(), anchor)  # "WASHINGTON, March 4, 2026 —"
+    return day
+
+
+def _dateline_day_at(line: str, start: int, anchor: dt.date | None) -> dt.date | None:
+    """The day written at `start` of a dateline, if a full day is written there."""
     for begin, end, value in find_dates(line, anchor):
         if begin < start:
             continue

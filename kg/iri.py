@@ -18,6 +18,7 @@ __all__ = [
     "graph_iri",
     "actor_iri",
     "state_iri",
+    "place_iri",
     "event_iri",
     "mention_iri",
     "stance_iri",
@@ -63,6 +64,13 @@ def graph_iri(article_id: str) -> str:
 
 def actor_iri(key: str) -> str:
     return f"{ID}actor/{slug(key)}"
+
+
+def place_iri(geonames_id: int) -> str:
+    """A place is named by its GeoNames IRI (the Linked Data name GeoNames gives it)."""
+    if not isinstance(geonames_id, int) or geonames_id <= 0:
+        raise ValueError(f"not a GeoNames id: {geonames_id!r}")
+    return f"https://sws.geonames.org/{geonames_id}/"
 
 
 def state_iri(iso3: str) -> str:

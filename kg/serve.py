@@ -1,49 +1,67 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a kg store, with a small query page.
+"""A read-only SPARQL 1.1 Protocol endpoint over a kg store, with a query page.
 
-Routes: `/sparql` (GET `?query=`, POST form or `application/sparql-query`; results negotiated
-by `Accept` or a `format` parameter), `/` (the HTML query page, `kg/data/endpoint.html`),
-`/queries` (the saved research queries as JSON) and `/health`.
+Built on uvicorn (HTTP, listen backlog, graceful SIGTERM) and Starlette (routing, CORS).
+Queries run in worker processes, each holding the store open read-only; a query still running
+at the time limit has its process killed and replaced, so the work really stops. Requests wait
+in a queue for a free worker (up to `QUEUE_WAIT` seconds, at most `max_queue` of them) instead
+of being refused at once.
 
-Updates are refused (403). Every query runs in a worker thread under a time limit: a query
-that streams its results stops at the limit; one that must finish a computation before its
-first result (ORDER BY, aggregates) answers 503 at the limit while its thread runs the
-computation to the end in the background and then drops it. At most `max_running` queries run
-at once (timed-out ones included), so a burst of runaway queries cannot take the machine; past
-that the endpoint answers 503 until one finishes.
+Answers are cached (the 256 most recent up to 1 MiB each): the store is opened read-only, so
+the same query gets the same answer; `cache=False` (`--no-cache`) turns that off.
 
->>> server = make_server(Store.memory(), port=0)       # doctest: +SKIP
->>> threading.Thread(target=server.serve_forever).start()  # doctest: +SKIP
+Routes:
+- `/sparql`: GET `?query=`, POST form or `application/sparql-query`; SELECT/ASK as SPARQL
+  JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML
+  (by `Accept` or `format=`). Without a query: the SPARQL service description (Turtle).
+- `/queries`: the saved research queries (name, question, columns, parameters) as JSON;
+  `/queries/NAME?param=value&format=json|csv` runs one with its parameters bound as terms.
+- `/` the query page (`kg/data/endpoint.html`), `/health`.
+
+Refused: updates in any form (403); SERVICE unless `allow_service` (400); query text nested too
+deeply to parse safely (400, see `kg.sparqltext`); bodies over `MAX_BODY` whatever the headers
+say (413); bytes that are not UTF-8 (400); a `Host` header that is not the bind address or
+an `allow_hosts` name (403, against DNS rebinding). CORS headers only for `cors` origins.
+
+>>> endpoint = Endpoint("voa.kg", port=0)   # doctest: +SKIP
+>>> endpoint.start(); print(endpoint.url); endpoint.stop()   # doctest: +SKIP
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import importlib.resources
+import ipaddress
 import io
 import json
+import multiprocessing
+import os
 import re
+import socket
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, is_dataclass
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
-from kg.store import Store
+from kg.sparqltext import check_query, is_update, strip_comments
 from kg.vocab import PREFIXES
 
 __all__ = [
-    "EndpointServer",
-    "make_server",
+    "Endpoint",
     "serve",
     "negotiate",
     "is_update",
     "with_values",
+    "service_description",
     "RESULT_TYPES",
     "GRAPH_TYPES",
 ]
@@ -52,7 +70,11 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_BODY = 1 << 20  # 1 MiB of query text is more than any real query
-MAX_RESULT = 256 << 20  # stop serialising a result past 256 MiB
+MAX_RESULT = 256 << 20  # refuse results past 256 MiB
+BACKLOG = 1024  # connections the kernel holds before accept
+QUEUE_WAIT = 30.0  # seconds a request may wait for a free worker
+SHUTDOWN_GRACE = 3.0  # seconds running requests get after SIGTERM
+CACHE_ENTRY = 1 << 20  # answers up to 1 MiB are kept (256 of them at most)
 
 #: media type -> results format, for SELECT and ASK (the first is the default)
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -68,6 +90,7 @@ RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
 GRAPH_TYPES: dict[str, str] = {
     "text/turtle": "ttl",
     "application/n-triples": "nt",
+    "application/n-quads": "nq",
     "text/plain": "nt",
     "application/ld+json": "jsonld",
     "application/json": "jsonld",
@@ -80,76 +103,43 @@ _FORMAT_PARAM = {
     "results": {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values"},
     "graph": {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-              "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+              "ntriples": "application/n-triples", "nq": "application/n-quads",
+              "nquads": "application/n-quads", "jsonld": "application/ld+json",
               "json": "application/ld+json", "rdfxml": "application/rdf+xml",
               "xml": "application/rdf+xml"},
 }
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                "nq": ox.RdfFormat.N_TRIPLES,  # a triple line is an N-Quads line
                 "rdfxml": ox.RdfFormat.RDF_XML}
 _CHARSET = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain",
-            "application/n-triples"}
-
-_UPDATE_KEYWORD = re.compile(
-    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*",
-                       re.IGNORECASE)
+            "application/n-triples", "application/n-quads"}
+_READ_ONLY = ("updates are not allowed: this endpoint is read-only "
+              "(change the store with `kg build` / `kg remove`)")
 
 
 class HttpError(Exception):
     """An HTTP error answer: status and a one-line plain-text message."""
 
-    def __init__(self, status: HTTPStatus, message: str) -> None:
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
-        self.status = status
+        self.status = int(status)
         self.message = message
 
 
-class _Expired(Exception):
-    """Raised inside a serialisation when the deadline passed or the result is too large."""
+class _TooLarge(Exception):
+    pass
 
 
-def strip_comments(text: str) -> str:
-    """`text` without SPARQL `#` comments (a `#` inside an IRI or a string is kept)."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "<":
-            j = text.find(">", i)
-            if j != -1 and not re.search(r"\s", text[i:j]):
-                out.append(text[i:j + 1])
-                i = j + 1
-                continue
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-            continue
-        elif c == "#":
-            j = text.find("\n", i)
-            i = n if j == -1 else j
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A finished HTTP answer."""
+
+    status: int
+    content_type: str
+    body: bytes
 
 
-def is_update(text: str) -> bool:
-    """Whether `text` is a SPARQL update (its first keyword after the prologue is one).
-
-    >>> is_update("PREFIX x: <http://x#> # note\\nINSERT DATA { x:a x:b x:c }")
-    True
-    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
-    False
-    """
-    body = strip_comments(text)
-    m = _PROLOGUE.match(body)
-    rest = body[m.end():] if m else body
-    return bool(_UPDATE_KEYWORD.match(rest))
-
-
+# -- content negotiation and VALUES ---------------------------------------------------------------
 def _parse_accept(header: str) -> list[tuple[str, float]]:
     """Media ranges of an Accept header with their q values, best first (stable)."""
     ranges: list[tuple[str, float]] = []
@@ -204,17 +194,12 @@ def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -
     """`query` with `VALUES (?a ?b) { (t1 t2) }` as the first element of its WHERE group:
     the bindings as a portable SPARQL text, for engines without pyoxigraph's substitutions.
 
-    The values are joined with the whole top-level group, so its FILTERs see them (filters in
-    nested groups or sub-SELECTs do not: the saved queries keep parameter filters top-level).
-
     >>> with_values("SELECT ?x ?a WHERE { ?x ?p ?a }", {"a": ox.Literal("1")})
     'SELECT ?x ?a WHERE { VALUES (?a) { ("1") } ?x ?p ?a }'
     """
     if not bindings:
         return query
     body = strip_comments(query)
-    # position of the first "{" outside IRIs and strings, in the comment-free text; map it
-    # back by searching the same structural position in the original text
     index = _first_brace(body)
     if index is None:
         raise QueryError("the query has no WHERE group to add VALUES to")
@@ -244,37 +229,41 @@ def _first_brace(text: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A finished HTTP answer."""
-
-    status: int
-    content_type: str
-    body: bytes
+# -- the service description ----------------------------------------------------------------------
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS_NS = "http://www.w3.org/ns/formats/"
+_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+               "SPARQL_Results_TSV", "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML")
 
 
-class _DeadlineWriter(io.RawIOBase):
-    """A byte sink that aborts the serialisation writing into it past a deadline or a size."""
+def service_description(endpoint_url: str) -> bytes:
+    """The SPARQL 1.1 service description of the endpoint at `endpoint_url`, as Turtle."""
+    sd = lambda name: ox.NamedNode(_SD + name)  # noqa: E731
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service = ox.NamedNode(endpoint_url)
+    triples = [ox.Triple(service, rdf_type, sd("Service")),
+               ox.Triple(service, sd("endpoint"), service),
+               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               ox.Triple(service, sd("feature"), sd("UnionDefaultGraph"))]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS_NS + f))
+                for f in _SD_FORMATS]
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sd": _SD})
 
-    def __init__(self, deadline: float, cancelled: threading.Event) -> None:
+
+# -- the worker processes -------------------------------------------------------------------------
+class _SizedSink(io.RawIOBase):
+    """A byte sink that refuses to grow past `MAX_RESULT`."""
+
+    def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.deadline = deadline
-        self.cancelled = cancelled
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        if self.cancelled.is_set() or time.monotonic() > self.deadline:
-            raise _Expired("time limit")
         if self.buffer.tell() + len(data) > MAX_RESULT:
-            raise _Expired("size limit")
+            raise _TooLarge
         return self.buffer.write(data)
-
-
-def _json(data: object, status: int = 200) -> Answer:
-    body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8")
-    return Answer(status, "application/json; charset=utf-8", body)
 
 
 def _jsonld(nt: bytes) -> bytes:
@@ -286,292 +275,654 @@ def _jsonld(nt: bytes) -> bytes:
     return text.encode("utf-8") if isinstance(text, str) else text
 
 
-class EndpointServer(ThreadingHTTPServer):
-    """The HTTP server: holds the store, the time limit and the running-query slots."""
+def _choose(kind: str, accept: str | None, fmt: str | None) -> str:
+    offered = list(GRAPH_TYPES if kind == "graph" else RESULT_TYPES)
+    if fmt:
+        media = _FORMAT_PARAM[kind].get(fmt.lower())
+        if media is None:
+            raise HttpError(HTTPStatus.BAD_REQUEST, f"unknown format {fmt!r} for this query; "
+                            "valid: " + ", ".join(_FORMAT_PARAM[kind]))
+        return media
+    media = negotiate(accept, offered)
+    if media is None:
+        raise HttpError(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer this query as {accept!r}; "
+                        "available: " + ", ".join(offered))
+    return media
 
-    daemon_threads = True
-    allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], store: Store, *, timeout: float = 10.0,
-                 max_running: int = 4, quiet: bool = False,
-                 saved_queries: Callable[[], list[Any]] | None = None) -> None:
-        super().__init__(address, _Handler)
-        self.store = store
-        self.query_timeout = timeout
-        self.slots = threading.BoundedSemaphore(max_running)
-        self.max_running = max_running
-        self.running = 0  # queries whose worker thread is still computing (timed out included)
-        self._count_lock = threading.Lock()
-        self.quiet = quiet
-        self.saved_queries = saved_queries or _saved_queries
-        self.page = _read_page()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    # -- answering -------------------------------------------------------------------------
-    def run_query(self, text: str, accept: str | None, fmt: str | None) -> Answer:
-        """Run `text` under the time limit and serialise it as negotiated."""
-        if is_update(text):
-            raise HttpError(HTTPStatus.FORBIDDEN,
-                            "updates are not allowed: this endpoint is read-only "
-                            "(change the store with `kg build` / `kg remove`)")
-        if not self.slots.acquire(blocking=False):
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
-                            f"server busy: {self.max_running} queries are running; retry later")
-        deadline = time.monotonic() + self.query_timeout
-        cancelled = threading.Event()
-        box: dict[str, Any] = {}
-        with self._count_lock:
-            self.running += 1
-
-        def work() -> None:
-            # Only plain data leaves this thread: pyoxigraph result objects must be dropped by
-            # the thread that made them, so no exception (whose traceback holds them) escapes.
-            try:
-                box["answer"] = self._evaluate(text, accept, fmt, deadline, cancelled)
-            except _Expired as err:
-                box["expired"] = str(err)
-            except HttpError as err:
-                box["error"] = (err.status, err.message)
-            except KGError as err:
-                box["error"] = (HTTPStatus.BAD_REQUEST, str(err))
-            except Exception as err:  # a bug: logged with its traceback, answered 500
-                traceback.print_exc()
-                box["error"] = (HTTPStatus.INTERNAL_SERVER_ERROR,
-                                f"internal error: {type(err).__name__}: {err}")
-            finally:
-                with self._count_lock:
-                    self.running -= 1
-                self.slots.release()
-
-        worker = threading.Thread(target=work, name="kg-query", daemon=True)
-        worker.start()
-        worker.join(self.query_timeout)
-        if worker.is_alive() or box.get("expired") == "time limit":
-            cancelled.set()
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
-                            f"query exceeded {self.query_timeout:g} s; narrow it or add a LIMIT "
-                            "(a computation that had not yet produced results may still finish "
-                            "in the background)")
-        if "expired" in box:
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
-                            f"result larger than {MAX_RESULT >> 20} MiB; add a LIMIT")
-        if "error" in box:
-            raise HttpError(*box["error"])
-        return box["answer"]
-
-    def _evaluate(self, text: str, accept: str | None, fmt: str | None, deadline: float,
-                  cancelled: threading.Event) -> Answer:
-        try:
-            result = self.store.query(text)
-        except QueryError as err:
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
-        kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
-        offered = list(GRAPH_TYPES if kind == "graph" else RESULT_TYPES)
-        if fmt:
-            media = _FORMAT_PARAM[kind].get(fmt.lower())
-            if media is None:
-                raise HttpError(HTTPStatus.BAD_REQUEST,
-                                f"unknown format {fmt!r} for this query; valid: "
-                                + ", ".join(_FORMAT_PARAM[kind]))
-        else:
-            media = negotiate(accept, offered)
-            if media is None:
-                raise HttpError(HTTPStatus.NOT_ACCEPTABLE,
-                                f"cannot answer this query as {accept!r}; available: "
-                                + ", ".join(offered))
-        sink = _DeadlineWriter(deadline, cancelled)
-        try:
-            body = self._serialize(result, kind, media, sink, deadline, cancelled)
-        except (OSError, RuntimeError, ValueError) as err:  # evaluation errors met while streaming
-            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR,
-                            f"the query failed while running: {err}") from err
-        ctype = media + ("; charset=utf-8" if media in _CHARSET or "json" in media
-                         or "xml" in media else "")
-        return Answer(200, ctype, body)
-
-    @staticmethod
-    def _serialize(result: Any, kind: str, media: str, sink: _DeadlineWriter, deadline: float,
-                   cancelled: threading.Event) -> bytes:
+def _run_sparql(store: Any, job: dict[str, Any]) -> Answer:
+    try:
+        result = store.query(job["query"])
+    except QueryError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
+    kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+    media = _choose(kind, job.get("accept"), job.get("format"))
+    sink = _SizedSink()
+    try:
         if kind == "results":
             result.serialize(sink, RESULT_TYPES[media])
             body = sink.buffer.getvalue()
         else:
             name = GRAPH_TYPES[media]
             rdf_format = _RDF_FORMATS.get(name, ox.RdfFormat.N_TRIPLES)
-            # kgid: would need escaped local names ("kgid:event\/9c"), which some stores keep:
-            # resource IRIs are written in full instead (results are streamed, not scanned)
+            # kgid: would need escaped local names: resource IRIs are written in full instead
             prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else {
                 p: ns for p, ns in PREFIXES.items() if p != "kgid"}
-            ox.serialize(_checked(result, deadline, cancelled), sink, rdf_format,
-                         prefixes=prefixes)
+            ox.serialize(result, sink, rdf_format, prefixes=prefixes)
             body = sink.buffer.getvalue()
             if name == "jsonld":
                 body = _jsonld(body)
-        return body
+    except _TooLarge as err:
+        raise HttpError(HTTPStatus.INSUFFICIENT_STORAGE,
+                        f"result larger than {MAX_RESULT >> 20} MiB; add a LIMIT") from err
+    except (OSError, RuntimeError, ValueError) as err:  # evaluation errors met while streaming
+        raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR,
+                        f"the query failed while running: {err}") from err
+    ctype = media + ("; charset=utf-8" if media in _CHARSET or "json" in media
+                     or "xml" in media else "")
+    return Answer(200, ctype, body)
 
 
-def _checked(triples: ox.QueryTriples, deadline: float, cancelled: threading.Event):
-    """The triples, stopping with `_Expired` past the deadline."""
-    for i, triple in enumerate(triples):
-        if i % 256 == 0 and (cancelled.is_set() or time.monotonic() > deadline):
-            raise _Expired("time limit")
-        yield triple
+def _run_saved(store: Any, job: dict[str, Any]) -> Answer:
+    from kg import query
+
+    try:
+        saved = query.load_saved(job["name"])
+    except QueryError as err:
+        raise HttpError(HTTPStatus.NOT_FOUND, str(err)) from err
+    result = query.run(store, saved, job["params"])
+    if job["format"] == "csv":
+        return Answer(200, "text/csv; charset=utf-8", query.format_csv(result).encode("utf-8"))
+    rows = [{c: (None if v is None else str(v) if not isinstance(v, (int, float, bool)) else v)
+             for c, v in row.items()} for row in result.values()]
+    kinds = {c: ("iri" if any(isinstance(r.get(c), ox.NamedNode) for r in result.rows)
+                 else "literal") for c in result.columns}
+    body = json.dumps({"columns": result.columns, "kinds": kinds, "rows": rows},
+                      ensure_ascii=False)
+    return Answer(200, "application/json; charset=utf-8", body.encode("utf-8"))
 
 
-def _saved_queries() -> list[Any]:
-    from kg.query import list_saved
-
-    return list(list_saved())
-
-
-def _describe_saved(saved: object) -> dict[str, Any]:
-    def plain(value: object) -> object:
-        if is_dataclass(value) and not isinstance(value, type):
-            return asdict(value)
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            return value
-        return str(value)
-
-    return {key: plain(getattr(saved, key, None))
-            for key in ("name", "question", "columns", "params", "text")}
+def _answer(store: Any, job: dict[str, Any], allow_service: bool) -> Answer:
+    kind = job["kind"]
+    if kind == "health":
+        return Answer(200, "application/json", json.dumps(
+            {"articles": len(store.article_ids())}).encode())
+    text = job["query"] if kind == "sparql" else ""
+    try:
+        if kind == "sparql":
+            check_query(text, allow_service=allow_service)
+            return _run_sparql(store, job)
+        return _run_saved(store, job)
+    except HttpError:
+        raise
+    except KGError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
 
 
+def _worker_main(conn: Any, store_path: str, allow_service: bool) -> None:
+    """A worker process: open the store read-only, answer jobs until the pipe closes."""
+    from kg.store import Store
+
+    try:
+        store = Store.open(store_path, read_only=True)
+    except KGError as err:
+        conn.send(("failed", str(err)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            break
+        try:
+            answer = _answer(store, job, allow_service)
+            reply = (answer.status, answer.content_type, answer.body)
+        except HttpError as err:
+            reply = (err.status, "text/plain; charset=utf-8", (err.message + "\n").encode())
+        except Exception as err:  # a bug: logged with its traceback, answered 500
+            traceback.print_exc()
+            reply = (500, "text/plain; charset=utf-8",
+                     f"internal error: {type(err).__name__}: {err}\n".encode())
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            break
+    store.close()
+
+
+class _Worker:
+    def __init__(self, context: Any, store_path: str, allow_service: bool) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, name="kg-query-worker",
+                                       args=(child, store_path, allow_service), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.conn.close()
+
+
+class QueryPool:
+    """Worker processes holding the store open read-only; queries wait for a free one."""
+
+    def __init__(self, store_path: str, size: int, timeout: float, max_queue: int,
+                 allow_service: bool, cache_size: int = 256) -> None:
+        self.store_path = store_path
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._slots: asyncio.Semaphore | None = None
+        self.size = size
+        self.timeout = timeout
+        self.max_queue = max_queue
+        self.allow_service = allow_service
+        self.waiting = 0
+        self.running = 0
+        self.killed = 0
+        self._context = multiprocessing.get_context("spawn")
+        self._threads = concurrent.futures.ThreadPoolExecutor(size * 2 + 2, "kg-pipe")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._closed = False
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        self._slots = asyncio.Semaphore(self.size)
+        workers = [self._spawn() for _ in range(self.size + 1)]
+        await asyncio.gather(*(self._ready(w) for w in workers))
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.store_path, self.allow_service)
+        self._all.add(worker)
+        return worker
+
+    async def _ready(self, worker: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            status, detail = await loop.run_in_executor(self._threads, worker.conn.recv)
+        except (EOFError, OSError):
+            status, detail = "failed", "the worker process ended while starting"
+        if status != "ready":
+            self._discard(worker)
+            raise KGError(f"cannot start a query worker: {detail}")
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        self._all.discard(worker)
+        threading.Thread(target=worker.process.join, daemon=True).start()  # reap it
+
+    async def _replace(self) -> None:
+        if self._closed:
+            return
+        try:
+            await self._ready(self._spawn())
+        except KGError as err:
+            print(f"kg serve: {err}", file=sys.stderr)
+
+    async def run(self, job: dict[str, Any]) -> Answer:
+        """Run `job` in a free worker under the time limit (answers from the cache when the
+        same job was answered before: the store is read-only)."""
+        assert self._idle is not None and self._slots is not None
+        key = json.dumps(job, sort_keys=True) if self.cache_size else ""
+        cached = self._cache.get(key) if key else None
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        if self.waiting >= self.max_queue:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
+                            f"server busy: {self.max_queue} requests are waiting; retry later")
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._slots.acquire(), QUEUE_WAIT)
+        except TimeoutError as err:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
+                            f"server busy: no worker free within {QUEUE_WAIT:g} s; retry later"
+                            ) from err
+        finally:
+            self.waiting -= 1
+        try:
+            answer = await self._run_in_worker(job)
+        finally:
+            self._slots.release()
+        if key and answer.status == 200 and len(answer.body) <= CACHE_ENTRY:
+            self._cache[key] = answer
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return answer
+
+    async def _run_in_worker(self, job: dict[str, Any]) -> Answer:
+        assert self._idle is not None
+        # `size` queries run at once, `size + 1` workers exist: after the time limit killed
+        # every running query, the spare one answers at once while the others restart
+        worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        self.running += 1
+        try:
+            def exchange() -> Any:
+                worker.conn.send(job)
+                return worker.conn.recv()
+
+            reply = await asyncio.wait_for(loop.run_in_executor(self._threads, exchange),
+                                           self.timeout)
+        except TimeoutError:
+            self.killed += 1
+            self._discard(worker)
+            loop.create_task(self._replace())
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
+                            f"query exceeded {self.timeout:g} s and was stopped; narrow it "
+                            "or add a LIMIT") from None
+        except (EOFError, OSError) as err:  # the worker died (out of memory, a crash)
+            self._discard(worker)
+            loop.create_task(self._replace())
+            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR,
+                            "the query worker ended without an answer (out of memory?)"
+                            ) from err
+        except asyncio.CancelledError:
+            self._discard(worker)
+            if not self._closed:
+                loop.create_task(self._replace())
+            raise
+        finally:
+            self.running -= 1
+        self._idle.put_nowait(worker)
+        return Answer(*reply)
+
+    def close(self) -> None:
+        self._closed = True
+        for worker in list(self._all):
+            worker.kill()
+        for worker in list(self._all):
+            worker.process.join(5)
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+# -- the HTTP application -------------------------------------------------------------------------
 def _read_page() -> bytes:
     return importlib.resources.files("kg").joinpath("data/endpoint.html").read_bytes()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: EndpointServer
-    server_version = "kg-sparql/0.1"
+def _saved_listing() -> list[dict[str, Any]]:
+    from kg.query import list_saved
 
-    # -- plumbing ------------------------------------------------------------------------------
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
-        if not self.server.quiet:
-            sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
+    return [{"name": q.name, "question": q.question, "columns": list(q.columns),
+             "params": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
+                        for p in q.params],
+             "query": _without_comments(q.text)} for q in list_saved()]
 
-    def _send(self, answer: Answer, head_only: bool = False) -> None:
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(answer.body)
 
-    def _error(self, status: int, message: str) -> None:
-        self._send(Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")))
+def _without_comments(text: str) -> str:
+    lines = [line.rstrip() for line in strip_comments(text).split("\n")]
+    return "\n".join(line for line in lines if line.strip()) + "\n"
 
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        try:
-            if url.path == "/sparql":
-                self._send(self._sparql(method, url.query))
-            elif method == "POST":
-                raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "POST is only for /sparql")
-            elif url.path in ("/", "/index.html"):
-                self._send(Answer(200, "text/html; charset=utf-8", self.server.page))
-            elif url.path == "/queries":
-                self._send(_json([_describe_saved(q) for q in self.server.saved_queries()]))
-            elif url.path == "/health":
-                self._send(_json({"status": "ok", "articles": len(self.server.store.article_ids()),
-                                  "running": self.server.running,
-                                  "timeout_s": self.server.query_timeout}))
-            else:
-                raise HttpError(HTTPStatus.NOT_FOUND,
-                                f"no such page {url.path!r}; try / , /sparql, /queries or /health")
-        except HttpError as err:
-            self._error(err.status, err.message)
-        except KGError as err:
-            self._error(HTTPStatus.BAD_REQUEST, str(err))
-        except (BrokenPipeError, ConnectionResetError):
+
+def _split_host(value: str) -> str:
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class Endpoint:
+    """The HTTP endpoint: a listening socket, the worker pool and the ASGI application."""
+
+    def __init__(self, store_path: str | Path, host: str = DEFAULT_HOST,
+                 port: int = DEFAULT_PORT, *, timeout: float = 10.0, workers: int = 4,
+                 max_queue: int = 512, allow_service: bool = False,
+                 allow_hosts: Sequence[str] = (), cors: Sequence[str] = (),
+                 cache: bool = True, quiet: bool = False) -> None:
+        from kg.store import Store
+
+        if timeout <= 0:
+            raise QueryError(f"the time limit must be positive, got {timeout}")
+        if workers < 1:
+            raise QueryError(f"at least one worker is needed, got {workers}")
+        with Store.open(store_path, read_only=True):  # a clear error now, not in each worker
             pass
+        self.store_path = str(store_path)
+        self.timeout = timeout
+        self.quiet = quiet
+        self.cors = list(cors)
+        self.pool = QueryPool(self.store_path, workers, timeout, max_queue, allow_service,
+                              cache_size=256 if cache else 0)
+        self.page = _read_page()
+        self.socket = self._listen(host, port)
+        self.host, self.port = self.socket.getsockname()[:2]
+        wildcard = host in ("", "0.0.0.0", "::")
+        self.any_ip = wildcard
+        names = {h.lower() for h in allow_hosts}
+        if host in LOOPBACK or wildcard:
+            names |= set(LOOPBACK)
+        names.add(host.lower())
+        self.allowed_hosts = names
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
 
-    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
-
-    # -- /sparql -------------------------------------------------------------------------------
-    def _sparql(self, method: str, query_string: str) -> Answer:
-        params = parse_qs(query_string, keep_blank_values=True)
-        if method == "POST":
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            body = self._body()
-            if ctype == "application/x-www-form-urlencoded":
-                for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
-                    params.setdefault(key, []).extend(values)
-            elif ctype == "application/sparql-query":
-                params.setdefault("query", []).append(body.decode("utf-8"))
-            elif ctype == "application/sparql-update":
-                raise HttpError(HTTPStatus.FORBIDDEN,
-                                "updates are not allowed: this endpoint is read-only")
-            else:
-                raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                                f"unsupported Content-Type {ctype!r}; send "
-                                "application/x-www-form-urlencoded or application/sparql-query")
-        if "update" in params:
-            raise HttpError(HTTPStatus.FORBIDDEN,
-                            "updates are not allowed: this endpoint is read-only")
-        for key in ("default-graph-uri", "named-graph-uri"):
-            if params.get(key):
-                raise HttpError(HTTPStatus.BAD_REQUEST,
-                                f"{key} is not supported: queries always run over the union of "
-                                "the article graphs; use GRAPH ?g {{ ... }} to select graphs")
-        queries = params.get("query", [])
-        if len(queries) != 1 or not queries[0].strip():
-            raise HttpError(HTTPStatus.BAD_REQUEST,
-                            "give exactly one non-empty `query` (GET ?query=, or POST a form "
-                            "field or an application/sparql-query body)")
-        fmt = (params.get("format") or [None])[0]
-        return self.server.run_query(queries[0], self.headers.get("Accept"), fmt)
-
-    def _body(self) -> bytes:
+    @staticmethod
+    def _listen(host: str, port: int) -> socket.socket:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError as err:
-            raise HttpError(HTTPStatus.BAD_REQUEST, "bad Content-Length") from err
-        if length > MAX_BODY:
+            sock.bind((host, port))
+            sock.listen(BACKLOG)
+        except OSError as err:
+            sock.close()
+            raise KGError(f"cannot listen on {host}:{port}: {err.strerror or err}; "
+                          "choose another --port or stop the program using it") from err
+        sock.setblocking(False)
+        return sock
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def host_allowed(self, header: str | None) -> bool:
+        if header is None:  # HTTP/1.0 without Host: no browser sends that
+            return True
+        name = _split_host(header)
+        return name in self.allowed_hosts or (self.any_ip and _is_ip(name))
+
+    # -- the ASGI app ------------------------------------------------------------------------
+    def app(self) -> Any:
+        from contextlib import asynccontextmanager
+
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+        from starlette.routing import Route
+
+        @asynccontextmanager
+        async def lifespan(_app: Any):
+            await self.pool.start()
+            try:
+                yield
+            finally:
+                self.pool.close()
+
+        methods = ["GET", "POST", "OPTIONS"]
+        routes = [Route("/sparql", self._sparql, methods=methods),
+                  Route("/", self._page, methods=methods),
+                  Route("/index.html", self._page, methods=methods),
+                  Route("/queries", self._queries, methods=methods),
+                  Route("/queries/{name}", self._saved, methods=methods),
+                  Route("/health", self._health, methods=methods)]
+        middleware = [Middleware(_Guard, endpoint=self)]
+        if self.cors:
+            middleware.append(Middleware(
+                CORSMiddleware, allow_origins=self.cors, allow_methods=["GET", "POST", "HEAD"],
+                allow_headers=["Accept", "Content-Type"], max_age=600))
+        return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                         exception_handlers={404: self._not_found, 405: self._not_allowed})
+
+    @staticmethod
+    def _respond(answer: Answer, headers: dict[str, str] | None = None) -> Any:
+        from starlette.responses import Response
+
+        return Response(answer.body, status_code=answer.status, media_type=None, headers={
+            "Content-Type": answer.content_type, "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff", **(headers or {})})
+
+    def _error(self, status: int, message: str) -> Any:
+        return self._respond(Answer(status, "text/plain; charset=utf-8",
+                                    (message + "\n").encode("utf-8")))
+
+    async def _not_found(self, request: Any, _exc: Exception) -> Any:
+        return self._error(404, f"no such page {request.url.path!r}; try / , /sparql, "
+                                "/queries or /health")
+
+    async def _not_allowed(self, request: Any, _exc: Exception) -> Any:
+        return self._error(405, f"{request.method} is not allowed on {request.url.path}")
+
+    def _options(self, allow: str) -> Any:
+        from starlette.responses import Response
+
+        return Response(status_code=204, headers={"Allow": allow})
+
+    async def _page(self, request: Any) -> Any:
+        if request.method == "OPTIONS":
+            return self._options("GET, HEAD, OPTIONS")
+        if request.method == "POST":
+            return self._error(405, "POST is only for /sparql")
+        return self._respond(Answer(200, "text/html; charset=utf-8", self.page), {
+            "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                       "script-src 'self' 'unsafe-inline'; img-src 'self' data:"})
+
+    async def _queries(self, request: Any) -> Any:
+        if request.method == "OPTIONS":
+            return self._options("GET, HEAD, OPTIONS")
+        if request.method == "POST":
+            return self._error(405, "POST is only for /sparql")
+        body = json.dumps(_saved_listing(), ensure_ascii=False, indent=1).encode("utf-8")
+        return self._respond(Answer(200, "application/json; charset=utf-8", body))
+
+    async def _saved(self, request: Any) -> Any:
+        if request.method == "OPTIONS":
+            return self._options("GET, HEAD, OPTIONS")
+        if request.method == "POST":
+            return self._error(405, "POST is only for /sparql")
+        try:
+            params = _query_params(request.scope.get("query_string", b""))
+            values = {k: v[-1] for k, v in params.items() if k not in ("format", "download")
+                      and v and v[-1] != ""}
+            fmt = (params.get("format") or ["json"])[-1]
+            if fmt not in ("json", "csv"):
+                raise HttpError(400, f"unknown format {fmt!r}; valid: json, csv")
+            answer = await self.pool.run({"kind": "saved", "name": request.path_params["name"],
+                                          "params": values, "format": fmt})
+        except HttpError as err:
+            return self._error(err.status, err.message)
+        headers = {}
+        if "download" in params and answer.status == 200:
+            name = re.sub(r"[^\w.-]", "_", request.path_params["name"])
+            headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return self._respond(answer, headers)
+
+    async def _health(self, request: Any) -> Any:
+        if request.method == "OPTIONS":
+            return self._options("GET, HEAD, OPTIONS")
+        try:
+            answer = await self.pool.run({"kind": "health"})
+        except HttpError as err:
+            return self._error(err.status, err.message)
+        data = json.loads(answer.body)
+        data.update(status="ok", running=self.pool.running, waiting=self.pool.waiting,
+                    timeout_s=self.timeout, workers=self.pool.size)
+        return self._respond(Answer(200, "application/json; charset=utf-8",
+                                    json.dumps(data).encode()))
+
+    async def _sparql(self, request: Any) -> Any:
+        if request.method == "OPTIONS":
+            return self._options("GET, HEAD, POST, OPTIONS")
+        try:
+            params = _query_params(request.scope.get("query_string", b""))
+            if request.method == "POST":
+                await self._post_params(request, params)
+            if "update" in params:
+                raise HttpError(HTTPStatus.FORBIDDEN, _READ_ONLY)
+            for key in ("default-graph-uri", "named-graph-uri"):
+                if params.get(key):
+                    raise HttpError(HTTPStatus.BAD_REQUEST,
+                                    f"{key} is not supported: queries always run over the union "
+                                    "of the article graphs; use GRAPH ?g { ... } to select graphs")
+            queries = params.get("query", [])
+            if not queries and request.method != "POST":
+                return self._respond(Answer(200, "text/turtle; charset=utf-8",
+                                            service_description(f"{self.url}sparql")))
+            if len(queries) != 1 or not queries[0].strip():
+                raise HttpError(HTTPStatus.BAD_REQUEST,
+                                "give exactly one non-empty `query` (GET ?query=, or POST a form "
+                                "field or an application/sparql-query body)")
+            text = queries[0]
+            if is_update(text):
+                raise HttpError(HTTPStatus.FORBIDDEN, _READ_ONLY)
+            check_query(text, allow_service=self.pool.allow_service)
+            fmt = (params.get("format") or [None])[0]
+            answer = await self.pool.run({"kind": "sparql", "query": text, "format": fmt,
+                                          "accept": request.headers.get("accept")})
+        except HttpError as err:
+            return self._error(err.status, err.message)
+        except QueryError as err:
+            return self._error(HTTPStatus.BAD_REQUEST, str(err))
+        headers = {}
+        if "download" in params and answer.status == 200:
+            ext = (params.get("format") or ["txt"])[0]
+            headers["Content-Disposition"] = f'attachment; filename="results.{ext}"'
+        return self._respond(answer, headers)
+
+    async def _post_params(self, request: Any, params: dict[str, list[str]]) -> None:
+        ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-update":
+            raise HttpError(HTTPStatus.FORBIDDEN, _READ_ONLY)
+        if ctype not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+            raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                            f"unsupported Content-Type {ctype!r}; send "
+                            "application/x-www-form-urlencoded or application/sparql-query")
+        body = await _read_body(request)
+        if ctype == "application/x-www-form-urlencoded":
+            for key, values in _query_params(body).items():
+                params.setdefault(key, []).extend(values)
+        else:
+            try:
+                params.setdefault("query", []).append(body.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                raise HttpError(HTTPStatus.BAD_REQUEST,
+                                f"the body is not UTF-8 (byte {err.start}); send UTF-8") from err
+
+    # -- running ---------------------------------------------------------------------------
+    def _config(self) -> Any:
+        import uvicorn
+
+        return uvicorn.Config(self.app(), http="h11", lifespan="on", access_log=not self.quiet,
+                              log_level="warning" if self.quiet else "info",
+                              timeout_graceful_shutdown=SHUTDOWN_GRACE, backlog=BACKLOG,
+                              server_header=False, h11_max_incomplete_event_size=64 << 10)
+
+    def serve(self) -> None:
+        """Serve until SIGINT or SIGTERM (in the main thread: uvicorn handles the signals)."""
+        import uvicorn
+
+        self._server = uvicorn.Server(self._config())
+        try:
+            self._server.run(sockets=[self.socket])
+        finally:
+            self.socket.close()
+            self.pool.close()
+
+    def start(self) -> None:
+        """Serve in a background thread (tests); returns when the workers are ready."""
+        import uvicorn
+
+        self._server = uvicorn.Server(self._config())
+        self._thread = threading.Thread(target=self._server.run,
+                                        kwargs={"sockets": [self.socket]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise KGError("the endpoint did not start (see the messages above)")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(30)
+        self.socket.close()
+        self.pool.close()
+
+
+class _Guard:
+    """ASGI middleware: Host check and body limit before anything else runs."""
+
+    def __init__(self, app: Any, endpoint: Endpoint) -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        if not self.endpoint.host_allowed(headers.get("host")):
+            await _plain(send, 403, f"Host {headers.get('host')!r} is not served here; start "
+                                    "kg serve with --allow-host NAME to accept it")
+            return
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            status = 413 if length.isdigit() else 400
+            await _plain(send, status, f"request body over {MAX_BODY >> 10} KiB" if status == 413
+                         else f"bad Content-Length {length!r}")
+            return
+        await self.app(scope, receive, send)
+
+
+async def _plain(send: Any, status: int, message: str) -> None:
+    body = (message + "\n").encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(request: Any) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                             f"request body over {MAX_BODY >> 10} KiB")
-        return self.rfile.read(length)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-                timeout: float = 10.0, max_running: int = 4, quiet: bool = False
-                ) -> EndpointServer:
-    """An endpoint server bound to `host:port` (port 0: a free port; see `.url`), not started:
-    call `.serve_forever()` (in a thread for tests) and `.shutdown()`."""
-    if timeout <= 0:
-        raise QueryError(f"the time limit must be positive, got {timeout}")
+def _query_params(raw: bytes) -> dict[str, list[str]]:
+    """Form or query-string fields, decoded as strict UTF-8 (400 otherwise)."""
+    fields: dict[str, list[str]] = {}
     try:
-        return EndpointServer((host, port), store, timeout=timeout, max_running=max_running,
-                              quiet=quiet)
-    except OSError as err:
-        raise KGError(f"cannot listen on {host}:{port}: {err.strerror or err}; "
-                      "choose another --port or stop the program using it") from err
+        # latin-1 maps bytes to code points one for one: decode percent-escapes to bytes, then
+        # the bytes as strict UTF-8
+        for key, values in parse_qs(raw.decode("latin-1"), keep_blank_values=True,
+                                    encoding="latin-1").items():
+            fields[_utf8(key)] = [_utf8(v) for v in values]
+    except UnicodeDecodeError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST,
+                        "the request has bytes that are not UTF-8; send UTF-8, percent-encoded"
+                        ) from err
+    except ValueError as err:
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"bad form data: {err}") from err
+    return fields
+
+
+def _utf8(text: str) -> str:
+    return text.encode("latin-1").decode("utf-8")
 
 
 def serve(store_path: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-          timeout: float = 10.0, max_running: int = 4) -> None:
-    """Open the store read-only and serve it until interrupted (Ctrl-C)."""
+          timeout: float = 10.0, workers: int = 4, allow_service: bool = False,
+          allow_hosts: Sequence[str] = (), cors: Sequence[str] = (), cache: bool = True) -> None:
+    """Serve the store read-only until SIGINT/SIGTERM."""
     if host not in LOOPBACK:
         print(f"kg serve: warning: listening on {host}, not loopback: anyone who can reach this "
               "machine can query the store (there is no authentication)", file=sys.stderr)
-    with Store.open(store_path, read_only=True) as store:
-        server = make_server(store, host, port, timeout=timeout, max_running=max_running)
-        print(f"kg serve: {server.url} (SPARQL at {server.url}sparql; time limit "
-              f"{timeout:g} s); Ctrl-C to stop", file=sys.stderr)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+    endpoint = Endpoint(store_path, host, port, timeout=timeout, workers=workers,
+                        allow_service=allow_service, allow_hosts=allow_hosts, cors=cors,
+                        cache=cache)
+    print(f"kg serve: {endpoint.url} (SPARQL at {endpoint.url}sparql; {workers} workers, time "
+          f"limit {timeout:g} s); Ctrl-C to stop", file=sys.stderr)
+    endpoint.serve()

@@ -13,6 +13,7 @@ __all__ = [
     "Article",
     "BadRecord",
     "DateValue",
+    "Place",
     "Evidence",
     "Role",
     "Actor",
@@ -94,13 +95,29 @@ class DateValue:
 
     A day is `2026-01-08`; a range `2026-01-03/2026-01-04`; a month `2024-10` (begin and end
     are the month's first and last day). `is_start` marks a date that opens an open-ended
-    period ("since October 2024").
+    period ("since October 2024"). `basis` says where an event's date came from: "stated" (a
+    time expression of the text) or "publication" (the article's date, when the text gives none).
     """
 
     begin: dt.date
     end: dt.date
     text: str
     is_start: bool = False
+    basis: str = "stated"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A GeoNames place (`kg.places`): `country` is ISO 3166 alpha-3; `kind` one of "city",
+    "region", "country"; coordinates are WGS 84 degrees (None for regions and countries)."""
+
+    geonames_id: int
+    name: str
+    country: str
+    kind: str
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +180,7 @@ class Event:
     parent: str | None = None
     confidence: float = 0.5
     base_code: str | None = None  # the CAMEO code of the action even when not coded
+    place: Place | None = None  # the GeoNames place the event is said to happen in
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,3 +218,4 @@ class Extraction:
     stances: tuple[Stance, ...] = ()
     quotes: tuple[Quote, ...] = ()
     locations: tuple[str, ...] = field(default=())
+    places: tuple[Place, ...] = ()  # the GeoNames places the article names

@@ -4,8 +4,10 @@ The page works offline: the data (actors, dyad edges, their events with evidence
 articles) is embedded as JSON in a `<script type="application/json">` tag, and the script and
 style sheet (`kg/data/viz/viz.js`, `viz.css`) are inlined into `kg/data/viz_template.html`.
 Node positions are computed here (networkx spring layout, seed 0), so the same graph always
-gives the same picture; the page adds pan and zoom, filters by date range and CAMEO root, and
-a side panel listing the events of a clicked edge or actor.
+gives the same picture; the page adds pan and zoom, filters by date range and CAMEO root, a
+search box that finds an actor by name, and a side panel listing the events of a clicked edge or
+actor. `kg viz` draws the `DEFAULT_TOP` most active actors by default (a whole store is a
+hairball); `--top 0` draws everyone.
 
 >>> data = viz_data([{"event": "e1", "cameo": "138", "quad_class": 4, "goldstein": -7.0,
 ...     "date": "2026-01-08", "text": "A threatened B.", "article": "a1",
@@ -22,6 +24,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,10 @@ from kg.analytics import event_day
 from kg.errors import InputError
 from kg.networks import Table, _pairs, is_coded, table_rows
 
-__all__ = ["TYPE_COLOURS", "QUAD_COLOURS", "viz_data", "render_html", "write_html", "store_viz"]
+__all__ = ["DEFAULT_TOP", "TYPE_COLOURS", "QUAD_COLOURS", "viz_data", "render_html", "write_html", "store_viz"]
+
+#: How many actors `kg viz` draws unless told otherwise: the most active ones.
+DEFAULT_TOP = 40
 
 #: Node colour per actor class (local names of the kgo actor classes).
 TYPE_COLOURS = {
@@ -145,11 +151,12 @@ def viz_data(
     `articles` rows have `article` (IRI), `id`, `url`, `title`; the event rows' `article`
     may be an article IRI or id. Actors without a shown event are left out unless
     `include_isolated`. With `top`, only the `top` actors in the most events are drawn, with
-    the events among them (a readable picture of a large store).
+    the events among them (a readable picture of a large store); None or 0 draws all.
+    `total_actors` says how many actors the events had before that cut.
     """
     names = _cameo_names()
     rows = [r for r in table_rows(events) if include_uncoded or is_coded(r)]
-    keep = _busiest_actors(rows, top) if top is not None else None
+    keep = _busiest_actors(rows, top) if top else None
     actor_info: dict[str, dict[str, Any]] = {}
     for actor in table_rows(actors):
         if actor.get("iri"):
@@ -241,8 +248,10 @@ def viz_data(
                           "bend": round((i - (k - 1) / 2) * 28.0, 1),
                           "events": groups[order[a], order[b], q]})
     roots = sorted({e["root"] for e in event_list if e["root"]})
+    everyone = {x["iri"] for row in rows for pair in _pairs(row) for x in pair}
     return {
         "title": title,
+        "total_actors": len(everyone | (set(actor_info) if include_isolated else set())),
         "nodes": nodes,
         "edges": edges,
         "events": event_list,
@@ -308,20 +317,27 @@ def store_viz(
     store: Any,
     out: str | Path,
     *,
-    start: str | None = None,
-    end: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
     cameo_root: str | None = None,
     include_uncoded: bool = False,
     include_isolated: bool = False,
     title: str | None = None,
     top: int | None = None,
+    step: Callable[..., None] | None = None,
 ) -> Path:
-    """Read the event, actor and article tables of a `kg.store.Store` and write the page."""
+    """Read the event, actor and article tables of a `kg.store.Store` and write the page.
+    `step(name, total=4)` is called as each of the four stages starts (for a progress bar)."""
     from kg import tables
 
+    say = step or (lambda name, total=None: None)
+    say("reading the event table", total=4)
     events = tables.event_rows(store, start=start, end=end, cameo_root=cameo_root)
+    say("reading the actors and articles")
     actors = tables.actor_rows(store)
     articles = store.select(_ARTICLES_QUERY)
+    say(f"laying out {'the top ' + str(top) if top else 'all'} actors")
     data = viz_data(events, actors, articles, include_uncoded=include_uncoded,
                     include_isolated=include_isolated, title=title or "Actor network", top=top)
+    say("writing the page")
     return write_html(data, out)

@@ -6,9 +6,15 @@ without a CAMEO code, parent = the threat) and quotes the speaker. `voa-002` rep
 threat again (a second mention of the same event IRI), a directive of Mexico's president to the
 army (CAMEO 154) and her red line against U.S. action. Use `sample_store` for a loaded in-memory
 store, `sample_graph_nquads` for the N-Quads bytes and `SAMPLE` for the IRIs to assert on.
+
+`shared_path(...)` is where the tests find the shared data (corpora, eval sets, reference
+tables): `$KG_SHARED` when set, else `../shared` beside the repository. Tests that need it skip,
+saying which file is missing, when it is absent.
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyoxigraph as ox
@@ -16,6 +22,22 @@ import pytest
 
 from kg import iri
 from kg.vocab import CAMEO, KGO, ORG, PLOVER, RDF, RDFS, SCHEMA, SEM, SKOS, WD, XSD
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in the shared data: `$KG_SHARED/<parts>`, default `../shared/<parts>` beside
+    the repository (`shared_path("corpora", "voa.jsonl")`)."""
+    root = os.environ.get("KG_SHARED") or str(ROOT.parent / "shared")
+    return Path(root).expanduser().joinpath(*parts)
+
+
+def skip_without_shared(path: Path) -> None:
+    """Skip the calling test when a shared file is absent, naming it and KG_SHARED."""
+    if not path.exists():
+        pytest.skip(f"shared data absent: {path} (set KG_SHARED to the shared folder)")
+
 
 A1, A2 = "voa-001", "voa-002"
 

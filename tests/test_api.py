@@ -69,9 +69,33 @@ def test_events_filters(graph, sample_iris) -> None:
     assert empty.empty and "cameo" in empty.columns
 
 
-def test_events_of_an_unknown_actor_is_a_clear_error(graph) -> None:
-    with pytest.raises(QueryError, match="no actor labelled 'Nobody'"):
-        graph.events(actor="Nobody")
+def test_events_of_an_unknown_actor_are_none_with_a_warning(graph) -> None:
+    with pytest.warns(UserWarning, match="no actor is named 'Nobody'"):
+        empty = graph.events(actor="Nobody")
+    assert empty.empty and list(empty.columns) == list(EVENT_COLUMNS)
+    assert graph.query("threats_by_actor", actor="Nobody") == []  # the same answer
+
+
+def test_event_dates_are_datetimes_and_codes_strings(graph, sample_iris) -> None:
+    events = graph.events()
+    assert pd.api.types.is_datetime64_any_dtype(events["date_start"])
+    assert pd.to_datetime(events["date_start"]).notna().sum() == 2  # the strike is undated
+    threat = events.set_index("event").loc[sample_iris.threat]
+    assert threat["root_code"] == "13" and threat["published"] == pd.Timestamp("2026-01-09")
+
+
+def test_a_closed_graph_says_so(sample_store_dir) -> None:
+    graph = KnowledgeGraph.open(sample_store_dir)
+    graph.close()
+    assert graph.closed and "closed" in repr(graph)
+    for call in (graph.events, graph.actors, lambda: graph.query("SELECT * {}")):
+        with pytest.raises(StoreError, match="is closed; open it again"):
+            call()
+    graph.close()  # harmless
+
+
+def test_the_package_says_it_is_typed() -> None:
+    assert (ROOT / "kg" / "py.typed").is_file()
 
 
 def test_actors_and_stances(graph, sample_iris) -> None:

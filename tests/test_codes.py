@@ -8,8 +8,9 @@ import pytest
 
 from kg import codes
 from kg.errors import DataFileError, KGError
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = shared_path("reference")
 HEADER = "code,root,name,goldstein,quad_class,plover,plover_mode\n"
 
 
@@ -165,7 +166,7 @@ def test_remapped_codes_follow_the_manual() -> None:
     assert {c: cameo[c].plover for c in _REMAPPED} == _REMAPPED
 
 
-@pytest.mark.skipif(not (REFERENCE / "cameo_codes.csv").exists(), reason="no shared reference tables")
+@pytest.mark.skipif(not (REFERENCE / "cameo_codes.csv").exists(), reason=f"no shared reference tables ({REFERENCE}; set KG_SHARED)")
 def test_table_covers_the_reference_and_keeps_its_facts() -> None:
     cameo = codes.load_cameo()
     with open(REFERENCE / "cameo_codes.csv", encoding="utf-8") as f:

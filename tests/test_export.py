@@ -1,11 +1,9 @@
 """Tests of kg.export and the read commands: every format written and read back."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 
-import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -89,43 +87,6 @@ def test_with_ontology_adds_its_own_graph(sample_store):
     assert set(sample_store.quads()) <= quads
     threat = ox.NamedNode("https://w3id.org/kg-news/ontology#Threat")
     assert any(q.subject == threat for q in quads if q.graph_name.value == kx.ontology_graph_iri)
-
-
-def test_csv_is_the_event_table(sample_store, sample_iris):
-    rows = list(csv.DictReader(io.StringIO(_exported(sample_store, "csv").decode())))
-    threat = next(r for r in rows if r["event"] == sample_iris.threat)
-    assert (threat["cameo"], threat["plover"], threat["source"]) == ("138", "THREATEN",
-                                                                     "Donald Trump")
-    strike = next(r for r in rows if r["event"] == sample_iris.strike)
-    assert strike["cameo"] == "" and strike["parent"] == sample_iris.threat
-
-
-def _read_graphml(data: io.BytesIO) -> nx.Graph:
-    return nx.read_graphml(data, force_multigraph=True)
-
-
-@pytest.mark.parametrize("fmt, read", [("graphml", _read_graphml), ("gexf", nx.read_gexf)])
-def test_network_formats_read_back(sample_store, sample_iris, fmt, read):
-    g = read(io.BytesIO(_exported(sample_store, fmt)))
-    assert g.is_directed()
-
-    def edge(u: str, v: str) -> dict:
-        data = g.get_edge_data(u, v)
-        return next(iter(data.values())) if g.is_multigraph() else data
-
-    assert g.nodes[sample_iris.trump]["label"] == "Donald Trump"
-    threat = edge(sample_iris.trump, sample_iris.mex)
-    assert threat["cameo"] == "138" and float(threat["goldstein"]) == -7.0
-    strike = edge(sample_iris.usa, sample_iris.mex)
-    assert "cameo" not in strike and strike["modality"] == "threatened"
-    assert g.number_of_edges() == 3  # threat, strike, directive: one source and target each
-
-
-def test_actor_network_keeps_parallel_events(sample_store, sample_iris):
-    g = kx.actor_network(sample_store)
-    assert isinstance(g, nx.MultiDiGraph)
-    assert set(g[sample_iris.trump][sample_iris.mex]) == {sample_iris.threat}
-    assert g.nodes[sample_iris.mex]["type"] == "State"
 
 
 def test_unknown_format_lists_valid_ones(sample_store):

@@ -12,9 +12,10 @@ import pytest
 from kg.errors import InputError
 from kg.ingest import parse_dateline, read_articles
 from kg.types import Article, BadRecord
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = shared_path("corpora")
 EXAMPLES = ROOT / "examples" / "news"
 DAY = dt.date(2026, 1, 20)
 
@@ -160,10 +161,11 @@ def test_binary_empty_and_unsupported_files_in_a_directory(tmp_path: Path) -> No
     (tmp_path / "f-image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (tmp_path / "g-good.txt").write_text("Body of the article.\n", encoding="utf-8")
     records = _read(tmp_path)
-    assert [a.id for a in _articles(records)] == ["g-good"]
+    # JSONL is judged line by line: the good line before the binary one is read
+    assert [a.id for a in _articles(records)] == ["a-binary-1", "g-good"]
     assert _bad(records) == {
-        f"{tmp_path / 'a-binary.jsonl'}:1": "binary file, not text (it has NUL bytes); "
-                                            "give UTF-8 text",
+        f"{tmp_path / 'a-binary.jsonl'}:2": "binary data (NUL bytes) on this line, not JSON "
+                                            "text; give UTF-8 text",
         f"{tmp_path / 'b-empty.txt'}:1": "empty file",
         f"{tmp_path / 'c-blank.jsonl'}:1": "empty file",
         f"{tmp_path / 'd-report.pdf'}": "unsupported file type .pdf; use .txt, .jsonl, .html "
@@ -304,6 +306,9 @@ def test_html_without_main_text(tmp_path: Path) -> None:
         ("Friday, January 9, 2026\nBody.", dt.date(2026, 1, 9)),
         ("Published: 2026-01-09T10:00:00Z\nBody.", dt.date(2026, 1, 9)),
         ("Headline\nSubhead\nKYIV, Ukraine, March 3, 2026 — Body.", dt.date(2026, 3, 3)),
+        # the date right after the place, as HTML pages print it
+        ("WASHINGTON, March 4, 2026 — Body.", dt.date(2026, 3, 4)),
+        ("WASHINGTON, March 4, 2026 (Reuters) - Body.", dt.date(2026, 3, 4)),
         ("WASHINGTON, Jan 9 (Reuters) - Body.", None),  # no year and no anchor
         ("One\nTwo\nThree\nJanuary 9, 2026", None),  # only the first 3 non-empty lines
         ("On Jan. 3, 2026 the army moved.", None),  # a sentence, not a dateline
@@ -322,14 +327,14 @@ def test_parse_dateline_uses_the_anchor_for_the_year() -> None:
 # --- shared corpora and examples -------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (CORPORA / "seed.jsonl").exists(), reason="shared corpora absent")
+@pytest.mark.skipif(not (CORPORA / "seed.jsonl").exists(), reason=f"shared corpora absent ({CORPORA}; set KG_SHARED)")
 def test_seed_article() -> None:
     [article] = _read(CORPORA / "seed.jsonl")
     assert article.date == dt.date(2026, 1, 9)
     assert parse_dateline(article.text) == dt.date(2026, 1, 9)  # its own dateline agrees
 
 
-@pytest.mark.skipif(not (CORPORA / "voa.jsonl").exists(), reason="shared corpora absent")
+@pytest.mark.skipif(not (CORPORA / "voa.jsonl").exists(), reason=f"shared corpora absent ({CORPORA}; set KG_SHARED)")
 def test_voa_corpus_reads_without_bad_records() -> None:
     records = _read(CORPORA / "voa.jsonl")
     assert _bad(records) == {}
@@ -337,16 +342,96 @@ def test_voa_corpus_reads_without_bad_records() -> None:
 
 
 def test_examples() -> None:
-    records = _read(EXAMPLES / "articles.jsonl", EXAMPLES / "border-talks-dateline.txt")
+    records = _read(EXAMPLES / "articles.jsonl", EXAMPLES / "harbour-dispute-dateline.txt")
     assert _bad(records) == {}
     by_id = {a.id: a for a in _articles(records)}
     assert {i: a.date for i, a in by_id.items()} == {
         "border-talks": dt.date(2026, 3, 3),
         "ceasefire-extension": dt.date(2026, 2, 20),
         "tbilisi-protest-arrests": dt.date(2026, 2, 2),
-        "border-talks-dateline": dt.date(2026, 3, 3),
+        "harbour-dispute-dateline": dt.date(2026, 3, 9),
     }
     assert all(by_id[i].source == "kg examples" and by_id[i].title
                for i in ("border-talks", "ceasefire-extension", "tbilisi-protest-arrests"))
-    # the .txt is the same story behind a dateline: its date comes from the dateline
-    assert by_id["border-talks-dateline"].text == "March 3, 2026\n" + by_id["border-talks"].text
+    # the .txt opens with a date line: the article's date comes from it
+    assert by_id["harbour-dispute-dateline"].text.startswith("March 9, 2026\nVALPARAISO")
+    assert all(by_id[i].url == f"https://www.example.org/news/{i}"
+               for i in ("border-talks", "ceasefire-extension", "tbilisi-protest-arrests"))
+
+
+def test_the_examples_are_distinct_articles() -> None:
+    """No sentence of one example article appears in another (each answer counted once)."""
+    import re
+
+    texts = {a.id: a.text for a in _articles(_read(EXAMPLES))}
+    assert len(texts) == 4
+    seen: dict[str, str] = {}
+    for ident, text in texts.items():
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if len(sentence) >= 40:
+                assert seen.setdefault(sentence, ident) == ident, (sentence, seen[sentence])
+
+
+# --- hostile input: repaired at the door or reported with its line --------------------------
+
+
+def test_characters_rdf_cannot_carry_are_repaired_one_for_one(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "s\ud800", "text": "Lone \ud800 surrogate.", "title": "T\udfff"}),
+        json.dumps({"id": "c", "text": "Bell\x07 and NUL\x00 and tab\tstay.", "source": "S\x1b"}),
+        json.dumps({"id": "n", "text": "Non\ufffe characters\uffff here."}),
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    records = _read(path)
+    assert not _bad(records)
+    by_id = {a.id: a for a in _articles(records)}
+    assert by_id["s\ufffd"].text == "Lone \ufffd surrogate."
+    assert by_id["s\ufffd"].title == "T\ufffd"
+    assert by_id["c"].text == "Bell  and NUL  and tab\tstay." and by_id["c"].source == "S "
+    assert by_id["n"].text == "Non\ufffd characters\ufffd here."
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://example.org/a\u00a0b", "https://example.org/a%C2%A0b"),
+    ("https://example.org/line\u2028sep", "https://example.org/line%E2%80%A8sep"),
+    ("http://x.org/a b<c>\"d\"", "http://x.org/a%20b%3Cc%3E%22d%22"),
+    ("http://x.org/100%", "http://x.org/100%25"),
+    ("http://x.org/ok%20", "http://x.org/ok%20"),
+])
+def test_urls_become_valid_iris(tmp_path: Path, url: str, expected: str) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Body.", "url": url}) + "\n", encoding="utf-8")
+    (article,) = _read(path)
+    assert isinstance(article, Article) and article.url == expected
+
+
+def test_a_url_without_scheme_rejects_its_record_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Body.", "url": "www.example.org/x"}) + "\n"
+                    + json.dumps({"id": "b", "text": "Good."}) + "\n", encoding="utf-8")
+    records = _read(path)
+    assert [a.id for a in _articles(records)] == ["b"]
+    assert "not an absolute URL" in _bad(records)[f"{path}:1"]
+
+
+def test_a_nul_byte_costs_only_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "n.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "One."}\n{"id": "b", "te\x00xt": "x"}\n'
+                     b'{"id": "c", "text": "Three."}\n')
+    records = _read(path)
+    assert [a.id for a in _articles(records)] == ["a", "c"]
+    assert list(_bad(records)) == [f"{path}:2"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_printable(tmp_path: Path) -> None:
+    import os
+
+    folder = os.fsencode(tmp_path) + b"/in"
+    os.mkdir(folder)
+    with open(folder + b"/caf\xe9.txt", "wb") as f:
+        f.write(b"Body of the article.\n")
+    records = _read(os.fsdecode(folder))
+    (article,) = _articles(records)
+    assert article.id == "caf\\xe9"
+    assert str(article.origin).encode("utf-8")  # no surrogate left: it prints and stores

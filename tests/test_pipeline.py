@@ -75,3 +75,16 @@ def test_two_workers_give_the_same_graph_as_one(tmp_path: Path) -> None:
     with Store.open(tmp_path / "one") as a, Store.open(tmp_path / "two") as b:
         dump_a, dump_b = (sorted(str(q) for q in s.inner) for s in (a, b))
     assert dump_a == dump_b
+
+
+def test_an_article_without_a_date_is_reported_and_built(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "undated.jsonl"
+    src.write_text(json.dumps({"id": "no-date", "text": GOOD["text"]}) + "\n"
+                   + json.dumps(GOOD) + "\n")
+    assert main(["build", str(src), "--store", str(tmp_path / "s")]) == 0
+    out, err = capsys.readouterr()
+    warnings = [line for line in err.splitlines() if "no date" in line]
+    assert len(warnings) == 1 and f"{src}:1" in warnings[0] and "'no-date'" in warnings[0]
+    assert "1 articles without a date" in out
+    with Store.open(tmp_path / "s") as store:
+        assert sorted(store.article_ids()) == ["good-1", "no-date"]

@@ -67,7 +67,7 @@ def test_timeline_figure_points_labels_and_colours() -> None:
     fig = plot.timeline_figure(make_events(), "Actor C")
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Date" and ax.get_ylabel() == "Goldstein score"
-    assert ax.get_title() == "Events of Actor C"
+    assert ax.get_title() == "Events of Actor C: 4"
     texts = sorted(t.get_text() for t in ax.texts)
     # e4 190, e5 061, e6 040, e7 050
     assert texts == ["040 Consult", "050 Engage in diplomatic cooperation",
@@ -75,6 +75,45 @@ def test_timeline_figure_points_labels_and_colours() -> None:
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["verbal cooperation", "material cooperation", "material conflict"]
     assert sum(len(c.get_offsets()) for c in ax.collections) == 4
+
+
+def _crowded_events() -> list[dict]:
+    """Sixty events of one actor over a year, many on the same days and scores, and one dated
+    decades earlier (a date mentioned in passing)."""
+    import datetime as dt
+
+    codes = [("010", 0, 1), ("036", 4.0, 1), ("112", -2.0, 3), ("138", -7.0, 3),
+             ("190", -10.0, 4), ("057", 8.0, 1)]
+    rows = []
+    for i in range(60):
+        code, goldstein, quad = codes[i % len(codes)]
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=(i * 7) % 360)
+        rows.append({"event": f"e{i}", "cameo": code, "goldstein": goldstein,
+                     "quad_class": quad, "date": day.isoformat(), "type": "Event",
+                     "source": [{"iri": "ex:x", "label": "X"}], "target": [{"iri": f"ex:{i % 5}"}]})
+    rows.append({"event": "old", "cameo": "010", "goldstein": 0, "quad_class": 1,
+                 "date": "1951-05-01", "source": [{"iri": "ex:x", "label": "X"}],
+                 "target": [{"iri": "ex:1"}]})
+    return rows
+
+
+def test_a_crowded_timeline_has_no_overlapping_labels_and_a_sensible_axis() -> None:
+    import matplotlib.dates as mdates
+
+    fig = plot.timeline_figure(_crowded_events(), "X")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert 4 <= len(boxes) <= plot.TIMELINE_LABELS
+    area = ax.get_window_extent(renderer)
+    for i, a in enumerate(boxes):
+        assert area.x0 <= a.x0 and a.x1 <= area.x1 and area.y0 <= a.y0 and a.y1 <= area.y1
+        assert not any(a.overlaps(b) for b in boxes[i + 1:]), ax.texts[i].get_text()
+    first, last = (mdates.num2date(x).year for x in ax.get_xlim())
+    assert first >= 2020 and last <= 2026  # 1951 is left out, and the title says so
+    assert "(1 outside; --from/--to to choose)" in ax.get_title()
+    wide = plot.timeline_figure(_crowded_events(), "X", start="1950-01-01")
+    assert mdates.num2date(wide.axes[0].get_xlim()[0]).year <= 1950
 
 
 def test_timeline_of_an_unknown_actor_is_a_user_error() -> None:

@@ -25,8 +25,9 @@ from kg.remote import Endpoint, GraphStore, derive_address
 from kg.store import Store
 from conftest import SAMPLE
 from test_interop import OXIGRAPH, _free_port, _wait_http, running_virtuoso
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
-VOA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "voa.jsonl"
+VOA = shared_path("corpora", "voa.jsonl")
 UNION = "urn:kg:union"
 
 

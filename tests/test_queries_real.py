@@ -6,9 +6,10 @@ Two stores, built once per module with `kg.pipeline.build`:
   foreign minister to reach out to Rubio (and, if needed, Trump) after Trump threatened ground
   strikes against drug cartels on Thursday 2026-01-08; the U.S. operation in Venezuela and the
   capture of Maduro the weekend before; Sheinbaum's warning, the red line, two Trump quotes.
-- examples/news/ (written for the project): the Kyrgyz-Tajik border article, once as JSONL
-  (`border-talks`) and once as a dated .txt (`border-talks-dateline`) so that events are
-  reported by two articles; the Thai-Cambodian ceasefire; the Tbilisi protest arrests.
+- examples/news/ (written for the project, distinct articles): the Kyrgyz-Tajik border article,
+  the Thai-Cambodian ceasefire, the Tbilisi protest arrests, the Chile-Peru harbour dispute; plus,
+  made here at test time, the border article again as a dated .txt (`border-talks-dateline`) so
+  that events are reported by two articles.
 
 The assertions name what the article says, not how many rows the extractor happens to give, so
 that extraction improvements do not break them; the two graphs must also pass SHACL validation.
@@ -22,16 +23,17 @@ import pytest
 
 from kg import query
 from kg.ingest import read_articles
-from kg.iri import article_iri
+from kg.iri import actor_iri, article_iri
 from kg.pipeline import build
 from kg.store import Store
 from kg.types import Article
 from kg.validate import format_report, validate_store
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "corpora" / "seed.jsonl"
+SEED = shared_path("corpora", "seed.jsonl")
 EXAMPLES = ROOT / "examples" / "news"
 SEED_ID = "seed-sheinbaum-2026-01-09"
 THU, FRI = dt.date(2026, 1, 8), dt.date(2026, 1, 9)
@@ -49,7 +51,7 @@ def _build(paths: list[Path], tmp_path_factory, name: str):
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
     if not SEED.exists():
-        pytest.skip("shared corpora absent (../shared/corpora/seed.jsonl)")
+        pytest.skip(f"shared corpora absent ({SEED}; set KG_SHARED)")
     store, texts = _build([SEED], tmp_path_factory, "seed")
     yield store, texts
     store.close()
@@ -57,7 +59,13 @@ def seed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def news(tmp_path_factory):
-    store, texts = _build([EXAMPLES], tmp_path_factory, "news")
+    import json
+
+    border = next(json.loads(line) for line in (EXAMPLES / "articles.jsonl").open(encoding="utf-8")
+                  if json.loads(line)["id"] == "border-talks")
+    again = tmp_path_factory.mktemp("again") / "border-talks-dateline.txt"
+    again.write_text("March 3, 2026\n" + border["text"] + "\n", encoding="utf-8")
+    store, texts = _build([EXAMPLES, again], tmp_path_factory, "news")
     yield store, texts
     store.close()
 
@@ -94,7 +102,9 @@ def test_seed_threats_by_actor(seed) -> None:
     threat = _trump_threat(store)
     assert threat["code"].startswith("13")  # CAMEO 13: threaten
     assert threat["threatened"] == "strikes"
-    assert threat["target_label"] == "drug cartels"
+    # the drug cartels the sentence says control Mexico: Mexico's criminal groups (MEXCRM)
+    assert threat["target"] == actor_iri("group-crm-mex")
+    assert threat["target_label"].endswith("cartels")
     assert "threatened ground strikes against drug cartels" in threat["sentence"]
     assert threat["article"] == article_iri(SEED_ID)
     # the threat was on Thursday: a window starting Friday leaves it out
@@ -203,7 +213,7 @@ def test_seed_dyads_and_months(seed) -> None:
     trump = _actor_iri(store, "Donald Trump")
     rows = _run(store, "goldstein_by_dyad_day", actor="Donald Trump")
     threat_day = _one(rows, "Trump's threat day", day=THU, source=trump,
-                      target_label="drug cartels")
+                      target=actor_iri("group-crm-mex"))
     assert threat_day["verbal_conflict"] >= 1 and threat_day["goldstein_sum"] < 0
     months = _run(store, "cameo_roots_by_month")
     assert _one(months, "threats in January", month="2026-01", root="13")["events"] >= 1
@@ -363,6 +373,19 @@ def test_news_graph_conforms(news) -> None:
     store, _ = news
     report = validate_store(store)
     assert report.conforms, format_report(report, limit=10)
+
+
+def test_seed_event_details_and_places(seed) -> None:
+    """The table helpers' queries: every event has its row; places carry coordinates."""
+    store, _ = seed
+    details = _run(store, "event_details")
+    threat = _trump_threat(store)
+    row = _one(details, "the threat's details", event=threat["event"])
+    assert row["date_start"] == THU and row["date_basis"] == "stated"
+    places = {p["iri"]: p for p in _run(store, "places")}
+    located = {r["place"] for r in details if r["place"]}
+    assert located and located <= set(places)  # every event place is a known GeoNames place
+    assert all(p["geonames"] and p["iri"].endswith(f"/{p['geonames']}/") for p in places.values())
 
 
 def test_every_saved_query_is_exercised() -> None:

@@ -36,7 +36,9 @@ def test_header_is_parsed():
     ("actor (actor, none) an actor", [("actor", "actor", None)]),
     ("from (date, optional), to (date, 2026-01-31)", [("from", "date", None),
                                                      ("to", "date", "2026-01-31")]),
-    ("who (IRI or label, optional)", [("who", "auto", None)]),
+    ("who (IRI or label, optional)", [("who", "named", None)]),
+    ("c (IRI, label or ISO3 code, optional)", [("c", "place", None)]),
+    ("x (IRI or text, optional)", [("x", "auto", None)]),
     ("name (text, optional)", [("name", "string", None)]),
 ])
 def test_parameter_lines(line, expected):
@@ -135,7 +137,7 @@ def test_formats(result):
     tsv = kq.format_tsv(result).splitlines()
     assert tsv[0] == "label\tcode\tmentions"
     data = json.loads(kq.format_json(result))
-    assert {"label": "Mexican Army", "code": "MEXMIL"} in data  # unbound left out
+    assert {"label": "Mexican Army", "code": "MEXMIL", "mentions": None} in data  # null
     assert any(r.get("mentions") == "http://www.wikidata.org/entity/Q96" for r in data)
 
 
@@ -160,3 +162,16 @@ def test_cli_query(sample_store_dir, sample_iris, capsys):
     assert "syntax error" in capsys.readouterr().err
     assert main(["query", "--store", store, "events", "-p", "colour=red"]) == 2
     assert "its parameters" in capsys.readouterr().err
+    assert main(["query", "--store", store, "PREFIX x: <urn:x:>\nINSERT DATA { x:a x:b x:c }"]) == 2
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_table_iris_paste_back_into_a_query(sample_store, sample_iris):
+    """The table prints IRIs as SPARQL reads them: prefixed names only where valid."""
+    table = kq.format_table(kq.run(sample_store, "SELECT ?a ?c WHERE { ?a kgo:actorCode ?c ; "
+                                   "a kgo:Person } ORDER BY ?a"), max_width=200)
+    cell = next(line.split()[0] for line in table.splitlines() if "USAGOV" in line)
+    assert cell == f"<{sample_iris.trump}>"
+    rows = kq.run(sample_store, f"SELECT ?c WHERE {{ {cell} kgo:actorCode ?c }}").values()
+    assert rows == [{"c": "USAGOV"}]
+    assert kq._compact(ox.NamedNode(KGO + "Threat")) == "kgo:Threat"

@@ -20,7 +20,7 @@ from conftest import SAMPLE  # tests/ is on sys.path (rootdir conftest)
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 ALL_QUERIES = sorted(QUERIES.glob("*.rq"))
 #: the tables owned by kg.tables (tested there); the rest are research queries
-TABLE_QUERIES = {"events", "actors", "stances", "actor_roles"}
+TABLE_QUERIES = {"events", "actors", "stances", "actor_roles", "event_details", "places", "articles"}
 
 D8, D9 = dt.date(2026, 1, 8), dt.date(2026, 1, 9)
 

@@ -1,7 +1,7 @@
-"""The SPARQL endpoint (kg.serve): protocol, formats, refusals, time limit, query page.
+"""The SPARQL endpoint (kg.serve): protocol, formats, refusals, attacks, time limit, query page.
 
-The server runs in-process on a free loopback port over an on-disk store built from the sample
-graph and opened read-only, as `kg serve` does.
+The server runs in-process (uvicorn in a thread, queries in worker processes) on a free loopback
+port over an on-disk store built from the sample graph and opened read-only, as `kg serve` does.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg import query
-from kg.serve import is_update, make_server, negotiate, with_values
+from kg.serve import Endpoint, is_update, negotiate, with_values
 from kg.store import Store
 from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
 
@@ -46,29 +46,20 @@ def store_dir(tmp_path_factory) -> Path:
     return path
 
 
-def _start(store: Store, timeout: float):
-    server = make_server(store, port=0, timeout=timeout, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
-
-
 @pytest.fixture(scope="module")
 def endpoint(store_dir):
-    with Store.open(store_dir, read_only=True) as store:
-        server = _start(store, timeout=10)
-        yield server
-        server.shutdown()
-        server.server_close()
+    server = Endpoint(store_dir, port=0, timeout=10, workers=2, quiet=True)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
 def strict_endpoint(store_dir):
-    with Store.open(store_dir, read_only=True) as store:
-        server = _start(store, timeout=1)
-        yield server
-        server.shutdown()
-        server.server_close()
+    server = Endpoint(store_dir, port=0, timeout=1, workers=4, cache=False, quiet=True)
+    server.start()
+    yield server
+    server.stop()
 
 
 def request(server, path: str, *, data: bytes | None = None, accept: str | None = None,
@@ -177,6 +168,7 @@ CONSTRUCT = (f"CONSTRUCT {{ ?e a ?c ; kgo:source ?s }} "
 GRAPH_FORMATS = [
     ("text/turtle", "ttl", "turtle"),
     ("application/n-triples", "nt", "nt"),
+    ("application/n-quads", "nq", "nquads"),
     ("application/ld+json", "jsonld", "json-ld"),
     ("application/rdf+xml", "rdfxml", "xml"),
 ]
@@ -238,23 +230,219 @@ def test_malformed_query_is_400_with_the_parser_message(endpoint) -> None:
 
 
 def test_missing_query_and_unknown_pages(endpoint) -> None:
-    assert request(endpoint, "sparql")[0] == 400
+    assert request(endpoint, "sparql?query=")[0] == 400  # (no query at all: the description)
     assert request(endpoint, "nothing-here")[0] == 404
     assert get_query(endpoint, THREATS, **{"default-graph-uri": SAMPLE.g1})[0] == 400
 
 
-def test_query_over_the_time_limit_is_stopped(strict_endpoint) -> None:
-    cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_runaway_queries_are_killed_at_the_limit(strict_endpoint) -> None:
+    """Four cross products at once take all workers; each is stopped at 1 s (its process is
+    killed), and a small query is answered at once afterwards."""
+    answers: list[tuple[int, bytes]] = []
+
+    def run() -> None:
+        status, _, body = get_query(strict_endpoint, RUNAWAY)
+        answers.append((status, body))
+
     started = time.monotonic()
-    status, _, body = get_query(strict_endpoint, cross)
-    assert status == 503 and b"exceeded 1 s" in body
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert time.monotonic() - started < 8
-    # a streaming query stops at the limit: its worker ends and frees its slot
-    deadline = time.monotonic() + 10
-    while strict_endpoint.running and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert strict_endpoint.running == 0
-    assert get_query(strict_endpoint, THREATS)[0] == 200
+    assert [s for s, _ in answers] == [503] * 4
+    assert all(b"exceeded 1 s and was stopped" in b for _, b in answers)
+    asked = time.monotonic()
+    status, _, body = get_query(strict_endpoint, "ASK {}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert time.monotonic() - asked < 1.0
+    assert strict_endpoint.pool.running == 0 and strict_endpoint.pool.killed >= 4
+
+
+def test_requests_wait_in_a_queue_rather_than_fail(strict_endpoint) -> None:
+    """Twenty clients at once against four workers: every one is answered."""
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda: statuses.append(get_query(strict_endpoint,
+                                                                         THREATS)[0]))
+               for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 20
+
+
+# -- attacks: each answered 4xx, the server still up ---------------------------------------------
+def raw(server, data: bytes) -> bytes:
+    """Send `data` on a fresh connection; the answer's bytes (to the close or 2 s)."""
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        try:
+            sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        sock.settimeout(2)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except (TimeoutError, ConnectionResetError):
+            pass
+    return b"".join(chunks)
+
+
+def _status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+
+
+def _post(server, body: bytes, headers: str) -> bytes:
+    head = (f"POST /sparql HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
+            f"Content-Type: application/sparql-query\r\n{headers}Connection: close\r\n\r\n")
+    return raw(server, head.encode() + body)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE " + "{" * 3000 + "}" * 3000,
+    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "ASK { " + "[ <urn:p> " * 2000 + "]" * 2000 + " }",
+], ids=["braces", "parentheses", "blank-nodes"])
+def test_deep_nesting_is_400_not_a_crash(endpoint, text) -> None:
+    status, _, body = request(endpoint, "sparql", data=text.encode(),
+                              content_type="application/sparql-query")
+    assert status == 400 and b"levels are accepted" in body
+    assert get_query(endpoint, "ASK {}")[0] == 200
+
+
+def test_service_is_refused(endpoint) -> None:
+    for text in (f"SELECT * WHERE {{ SERVICE <{endpoint.url}sparql> {{ ?s ?p ?o }} }}",
+                 "SELECT * WHERE { sErViCe silent <http://127.0.0.1:1/> { ?s ?p ?o } }",
+                 "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"):
+        status, _, body = get_query(endpoint, text)
+        assert status == 400 and b"--allow-service" in body
+    # a variable or a string named service is no SERVICE clause
+    assert get_query(endpoint, 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) }')[0] == 200
+
+
+@pytest.mark.parametrize(("headers", "body", "expected"), [
+    ("Content-Length: -1\r\n", b"x" * (2 << 20), 400),
+    (f"Content-Length: {(300 << 20)}\r\n", b"x" * 1000, 413),
+    ("Content-Length: abc\r\n", b"x", 400),
+    ("Transfer-Encoding: chunked\r\n",
+     b"".join(b"100000\r\n" + b"x" * (1 << 20) + b"\r\n" for _ in range(3)) + b"0\r\n\r\n", 413),
+    ("Content-Length: 6\r\n", b"ASK{}\xff", 400),
+], ids=["negative-length", "huge-length", "bad-length", "chunked-over-limit", "bad-utf8"])
+def test_body_limits_hold_for_any_header(endpoint, headers, body, expected) -> None:
+    assert _status(_post(endpoint, body, headers)) == expected
+    assert get_query(endpoint, "ASK {}")[0] == 200
+
+
+def test_bad_utf8_in_the_query_string_or_form_is_400(endpoint) -> None:
+    answer = raw(endpoint, f"GET /sparql?query=ASK%7B%7D%FF HTTP/1.1\r\nHost: {endpoint.host}"
+                           f":{endpoint.port}\r\nConnection: close\r\n\r\n".encode())
+    assert _status(answer) == 400 and b"not UTF-8" in answer
+    status, _, body = request(endpoint, "sparql", data=b"query=ASK%7B%7D%C3",
+                              content_type="application/x-www-form-urlencoded")
+    assert status == 400
+
+
+def test_host_header_must_be_the_bind_address(endpoint) -> None:
+    def with_host(host: str) -> int:
+        return _status(raw(endpoint, f"GET /health HTTP/1.1\r\nHost: {host}\r\n"
+                                     "Connection: close\r\n\r\n".encode()))
+
+    assert with_host("attacker.example") == 403
+    assert with_host("attacker.example:80") == 403
+    assert with_host(f"127.0.0.1:{endpoint.port}") == 200
+    assert with_host(f"localhost:{endpoint.port}") == 200
+
+
+def test_allowed_hosts_and_cors_are_opt_in(store_dir, endpoint) -> None:
+    assert "access-control-allow-origin" not in _headers(endpoint, "OPTIONS", "sparql")
+    server = Endpoint(store_dir, port=0, workers=1, quiet=True, allow_hosts=["kg.example"],
+                      cors=["https://app.example"])
+    server.start()
+    try:
+        answer = raw(server, f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: kg.example\r\n"
+                             "Origin: https://app.example\r\nConnection: close\r\n\r\n".encode())
+        assert _status(answer) == 200
+        assert b"access-control-allow-origin: https://app.example" in answer.lower()
+        preflight = raw(server, b"OPTIONS /sparql HTTP/1.1\r\nHost: kg.example\r\n"
+                                b"Origin: https://app.example\r\nAccess-Control-Request-Method: POST"
+                                b"\r\nConnection: close\r\n\r\n")
+        assert _status(preflight) == 200 and b"access-control-allow-methods" in preflight.lower()
+    finally:
+        server.stop()
+
+
+def _headers(server, method: str, path: str) -> dict[str, str]:
+    answer = raw(server, f"{method} /{path} HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    fields = dict(line.split(":", 1) for line in head[1:])
+    return {"status": head[0].split()[1], **{k.lower(): v.strip() for k, v in fields.items()}}
+
+
+def test_head_and_options(endpoint) -> None:
+    head = _headers(endpoint, "HEAD", "")
+    assert head["status"] == "200" and head["content-type"].startswith("text/html")
+    options = _headers(endpoint, "OPTIONS", "sparql")
+    assert options["status"] == "204" and "POST" in options["allow"]
+
+
+def test_service_description(endpoint) -> None:
+    status, ctype, body = request(endpoint, "sparql")
+    assert status == 200 and ctype.startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body.decode("utf-8"), format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = rdflib.URIRef(endpoint.url + "sparql")
+    assert (service, sd.endpoint, service) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+
+
+def test_sigterm_stops_the_server_during_a_runaway_query(store_dir, tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    port_file = tmp_path / "log"
+    with open(port_file, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store",
+                                 str(store_dir), "--port", "0", "--timeout", "60",
+                                 "--workers", "1"], stderr=log, stdout=log)
+    try:
+        deadline = time.monotonic() + 60
+        while not re.search(r"http://127\.0\.0\.1:(\d+)/ ", port_file.read_text()):
+            assert proc.poll() is None and time.monotonic() < deadline, port_file.read_text()
+            time.sleep(0.1)
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/ ", port_file.read_text()).group(1))
+        url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+        threading.Thread(target=lambda: _quietly(url), daemon=True).start()
+        while "Application startup complete" not in port_file.read_text() and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)  # uvicorn ends by re-raising the signal it handled
+        log = port_file.read_text()
+        assert "Finished server process" in log and "Traceback" not in log, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # no worker process left behind
+    left = subprocess.run(["pgrep", "-f", f"--store {store_dir}"], capture_output=True, text=True)
+    assert not left.stdout.strip()
+
+
+def _quietly(url: str) -> None:
+    try:
+        urllib.request.urlopen(url, timeout=30).read()
+    except Exception:  # the server going away mid-answer is what this test does
+        pass
 
 
 # -- pages --------------------------------------------------------------------------------------
@@ -267,7 +455,8 @@ def test_saved_queries_listing(endpoint) -> None:
     assert threats["question"].startswith("Who threatened whom")
     assert "source_label" in threats["columns"]
     assert {p["name"] for p in threats["params"]} == {"actor", "against", "from", "to"}
-    status, _, result = request(endpoint, "sparql", data=threats["text"].encode(),
+    assert not re.search(r"(?m)^\s*#", threats["query"]) and "text" not in threats
+    status, _, result = request(endpoint, "sparql", data=threats["query"].encode(),
                                 content_type="application/sparql-query")
     assert status == 200
     rows = json.loads(result)["results"]["bindings"]
@@ -290,12 +479,28 @@ def test_page_is_self_contained(endpoint) -> None:
     assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
 
 
-def test_binds_loopback_by_default() -> None:
-    server = make_server(Store.memory(), port=0, quiet=True)
+def test_binds_loopback_by_default(store_dir) -> None:
+    server = Endpoint(store_dir, port=0, quiet=True)
     try:
-        assert server.server_address[0] == "127.0.0.1"
+        assert server.host == "127.0.0.1"
     finally:
-        server.server_close()
+        server.stop()
+
+
+def test_saved_query_with_parameters_as_json_and_csv(endpoint) -> None:
+    status, ctype, body = request(endpoint, "queries/threats_by_actor?actor=Trump")
+    assert status == 200 and ctype.startswith("application/json")
+    data = json.loads(body)
+    assert "source_label" in data["columns"] and "actor" not in data["columns"]
+    assert {r["source_label"] for r in data["rows"]} == {"Donald Trump"}
+    assert data["kinds"]["event"] == "iri"
+    status, ctype, body = request(endpoint, "queries/threats_by_actor?actor=Trump&format=csv")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert status == 200 and ctype.startswith("text/csv")
+    assert {r["source_label"] for r in rows} == {"Donald Trump"}
+    assert request(endpoint, "queries/threats_by_actor?nope=1")[0] == 400
+    assert request(endpoint, "queries/no_such_query")[0] == 404
+    assert request(endpoint, "queries/..%2F..%2Fetc%2Fpasswd")[0] == 404
 
 
 # -- helpers ------------------------------------------------------------------------------------

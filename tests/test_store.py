@@ -12,8 +12,8 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic, to_isomorphic
 
-from kg.errors import QueryError, StoreError
-from kg.store import MARKER, Store, to_python, to_term
+from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.store import MARKER, Store, to_python, to_term, with_values
 from kg.vocab import KGO, XSD
 
 
@@ -148,10 +148,32 @@ def test_query_syntax_error_names_line_and_column(sample_store):
         sample_store.query("SELECT ?x\nWHERE { ?x ?p }")
 
 
-def test_binding_a_variable_not_selected_is_a_query_error(sample_store):
-    with pytest.raises(QueryError, match="SELECT clause"):
-        sample_store.query("SELECT ?e WHERE { ?e a ?c }",
-                           {"x": 1, "c": ox.NamedNode(KGO + "Threat")})
+def test_bindings_are_values_of_rdf_terms(sample_store, sample_iris):
+    """A bound variable need not be projected; a list binds any of its terms; an empty list
+    matches nothing; a string is one literal, whatever SPARQL it holds."""
+    threat = ox.NamedNode(KGO + "Threat")
+    rows = sample_store.select("SELECT ?e WHERE { ?e a ?c }", {"c": threat})
+    assert {r["e"] for r in rows} == {sample_iris.threat}
+    both = sample_store.select("SELECT ?e WHERE { ?e a ?c }",
+                               {"c": [threat, ox.NamedNode(KGO + "Strike")]})
+    assert {r["e"] for r in both} == {sample_iris.threat, sample_iris.strike}
+    assert sample_store.select("SELECT ?e WHERE { ?e a ?c }", {"c": []}) == []
+    evil = '" } ?e ?p ?o . FILTER(true) #'
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat ; rdfs:label ?c }",
+                               {"c": evil}) == []
+
+
+def test_values_go_into_the_outer_where_group():
+    text = 'PREFIX a: <http://e/#{x}> # { not here\nSELECT ?s WHERE { ?s ?p "{" }'
+    assert with_values(text, {"p": ox.NamedNode("http://e/p")}).endswith(
+        'WHERE { VALUES ?p { <http://e/p> } ?s ?p "{" }')
+
+
+def test_timeout_stops_waiting_with_a_clear_message(sample_store):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1 s
+    with pytest.raises(QueryTimeout, match=r"did not finish in 0.05 s.*--timeout"):
+        sample_store.query(slow, timeout=0.05)
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }", timeout=5)
 
 
 @pytest.mark.parametrize("value, datatype", [

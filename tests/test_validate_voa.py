@@ -11,16 +11,17 @@ import pytest
 from kg.pipeline import build
 from kg.store import Store
 from kg.validate import ValidationReport, format_report, validate_store
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 pytestmark = pytest.mark.slow
 
-VOA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "voa.jsonl"
+VOA = shared_path("corpora", "voa.jsonl")
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> ValidationReport:
     if not VOA.exists():
-        pytest.skip("shared corpora absent (../shared/corpora/voa.jsonl)")
+        pytest.skip(f"shared corpora absent ({VOA}; set KG_SHARED)")
     store = Store.open(tmp_path_factory.mktemp("voa") / "kg", create=True)
     try:
         summary = build([VOA], store, workers=2)

@@ -243,3 +243,67 @@ def test_top_keeps_the_busiest_actors_and_the_events_among_them() -> None:
     assert sorted(n["label"] for n in data["nodes"]) == ["a", "b"]
     assert len(data["events"]) == 2
     assert len(viz_data(events)["nodes"]) == 5
+
+
+def _many_actors(n: int = 120) -> list[dict]:
+    """Events among `n` actors: actor k takes part in about n/k events (a few busy ones, a long
+    tail), the way a news corpus looks."""
+    rows = []
+    for k in range(1, n):
+        for j in range(max(1, n // (k * 4))):
+            rows.append({
+                "event": f"e{k}-{j}", "cameo": "036" if j % 2 else "112",
+                "quad_class": 1 if j % 2 else 3, "goldstein": 4.0 if j % 2 else -2.0,
+                "date": f"2026-01-{1 + (k + j) % 28:02d}", "text": f"Actor {k} met actor {j}.",
+                "article": f"a{k}",
+                "source": [{"iri": f"ex:a{k}", "label": f"Actor {k:03d}", "type": "Person"}],
+                "target": [{"iri": f"ex:a{(k * 7 + j) % n}", "label": f"Actor {(k * 7 + j) % n:03d}",
+                            "type": "State"}]})
+    return rows
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_default_page_shows_the_most_active_actors_and_finds_one_by_name(tmp_path: Path) -> None:
+    """`kg viz`'s default (the DEFAULT_TOP busiest actors) in Chromium: the busiest actors are
+    drawn, the rest are not, the page says so, and the search box finds and opens an actor.
+    Screenshots go to $KG_SCREENSHOTS (to look at) or the test's temporary folder."""
+    import os
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from kg.viz import DEFAULT_TOP
+
+    data = viz.viz_data(_many_actors(), top=DEFAULT_TOP)
+    total = len({a["iri"] for r in _many_actors() for a in r["source"] + r["target"]
+                 if r["source"][0]["iri"] != r["target"][0]["iri"]})
+    assert len(data["nodes"]) == DEFAULT_TOP and data["total_actors"] == total > DEFAULT_TOP
+    page = tmp_path / "top.html"
+    viz.write_html(data, page)
+    shots = Path(os.environ.get("KG_SCREENSHOTS", tmp_path))
+    driver, profile = _driver()
+    try:
+        driver.get(page.as_uri())
+        assert len(driver.find_elements(By.CSS_SELECTOR, "g.node")) == DEFAULT_TOP
+        counts = driver.find_element(By.ID, "counts").text
+        assert f"the {DEFAULT_TOP} most active of {total}" in counts and "--top 0" in counts
+        driver.save_screenshot(str(shots / "viz-top.png"))
+        search = driver.find_element(By.ID, "search")
+        search.send_keys("Actor 002")
+        search.send_keys(Keys.ENTER)
+        matched = driver.execute_script(
+            "return [...document.querySelectorAll('g.node.match text')].map(t => t.textContent)")
+        assert matched == ["Actor 002"]
+        dimmed = len(driver.find_elements(By.CSS_SELECTOR, "g.node.dim"))
+        assert dimmed == DEFAULT_TOP - 1
+        assert driver.find_element(By.ID, "panel-title").text == "Actor 002"
+        assert driver.find_elements(By.CSS_SELECTOR, "#panel-list li")
+        driver.save_screenshot(str(shots / "viz-search.png"))
+        search.clear()
+        search.send_keys("Nobody at all")
+        assert "no drawn actor matches" in driver.find_element(By.ID, "search-note").text
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

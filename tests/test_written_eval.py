@@ -14,12 +14,13 @@ import pytest
 from kg.pipeline import build
 from kg.store import Store
 from kg.tables import event_rows
+from conftest import shared_path  # $KG_SHARED or ../shared (tests/ is on sys.path)
 
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written_events.jsonl"
-SCORER = HERE.parents[1] / "shared" / "eval" / "score.py"
+SCORER = shared_path("eval", "score.py")
 FLOOR = {"type": 0.85, "directed": 0.80}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from kg.commands._args import add_source_arguments, open_source
+from kg.commands._args import add_format, add_source_arguments, open_source
 
 NAME = "actors"
 HELP = "list the actors of a store (the actor table), most mentioned first"
@@ -11,8 +11,7 @@ HELP = "list the actors of a store (the actor table), most mentioned first"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_source_arguments(p)
-    p.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl",
-                   help="jsonl (one JSON object a line, default), csv or table")
+    add_format(p, ("jsonl", "json", "csv", "table"), "jsonl")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,8 +21,8 @@ def run(args: argparse.Namespace) -> int:
     with open_source(args) as store:
         rows = tables.actor_rows(store)
     columns = list(tables.ACTOR_COLUMNS)
-    if args.format == "jsonl":
-        write_rows(rows, columns, "jsonl")
+    if args.format in ("jsonl", "json"):
+        write_rows(rows, columns, args.format)
     else:
         if args.format == "table":
             columns = ["label", "type", "country", "sector", "code", "mentions", "roles", "iri"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
+from pathlib import Path
 
-from kg.commands._args import iso_date
+from kg.commands._args import add_progress, iso_date, show_progress
 from kg.errors import InputError
 from kg.nlp import DEFAULT_MODEL
 
@@ -24,8 +26,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run the NLP on a Dask cluster: a scheduler address (tcp://HOST:8786) "
                         "or local:N to start N local worker processes")
     p.add_argument("--date", type=iso_date, default=None, help="date of articles that state none (YYYY-MM-DD)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+
+
+def _remove_new_store(root: Path, keep_dir: bool) -> None:
+    """Remove a store this command created (it failed before holding any article); an empty
+    directory given by the user stays, emptied again."""
+    for entry in (list(root.iterdir()) if keep_dir else [root]):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    if (keep_dir and any(root.iterdir())) or (not keep_dir and root.exists()):
+        print(f"kg: could not remove the unfinished store {root}; delete it by hand",
+              file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,13 +53,28 @@ def run(args: argparse.Namespace) -> int:
     if args.workers > (os.cpu_count() or 1) * 2:
         print(f"kg: warning: {args.workers} workers on {os.cpu_count()} cores", file=sys.stderr)
     started = dt.datetime.now(dt.timezone.utc)
-    with Store.open(args.store, create=True) as store:
+    for path in args.paths:  # before any store is made: a failed build leaves nothing behind
+        if path != "-" and not os.path.exists(path):
+            raise InputError(f"{path}: no such file or directory; check the path")
+    root = Path(args.store)
+    existed = root.exists()
+    new = not existed or (root.is_dir() and not any(root.iterdir()))
+    show = show_progress(args)
+    store = Store.open(root, create=True)
+    try:
         summary = build(
-            args.paths, store, model=args.model, workers=args.workers, default_date=args.date,
-            cluster=args.cluster,
-            progress=not args.no_progress and sys.stderr.isatty(),
+            args.paths, store, model=args.model, workers=args.workers,
+            default_date=args.date, cluster=args.cluster, progress=show,
             on_bad=(lambda bad: None) if args.quiet else None,
+            on_undated=(lambda article: None) if args.quiet else None,
         )
+    except BaseException:
+        holds_articles = bool(store.article_ids())
+        store.close()
+        if new and not holds_articles:  # leave no empty store behind
+            _remove_new_store(root, keep_dir=existed)
+        raise
+    store.close()
     record_build(args.store, model=args.model, started=started,
                  ended=dt.datetime.now(dt.timezone.utc), articles=summary.articles,
                  cluster=args.cluster)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.commands._args import add_progress, show_progress
 from kg.errors import KGError
 
 NAME = "export"
@@ -23,6 +24,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--with-union", action="store_true",
                    help="nq, trig: add the union of the graphs as the default graph (loads as "
                         "is into any store)")
+    p.add_argument("--all-events", action="store_true",
+                   help="graphml/gexf: also draw events without a CAMEO code (default: the "
+                        "coded events, as KnowledgeGraph.to_networkx('actors'))")
+    add_progress(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,10 +38,14 @@ def run(args: argparse.Namespace) -> int:
         parent = Path(args.output).parent
         if not parent.is_dir():
             raise KGError(f"{args.output}: directory {parent} does not exist; create it first")
-    with Store.open(args.store, read_only=True) as store:
+    from kg.progress import Steps
+
+    with Store.open(args.store, read_only=True) as store, \
+            Steps("export", total=1, show=show_progress(args)) as steps:
+        steps.step(f"writing {args.format}")
         try:
             export(store, args.output, args.format, with_ontology=args.with_ontology,
-                   with_union=args.with_union)
+                   with_union=args.with_union, include_uncoded=args.all_events)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0

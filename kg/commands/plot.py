@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.commands._args import add_progress, add_window, show_progress
+
 NAME = "plot"
 HELP = "draw a dyad's Goldstein history or an actor's timeline as a PNG"
 
@@ -22,26 +24,42 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                       "that draws at most 120 periods")
     tl = sub.add_parser("timeline", help="an actor's events by date, coloured by QuadClass",
                         description="The events ACTOR is source or target of, by date and "
-                        "Goldstein score, coloured by QuadClass and labelled with CAMEO codes.")
+                        "Goldstein score, coloured by QuadClass; the most extreme are labelled "
+                        "with their CAMEO code (never overlapping). The dates shown are "
+                        "--from/--to, else the range of the bulk of the events.")
     tl.add_argument("actor", metavar="ACTOR")
+    add_window(tl)
     for q in (dyad, tl):
         q.add_argument("--store", required=True, metavar="DIR", help="store directory")
         q.add_argument("-o", "--output", required=True, metavar="FILE",
                        help="the picture to write (.png; .svg and .pdf work too)")
         q.add_argument("--all-events", action="store_true",
                        help="also count events without a CAMEO code")
+        add_progress(q)
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import plot, tables
+    from kg.progress import Steps
     from kg.store import Store
 
-    with Store.open(args.store, read_only=True) as store:
-        events = tables.event_rows(store)
+    with Steps("plot", total=2, show=show_progress(args)) as steps:
+        steps.step("reading the event table")
+        with Store.open(args.store, read_only=True) as store:
+            events = tables.event_rows(store)
+        steps.step("drawing")
+        fig = _figure(args, events)
+    print(f"wrote {plot.save_figure(fig, args.output)}", file=sys.stderr)
+    return 0
+
+
+def _figure(args: argparse.Namespace, events: list):  # noqa: ANN202 - a matplotlib Figure
+    from kg import plot
+
     if args.plot == "dyad":
         fig = plot.dyad_figure(events, args.source, args.target, args.freq,
                                include_uncoded=args.all_events)
     else:
-        fig = plot.timeline_figure(events, args.actor, include_uncoded=args.all_events)
-    print(f"wrote {plot.save_figure(fig, args.output)}", file=sys.stderr)
-    return 0
+        fig = plot.timeline_figure(events, args.actor, include_uncoded=args.all_events,
+                                   start=args.start, end=args.end)
+    return fig

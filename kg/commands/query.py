@@ -42,7 +42,7 @@ def _list() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, run as run_query
+    from kg.query import FORMATTERS, refuse_update, run as run_query
 
     if args.list:
         _list()
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.query:
         raise QueryError("give a QUERY (a saved query's name, a .rq file or SPARQL text), "
                          "or --list to see the saved ones")
+    refuse_update(args.query)
     params = _params(args.param)
     with open_source(args) as store:
         result = run_query(store, args.query, params)

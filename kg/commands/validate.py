@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.commands._args import add_progress, show_progress
 from kg.errors import InputError
 
 NAME = "validate"
@@ -29,11 +30,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with --reason: individuals per HermiT run (default 2000)")
     p.add_argument("--limit", type=int, default=50, metavar="N",
                    help="results shown per shape (default 50; 0 shows all)")
+    add_progress(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.progress import Steps
     from kg.store import Store
-    from kg.validate import format_report, read_shapes, validate_store
+    from kg.validate import format_report, read_shapes, store_graph, validate_graph
 
     if args.limit < 0:
         raise InputError(f"--limit must be 0 or more, got {args.limit}")
@@ -42,8 +45,12 @@ def run(args: argparse.Namespace) -> int:
     if args.shapes is not None and not args.shapes.is_file():
         raise InputError(f"{args.shapes}: no such shapes file; give a Turtle file of SHACL shapes")
     shapes = read_shapes(args.shapes) if args.shapes is not None else None
-    with Store.open(args.store, read_only=True) as store:
-        report = validate_store(store, shapes=shapes, inference=args.inference)
+    with Store.open(args.store, read_only=True) as store, \
+            Steps("validate", total=2, show=show_progress(args)) as steps:
+        steps.step("reading the store")
+        graph = store_graph(store)
+        steps.step(f"checking {len(graph)} triples against the shapes")
+        report = validate_graph(graph, shapes=shapes, inference=args.inference)
     print(format_report(report, limit=args.limit or None), end="")
     return 0 if report.conforms else 1
 

@@ -4,32 +4,43 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kg.commands._args import add_progress, add_store, add_window, show_progress
+from kg.errors import InputError
+
 NAME = "viz"
 HELP = "write the actor network as an interactive, self-contained HTML page"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
+    from kg.viz import DEFAULT_TOP
+
+    add_store(p)
     p.add_argument("-o", "--output", default="graph.html", metavar="FILE",
                    help="the HTML file to write (default: graph.html)")
-    p.add_argument("--start", metavar="DATE", help="only events on or after this date (YYYY-MM-DD)")
-    p.add_argument("--end", metavar="DATE", help="only events on or before this date (YYYY-MM-DD)")
+    add_window(p)
     p.add_argument("--cameo-root", metavar="NN", help="only events under this CAMEO root, e.g. 13")
     p.add_argument("--all-events", action="store_true",
                    help="also draw events without a CAMEO code (nested content, reports)")
     p.add_argument("--isolated", action="store_true", help="also draw actors without events")
-    p.add_argument("--top", type=int, metavar="N",
-                   help="only the N actors in the most events, and the events among them")
+    p.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
+                   help=f"draw the N actors in the most events and the events among them "
+                        f"(default {DEFAULT_TOP}; 0 draws every actor)")
     p.add_argument("--title", help="the page title (default: Actor network)")
+    add_progress(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.progress import Steps
     from kg.store import Store
     from kg.viz import store_viz
 
-    with Store.open(args.store, read_only=True) as store:
+    if args.top < 0:
+        raise InputError(f"--top must be 0 (every actor) or more, got {args.top}")
+    with Store.open(args.store, read_only=True) as store, \
+            Steps("viz", show=show_progress(args)) as steps:
         path = store_viz(store, args.output, start=args.start, end=args.end,
                          cameo_root=args.cameo_root, include_uncoded=args.all_events,
-                         include_isolated=args.isolated, title=args.title, top=args.top)
+                         include_isolated=args.isolated, title=args.title, top=args.top or None,
+                         step=steps.step)
     print(f"wrote {path}", file=sys.stderr)
     return 0

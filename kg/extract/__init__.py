@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
@@ -15,30 +15,33 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.events import DraftEvent, find_triggers, read_events
+from kg.extract.context import event_places, place_actors, set_home
+from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
+from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
-from kg.timex import find_dates
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
-__all__ = ["extract"]
+__all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
-_TEMPORAL_MARKS = {"after", "before", "since", "until", "when", "while", "once"}
-_SPEECH_CLASSES = {"Statement", "Comment", "Threat", "Appeal", "Request", "Demand", "Criticism",
-                   "Accusation", "Disapproval", "Rejection", "Denial"}
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
 
-def extract(article: Article, doc: Doc) -> Extraction:
-    """Everything one article says, as records (see `kg.types`)."""
+def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extraction:
+    """Everything one article says, as records (see `kg.types`).
+
+    Per sentence: `find_triggers`, then `read_events` (a draft per trigger and the sentence rules
+    of `kg.extract.events.SENTENCE_RULES`); then the article rules of `ARTICLE_RULES` in order;
+    `trace` (see `kg explain`) records every decision."""
     gaz = load_gazetteer()
     lex = load_lexicon()
     table = ActorTable(gaz, article.date, scope=article.id)
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
     finder.bind_quote_speakers(quotes, lex.speech_lemmas())
@@ -49,22 +52,177 @@ def extract(article: Article, doc: Doc) -> Extraction:
             continue
         triggers = find_triggers(sent, lex)
         if triggers:
-            drafts.extend(read_events(sent, triggers, finder, len(drafts), light))
-    drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
-    for d in drafts:  # "the deployment of NATO troops": NATO deploys, it is not the target too
-        d.target = tuple(k for k in d.target if k not in d.source)
-    _sentence_countries(finder)
-    _domestic_targets(drafts, table, finder)
-    _directives(drafts, table)
-    _dates(drafts, doc, article)
+            if trace is not None:
+                trace.note("triggers", "", f"sentence {sent.start}-{sent.end}: " + ", ".join(
+                    f"'{' '.join(w.text for w in t.words)}' -> {t.entry.cameo} {t.entry.event_class}"
+                    for t in triggers))
+            drafts.extend(read_events(sent, triggers, finder, len(drafts), light, trace))
+    state = ArticleState(drafts, table, finder, doc, article)
+    for rule in ARTICLE_RULES:
+        before = _snapshot(state.drafts) if trace is not None else {}
+        rule(state)
+        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts))
+    drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
-    events = _one_per_dyad([_finish(d) for d in drafts], table)
+    repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
+    events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
+    events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
-                      stances=tuple(stances), quotes=tuple(quote_records))
+                      stances=tuple(stances), quotes=tuple(quote_records),
+                      places=tuple(finder.places[i] for i in sorted(finder.places)))
 
 
-_ANNOUNCED_MODALITIES = {"planned", "hypothetical"}
+@dataclass(slots=True)
+class ArticleState:
+    """What the article rules read and change: all drafts of the article, its actors and text."""
+    drafts: list[DraftEvent]
+    table: ActorTable
+    finder: ActorFinder
+    doc: Doc
+    article: Article
+
+
+def drop_unanchored(st: ArticleState) -> None:
+    """An event with neither source nor target nor content events says nothing about actors:
+    dropped. A source is not also a target ("the deployment of NATO troops")."""
+    drafts = st.drafts
+    st.drafts = [d for d in drafts if d.source or d.target or any(c.parent == d.id for c in drafts)]
+    for d in st.drafts:
+        d.target = tuple(k for k in d.target if k not in d.source)
+
+
+def _object_noun(tok: Token) -> Token | None:
+    """The thing a verb acts on: its object, or its passive subject."""
+    return next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"), None)
+
+
+def launcher_from_discourse(st: ArticleState) -> None:
+    """"Russia fired four drones into Ukraine ... all four drones were destroyed by the Ukrainian
+    air force": an act of force on things (drones, missiles, ships) with no target is aimed at
+    the actor who, earlier in the article, launched things of the same name and is not the
+    act's own side."""
+    table = st.table
+    earlier: list[tuple[str, tuple[str, ...]]] = []  # (object lemma, source) in text order
+    for d in sorted(st.drafts, key=lambda d: d.evidence.start):
+        tok = d.trigger.token
+        obj = _object_noun(tok) if tok.pos_ in ("VERB", "AUX") else None
+        if obj is None:
+            continue
+        lemma = obj.lemma_.lower()
+        if d.cameo[:2] in _VIOLENT_ROOTS and d.source and not d.target and not st.finder.resolve(obj):
+            mine = {table.country(k) for k in d.source} | set(d.source)
+            for prev_lemma, prev_source in reversed(earlier):
+                if prev_lemma == lemma and not ({table.country(k) for k in prev_source} | set(prev_source)) & mine:
+                    d.target = prev_source
+                    break
+        if d.source and tok.dep_ != "relcl":
+            earlier.append((lemma, d.source))
+
+
+def opponent_from_article(st: ArticleState) -> None:
+    """"Ukraine's air force said it shot down 41 drones": force used with no target named is
+    aimed at the actor's opponent in the article, the country most often on the other side of
+    its other acts of force (none when the article shows no such counterpart: then the domestic
+    rule decides)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                pairs.setdefault(a, {}).setdefault(b, 0)
+                pairs[a][b] += 1
+                pairs.setdefault(b, {}).setdefault(a, 0)
+                pairs[b][a] += 1
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = d.target + (table.state(best, None),)
+
+
+#: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
+_ABOUT_ACTS = {"10", "11", "12"}
+
+
+def perpetrator_as_target(st: ArticleState) -> None:
+    """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
+    about an act with no placed target is aimed at who did the act: the source of the act it
+    names, or, when that act names none ("the attack"), of the latest earlier act of the article
+    of the same root."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for d in ordered:
+        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+            continue
+        acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        for act in acts:
+            doer = act.source
+            if not doer:
+                doer = next((e.source for e in reversed(ordered[:ordered.index(act)])
+                             if e.coded and e.source and e.cameo[:2] == act.cameo[:2]), ())
+            doer = tuple(k for k in doer if k not in d.source and _placed(table, k))
+            if doer:
+                d.target = d.target + doer
+                break
+
+
+def sentence_countries(st: ArticleState) -> None:
+    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
+    _sentence_countries(st.finder)
+
+
+def actor_places(st: ArticleState) -> None:
+    """A place-bound actor with no country takes its place's ("police in Karachi"), then the
+    article's home state (`kg.extract.context.place_actors`)."""
+    place_actors(st.drafts, st.finder)
+
+
+def places_of_events(st: ArticleState) -> None:
+    """An event's place from the gazetteer (`kg.extract.context.event_places`)."""
+    event_places(st.drafts, st.finder)
+
+
+def domestic_targets(st: ArticleState) -> None:
+    """Violence by no named actor is the state's where it happened; protest, repression and
+    violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
+    _domestic_targets(st.drafts, st.table, st.finder)
+
+
+def directives(st: ArticleState) -> None:
+    """A request from a state's leader to an official of the same state is a directive (`_directives`)."""
+    _directives(st.drafts, st.table)
+
+
+def dates(st: ArticleState) -> None:
+    """Every actual event dated: its own time expression, else the article's date (`kg.extract.dates`)."""
+    attach_dates(st.drafts, st.doc, st.article)
+
+
+def no_agent(st: ArticleState) -> None:
+    """An act nobody is said to do is not coded: with no source left after the grammar and the
+    place of violence, the event has no "who" (PETRARCH, too, codes only events with a source
+    actor); it stays in the graph, uncoded, as what the text tells."""
+    for d in st.drafts:
+        if not d.source and d.coded:
+            d.coded = False
+            d.extra["no_agent"] = True
+
+
+#: the article rules, in the order they run after every sentence has been read
+ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
+                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 no_agent, dates)
+
+
+_ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,7 +241,7 @@ def _mapped(name: str, code: str) -> str | None:
     return None
 
 
-def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
+def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = None) -> tuple[Event, ...]:
     """A coder codes one event per sentence, type and source: "killed three and wounded five"
     is one assault. Later mentions of the same coded act keep their node but not the code, and
     lend the first their missing source or target. Sources are the same when they share a
@@ -107,6 +265,72 @@ def _one_per_dyad(events: list[Event], table: ActorTable) -> tuple[Event, ...]:
         target = tuple(k for k in kept.target if k not in source) or e.target
         out[first[key]] = replace(kept, source=source, target=target)
         out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_dyad", e.id, f"same {e.plover} as {kept.id} in its sentence: not coded again")
+    return tuple(out)
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _refers_back(tok: Token) -> bool:
+    """Whether an event noun refers to an event already told: "the attack", "Tuesday's
+    strike", "its siege", "these attacks" (not "an attack", "attacks", nor a verb)."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
+
+
+def _stated(date) -> bool:
+    """A date the text states for the event itself (not the article's date standing in)."""
+    return date is not None and date.basis == "stated"
+
+
+def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
+                      trace: Trace | None = None) -> tuple[Event, ...]:
+    """One real-world event is one event of the article: a later coded event of the same CAMEO
+    root and modality, on no other day, is a repeated mention of the first when it is told in the
+    same words between the same countries (a photo caption repeated), or refers back to it
+    ("U.S. and British forces struck ... these strikes", in `repeats`) naming no party the first
+    does not. A
+    repeated mention keeps its node and evidence but becomes a mention of the first: it takes its
+    code, modality, sides and date, so a dated event and its mentions are one node (see
+    `kg.mapping.shared_event_node`); an undated repeat is left uncoded. Different occasions (two
+    dates) stay separate."""
+    def side(keys) -> frozenset:
+        return frozenset(table.country(k) or k for k in keys)
+
+    out = list(events)
+    kept: list[int] = []
+    for n, e in enumerate(out):
+        if not e.cameo:
+            continue
+        s, t = side(e.source), side(e.target)
+        first = None
+        for m in kept:
+            k = out[m]
+            if k.cameo[:2] != e.cameo[:2] or k.modality != e.modality:
+                continue
+            if (_stated(e.date) and _stated(k.date)
+                    and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
+                continue  # another occasion
+            ks, kt = side(k.source), side(k.target)
+            if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+                    e.id in repeats and s <= ks and t <= kt and (s or t)):
+                # the same words again, or "the strikes" naming no more parties than the first
+                first = m
+                break
+        if first is None:
+            kept.append(n)
+            continue
+        k = out[first]
+        if k.date:
+            out[n] = replace(e, cameo=k.cameo, plover=k.plover, modality=k.modality, source=k.source,
+                             target=k.target, date=k.date)
+        else:
+            out[n] = replace(e, cameo=None, plover=None)
+        if trace is not None:
+            trace.note("one_per_occasion", e.id, f"a repeated mention of {k.id} ({k.cameo})")
     return tuple(out)
 
 
@@ -124,6 +348,7 @@ def _finish(d: DraftEvent) -> Event:
         plover=(info.plover if coded else None), modality=d.modality, source=d.source,
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+        place=d.extra.get("place"),
     )
 
 
@@ -167,6 +392,10 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
             continue
         exclude = {table.country(k) for k in d.target}
+        # "U.S. officials confirmed an attack with drones targeting a base in Irbil": the
+        # reporter's country is not where the violence is
+        exclude |= {table.country(k) for r in drafts if r.trigger.entry.speech
+                    and r.evidence.sent_start == d.evidence.sent_start for k in r.source}
         # "a bomb killed three US servicemen near Basra": Iraq's violence; "a car bomb killed a
         # journalist in Beirut": Lebanon's, even against its own
         sent = d.trigger.token.sent
@@ -219,66 +448,6 @@ def _directives(drafts: list[DraftEvent], table: ActorTable) -> None:
                         c.modality = "directed"
                     c.coded = True
             d.coded = False  # an order inside one government is not an inter-actor event
-
-
-def _dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
-    """Attach time expressions to events, then carry them along discourse links."""
-    if not drafts:
-        return
-    by_tok = {d.trigger.token.i: d for d in drafts}
-    for start, end, value in find_dates(doc.text, article.date):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        tok = span.root
-        for _ in range(8):
-            if tok.i in by_tok:
-                d = by_tok[tok.i]
-                if "date" not in d.extra:
-                    d.extra["date"] = value
-                break
-            if tok.head.i == tok.i or tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS:
-                break
-            tok = tok.head
-    # a speech act without a date of its own takes the date its speaker's statement has
-    dated_statements: dict[str, set] = {}
-    for d in drafts:
-        if "date" in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            dated_statements.setdefault(d.source[0], set()).add(d.extra["date"])
-    for d in drafts:
-        if "date" not in d.extra and d.source and d.event_class in _SPEECH_CLASSES:
-            values = dated_statements.get(d.source[0], set())
-            if len(values) == 1 and d.modality == "actual":
-                d.extra["date"] = next(iter(values))
-    by_id = {d.id: d for d in drafts}
-    # an announced act coded as an intent or a threat ("we're going to start hitting", he told
-    # Fox) is the announcement: it has the date of the statement it is made in
-    for d in drafts:
-        up = by_id.get(d.parent or "")
-        if ("date" not in d.extra and d.coded and d.modality in _ANNOUNCED_MODALITIES
-                and up is not None and "date" in up.extra):
-            d.extra["date"] = up.extra["date"]
-    # a nominal event linked to another event ("led to the capture") shares its date
-    for d in drafts:
-        up = by_id.get(d.extra.get("link", ""))
-        if "date" not in d.extra and up is not None and "date" in up.extra:
-            d.extra["date"] = up.extra["date"]
-    # an actual event reported inside a dated clause takes that date
-    for d in drafts:
-        if "date" in d.extra or d.modality != "actual":
-            continue
-        tok = d.trigger.token
-        for _ in range(8):
-            if tok.dep_ == "advcl" and _mark(tok) in _TEMPORAL_MARKS or tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.i in by_tok and "date" in by_tok[tok.i].extra:
-                d.extra["date"] = by_tok[tok.i].extra["date"]
-                break
-
-
-def _mark(tok: Token) -> str:
-    return next((c.lower_ for c in tok.children if c.dep_ == "mark"), "")
 
 
 def _phrase(head: Token, drop: Iterable[str] = ("relcl", "appos", "punct")) -> tuple[str, int, int]:

@@ -8,15 +8,20 @@ request or statement whose content it is).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
+import functools
+
+from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
 from kg.types import Evidence
 
-__all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events"]
+__all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events", "draft_event", "SENTENCE_RULES",
+           "SentenceState", "Trace", "Decision", "trace_changes"]
 
 _FUTURE = {"will", "'ll", "shall"}
 _HYPOTHETICAL = {"would", "could", "might", "may", "should"}
@@ -131,6 +136,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
             if not keys:
                 # "Kenzo Oshima, the U.N. relief coordinator, demanded": the apposition names it
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
+            if not keys:
+                # "its air defenses destroyed nine drones", "the army's drones struck": the
+                # possessor of the means is the one who acts
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
@@ -216,7 +225,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                 keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
-                if p.dep_ == "pobj":
+                if p.dep_ == "pobj" and not is_channel(p):
                     found = finder.resolve(p)
                     if not found:
                         # "protested to the UN about Russian drone strikes": the raids' country,
@@ -273,6 +282,11 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                             found = (finder.table.state(finder.country_in_token(m), m.text),)
                         keys.extend(found)
                 if not keys:
+                    # "destroyed 18 drones that Russia launched", "shot down 41 of the 42 drones
+                    # Russian forces launched": an act on an actor's drones or ships is aimed at
+                    # the actor who launched or sent them
+                    keys.extend(k for k in _launcher(obj, finder) if k not in source)
+                if not keys:
                     # "a shelter for Syrian refugees was shelled": the actor the object is for
                     for m in obj.children:
                         if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
@@ -316,14 +330,16 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
-            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) else ()
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) and (
+                not is_channel(t)) else ()
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
             keys = tuple(k for k in keys if k not in source and (
                 not placed or finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo")))
             if keys and not any(_informative(k, finder) for k in keys):
-                vague = vague or keys
+                if not _under_place(t, tok):  # "along the Danube": a place, never a side
+                    vague = vague or keys
                 keys = ()
             if keys:
                 return keys
@@ -339,6 +355,38 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     return (finder.table.state(place, None),) if place else vague
 
 
+def _launcher(obj: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The actor of a relative clause or participle on an object ("drones that Russia launched",
+    "the 42 drones Russian forces launched", "missiles fired by Iran"), also through a quantity's
+    "of" ("41 of the 42 drones ...")."""
+    heads = [obj] + [o for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for o in p.children if o.dep_ == "pobj"]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("relcl", "acl"):
+                continue
+            for x in c.children:
+                if x.dep_ == "nsubj" and x.lower_ not in ("that", "which", "who"):
+                    keys = finder.resolve(x)
+                    if keys:
+                        return keys
+                if x.dep_ == "agent":
+                    keys = next((finder.resolve(o) for o in x.children if o.dep_ == "pobj"), ())
+                    if keys:
+                        return keys
+    return ()
+
+
+def _under_place(t: Token, top: Token) -> bool:
+    """Whether `t` is inside a place phrase ("in the Izmail area", "along the river") below `top`."""
+    cur = t
+    while cur.i != top.i and cur.head.i != cur.i:
+        if cur.dep_ == "pobj" and cur.head.lower_ in _PLACE_PREPS:
+            return True
+        cur = cur.head
+    return False
+
+
 def _informative(key: str, finder: ActorFinder) -> bool:
     """Whether an actor says whom an event concerns: it has a country, or a known code."""
     b = finder.table.actors.get(key)
@@ -349,9 +397,9 @@ def _informative(key: str, finder: ActorFinder) -> bool:
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
              "string", "spate", "flurry"}
-_BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
+_BACKGROUND_MARKS = {"after", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
-_PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
+_PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around", "along", "over"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss",
                 "nsubjpass"}
 _DEMAND = "100"
@@ -464,68 +512,180 @@ def _heads(tok: Token, limit: int):
         tok = tok.head
 
 
-def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_id: int,
-                light_verbs: set[str]) -> list[DraftEvent]:
-    """Draft events of one sentence (arguments, modality, nesting)."""
-    by_token = {t.token.i: t for t in triggers}
-    drafts: dict[int, DraftEvent] = {}
+# ---------------------------------------------------------------------------------------------
+# The sentence coder: draft one event per trigger, then run the rules of SENTENCE_RULES in order.
+# Each rule is a small function of the sentence's state with a docstring saying what it decides;
+# `Trace` records what each rule changed (or that it declined) for `kg explain`.
+
+
+@dataclass(slots=True)
+class Decision:
+    """One traced decision: the rule (or drafting step), the event it concerns, what it did."""
+    rule: str
+    event: str
+    what: str
+
+
+@dataclass(slots=True)
+class Trace:
+    """The decisions of the coder on one text, in the order they were taken."""
+    decisions: list[Decision] = field(default_factory=list)
+
+    def note(self, rule: str, event: str, what: str) -> None:
+        self.decisions.append(Decision(rule, event, what))
+
+
+@dataclass(slots=True)
+class SentenceState:
+    """What the sentence rules read and change: the triggers by token, the drafts by token."""
+    sent: Span
+    triggers: dict[int, Trigger]
+    finder: ActorFinder
+    light_verbs: set[str]
+    drafts: dict[int, DraftEvent]
+    added: list[DraftEvent] = field(default_factory=list)
+    trace: Trace | None = None
+
+    def note(self, rule: str, event: str, what: str) -> None:
+        if self.trace is not None:
+            self.trace.note(rule, event, what)
+
+    def by_id(self) -> dict[str, DraftEvent]:
+        return {ev.id: ev for ev in self.drafts.values()}
+
+
+def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], Token | None, str]:
+    """The source of a trigger and the carrier verb of a noun trigger, with how it was found.
+
+    A verb's source is its subject (`_subject`: subject, passive agent, controller, antecedent);
+    a stand-down verb's passive subject stands down ("the guerrillas were demobilized"); a noun's
+    source is its possessor or naming modifier (`_noun_source`), else the subject of the verb that
+    carries it ("staged demonstrations", "launched a mediation effort")."""
+    tok, finder = trig.token, st.finder
+    verb = tok.pos_ in ("VERB", "AUX")
+    source = _subject(tok, finder, st.triggers) if verb else _noun_source(tok, finder)
+    how = ("subject" if verb else "noun modifier") if source else ""
+    if verb and not source and trig.entry.cameo.startswith(_STAND_DOWN):
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if subj is not None and not any(c.dep_ == "agent" for c in tok.children):
+            source = finder.resolve(subj)
+            how = "passive subject stands down" if source else how
+    carrier = None
+    if not verb:
+        cur = tok
+        for _ in range(4):
+            if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX") and (cur.i not in st.triggers or cur.lemma_.lower() in st.light_verbs):
+                carrier = cur
+                if cur.lemma_.lower() == "be":
+                    # "what officials said was a missile attack": a copula names the event, its
+                    # subject is not the agent
+                    break
+                if not source:
+                    source = _subject(cur, finder, st.triggers)
+                    how = f"subject of carrier verb '{cur.text}'" if source else how
+                break
+    return source, carrier, how
+
+
+def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
+                  carrier: Token | None) -> tuple[tuple[str, ...], str]:
+    """The targets of a trigger, with how they were found: the grammar's object and lexicon
+    prepositions (`_targets`), else the carrier verb's ("will provide food aid to refugees"), else
+    the nearest actor in the complements (`_complement_actor`); a target of no country gets the
+    placed actor of the complements added ("contribute troops to a force in Liberia")."""
+    tok, finder = trig.token, st.finder
+    verb = tok.pos_ in ("VERB", "AUX")
+    target = _targets(tok, trig.entry, finder, verb, source)
+    how = "object or preposition" if target else ""
+    if carrier is not None and not target:
+        target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
+        how = f"object of carrier verb '{carrier.text}'" if target else how
+    target = tuple(k for k in target if k not in source)
+    if not target:
+        target = _complement_actor(tok, finder, source)
+        how = "nearest actor in complements" if target else ""
+    elif not any(finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo") for k in target):
+        placed = _complement_actor(tok, finder, source + target, placed=True)
+        target = target + placed
+        if placed:
+            how += " + placed actor in complements"
+    return target, how
+
+
+def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
+    """The first reading of one trigger: source, target, location, modality, evidence.
+
+    An event with no target but a location is aimed at the state it happens in ("demonstrated in
+    Kirkuk"), unless several parties act together ("Ethiopia and Eritrea signed ... in Algiers")."""
+    tok, finder, sent = trig.token, st.finder, st.sent
+    source, carrier, how_source = _draft_source(trig, st)
+    target, how_target = _draft_target(trig, st, source, carrier)
     sent_text = sent.text
     lead = len(sent_text) - len(sent_text.lstrip())
     sent_start = sent.start_char + lead
     sentence = sent_text.strip()
-    sent_end = sent_start + len(sentence)
-    for n, trig in enumerate(triggers):
-        tok = trig.token
-        verb = tok.pos_ in ("VERB", "AUX")
-        source = _subject(tok, finder, by_token) if verb else _noun_source(tok, finder)
-        if verb and not source and trig.entry.cameo.startswith(_STAND_DOWN):
-            # "the guerrillas were demobilized", "troops were withdrawn": those who stand down
-            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-            if subj is not None and not any(c.dep_ == "agent" for c in tok.children):
-                source = finder.resolve(subj)
-        carrier = None
-        if not verb:
-            # "staged demonstrations", "will provide tons of food aid", "launched a mediation
-            # effort": the verb that carries the noun lends its subject and its modality
-            cur = tok
-            for _ in range(4):
-                if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
-                    break
-                cur = cur.head
-                if cur.pos_ in ("VERB", "AUX") and (cur.i not in by_token or cur.lemma_.lower() in light_verbs):
-                    carrier = cur
-                    if not source:
-                        source = _subject(cur, finder, by_token)
-                    break
-        target = _targets(tok, trig.entry, finder, verb, source)
-        if carrier is not None and not target:
-            # "will provide food aid to refugees": the carrier verb holds the recipient
-            target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
-        target = tuple(k for k in target if k not in source)
-        if not target:
-            target = _complement_actor(tok, finder, source)
-        elif not any(finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo") for k in target):
-            # "contribute troops to a force in Liberia": the placed actor says whom it concerns
-            placed = _complement_actor(tok, finder, source + target, placed=True)
-            target = target + placed
-        start = min(w.idx for w in trig.words)
-        end = max(w.idx + len(w.text) for w in trig.words)
-        ev = DraftEvent(
-            id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
-            source=source, target=target or (), location=_location(tok, finder, target) or (
-                _location(carrier, finder, target) if carrier is not None else None),
-            evidence=Evidence(sentence, sent_start, sent_end, start, end),
-        )
-        if not ev.target and ev.location and ev.location not in ev.source and len(ev.source) < 2:
-            # "demonstrated in Kirkuk": against the state it happens in (but "Ethiopia and
-            # Eritrea signed a peace agreement in Algiers" concerns the two, not the host)
-            ev.target = (ev.location,)
-        ev.modality = _modality(tok) or (_modality(carrier) if carrier is not None else None) or "actual"
-        ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
-        drafts[tok.i] = ev
-    # nesting and content modality
+    start = min(w.idx for w in trig.words)
+    end = max(w.idx + len(w.text) for w in trig.words)
+    ev = DraftEvent(
+        id=f"e{tok.i}", trigger=trig, event_class=trig.entry.event_class, cameo=trig.entry.cameo,
+        source=source, target=target or (), location=_location(tok, finder, target) or (
+            _location(carrier, finder, target) if carrier is not None else None),
+        evidence=Evidence(sentence, sent_start, sent_start + len(sentence), start, end),
+    )
+    if not ev.target and ev.location and ev.location not in ev.source and len(ev.source) < 2:
+        ev.target = (ev.location,)
+        how_target = "the state it happens in"
+    ev.modality = _modality(tok) or (_modality(carrier) if carrier is not None else None) or "actual"
+    ev.confidence = 0.4 + 0.25 * bool(source) + 0.2 * bool(target) + 0.1 * (not trig.entry.requires)
+    if st.trace is not None:
+        st.note("draft", ev.id, f"{ev.cameo} {ev.event_class} ({trig.entry.origin or 'lexicon'}): "
+                f"source {list(source)} [{how_source or 'none found'}], target {list(ev.target)} "
+                f"[{how_target or 'none found'}], location {ev.location}, modality {ev.modality}"
+                + (f", carrier '{carrier.text}'" if carrier is not None else ""))
+    return ev
+
+
+@functools.lru_cache(maxsize=1)
+def _channels() -> frozenset[str]:
+    return frozenset(row["name"] for _, row in csv_rows(read_data("media_channels.csv"),
+                                                       "kg/data/media_channels.csv", ("name",)))
+
+
+def is_channel(tok: Token) -> bool:
+    """Whether a token names a medium ("on Telegram", "on X", "state television"): never a side."""
+    return tok.lower_ in _channels() or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _channels())
+
+
+#: roots of acts about another's act: the act criticised is not the critic's
+_CRITICISM_ROOTS = {"11"}
+
+
+def _lends_source(up: DraftEvent, ev: DraftEvent) -> bool:
+    """Whether an act lends its source to an event noun it holds: "launched an offensive",
+    "agreed to a ceasefire" do; "condemned the attack", "criticised the strikes" do not (the
+    act criticised is someone else's)."""
+    return not (up.cameo[:2] in _CRITICISM_ROOTS and ev.trigger.token.pos_ not in ("VERB", "AUX"))
+
+
+@functools.lru_cache(maxsize=1)
+def witness_verbs() -> frozenset[str]:
+    """Verbs of saying whose subject only relays the act in their object (kg/data/witness_verbs.csv)."""
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("witness_verbs.csv"),
+                                                        "kg/data/witness_verbs.csv", ("lemma",)))
+
+
+def nest_contents(st: SentenceState) -> None:
+    """An event in the clausal content of a trigger with content ("threatened to cut gas", "said
+    a bombing killed") gets that trigger as parent and its modality; it is not coded when the
+    parent does not code its content; it inherits the parent's source (or, under "directed X
+    to", the parent's target), but a reporter is not the agent of a reported clause, nor a
+    witness of the act it names ("reported strikes", see `witness_verbs`)."""
+    drafts = st.drafts
     for i, ev in drafts.items():
-        parent_tok = _embedding(ev.trigger.token, by_token)
+        parent_tok = _embedding(ev.trigger.token, st.triggers)
         if parent_tok is None or parent_tok.i not in drafts:
             continue
         parent = drafts[parent_tok.i]
@@ -538,11 +698,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
-        if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)):
-            # a reporter is not the agent of a reported clause ("the military said a bombing
-            # killed ..."), but is of a nominal object ("stressed the importance of cooperation")
+        if not ev.source and parent.source and _lends_source(parent, ev) and (
+                not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
+                and parent_tok.lemma_.lower() not in witness_verbs()):
+            # but the reporter is the agent of a nominal object ("stressed the importance of cooperation")
             ev.source = parent.source
-    # "strengthen coordination", "deepen cooperation": the noun is the event, the verb its support
+
+
+def merge_support_verbs(st: SentenceState) -> None:
+    """"strengthen coordination", "deepen cooperation": a verb trigger whose object noun codes the
+    same root is only its support: the noun is the event (taking the verb's source, parent and
+    modality), the verb's draft is dropped."""
+    drafts = st.drafts
     for i, ev in list(drafts.items()):
         tok = ev.trigger.token
         if tok.pos_ not in ("VERB", "AUX") or ev.target or ev.trigger.entry.content or ev.trigger.entry.speech:
@@ -559,38 +726,54 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 if other.parent == ev.id:
                     other.parent = noun.id
             del drafts[i]
-    # a nominal event with no source of its own takes it from the event it hangs on
-    # ("the operation that led to the capture of X")
+            st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
+
+
+def inherit_noun_source(st: SentenceState) -> None:
+    """A nominal event with no source takes it from the event it hangs on ("the operation that led
+    to the capture of X"), but not from a reporter, and not as a passive subject ("the bombing ...
+    was condemned by the Arab League" is not the League's)."""
+    drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
         if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass":
-            continue  # "the bombing ... was condemned by the Arab League": not the League's
+            continue
         cur = tok
         for _ in range(4):
             if cur.head.i == cur.i:
                 break
             cur = cur.head
             if cur.i in drafts and drafts[cur.i].trigger.entry.speech:
-                break  # a reporter is not the agent of what is reported
-            if cur.i in drafts and drafts[cur.i].source:
+                break
+            if cur.i in drafts and drafts[cur.i].source and _lends_source(drafts[cur.i], ev):
                 up = drafts[cur.i]
                 ev.source = tuple(k for k in up.source if k not in ev.target)
                 if "date" not in ev.extra and ev.modality == "actual":
                     ev.extra["link"] = up.id
                 break
-    # "offered to hand over X to Britain": an uncoded content's target is the coded parent's
+
+
+def lend_content_target(st: SentenceState) -> None:
+    """"offered to hand over X to Britain": a coded event with no target takes the target of its
+    uncoded content."""
+    drafts = st.drafts
     for ev in drafts.values():
         parent = next((p for p in drafts.values() if p.id == ev.parent), None)
         if parent is not None and not ev.coded and ev.target and not parent.target:
             parent.target = tuple(k for k in ev.target if k not in parent.source)
-    # an event inside the object of a coded act is that act's content, not coded on its own
-    # ("suspended aid deliveries", "rejected an offer of talks", "accused X of violating rights")
+
+
+def object_content(st: SentenceState) -> None:
+    """An event inside the object of a coded act (or of an uncoded act's object) is that act's
+    content, not coded on its own: "suspended aid deliveries", "rejected an offer of talks",
+    "accused X of violating rights"; a clause is passed only inside a prepositional complement
+    ("criticized Japan for allowing the Taiwanese president to visit Tokyo")."""
+    drafts = st.drafts
     for ev in drafts.values():
         if ev.parent is not None:
             continue
         cur = ev.trigger.token
-        clause = False  # passed a clause: only inside a prepositional complement ("criticized
-        # Japan for allowing the Taiwanese president to visit Tokyo")
+        clause = False
         for _ in range(6):
             if cur.dep_ in ("ccomp", "xcomp") and not clause and cur.head.tag_ == "VBG" and (
                     cur.head.dep_ == "pcomp") and cur.head.i not in drafts:
@@ -600,15 +783,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             cur = cur.head
             up = drafts.get(cur.i)
             if up is not None:
-                # also inside an uncoded act's object: "rejected an appeal for deploying troops",
-                # "declined to pledge any help", "drop plans to ship arms"
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
-                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
+                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX") and _lends_source(up, ev):
                         ev.source = up.source
                 break
-    # "staged demonstrations to demand reforms": a purpose clause tells the event's aim
+
+
+def purpose_clause(st: SentenceState) -> None:
+    """"staged demonstrations to demand reforms": a to-infinitive adverbial clause tells the aim of
+    the event it hangs on; it is that event's content, not coded."""
+    drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
         if ev.parent is not None or tok.dep_ != "advcl" or not any(
@@ -619,6 +805,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                                          if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
         if up is not None and up is not ev:
             ev.parent, ev.coded = up.id, False
+
+
+def nominal_background_or_object(st: SentenceState) -> None:
+    """A nominal event after a background preposition is background ("after two days of
+    fighting"); one that is the object of a coded act is its content ("agreed to a ceasefire",
+    "hosted ... for a meeting") and takes its source."""
+    drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
         if tok.pos_ in ("VERB", "AUX"):
@@ -628,24 +821,28 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         if tok.dep_ == "pobj" and head.dep_ == "prep":
             prep, head = head.lower_, head.head
         if prep in _BACKGROUND or (prep is None and tok.dep_ == "pobj" and head.lower_ in _BACKGROUND):
-            ev.coded = False  # "after two days of fighting": background, not the reported event
+            ev.coded = False
             ev.extra["background"] = True
         elif head.i in drafts and head.i != tok.i and ev.parent is None and (
                 tok.dep_ == "dobj" or prep is not None):
             up = drafts[head.i]
             if up.coded and not up.trigger.entry.speech:
                 ev.parent = up.id
-                ev.coded = False  # "agreed to a ceasefire", "hosted ... for a meeting"
+                ev.coded = False
                 ev.extra["object_of"] = up.id
-                if not ev.source:
+                if not ev.source and _lends_source(up, ev):
                     ev.source = up.source
-    # events in a clause of condition or of a later time did not happen (yet): "if war starts",
-    # "until their demands were met", "before allowing aid convoys"
-    for ev in drafts.values():
+
+
+def unreal_clauses(st: SentenceState) -> None:
+    """Events in a clause of condition or of a later time did not happen (yet): "if war starts",
+    "until their demands were met", "before allowing aid convoys"; nor did the content of a negated
+    verb ("Turkey will not allow U.S. troops to use its bases for an attack on Iraq")."""
+    for ev in st.drafts.values():
         cur = ev.trigger.token
         for _ in range(8):
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children) or (
-                    cur.dep_ == "pcomp" and cur.head.lower_ in _UNREAL_MARKS):  # "before allowing ..."
+                    cur.dep_ == "pcomp" and cur.head.lower_ in _UNREAL_MARKS):
                 ev.coded = False
                 if ev.modality == "actual":
                     ev.modality = "conditional"
@@ -654,14 +851,18 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 break
             if cur.dep_ in _CONTENT_PATH and cur.head.pos_ in ("VERB", "AUX") and any(
                     c.dep_ == "neg" for c in cur.head.children):
-                # "Turkey will not allow U.S. troops to use its bases for an attack on Iraq"
                 ev.coded = False
                 if ev.modality == "actual":
                     ev.modality = "negated"
                 break
             cur = cur.head
-    # a nominal event inside another noun's modifier is background ("a week of unrest",
-    # "a close partner in the fight against piracy")
+
+
+def noun_modifier_background(st: SentenceState) -> None:
+    """A nominal event inside another noun's modifier or apposition is background ("a week of
+    unrest", "a close partner in the fight against piracy"), but not after a measure noun ("a
+    series of bombings")."""
+    drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
         if tok.pos_ not in ("VERB", "AUX") and (tok.dep_ == "appos" or tok.dep_ == "pobj"
@@ -669,19 +870,28 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 and tok.head.head.i not in drafts and tok.head.head.lemma_.lower() not in _MEASURES):
             ev.coded = False
             ev.extra["background"] = True
-    # events told inside a relative clause or a participle describing a noun are background
-    # ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup")
-    for ev in drafts.values():
+
+
+def relative_clause_background(st: SentenceState) -> None:
+    """Events told inside a relative clause or a participle describing a noun are background
+    ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup"), unless
+    the participle describes an event noun."""
+    for ev in st.drafts.values():
         for cur in _heads(ev.trigger.token, 10):
-            if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in drafts):
+            if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in st.drafts):
                 ev.coded = False
                 ev.extra["background"] = True
                 break
-    # events told in a clause of earlier or accompanying time are the background of the
-    # sentence's coded actual event: "closed the border after Turkish officials claimed ...",
-    # "repeated the call as she set off on a tour" (but "directed her minister to
-    # strengthen coordination after Trump threatened strikes": the order is no happening,
-    # the threat is the news)
+
+
+def time_clause_background(st: SentenceState) -> None:
+    """Events told in a clause of earlier time or cause are the background of the sentence's
+    coded actual event: "closed the border after Turkish officials claimed ..." (but "directed
+    her minister to strengthen coordination after Trump threatened strikes": the order is no
+    happening, the threat is the news). What happens at the same time ("welcomed the ties as he
+    met his counterpart", "while", "when") is an event of its own: the guide codes every event
+    of the episode that really happened."""
+    drafts = st.drafts
     for ev in drafts.values():
         for cur in _heads(ev.trigger.token, 8):
             if cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _BACKGROUND_MARKS
@@ -696,7 +906,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     ev.coded = False
                     ev.extra["background"] = True
                 break
-    # "X said Y must do Z": a demand by X on Y
+
+
+def obligation_demand(st: SentenceState) -> None:
+    """"X said Y must do Z": a verb of saying whose clause states an obligation of an actor is a
+    demand by X on Y, and Z is its uncoded content. What actors say while doing a coded act
+    ("held marches against the mayor, saying she must quit") is not coded on its own."""
+    drafts, finder = st.drafts, st.finder
     for ev in drafts.values():
         entry = ev.trigger.entry
         if not entry.speech:
@@ -708,8 +924,6 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
             main = drafts.get(head.i) or next((drafts[c.i] for c in head.children
                                                if c.dep_ in ("dobj", "attr") and c.i in drafts), None)
         if main is not None and main.coded and not main.trigger.entry.speech:
-            # "held marches against the mayor, saying she must quit": the rally is the act, what
-            # its actors say while doing it is not coded on its own
             for other in drafts.values():
                 if other.parent == ev.id:
                     other.coded = False
@@ -728,8 +942,13 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
                     other.modality = "requested"
-    # "reiterated its demand that Israel ease restrictions": the parser hangs the that-clause
-    # on the verb; it is the request noun's content, and its subject the request's target
+
+
+def request_noun_clause(st: SentenceState) -> None:
+    """"reiterated its demand that Israel ease restrictions": the parser hangs the that-clause on
+    the verb; it is the request noun's content, and its subject the request's target; a verb of
+    saying that holds the request is not coded."""
+    drafts, finder = st.drafts, st.finder
     for ev in list(drafts.values()):
         tok = ev.trigger.token
         if tok.pos_ in ("VERB", "AUX") or ev.trigger.entry.content != "requested":
@@ -754,24 +973,36 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     other.modality = "requested"
         if holder is not None and holder.trigger.entry.speech:
             holder.coded = False
-    # the content of an uncoded request or refusal is not coded either: "demanded that the US
-    # cancel plans to sell weapons", "refused to consider plans to send troops"
-    by_id = {ev.id: ev for ev in drafts.values()}
+
+
+def unreal_content(st: SentenceState) -> None:
+    """The content of an uncoded request, refusal or condition, or of an act's object, is not
+    coded either: "demanded that the US cancel plans to sell weapons", "refused to consider plans
+    to send troops", "criticized the decision to cut aid" (two levels deep)."""
+    by_id = st.by_id()
     for _ in range(2):
-        for ev in drafts.values():
+        for ev in st.drafts.values():
             up = by_id.get(ev.parent or "")
             if up is not None and not up.coded and (up.modality in _UNREAL_CONTENT or "object_of" in up.extra):
-                # also the content of an act's object: "criticized the decision to cut aid"
                 ev.coded = False
-    # "a meeting aimed at establishing relations", "talks intended to end the war": the aim of
-    # an event is its purpose, not an intention announced by an actor
-    for ev in drafts.values():
+
+
+def aim_of_event(st: SentenceState) -> None:
+    """"a meeting aimed at establishing relations", "talks intended to end the war": the aim of an
+    event is its purpose, not an intention announced by an actor: not coded."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
         up = by_id.get(ev.parent or "")
         if up is not None and up.trigger.entry.content == "planned" and up.trigger.token.dep_ == "acl" and (
-                up.trigger.token.head.i in drafts):
+                up.trigger.token.head.i in st.drafts):
             ev.coded = False
-    # "demonstrated in Pristina, demanding independence": the topic of a protest (typically a
-    # demand) is not coded as an event of its own (PLOVER manual, PROTEST)
+
+
+def protest_topic(st: SentenceState) -> None:
+    """"demonstrated in Pristina, demanding independence": the topic of a protest (typically a
+    demand) is not coded as an event of its own (PLOVER manual, PROTEST); its target becomes the
+    protest's when the protest has none but its place."""
+    drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
         if ev.cameo[:2] not in ("10", "02") or tok.tag_ != "VBG":
@@ -788,22 +1019,35 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                 ev.parent = ev.parent or up.id
                 aim = tuple(k for k in ev.target if k not in up.source)
                 if aim and (not up.target or up.target == (up.location,)):
-                    up.target = aim  # "... in Pristina, demanding independence from Serbia"
+                    up.target = aim
                 break
-    # a reporting verb is not coded when what it reports is
+
+
+def reporting_verb(st: SentenceState) -> None:
+    """A verb of saying is not coded when what it reports is (unless it was read as a demand)."""
+    drafts = st.drafts
     for ev in drafts.values():
         if ev.trigger.entry.speech and not ev.extra.get("demand") and any(
                 c.parent == ev.id and c.coded for c in drafts.values()):
             ev.coded = False
-    # "Greece plans to impose restrictions ... for new EU members": a coded content with no
-    # target of its own takes the one its uncoded frame found in the same clause
-    for ev in drafts.values():
+
+
+def frame_target(st: SentenceState) -> None:
+    """"Greece plans to impose restrictions ... for new EU members": a coded content with no
+    target of its own takes the one its uncoded frame found in the same clause (not a hearer:
+    "told AFP")."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
         up = by_id.get(ev.parent or "")
         if ev.coded and not ev.target and up is not None and not up.coded and up.target and (
-                up.trigger.entry.content not in ("", "actual")):  # not a hearer: "told AFP"
+                up.trigger.entry.content not in ("", "actual")):
             ev.target = tuple(k for k in up.target if k not in ev.source)
-    # conditional second targets: "reach out to A and, if needed, to B"
-    out = list(drafts.values())
+
+
+def conditional_second_target(st: SentenceState) -> None:
+    """"reach out to A and, if needed, to B": a target named in a condition is a second,
+    conditional event of the same kind."""
+    out = list(st.drafts.values())
     for ev in list(out):
         tok = ev.trigger.token
         for c in tok.children:
@@ -813,14 +1057,206 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
                     if p.dep_ == "prep" and p.lower_ in ev.trigger.entry.target_preps:
                         for o in p.children:
                             if o.dep_ == "pobj":
-                                extra.extend(finder.resolve(o))
+                                extra.extend(st.finder.resolve(o))
                 if extra:
-                    out.append(replace(ev, id=ev.id + "c", target=tuple(extra), modality="conditional",
-                                       extra={}))
+                    new = replace(ev, id=ev.id + "c", target=tuple(extra), modality="conditional", extra={})
+                    out.append(new)
+                    st.added.append(new)
                     if ev.modality == "conditional":
                         ev.modality = "actual"
                         parent = next((p for p in out if p.id == ev.parent), None)
                         if parent and parent.trigger.entry.content:
                             ev.modality = parent.trigger.entry.content
-    return out
 
+
+#: actor kinds that speak for their state: what they announce for it is its intent
+_SPEAKS_FOR_STATE = {"state", "government", "military", "police", "judiciary", "legislature", "person"}
+_ANNOUNCED = {"planned", "hypothetical"}
+
+
+def _same_side(a: tuple[str, ...], b: tuple[str, ...], finder: ActorFinder, speaker_kinds=None) -> bool:
+    """Whether two sides are the same actor, or share a country where `a` speaks for it."""
+    if set(a) & set(b):
+        return True
+    table = finder.table
+    ca = {table.country(k) for k in a if speaker_kinds is None or table.kind(k) in speaker_kinds} - {None}
+    cb = {table.country(k) for k in b} | {k for k in b if table.kind(k) == "state"}
+    return bool(ca & (cb - {None}))
+
+
+def prediction(st: SentenceState) -> None:
+    """"Analysts said Russia would launch an offensive": an act announced (will, would, could)
+    inside what someone else says is that speaker's prediction, not the actor's intent or threat:
+    modality `predicted`, not coded. What an actor (or an official of its state) says it will do
+    stays an announcement ("Turkey said it would close its border")."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        up = by_id.get(ev.parent or "")
+        if up is None or not up.trigger.entry.speech or ev.modality not in _ANNOUNCED or not ev.source:
+            continue
+        if up.source and not _same_side(up.source, ev.source, st.finder, _SPEAKS_FOR_STATE):
+            ev.modality = "predicted"
+            ev.coded = False
+
+
+_SPEAKER_PRONOUNS = {"it", "they", "he", "she", "we", "i"}
+
+
+def warning_of_own_act(st: SentenceState) -> None:
+    """A warning is a threat only when the warned act is the speaker's own ("warned it would
+    expel diplomats") or hangs on a condition; warning that another actor may act ("Germany
+    warned that Russia could attack the Baltic states", "warned Russia against attacking") is
+    a comment on that actor, not a threat: not coded. A warning with no act named stays a threat."""
+    drafts = st.drafts
+    for ev in drafts.values():
+        entry = ev.trigger.entry
+        if entry.content != "predicted" or not ev.cameo.startswith("13") or not ev.coded:
+            continue
+        content = [c for c in drafts.values() if c.parent == ev.id and c.source]
+        if not content:
+            continue
+        # "warned Russia that it would expel ...": a pronoun subject in what the speaker says is
+        # the speaker, whatever the last-named actor was
+        own = any(_same_side(ev.source, c.source, st.finder) or any(
+            x.dep_ == "nsubj" and x.pos_ == "PRON" and x.lower_ in _SPEAKER_PRONOUNS
+            for x in c.trigger.token.children) for c in content)
+        conditional = any(c.modality == "conditional" or any(
+            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in x.children)
+            for x in c.trigger.token.children) for c in content)
+        if not own and not conditional:
+            ev.coded = False
+            ev.extra["warning_of_others"] = True
+
+
+def aim_of_act(st: SentenceState) -> None:
+    """"These strikes are intended to disrupt ...", "the operation aims to free hostages": when the
+    subject of a verb of aim is an event, the event happened and the clause is its purpose: the
+    event keeps its own modality, the purpose is not coded."""
+    drafts = st.drafts
+    for up in drafts.values():
+        tok = up.trigger.token
+        if up.trigger.entry.content != "planned" or not up.trigger.entry.speech:
+            continue
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in drafts), None)
+        if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        act = drafts[subj.i]
+        if act.parent == up.id:
+            act.parent = None
+            act.modality = _modality(subj) or "actual"
+        up.coded = False
+        for ev in drafts.values():
+            if ev.parent == up.id:
+                ev.coded = False
+                ev.extra["aim"] = True
+
+
+#: modalities that pass down to what is nested in an event's content
+_NON_ACTUAL = {"threatened", "directed", "requested", "planned", "conditional", "hypothetical", "predicted"}
+
+
+def content_modality(st: SentenceState) -> None:
+    """What is nested in directed, requested, announced or hypothetical content did not happen
+    either: "asked Congress to approve sanctions on Iran" (the sanctions are requested, not
+    actual), "ordered the army to prepare strikes" (directed). A nested event that reads
+    `actual` takes the modality of the nearest non-actual event above it."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        if ev.modality != "actual":
+            continue
+        up, seen = by_id.get(ev.parent or ""), 0
+        while up is not None and seen < 6:
+            if up.modality in _NON_ACTUAL:
+                ev.modality = up.modality
+                break
+            up, seen = by_id.get(up.parent or ""), seen + 1
+
+
+#: the generic statement: "said", "told", "announced", "a statement", "predicted"
+_GENERIC_STATEMENT = "010"
+
+
+def pure_reporting(st: SentenceState) -> None:
+    """Pure reporting is not an event: a verb or noun of saying coded only as the generic
+    statement ("the ministry said", "officials told reporters", "analysts expect") is the channel
+    through which events are known, not an event between actors (the coding guide: "X said" is
+    never coded; root 01 only for denials and explicit comments, which have codes of their own,
+    and a statement read as a demand is coded as the demand)."""
+    for ev in st.drafts.values():
+        if ev.coded and ev.cameo == _GENERIC_STATEMENT:
+            ev.coded = False
+            ev.extra["reporting"] = True
+
+
+#: the sentence rules, in the order they run (each reads what the earlier ones decided)
+SENTENCE_RULES = (
+    nest_contents,
+    merge_support_verbs,
+    inherit_noun_source,
+    lend_content_target,
+    object_content,
+    purpose_clause,
+    nominal_background_or_object,
+    unreal_clauses,
+    noun_modifier_background,
+    relative_clause_background,
+    time_clause_background,
+    obligation_demand,
+    request_noun_clause,
+    unreal_content,
+    aim_of_event,
+    protest_topic,
+    reporting_verb,
+    frame_target,
+    prediction,
+    warning_of_own_act,
+    aim_of_act,
+    content_modality,
+    conditional_second_target,
+    pure_reporting,
+)
+
+_TRACED = ("event_class", "cameo", "modality", "source", "target", "location", "parent", "coded")
+
+
+def _snapshot(drafts: Iterable[DraftEvent]) -> dict[str, tuple]:
+    return {ev.id: tuple(getattr(ev, f) for f in _TRACED) + (tuple(sorted(ev.extra)),) for ev in drafts}
+
+
+def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple]) -> None:
+    """Record in `trace` what a rule changed between two snapshots, or that it declined."""
+    if trace is None:
+        return
+    changed = False
+    for eid, new in after.items():
+        old = before.get(eid)
+        if old is None:
+            trace.note(rule, eid, "added")
+            changed = True
+            continue
+        diffs = [f"{f} {o!r} -> {n!r}" for f, o, n in zip(_TRACED + ("extra",), old, new) if o != n]
+        if diffs:
+            trace.note(rule, eid, "; ".join(diffs))
+            changed = True
+    for eid in before.keys() - after.keys():
+        trace.note(rule, eid, "removed")
+        changed = True
+    if not changed:
+        trace.note(rule, "", "declined (changed nothing)")
+
+
+def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_id: int,
+                light_verbs: set[str], trace: Trace | None = None) -> list[DraftEvent]:
+    """Draft events of one sentence (`draft_event` per trigger), then the rules of
+    `SENTENCE_RULES` in order (nesting, background, modality, demands...); `trace` records each
+    decision."""
+    st = SentenceState(sent, {t.token.i: t for t in triggers}, finder, light_verbs, {}, trace=trace)
+    for trig in triggers:
+        ev = draft_event(trig, st)
+        st.drafts[trig.token.i] = ev
+    for rule in SENTENCE_RULES:
+        before = _snapshot(st.drafts.values()) if trace is not None else {}
+        rule(st)
+        if trace is not None:
+            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added))
+    return list(st.drafts.values()) + st.added

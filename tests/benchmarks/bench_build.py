@@ -8,7 +8,7 @@ Prints articles/s, words/s and peak RSS of each, and the ratio of build time to 
 
     python tests/benchmarks/bench_build.py [FILE.jsonl] [--workers 2] [--model NAME]
 
-FILE defaults to ../shared/corpora/voa.jsonl.
+FILE defaults to corpora/voa.jsonl of the shared data ($KG_SHARED, else ../shared).
 """
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_FILE = ROOT.parent / "shared" / "corpora" / "voa.jsonl"
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import shared_path  # noqa: E402  # $KG_SHARED or ../shared
+
+DEFAULT_FILE = shared_path("corpora", "voa.jsonl")
 
 
 def _peak_rss_mb() -> float:

@@ -20,7 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FILE = ROOT.parent / "shared" / "corpora" / "voa.jsonl"
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import shared_path  # noqa: E402  # $KG_SHARED or ../shared
+
+DEFAULT_FILE = shared_path("corpora", "voa.jsonl")
 KG = Path(sys.executable).with_name("kg")
 
 

@@ -126,8 +126,10 @@
     });
     nodes.forEach(function (n, i) { n.group.classList.toggle("faded", !active[i]); });
     var shown = Object.keys(shownEvents).length;
+    var more = data.total_actors > nodes.length ? " (the " + nodes.length + " most active of " +
+      data.total_actors + "; kg viz --top 0 draws all)" : "";
     document.getElementById("counts").textContent = shown + " of " + events.length +
-      " events, " + Object.keys(active).length + " of " + nodes.length + " actors";
+      " events, " + Object.keys(active).length + " of " + nodes.length + " actors" + more;
     if (selected) { showPanel(); }
   }
   [fromInput, toInput, rootSelect].forEach(function (input) {
@@ -233,6 +235,51 @@
   var dashKey = html("span", "key", null, quadRow);
   html("span", "bar dashed", null, dashKey);
   html("span", null, "not (yet) happened", dashKey);
+
+  // ---- search: highlight the actors whose name contains the text; Enter selects the first ----
+  var search = document.getElementById("search");
+  var names = document.getElementById("actor-names");
+  nodes.map(function (n) { return n.label; }).sort().forEach(function (label) {
+    html("option", null, null, names).value = label;
+  });
+  function matches(text) {
+    var t = text.trim().toLowerCase();
+    if (!t) { return []; }
+    var exact = [], part = [];
+    nodes.forEach(function (n, i) {
+      var l = String(n.label).toLowerCase();
+      if (l === t) { exact.push(i); } else if (l.indexOf(t) >= 0) { part.push(i); }
+    });
+    return exact.concat(part);
+  }
+  function highlight() {
+    var found = matches(search.value), hit = {};
+    found.forEach(function (i) { hit[i] = true; });
+    nodes.forEach(function (n, i) {
+      n.group.classList.toggle("match", !!hit[i]);
+      n.group.classList.toggle("dim", found.length > 0 && !hit[i]);
+    });
+    var note = search.value.trim() && !found.length ? "no drawn actor matches \u201c" +
+      search.value.trim() + "\u201d" : "";
+    document.getElementById("search-note").textContent = note;
+    return found;
+  }
+  function focusNode(i) {
+    var n = nodes[i], w = svg.clientWidth || 800, h = svg.clientHeight || 600;
+    view.k = Math.max(view.k, 1);
+    view.x = w / 2 - n.x * view.k; view.y = h / 2 - n.y * view.k;
+    applyView();
+    select("node", i);
+  }
+  search.addEventListener("input", function () {
+    var found = highlight();
+    var t = search.value.trim().toLowerCase();
+    if (found.length && String(nodes[found[0]].label).toLowerCase() === t) { focusNode(found[0]); }
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { var found = highlight(); if (found.length) { focusNode(found[0]); } }
+    if (ev.key === "Escape") { search.value = ""; highlight(); }
+  });
 
   // ---- pan and zoom ----
   function applyView() {

@@ -1,0 +1,727 @@
+"""Import the PETRARCH/Phoenix coding dictionaries (MIT, Open Event Data Alliance) into `kg/data/`.
+
+    python -m kg.importers.petrarch ../shared/reference/petrarch [--out kg/data] [--check]
+
+Reads the TABARI-format dictionaries (actor, agent and verb files, formats documented in their
+own header comments) and writes, each with a header naming its source file, the upstream
+repository and commit, and the MIT licence:
+
+- `petrarch_actors.jsonl`: named actors (office holders with dated CAMEO codes, national
+  institutions, international organisations, armed non-state groups), in the schema of
+  `actors.jsonl` plus `terms` (dated codes) and `source` (file:line);
+- `petrarch_countries.csv`: the names the country file gives each state (names, adjectives,
+  cities and provinces it lists under the state);
+- `petrarch_agents.csv`: generic agent nouns with their CAMEO sector (`agents.csv` columns);
+- `petrarch_verbs.csv`: the CAMEO verb patterns as event-lexicon rows (verb + particle, the
+  object or prepositional word the pattern needs as `requires`, the CAMEO code);
+- `PETRARCH_NOTICE.txt`: the licence and attribution.
+
+The generated files are committed; `kg` never reads the source directory at run time. Records
+the importer cannot use are counted and reported (first few with file:line), never dropped
+silently. `--check` compares the curated office holders of `actors.jsonl` with the imported
+roles where both name the same person and prints each disagreement.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Term", "ActorBlock", "AgentRow", "VerbPattern", "Report",
+    "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary",
+    "parse_code", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
+]
+
+UPSTREAM = "openeventdata/UniversalPetrarch, UniversalPetrarch/data/dictionaries/, commit 067552d"
+LICENCE_LINE = "MIT License, Copyright (c) 2014-2015 Open Event Data Alliance"
+ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+               "Phoenix.MilNonState.actors.txt")
+AGENT_FILE = "Phoenix.agents.txt"
+VERB_FILE = "CAMEO.2.0.txt"
+
+#: code prefixes that are not states: international and transnational actors
+_NONSTATE_PREFIXES = {"IGO": "igo", "NGO": "ngo", "IMG": "armed_group", "MNC": "company", "UIS": "armed_group"}
+#: particles that, right after the verb in a pattern, make a two-word verb ("set out", "crack down")
+_PARTICLES = frozenset("out up down off back over away in on aside forward through apart".split())
+#: prepositions and other function words that are never the word a pattern needs
+_FUNCTION = frozenset(
+    "a an the of to in on at by for with from into onto over under against about after before "
+    "behind between during near toward towards upon within without as and or not no its his her "
+    "their his this that these those it they he she we you who which".split())
+
+
+@dataclass
+class Report:
+    """What an import skipped and why: counts by reason, with the first few places."""
+
+    skipped: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def skip(self, reason: str, where: str) -> None:
+        self.skipped[reason] += 1
+        if len(self.examples[reason]) < 3:
+            self.examples[reason].append(where)
+
+    def lines(self) -> list[str]:
+        return [f"  skipped {n:6d}  {reason}  (e.g. {', '.join(self.examples[reason])})"
+                for reason, n in self.skipped.most_common()]
+
+
+# --- actors --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One bracketed code of an actor entry, with its optional dates (`[USAGOV 090120-170120]`)."""
+
+    code: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class ActorBlock:
+    """One entry of a TABARI actor file: its names (first is the entry) and its coded terms."""
+
+    names: list[str]
+    terms: list[Term]
+    source: str
+    comment: str = ""
+
+
+_LAST_YEAR = 15  # the dictionaries' last edit (2015): no date in them lies later
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+
+
+def _date(text: str, where: str, report: Report) -> dt.date | None:
+    """A TABARI date: YYMMDD or YYYYMMDD.
+
+    The source's README reads 00-49 as 20xx, but the files were last edited in 2015 and hold
+    dates such as Kim Il-sung's 480909 (1948) and Bhumibol's 460609: a two-digit year after
+    `_LAST_YEAR` is read as 19xx.
+    """
+    try:
+        if len(text) == 6:
+            yy = int(text[:2])
+            return dt.date((2000 if yy <= _LAST_YEAR else 1900) + yy, int(text[2:4]), int(text[4:6]))
+        if len(text) == 8:
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        pass
+    report.skip("unreadable date in a code (term kept undated)", f"{where} {text!r}")
+    return None
+
+
+def _terms(text: str, where: str, report: Report) -> list[Term]:
+    """The bracketed codes in `text`: `[CODE]`, `[CODE A-B]`, `[CODE >A]` (from A), `[CODE <B]` (to B)."""
+    out = []
+    for inside in _BRACKET.findall(text):
+        parts = inside.split()
+        if not parts or set(parts[0]) <= {"-"}:
+            continue  # [---]: explicitly no code
+        code = parts[0].lstrip("~").upper()
+        start = end = None
+        when = "".join(parts[1:])
+        if when.startswith(">"):
+            start = _date(when[1:], where, report)
+        elif when.startswith("<"):
+            end = _date(when[1:], where, report)
+        elif "-" in when:
+            a, _, b = when.partition("-")
+            start, end = _date(a, where, report), _date(b, where, report)
+        elif when:
+            report.skip("unreadable date in a code (term kept undated)", f"{where} {when!r}")
+        out.append(Term(code, start, end))
+    return out
+
+
+def _name(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("_", " ")).strip()
+
+
+def read_actor_dictionary(text: str, origin: str, report: Report | None = None) -> list[ActorBlock]:
+    """The entries of a TABARI actor file.
+
+    A line that starts a name opens an entry (codes may follow on the same line); `+NAME`
+    lines are synonyms; indented `[CODE DATES]` lines give its codes. A name line with no code
+    that follows an entry that has no code yet is a synonym of it (TABARI's grouped roots).
+
+    >>> b = read_actor_dictionary("JOHN_DOE_  # note\\n+DOE_\\n\\t[USAGOV 090120-170120]\\n", "x")
+    >>> b[0].names, b[0].terms[0].code, b[0].terms[0].start.year
+    (['JOHN DOE', 'DOE'], 'USAGOV', 2009)
+    """
+    report = report or Report()
+    blocks: list[ActorBlock] = []
+    cur: ActorBlock | None = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        where = f"{origin}:{lineno}"
+        body, _, comment = raw.partition("#")
+        if not body.strip():
+            continue
+        if "\ufffd" in body or re.search(r"[\x00-\x08\x0b-\x1f\x7f]", body):
+            report.skip("name with an undecodable character", where)
+            continue
+        if body[0] == "+":
+            if cur is None:
+                report.skip("synonym before any entry", where)
+            else:
+                name = _name(body[1:].split("[")[0])
+                if name:
+                    cur.names.append(name)
+                cur.terms.extend(_terms(body, where, report))
+            continue
+        if body[0] in " \t[":
+            if cur is None:
+                report.skip("code line before any entry", where)
+            else:
+                cur.terms.extend(_terms(body, where, report))
+            continue
+        name = _name(body.split("[")[0])
+        terms = _terms(body, where, report)
+        if cur is not None and not cur.terms and not terms:
+            cur.names.append(name)
+            continue
+        cur = ActorBlock([name], terms, where, comment.strip())
+        blocks.append(cur)
+    return blocks
+
+
+def parse_code(code: str, states: Iterable[str]) -> tuple[str | None, str | None]:
+    """(country, sector) of a CAMEO actor code: `USAGOV` -> ('USA', 'GOV'), `IGOUNO` -> (None, 'IGO').
+
+    >>> parse_code("RUSMIL", {"RUS"}), parse_code("IGOUNOKID", {"RUS"}), parse_code("ELI", {"RUS"})
+    (('RUS', 'MIL'), (None, 'IGO'), (None, 'ELI'))
+    """
+    head = code[:3]
+    if head in states:
+        return head, (code[3:6] or None)
+    return None, head or None
+
+
+def _label(name: str) -> str:
+    """Display form of an upper-case dictionary name ("VLADIMIR PUTIN" -> "Vladimir Putin")."""
+    words = []
+    for w in name.split(" "):
+        keep = "." in w or any(c.isdigit() for c in w) or not re.search(r"[AEIOUY]", w.upper())
+        words.append(w if keep else "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
+    return " ".join(words)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _current(terms: list[Term]) -> Term:
+    """The term to use for today's news: an open-ended or latest-ending dated term, else the first."""
+    dated = [t for t in terms if t.start or t.end]
+    if not dated:
+        return terms[0]
+    return max(dated, key=lambda t: (t.end or dt.date.max, t.start or dt.date.min))
+
+
+def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kinds: dict[str, str],
+                     report: Report, keys: set[str]) -> tuple[list[dict], list[dict]]:
+    """(actor records, country-name rows) from the entries of one actor file.
+
+    `kinds` maps a CAMEO sector to a `kg.types.ACTOR_KINDS` kind; `keys` holds the keys used
+    so far (extended here). An entry whose only code is a bare state code (`[AFG]`) names the
+    state: its names become country-name rows.
+    """
+    actors, country_names = [], []
+    for b in blocks:
+        terms = [t for t in b.terms if len(t.code) >= 3]
+        if not terms:
+            report.skip("entry without a usable code", b.source)
+            continue
+        if len(terms) == 1 and terms[0].code in states and not (terms[0].start or terms[0].end):
+            for n in b.names:
+                country_names.append({"name": _label(n), "iso3": terms[0].code, "source": b.source})
+            continue
+        cur = _current(terms)
+        if cur.code.startswith("MNC"):
+            report.skip("company (MNC code): left out, its aliases are generic business words", b.source)
+            continue
+        country, sector = parse_code(cur.code, states)
+        if country is None and sector not in _NONSTATE_PREFIXES:
+            report.skip(f"code with neither a known state nor an IGO/NGO/IMG prefix ({cur.code[:3]})",
+                        b.source)
+            continue
+        dated = any(t.start or t.end for t in terms)
+        person = dated or "CountryInfo" in b.comment or "rulers" in b.comment
+        if person:
+            kind = "person"
+        elif country is None:
+            kind = _NONSTATE_PREFIXES[sector]
+            if sector == "IMG" or cur.code[6:9] in ("REB", "INS", "UAF", "SEP"):
+                kind = "armed_group"
+        else:
+            kind = kinds.get(sector or "", "organisation")
+            if file.endswith("MilNonState.actors.txt") and kind not in ("criminal", "party"):
+                kind = "armed_group"
+        label = _label(b.names[0])
+        aliases = []
+        for n in b.names[1:]:
+            lab = _label(n)
+            if lab != label and lab not in aliases and len(lab) > 2:
+                aliases.append(lab)
+        key = "pet-" + _slug(label)
+        if key in keys:
+            key = f"{key}-{b.source.rsplit(':', 1)[1]}"
+        keys.add(key)
+        actors.append({
+            "key": key, "label": label, "kind": kind, "country": country,
+            "sector": sector if country else (cur.code[6:9] or sector) if sector == "IMG" else sector,
+            "code": cur.code, "wikidata": None, "aliases": aliases, "roles": [],
+            "terms": [{"code": t.code, "start": t.start.isoformat() if t.start else None,
+                       "end": t.end.isoformat() if t.end else None} for t in terms],
+            "source": f"{file}:{b.source.rsplit(':', 1)[1]}",
+        })
+    return actors, country_names
+
+
+# --- agents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    term: str
+    code: str
+    source: str
+
+
+_AGENT_LINE = re.compile(r"^(?P<term>[^\[#]+?)\s*\[(?P<code>[^\]]*)\]")
+_SUBST = re.compile(r"^!(?P<name>[A-Z]+)!\s*=\s*(?P<words>.+)$")
+
+
+def read_agent_dictionary(text: str, origin: str, report: Report | None = None) -> list[AgentRow]:
+    """The agent nouns of a TABARI agent file, with `!SET!` substitutions expanded.
+
+    >>> rows = read_agent_dictionary("!PERSON! = MAN, MEN\\nPOLICE_OFFICER [~COP]\\nCATTLE!PERSON! [~AGR]\\n", "x")
+    >>> [(r.term, r.code) for r in rows]
+    [('police officer', 'COP'), ('cattleman', 'AGR'), ('cattlemen', 'AGR')]
+    """
+    report = report or Report()
+    subst: dict[str, list[str]] = {}
+    out: list[AgentRow] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        where = f"{origin}:{lineno}"
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SUBST.match(line)
+        if m:
+            subst[m["name"]] = [w.strip() for w in m["words"].split(",") if w.strip()]
+            continue
+        m = _AGENT_LINE.match(line)
+        if not m:
+            report.skip("agent line without a [~CODE]", where)
+            continue
+        code = m["code"].strip().lstrip("~").upper()
+        if not re.fullmatch(r"[A-Z]{3,}", code):
+            report.skip("agent code not a CAMEO sector", where)
+            continue
+        term = m["term"].strip()
+        forms = [term]
+        for name, words in subst.items():
+            marker = f"!{name}!"
+            if marker in term:
+                forms = [f.replace(marker, w) for f in forms for w in words]
+        for f in forms:
+            if "!" in f:
+                report.skip("agent with an undefined !SET!", where)
+                continue
+            out.append(AgentRow(_name(f).lower(), code, where))
+    return out
+
+
+def to_agent_rows(rows: list[AgentRow], kinds: dict[str, str], person_heads: set[str],
+                  report: Report) -> list[dict]:
+    """Rows in `agents.csv` columns (plus source); the first row of a term wins."""
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r.term in seen:
+            report.skip("agent term listed twice (first kept)", r.source)
+            continue
+        seen.add(r.term)
+        last = r.term.split()[-1]
+        sector = r.code[:3]
+        if sector not in kinds:
+            report.skip(f"agent sector {sector} unknown to kg/data/agents.csv", r.source)
+            continue
+        plural = last.endswith(("men", "ies")) or (last.endswith("s") and last[:-1] in person_heads)
+        person = (last in person_heads or last.endswith(("man", "woman", "person"))
+                  or (plural and last[:-1] in person_heads))
+        out.append({"term": r.term, "sector": sector, "kind": kinds.get(sector, "group"),
+                    "person": int(person), "plural": int(plural), "source": r.source})
+    return out
+
+
+# --- verbs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerbPattern:
+    """One pattern line of a verb block, read for `kg`: the verb (and particle) it applies to,
+    the word it needs near the verb (None for the block's default), its CAMEO code."""
+
+    verb: str
+    particle: str | None
+    needs: tuple[str, ...]
+    code: str
+    source: str
+
+
+_TOKEN = re.compile(r"\{[^}]*\}|\([^)]*\)|&\w+|[^\s{}()]+")
+
+
+def _code(text: str) -> str | None:
+    """The event code of `[042:043]`, `[:173]`, `[020]` (first non-empty part), None for `[---]`."""
+    for part in text.split(":"):
+        part = part.strip()
+        if re.fullmatch(r"\d{2,4}", part):
+            return part
+    return None
+
+
+def _singular(word: str) -> tuple[str, ...]:
+    if len(word) > 4 and word.endswith("ies"):
+        return (word, word[:-3] + "y")
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return (word, word[:-1])
+    return (word,)
+
+
+def _content(words: Iterable[str], synsets: dict[str, list[str]]) -> list[str]:
+    """Content words of pattern tokens: last word of a phrase, synonym sets expanded."""
+    out: list[str] = []
+    for w in words:
+        if w.startswith("&"):
+            for member in synsets.get(w.rstrip("_"), []):
+                last = member.split()[-1] if member.split() else ""
+                if re.fullmatch(r"[a-z][a-z'\-]*", last) and last not in out:
+                    out.append(last)
+            continue
+        w = w.strip("{}()").split()[-1:] if w.strip("{}()") else []
+        for x in w:
+            x = x.lower().strip("_")
+            if x and x not in _FUNCTION and re.fullmatch(r"[a-z][a-z'\-]*", x):
+                out.append(x)
+    return out
+
+
+def read_verb_dictionary(text: str, origin: str, report: Report | None = None) -> list[VerbPattern]:
+    """The patterns of a PETRARCH verb file, one per verb they apply to.
+
+    A block (`--- NAME [CODE] ---`) lists verbs (`WORD {FORMS}`, or `+WORD_PARTICLE` for a
+    two-word verb, each optionally with its own `[CODE]`) and patterns (`- words * words [CODE]
+    # VERB`). A pattern applies to the verb its comment names when that verb is in the block,
+    else to every verb of the block. The word it needs is its object (the first content word
+    after `*`), else the noun of its last prepositional phrase, else a word before `*`.
+
+    >>> src = "&FOOD\\n+RICE\\n\\n--- SEND [070] ---\\nSEND\\n- * TROOPS [150] # SEND\\n- * OUT &FOOD [073]\\n"
+    >>> [(p.verb, p.particle, p.needs, p.code) for p in read_verb_dictionary(src, "x")]
+    [('send', None, (), '070'), ('send', None, ('troops', 'troop'), '150'), ('send', 'out', ('rice',), '073')]
+    """
+    report = report or Report()
+    synsets: dict[str, list[str]] = {}
+    out: list[VerbPattern] = []
+    in_verbs = False
+    cur_set: str | None = None
+    block_code: str | None = None
+    verbs: list[tuple[str, str | None]] = []
+
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        where = f"{origin}:{lineno}"
+        if raw.startswith("####### VERB PATTERNS") or (raw.startswith("---") and not in_verbs):
+            in_verbs = True
+        if raw.startswith("######## TRANSFORMATIONS"):
+            break
+        body, _, comment = raw.partition("#")
+        line = body.strip()
+        if not line:
+            cur_set = None
+            continue
+        if not in_verbs:
+            if line.startswith("&"):
+                cur_set = line.split()[0].rstrip("_")
+                synsets[cur_set] = []
+            elif line.startswith("+") and cur_set:
+                synsets[cur_set].append(_name(line[1:].split("{")[0]).lower())
+            continue
+        if line.startswith("---"):
+            m = re.match(r"---\s*(\S+)\s*\[([^\]]*)\]", line)
+            if not m:
+                report.skip("unreadable verb block header", where)
+                continue
+            block_code = _code(m[2])
+            verbs = []
+            continue
+        if line.startswith("-"):
+            m = re.match(r"-\s*(.*?)\s*\[([^\]]*)\]\s*$", line)
+            if not m:
+                report.skip("pattern without a [CODE]", where)
+                continue
+            code = _code(m[2])
+            if code is None:
+                report.skip("pattern with no event code ([---])", where)
+                continue
+            before, star, after = m[1].partition("*")
+            if not star:
+                report.skip("pattern without '*' (the verb's place)", where)
+                continue
+            toks_after = [t for t in _TOKEN.findall(after) if t not in ("$", "+", "%", "^")]
+            particle = None
+            if toks_after and toks_after[0].lower() in _PARTICLES:
+                particle = toks_after.pop(0).lower()
+            objects = _content([t for t in toks_after if not t.startswith("(")], synsets)
+            phrases = _content([t for t in toks_after if t.startswith("(")][-1:], synsets)
+            subjects = _content([t for t in _TOKEN.findall(before) if t not in ("$", "+", "%", "^")], synsets)
+            anchor = (objects or phrases or subjects)[:1]
+            if anchor and anchor[0].startswith("&"):
+                anchor = []
+            needs: tuple[str, ...] = ()
+            if anchor:
+                head = anchor[0]
+                group = [w for w in (objects or phrases or subjects) if w != head] if (
+                    toks_after and toks_after[0].startswith("&")) else []
+                needs = tuple(dict.fromkeys(w2 for w in (head, *group) for w2 in _singular(w)))
+            elif not particle:
+                report.skip("pattern with no content word or particle (only the verb)", where)
+                continue
+            origin_verb = comment.strip().split()[0].lower() if comment.strip() else ""
+            targets = [v for v in verbs if v[0] == origin_verb and v[1] is None] or [
+                v for v in verbs if v[1] is None]
+            if not targets:
+                report.skip("pattern before any verb of its block", where)
+            for verb, _ in targets:
+                out.append(VerbPattern(verb, particle, needs, code, where))
+            continue
+        # a verb line: WORD {FORMS} [CODE] or +WORD_PARTICLE {FORMS} [CODE]
+        word = line.lstrip("+").split("{")[0].split("[")[0].strip()
+        own = _code(_BRACKET.findall(line)[-1]) if _BRACKET.findall(line) else None
+        parts = word.lower().strip("_").split("_")
+        if len(parts) > 2 or not all(re.fullmatch(r"[a-z][a-z'\-]*", p) for p in parts):
+            report.skip("verb of more than two words or not a word", where)
+            continue
+        verb, particle = parts[0], (parts[1] if len(parts) == 2 else None)
+        verbs.append((verb, particle))
+        code = own or block_code
+        if code:
+            out.append(VerbPattern(verb, particle, (), code, where))
+    return out
+
+
+def to_verb_rows(patterns: list[VerbPattern], classes: dict[str, str], codes: set[str],
+                 report: Report) -> list[dict]:
+    """Event-lexicon rows (plus `source`) for the patterns; the first pattern of a key wins."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    out = []
+    for p in patterns:
+        lemma = f"{p.verb} {p.particle}" if p.particle else p.verb
+        code = p.code
+        if code not in codes:
+            code = code[:3] if code[:3] in codes else None
+        if code is None:
+            report.skip("pattern code not in kg/data/cameo.csv", p.source)
+            continue
+        key = (lemma, frozenset(p.needs))
+        if key in seen:
+            report.skip("verb pattern repeating an earlier one (first kept)", p.source)
+            continue
+        seen.add(key)
+        cls = classes.get(code) or classes.get(code[:3]) or classes.get(code[:2]) or "Event"
+        out.append({"lemma": lemma, "pos": "VERB", "cameo": code, "class": cls,
+                    "requires": "|".join(p.needs), "target_preps": "", "content": "",
+                    "content_coded": "", "speech": "", "source": p.source.replace("\\", "/")})
+    return out
+
+
+# --- the curated side ----------------------------------------------------------------------
+
+
+def _curated_tables(data: Path) -> tuple[set[str], dict[str, str], set[str], dict[str, str], set[str]]:
+    """States, sector->kind, person head nouns, code->event class, CAMEO codes from kg's own files."""
+    from kg.codes import load_cameo
+    from kg.gazetteer import parse_agents, parse_countries
+    from kg.lexicon import read_event_lexicon
+
+    states = {c.iso3 for c in parse_countries((data / "countries.csv").read_text(encoding="utf-8"))}
+    agents = parse_agents((data / "agents.csv").read_text(encoding="utf-8"))
+    by_sector: dict[str, Counter] = defaultdict(Counter)
+    for a in agents:
+        by_sector[a.sector][a.kind] += 1
+    kinds = {s: c.most_common(1)[0][0] for s, c in by_sector.items()}
+    kinds.update({"IGO": "igo", "NGO": "ngo"})
+    person_heads = {a.term.split()[-1] for a in agents if a.person}
+    codes = set(load_cameo())
+    entries = read_event_lexicon((data / "event_lexicon.csv").read_text(encoding="utf-8"),
+                                 "kg/data/event_lexicon.csv", codes)
+    by_code: dict[str, Counter] = defaultdict(Counter)
+    for e in entries:
+        for k in {e.cameo, e.cameo[:3], e.cameo[:2]}:
+            by_code[k][e.event_class] += 1
+    classes = {k: c.most_common(1)[0][0] for k, c in by_code.items()}
+    return states, kinds, person_heads, classes, codes
+
+
+def check_curated(curated: list[dict], imported: list[dict]) -> list[str]:
+    """Disagreements between curated actors and imported ones with the same label.
+
+    For each curated person also found (by label) among the imported office holders: a
+    different country, or a curated government role whose start lies inside no imported term
+    of that state (imported terms end in 2014 at the latest, so only roles that began before
+    2014 are checked).
+    """
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for rec in imported:
+        for n in (rec["label"], *rec["aliases"]):
+            by_label[n.lower()].append(rec)
+    out = []
+    for c in curated:
+        hits = [r for r in by_label.get(c["label"].lower(), []) if r["kind"] == c["kind"]]
+        if not hits:
+            continue
+        countries = {r["country"] for r in hits}
+        if c.get("country") and c["country"] not in countries and None not in countries:
+            out.append(f"{c['key']}: curated country {c['country']}, imported "
+                       f"{'/'.join(sorted(x for x in countries if x))} ({hits[0]['source']})")
+        for role in c.get("roles") or ():
+            start = role.get("start")
+            if not start or start >= "2014-01-01" or not role.get("of"):
+                continue
+            terms = [t for r in hits for t in r["terms"] if t["code"].startswith(role["of"])
+                     and t["code"][3:6] in ("GOV", "MIL", "")]
+            inside = [t for t in terms if (t["start"] or "0000") <= _plus(start, 40) and
+                      _plus(start, -40) <= (t["end"] or "9999")]
+            if terms and not inside:
+                spans = ", ".join(f"{t['code']} {t['start'] or '…'}–{t['end'] or '…'}" for t in terms)
+                out.append(f"{c['key']}: curated {role['post']} of {role['of']} from {start}; "
+                           f"imported terms {spans} ({hits[0]['source']})")
+    return out
+
+
+def _plus(iso: str, days: int) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _header(what: str, sources: Iterable[str], columns: str) -> str:
+    return (
+        f"# {what}\n"
+        f"# Generated by kg.importers.petrarch from {', '.join(sources)}\n"
+        f"# Upstream: {UPSTREAM}. {LICENCE_LINE}; see PETRARCH_NOTICE.txt beside this file.\n"
+        "# Do not edit by hand: fix the importer or override in the curated file (which wins).\n"
+        f"# {columns}\n"
+    )
+
+
+def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([r[c] for c in columns])
+    return buf.getvalue()
+
+
+def _notice(source_dir: Path) -> str:
+    licence = (source_dir / "LICENSE").read_text(encoding="utf-8").strip()
+    return (
+        "The petrarch_* files in this directory are derived from the PETRARCH/Phoenix coding\n"
+        "dictionaries of the Open Event Data Alliance (event-data researchers' curated lists of\n"
+        "actors, agents and CAMEO verb patterns), as published in\n"
+        f"{UPSTREAM}.\nThey were converted by kg/importers/petrarch.py. Their licence:\n\n"
+        f"{licence}\n")
+
+
+def run(source_dir: Path, out_dir: Path) -> list[str]:
+    """Import every dictionary in `source_dir` into `out_dir`; returns the report lines."""
+    missing = [f for f in (*ACTOR_FILES, AGENT_FILE, VERB_FILE, "LICENSE") if not (source_dir / f).is_file()]
+    if missing:
+        raise SystemExit(f"{source_dir}: missing {', '.join(missing)}; point at the petrarch dictionary folder")
+    data = Path(__file__).resolve().parent.parent / "data"
+    states, kinds, person_heads, classes, codes = _curated_tables(data)
+    lines: list[str] = []
+    report = Report()
+
+    actors: list[dict] = []
+    country_rows: list[dict] = []
+    keys: set[str] = set()
+    for f in ACTOR_FILES:
+        text = (source_dir / f).read_bytes().decode("utf-8", errors="replace")
+        blocks = read_actor_dictionary(text, f, report)
+        a, c = to_actor_records(blocks, f, states, kinds, report, keys)
+        lines.append(f"{f}: {len(blocks)} entries -> {len(a)} actors, {len(c)} country names")
+        actors += a
+        country_rows += c
+    cols = "One JSON object a line: the fields of actors.jsonl (roles empty) plus terms (dated CAMEO codes) and source (file:line)."
+    with (out_dir / "petrarch_actors.jsonl").open("w", encoding="utf-8") as fh:
+        fh.write(_header("petrarch_actors.jsonl: named actors with dated CAMEO codes", ACTOR_FILES, cols))
+        for rec in actors:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    seen_names: set[tuple[str, str]] = set()
+    country_rows = [r for r in country_rows if (r["name"].lower(), r["iso3"]) not in seen_names
+                    and not seen_names.add((r["name"].lower(), r["iso3"]))]
+    (out_dir / "petrarch_countries.csv").write_text(
+        _header("petrarch_countries.csv: names of states (names, adjectives, places listed under the state)",
+                ACTOR_FILES[:1], "Columns: name, iso3, source (file:line)")
+        + _csv(country_rows, ("name", "iso3", "source")), encoding="utf-8")
+
+    agent_rows = read_agent_dictionary((source_dir / AGENT_FILE).read_text(encoding="utf-8", errors="replace"),
+                                       AGENT_FILE, report)
+    agents = to_agent_rows(agent_rows, kinds, person_heads, report)
+    lines.append(f"{AGENT_FILE}: {len(agent_rows)} agent lines -> {len(agents)} terms")
+    (out_dir / "petrarch_agents.csv").write_text(
+        _header("petrarch_agents.csv: generic agent nouns and their CAMEO sector", [AGENT_FILE],
+                "Columns: those of agents.csv (term, sector, kind, person, plural) plus source (file:line)")
+        + _csv(agents, ("term", "sector", "kind", "person", "plural", "source")), encoding="utf-8")
+
+    patterns = read_verb_dictionary((source_dir / VERB_FILE).read_text(encoding="utf-8", errors="replace"),
+                                    VERB_FILE, report)
+    verbs = to_verb_rows(patterns, classes, codes, report)
+    lines.append(f"{VERB_FILE}: {len(patterns)} verb patterns -> {len(verbs)} lexicon rows")
+    from kg.lexicon import EVENT_COLUMNS
+
+    (out_dir / "petrarch_verbs.csv").write_text(
+        _header("petrarch_verbs.csv: CAMEO verb patterns as event-lexicon rows", [VERB_FILE],
+                "Columns: those of event_lexicon.csv (requires = the object or prepositional word the "
+                "pattern needs; empty = the verb block's default code) plus source (file:line)")
+        + _csv(verbs, (*EVENT_COLUMNS, "source")), encoding="utf-8")
+    (out_dir / "PETRARCH_NOTICE.txt").write_text(_notice(source_dir), encoding="utf-8")
+    return lines + report.lines()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m kg.importers.petrarch", description=__doc__.split("\n")[0])
+    p.add_argument("source", type=Path, help="folder holding the PETRARCH/Phoenix dictionaries")
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data",
+                   help="where to write the files (default: kg/data)")
+    p.add_argument("--check", action="store_true",
+                   help="only compare the curated actors.jsonl with the imported actors")
+    args = p.parse_args(argv)
+    if args.check:
+        def jsonl(path: Path) -> list[dict]:
+            return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()
+                    if x.strip() and not x.lstrip().startswith(("#", "//"))]
+        issues = check_curated(jsonl(args.out / "actors.jsonl"), jsonl(args.out / "petrarch_actors.jsonl"))
+        print("\n".join(issues) or "no disagreement")
+        return 0
+    for line in run(args.source, args.out):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

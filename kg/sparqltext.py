@@ -1,0 +1,128 @@
+"""Checks on SPARQL text made before it reaches the parser: nesting depth, updates, SERVICE.
+
+Oxigraph's parser is recursive: a query nested a few thousand groups deep overflows the native
+stack and kills the process. `check_query` rejects such text (and any text over `MAX_QUERY`
+characters) with a `QueryError` first; `kg query` and `kg serve` both call it. The scan skips
+comments, strings and IRIs, so a `{` inside a literal does not count.
+
+>>> nesting_depth('SELECT * { { ?s ?p "{{{" } }')
+2
+>>> uses_service("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }")
+True
+>>> uses_service("SELECT ?service { ?service ?p ?o }")
+False
+"""
+from __future__ import annotations
+
+import re
+
+from kg.errors import QueryError
+
+__all__ = ["MAX_DEPTH", "MAX_QUERY", "strip_comments", "code_only", "nesting_depth",
+           "is_update", "uses_service", "check_query"]
+
+#: Deepest nesting of `{`, `(` and `[` accepted (real queries stay under 20).
+MAX_DEPTH = 128
+#: Longest query text accepted, in characters.
+MAX_QUERY = 1 << 20
+
+_OPEN, _CLOSE = "{([", "})]"
+_UPDATE_KEYWORD = re.compile(
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*",
+                       re.IGNORECASE)
+# SERVICE as a keyword: not a variable (?service), a prefixed name (ex:service) or part of one
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _scan(text: str, keep_literals: bool) -> str:
+    """`text` without comments; strings and IRIs kept (`keep_literals`) or blanked to `""`/`<>`."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "<":
+            j = text.find(">", i)
+            if j != -1 and not re.search(r"[\s{}()]", text[i + 1:j]):
+                out.append(text[i:j + 1] if keep_literals else "<>")
+                i = j + 1
+                continue
+        elif c in "\"'":
+            long = text.startswith(c * 3, i)
+            quote = c * 3 if long else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j) and (long or text[j] != "\n"):
+                j += 2 if text[j] == "\\" else 1
+            end = min(j + len(quote), n)
+            out.append(text[i:end] if keep_literals else '""')
+            i = end
+            continue
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j == -1 else j
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def strip_comments(text: str) -> str:
+    """`text` without SPARQL `#` comments (a `#` inside an IRI or a string is kept)."""
+    return _scan(text, keep_literals=True)
+
+
+def code_only(text: str) -> str:
+    """`text` without comments, with `\\u` escapes decoded and every string and IRI emptied:
+    what is left are keywords, names, variables and punctuation."""
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
+                          if int(m.group(1) or m.group(2), 16) < 0x110000 else "", text)
+    return _scan(decoded, keep_literals=False)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of brackets of any kind in `text`, outside comments, strings, IRIs."""
+    depth = deepest = 0
+    for c in code_only(text):
+        if c in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in _CLOSE:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def is_update(text: str) -> bool:
+    """Whether `text` is a SPARQL update (its first keyword after the prologue is one).
+
+    >>> is_update("PREFIX x: <http://x#> # note\\nINSERT DATA { x:a x:b x:c }")
+    True
+    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
+    False
+    """
+    for body in (strip_comments(text), code_only(text)):
+        m = _PROLOGUE.match(body)
+        rest = body[m.end():] if m else body
+        if _UPDATE_KEYWORD.match(rest):
+            return True
+    return False
+
+
+def uses_service(text: str) -> bool:
+    """Whether `text` has a SERVICE clause (a federated query that makes HTTP requests)."""
+    return bool(_SERVICE.search(code_only(text)))
+
+
+def check_query(text: str, *, allow_service: bool = True) -> None:
+    """Raise `QueryError` when `text` is too long or nested too deeply to parse safely, or uses
+    SERVICE while `allow_service` is false."""
+    if len(text) > MAX_QUERY:
+        raise QueryError(f"the query is {len(text):,} characters long; at most {MAX_QUERY:,} "
+                         "are accepted")
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise QueryError(f"the query nests brackets {depth} deep; at most {MAX_DEPTH} levels "
+                         "are accepted (flatten the groups or sub-expressions)")
+    if not allow_service and uses_service(text):
+        raise QueryError("SERVICE (federated query) is not allowed here: it would make this "
+                         "server send requests; start it with --allow-service to permit it")

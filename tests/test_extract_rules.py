@@ -1,0 +1,137 @@
+"""Each rule of the coder on a sentence written for it (slow: the real spaCy model).
+
+Every row names a rule of `kg.extract.events.SENTENCE_RULES` or `kg.extract.ARTICLE_RULES`, a
+sentence, and a piece of what the rule must decide on it (as the trace of `kg explain` words
+it). A rule that stops firing, or fires differently, fails its own row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from kg.extract import ARTICLE_RULES, extract
+from kg.extract.events import SENTENCE_RULES, Trace
+from kg.nlp import load_pipeline
+from kg.types import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _trace(nlp, text: str) -> Trace:
+    trace = Trace()
+    extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text), trace)
+    return trace
+
+
+RULE_ROWS = [
+    ("nest_contents", "Russia threatened to cut gas supplies to Moldova.",
+     "modality 'actual' -> 'threatened'"),
+    ("merge_support_verbs", "Sudanese troops fought fierce battles on Sunday.",
+     "'fought' (e2) is the support verb of 'battles'"),
+    ("inherit_noun_source", "Japan suspended aid deliveries to Myanmar.", "source () -> ('JPN',)"),
+    ("lend_content_target", "Egypt agreed to open the crossing if Israel ends the strikes.",
+     "target () -> ('ISR',)"),
+    ("object_content", "Japan suspended aid deliveries to Myanmar.", "coded True -> False"),
+    ("purpose_clause", "Students staged demonstrations in Dhaka to demand reforms.", "coded True -> False"),
+    ("nominal_background_or_object", "Sudan's president, following the peace deal, has taken steps "
+     "to enhance political freedoms.", "coded True -> False"),
+    ("unreal_clauses", "Egypt agreed to open the crossing if Israel ends the strikes.",
+     "modality 'actual' -> 'conditional'"),
+    ("noun_modifier_background", "Serbia was a close partner in the fight against piracy.",
+     "coded True -> False"),
+    ("relative_clause_background", "Police arrested the men who attacked the embassy in Nairobi.",
+     "coded True -> False"),
+    ("time_clause_background", "Bulgaria closed the border after Turkish officials claimed that "
+     "smugglers had crossed.", "coded True -> False"),
+    ("obligation_demand", "The French foreign minister said Iran must release the detained journalists.",
+     "cameo '010' -> '100'"),
+    ("request_noun_clause", "Germany reiterated its demand that Israel ease restrictions on aid.",
+     "target () -> ('ISR',)"),
+    ("unreal_content", "Peru demanded that Chile cancel plans to send troops.", "coded True -> False"),
+    ("aim_of_event", "Officials said the talks aimed at ending the war would resume.", "coded True -> False"),
+    ("protest_topic", "Thousands demonstrated in Pristina, demanding independence from Serbia.",
+     "target ('XKX',) -> ('SRB',)"),
+    ("reporting_verb", "Ukraine said Russian forces shelled Kharkiv.", "coded True -> False"),
+    ("frame_target", "Austria plans to impose restrictions on its labour market for workers from Romania.",
+     "target () -> "),
+    ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
+    ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
+     "coded True -> False"),
+    ("prediction", "Analysts said Russia would launch a new offensive in the spring.",
+     "modality 'hypothetical' -> 'predicted'"),
+    ("warning_of_own_act", "Germany warned that Russia could attack the Baltic states.", "coded True -> False"),
+    ("aim_of_act", "These strikes are intended to disrupt the capabilities of the Houthis.",
+     "modality 'planned' -> 'actual'"),
+    ("launcher_from_discourse", "Russia fired four drones into Ukraine overnight, but all four drones "
+     "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
+    ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
+     "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
+     "condemned the attack.", "target () -> ('military-sdn',)"),
+    ("content_modality", "The president asked Congress to approve sanctions on Iran.",
+     "modality 'actual' -> 'requested'"),
+    ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
+    ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
+     "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
+    ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
+     "target () -> ('KEN',)"),
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "decision"), RULE_ROWS, ids=[r[0] for r in RULE_ROWS])
+def test_rule_decides(nlp, rule, text, decision) -> None:
+    fired = [d.what for d in _trace(nlp, text).decisions if d.rule == rule]
+    assert any(decision in what for what in fired), fired
+
+
+def test_every_sentence_rule_has_a_row_and_a_docstring() -> None:
+    tested = {r[0] for r in RULE_ROWS}
+    for rule in SENTENCE_RULES:
+        assert rule.__doc__ and rule.__doc__.strip(), rule.__name__
+        assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
+    for rule in ARTICLE_RULES:
+        assert rule.__doc__ and rule.__doc__.strip(), rule.__name__
+
+
+def test_a_repeated_mention_is_one_event_with_the_first_date(nlp) -> None:
+    text = ("Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese troops on "
+            "Chadian villages lasted six hours.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    coded = {e.id: e for e in x.events if e.cameo}
+    assert coded["e9"].date == coded["e2"].date and coded["e9"].cameo == coded["e2"].cameo
+
+
+def test_a_rule_that_changes_nothing_is_traced_as_declined(nlp) -> None:
+    decisions = _trace(nlp, "Rebels attacked an army convoy near Goma.").decisions
+    declined = {d.rule for d in decisions if d.what.startswith("declined")}
+    assert "obligation_demand" in declined and "protest_topic" in declined
+
+
+def test_explain_prints_parse_triggers_rules_and_events(nlp) -> None:
+    from kg.commands.explain import explain
+
+    out = io.StringIO()
+    text = "Ukraine said Russian forces shelled Kharkiv."
+    explain(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text), out)
+    shown = out.getvalue()
+    assert "shelled          shell" in shown  # the parse table: token and lemma
+    assert "'shelled' -> 19" in shown  # the trigger and its code
+    assert "reporting_verb" in shown and "declined:" in shown
+    assert "## events" in shown and "Ukraine [UKR]" in shown
+
+
+def test_explain_cli_on_a_file(tmp_path, capsys) -> None:
+    from kg.cli import main
+
+    f = tmp_path / "a.txt"
+    f.write_text("Chilean police arrested twelve Bolivian smugglers near the border.\n", encoding="utf-8")
+    assert main(["explain", str(f), "--no-parse", "--date", "2024-05-10"]) == 0
+    shown = capsys.readouterr().out
+    assert "## parse" not in shown and "COERCE" in shown and "[BOL]" in shown
