@@ -9,7 +9,7 @@ the saved queries answered identically by a real Oxigraph server (and, opt-in, V
   `oxigraph load` into a fresh `oxigraph serve-read-only` (PyPI package `oxigraph`, no
   `--union-default-graph`: the README's recipe); every saved query, with the parameter cases of
   test_saved_queries, sent over HTTP with its parameters as a VALUES clause
-  (`kg.serve.with_values`), must return the same rows as the embedded store.
+  (`kg.store.with_values`), must return the same rows as the embedded store.
 - Virtuoso 7.2.5 (Debian virtuoso-opensource, which `.ci/run` installs; runs whenever
   `virtuoso-t` is on PATH, `KG_TEST_VIRTUOSO=0` skips it): the N-Triples and the
   Turtle exports loaded with `DB.DBA.TTLP`, a few queries compared. Its Turtle parser keeps the
@@ -41,7 +41,7 @@ import rdflib
 
 from kg import query
 from kg.export import export
-from kg.serve import with_values
+from kg.store import with_values  # the binding Store.query uses (lists too)
 from kg.store import Store
 from kg.vocab import sparql_prologue
 from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
