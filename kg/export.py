@@ -64,15 +64,23 @@ def _with_ontology(store: Store) -> Store:
 
 
 def _write_with_union(store: Store, out: IO[bytes] | str | Path, fmt: str) -> None:
-    """The named graphs, then the union as the default graph, as N-Quads or TriG, streamed
-    from the engine (N-Triples and Turtle are valid default-graph N-Quads and TriG)."""
+    """The named graphs (streamed as `Store.export` writes them), then the union as the default
+    graph: N-Triples lines for nq, top-level Turtle triples for trig."""
+    from kg.store import TURTLE_PREFIXES
+
     if isinstance(out, (str, Path)):
         with open(out, "wb") as f:
             _write_with_union(store, f, fmt)
         return
     store.export(out, fmt)
-    store.inner.dump(out, ox.RdfFormat.N_TRIPLES if fmt == "nq" else ox.RdfFormat.TURTLE,
-                     from_graph=ox.DefaultGraph())
+    if fmt == "nq":
+        out.write(store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                  or b"")
+        return
+    data = store.inner.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                            prefixes=TURTLE_PREFIXES) or b""
+    out.write(b"\n" + b"\n".join(line for line in data.split(b"\n")
+                                 if not line.startswith(b"@prefix ")).strip(b"\n") + b"\n")
 
 
 def export(store: Store, out: IO[bytes] | str | Path, fmt: str, *,

@@ -250,10 +250,8 @@ def _evidence(store: Store, individual: str, classes: set[str]) -> Inconsistency
 
 
 def _select_with(store: Store, sparql: str, node: ox.NamedNode) -> list[dict[str, Any]]:
-    """Run `sparql` with ?x bound to `node` (as a VALUES block: portable and selective)."""
-    from kg.store import with_values
-
-    return store.select(with_values(sparql, {"x": node}))
+    """Run `sparql` with ?x bound to `node` (a VALUES block: selective)."""
+    return store.select(sparql, {"x": node})
 
 
 def write_inferred(store: Store, report: ReasonReport) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
-from kg.store import to_python
+from kg.store import to_python, with_values
 from kg.vocab import sparql_prologue
 
 __all__ = ["Endpoint", "GraphStore", "RemoteError", "derive_address"]
@@ -96,15 +96,14 @@ class Endpoint:
         """Nothing to release (each request is its own connection)."""
 
     def text(self, sparql: str, bindings: Mapping[str, object] | None = None) -> str:
-        """The query as sent: our prefixes, then `sparql` with `bindings` as a VALUES block."""
-        from kg.store import with_values
-
+        """The query as sent: our prefixes, then `sparql` with `bindings` as VALUES blocks
+        (bound exactly as `Store.query` binds them)."""
         return sparql_prologue() + with_values(sparql, bindings or {})
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
               timeout: float | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
         """Run a SELECT or ASK query on the endpoint; results as pyoxigraph solutions.
-        `timeout` (seconds) bounds the HTTP exchange (default: the endpoint's `timeout`)."""
+        `timeout` (seconds) bounds the wait for the answer (default: the endpoint's)."""
         form = {"query": self.text(sparql, bindings)}
         if self.default_graph:
             form["default-graph-uri"] = self.default_graph

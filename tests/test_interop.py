@@ -41,7 +41,7 @@ import rdflib
 
 from kg import query
 from kg.export import export
-from kg.store import with_values
+from kg.store import with_values  # the binding Store.query uses (lists too)
 from kg.store import Store
 from kg.vocab import sparql_prologue
 from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)

@@ -21,13 +21,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, - for stdout")
     p.add_argument("--with-ontology", action="store_true",
                    help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+    p.add_argument("--with-union", action="store_true",
+                   help="nq, trig: add the union of the graphs as the default graph (loads as "
+                        "is into any store)")
     p.add_argument("--all-events", action="store_true",
                    help="graphml/gexf: also draw events without a CAMEO code (default: the "
                         "coded events, as KnowledgeGraph.to_networkx('actors'))")
     add_progress(p)
-    p.add_argument("--with-union", action="store_true",
-                   help="nq, trig: add the union of the graphs as the default graph (loads as "
-                        "is into any store)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         steps.step(f"writing {args.format}")
         try:
             export(store, args.output, args.format, with_ontology=args.with_ontology,
-                   include_uncoded=args.all_events, with_union=args.with_union)
+                   with_union=args.with_union, include_uncoded=args.all_events)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0
