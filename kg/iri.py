@@ -109,3 +109,39 @@ def publisher_iri(name: str) -> str:
 
 def is_kg_iri(iri: str) -> bool:
     return iri.startswith(ID)
+
+
+def dataset_iri(class_partition: str | None = None) -> str:
+    """The dataset a store holds (`kg.dataset`, VoID/DCAT), or its partition of one class."""
+    if class_partition is None:
+        return f"{ID}dataset"
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", class_partition):
+        raise ValueError(f"not a class local name: {class_partition!r}")
+    return f"{ID}dataset/class/{class_partition}"
+
+
+def software_iri(name: str, version: str | None) -> str:
+    """A program or model at one version (kg itself, a spaCy pipeline), as a PROV agent/entity."""
+    def clean(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "unknown"
+
+    return f"{ID}software/{clean(name)}/{clean(version or 'unknown')}"
+
+
+def build_iri(started: str) -> str:
+    """One `kg build` run (a prov:Activity), by its start time (ISO 8601, made UTC).
+
+    >>> build_iri("2026-12-06T05:01:08+00:00").rsplit("/", 1)[1]
+    '20261206T050108Z'
+    """
+    import datetime as dt
+
+    when = dt.datetime.fromisoformat(started)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return f"{ID}build/{when:%Y%m%dT%H%M%S}Z"
+
+
+def inferred_graph_iri() -> str:
+    """The named graph of the types a reasoner inferred (`kg validate --reason --write`)."""
+    return f"{ID}graph/inferred-types"

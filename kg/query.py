@@ -390,7 +390,10 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
     q = to_saved(query)
     check_query(q.text)  # before parsing: deep nesting would crash the parser
     bindings = bind_params(q, params or {}, store)
-    result = store.query(q.text, bindings, timeout=timeout or None)
+    if isinstance(store, Store):
+        result = store.query(q.text, bindings, timeout=timeout or None)
+    else:  # a remote endpoint: its own HTTP time limit applies
+        result = store.query(q.text, bindings)
     hidden = {p.name for p in q.params} | set(bindings)
     kind = (result.kind if isinstance(result, Materialised)
             else "select" if isinstance(result, ox.QuerySolutions)
