@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "KnowledgeGraph", "KGError", "__version__"]
+__all__ = ["build", "KnowledgeGraph", "KGError", "ontology", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.api import KnowledgeGraph, build
     from kg.errors import KGError
+    from kg.reason import ontology
 
-_LAZY = {"build": "kg.api", "KnowledgeGraph": "kg.api", "KGError": "kg.errors"}
+_LAZY = {"build": "kg.api", "KnowledgeGraph": "kg.api", "KGError": "kg.errors",
+         "ontology": "kg.reason"}
 
 
 def __getattr__(name: str) -> Any:

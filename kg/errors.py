@@ -11,6 +11,7 @@ __all__ = [
     "ModelError",
     "StoreError",
     "QueryError",
+    "QueryTimeout",
     "DataFileError",
 ]
 
@@ -37,3 +38,7 @@ class QueryError(KGError):
 
 class DataFileError(KGError):
     """A bundled data file (lexicon, gazetteer, query) is malformed."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than its time limit (`kg query --timeout`)."""

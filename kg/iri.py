@@ -18,6 +18,7 @@ __all__ = [
     "graph_iri",
     "actor_iri",
     "state_iri",
+    "place_iri",
     "event_iri",
     "mention_iri",
     "stance_iri",
@@ -65,6 +66,13 @@ def actor_iri(key: str) -> str:
     return f"{ID}actor/{slug(key)}"
 
 
+def place_iri(geonames_id: int) -> str:
+    """A place is named by its GeoNames IRI (the Linked Data name GeoNames gives it)."""
+    if not isinstance(geonames_id, int) or geonames_id <= 0:
+        raise ValueError(f"not a GeoNames id: {geonames_id!r}")
+    return f"https://sws.geonames.org/{geonames_id}/"
+
+
 def state_iri(iso3: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", iso3):
         raise ValueError(f"not an ISO 3166 alpha-3 code: {iso3!r}")
@@ -101,3 +109,39 @@ def publisher_iri(name: str) -> str:
 
 def is_kg_iri(iri: str) -> bool:
     return iri.startswith(ID)
+
+
+def dataset_iri(class_partition: str | None = None) -> str:
+    """The dataset a store holds (`kg.dataset`, VoID/DCAT), or its partition of one class."""
+    if class_partition is None:
+        return f"{ID}dataset"
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", class_partition):
+        raise ValueError(f"not a class local name: {class_partition!r}")
+    return f"{ID}dataset/class/{class_partition}"
+
+
+def software_iri(name: str, version: str | None) -> str:
+    """A program or model at one version (kg itself, a spaCy pipeline), as a PROV agent/entity."""
+    def clean(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "unknown"
+
+    return f"{ID}software/{clean(name)}/{clean(version or 'unknown')}"
+
+
+def build_iri(started: str) -> str:
+    """One `kg build` run (a prov:Activity), by its start time (ISO 8601, made UTC).
+
+    >>> build_iri("2026-12-06T05:01:08+00:00").rsplit("/", 1)[1]
+    '20261206T050108Z'
+    """
+    import datetime as dt
+
+    when = dt.datetime.fromisoformat(started)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return f"{ID}build/{when:%Y%m%dT%H%M%S}Z"
+
+
+def inferred_graph_iri() -> str:
+    """The named graph of the types a reasoner inferred (`kg validate --reason --write`)."""
+    return f"{ID}graph/inferred-types"

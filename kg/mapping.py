@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg import iri
 from kg.codes import lookup
-from kg.types import Actor, Event, Evidence, Extraction, Quote, Stance
+from kg.types import Actor, Event, Evidence, Extraction, Place, Quote, Stance
 from kg.vocab import ACTOR_CLASS, CAMEO, KGO, PLOVER, STANCE_CLASS, WD, expand
 
 __all__ = ["to_quads", "to_nquads", "actor_node", "event_node", "shared_event_node"]
@@ -33,7 +33,8 @@ _T = {name: NamedNode(expand(name)) for name in (
     "rdf:type", "rdfs:label", "skos:altLabel", "org:holds", "org:postIn", "sem:hasActor",
     "sem:hasPlace", "sem:hasTimeStamp", "sem:hasBeginTimeStamp", "sem:hasEndTimeStamp",
     "schema:headline", "schema:url", "schema:datePublished", "schema:publisher", "schema:name",
-    "schema:NewsArticle", "schema:Organization", "org:Post",
+    "schema:NewsArticle", "schema:Organization", "org:Post", "schema:Place", "schema:location",
+    "schema:containedInPlace", "geo:lat", "geo:long",
 )}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATE = NamedNode(_XSD + "date")
@@ -244,6 +245,8 @@ def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
                 w.add(node, _T["sem:hasActor"], actors[key])
     if event.location and event.location in actors:
         w.add(node, _T["sem:hasPlace"], actors[event.location])
+    if event.place is not None:
+        _place(w, node, event.place)
     if event.date:
         d = event.date
         w.add(node, _T["sem:hasBeginTimeStamp"], _date(d.begin))
@@ -259,6 +262,19 @@ def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
     w.add(node, _k("confidence"), _dec(event.confidence))
     w.add(node, _k("trigger"), Literal(event.trigger))
     w.add(node, _k("evidence"), mention)
+
+
+def _place(w: _Writer, event: NamedNode, place: Place) -> None:
+    """The GeoNames place an event happens in: its name, coordinates and state."""
+    node = NamedNode(iri.place_iri(place.geonames_id))
+    w.add(event, _T["schema:location"], node)
+    w.add(node, _T["rdf:type"], _T["schema:Place"])
+    w.add(node, _T["rdfs:label"], Literal(place.name))
+    if place.latitude is not None and place.longitude is not None:
+        w.add(node, _T["geo:lat"], _dec(place.latitude))
+        w.add(node, _T["geo:long"], _dec(place.longitude))
+    if place.kind != "country":
+        w.add(node, _T["schema:containedInPlace"], NamedNode(iri.state_iri(place.country)))
 
 
 def _stance(w: _Writer, article_id: str, stance: Stance, actors: dict[str, NamedNode],

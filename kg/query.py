@@ -8,12 +8,16 @@ A saved query is a `.rq` file whose opening comment block says what it answers:
     #   from (date, none) only events ending on or after this day
 
 Several parameters may also share one line: `a (date, optional), b (IRI or label, optional)`.
-Parameter types: `actor` (an IRI, or a label/alias resolved to the actor's IRI), `iri`, `date`
-(xsd:date), `integer`, `decimal`, `string` (or `text`), `modality` (a `kgo:Modality` local
-name), `auto` (any other description: an IRI when it looks like one, else a string). Values
-are bound as RDF terms through the store (oxigraph substitutions), never pasted into the text;
-a parameter must therefore be a variable of the SELECT clause. Parameter columns are left out
-of the result.
+Parameter types: `actor` (an IRI, or a label/alias resolved to the actor's IRI), `named` (an
+IRI, or a label, alias or actor code: every node so named, case-insensitively; written
+"IRI or label" in a header), `place` (the same with ISO3 country codes instead of actor codes;
+written "IRI, label or ISO3 code"), `iri`, `date` (xsd:date), `integer`, `decimal`, `string`
+(or `text`), `modality` (a `kgo:Modality` local name), `auto` (any other description: an IRI
+when it looks like one, else a string). Values are bound as RDF terms in a `VALUES` block at
+the head of the query's WHERE group (`kg.store.with_values`), never pasted into the text; a
+name that matches several nodes binds all of them, one that matches none binds none (no rows).
+Parameter columns are left out of the result. A query runs at most `timeout` seconds
+(`kg.store.DEFAULT_TIMEOUT` unless told).
 
 Where queries live: the `queries/` directory next to the `kg` package (a checkout or an editable
 install); in a built wheel, package data `kg/queries/` (see `queries_dir`).
@@ -39,7 +43,7 @@ import pyoxigraph as ox
 
 from kg.errors import DataFileError, QueryError
 from kg.sparqltext import check_query
-from kg.store import Store, to_python
+from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python
 from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
 
@@ -163,6 +167,10 @@ def _parse_header(text: str, origin: str) -> tuple[str, tuple[str, ...], tuple[P
 def _param_type(desc: str) -> str:
     words = desc.lower().replace(",", " ").split()
     first = words[0] if words else ""
+    if "iso3" in words and "label" in words:
+        return "place"
+    if words[:3] == ["iri", "or", "label"]:
+        return "named"
     if first == "text":
         return "string"
     if first in PARAM_TYPES and not (first == "iri" and len(words) > 1):
@@ -270,6 +278,26 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
                      "give an actor IRI or an exact label (see `kg actors`)")
 
 
+#: the properties a `named` / `place` parameter matches, case-insensitively
+_NAME_PATHS = {"named": "rdfs:label|skos:altLabel|kgo:actorCode",
+               "place": "rdfs:label|skos:altLabel|kgo:countryCode"}
+
+
+def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.NamedNode]:
+    """The nodes an IRI, label, alias or code names (`kind` "named": actor codes; "place":
+    ISO3 country codes), sorted; an IRI stands for itself; no match is an empty list."""
+    value = value.strip()
+    if _LOOKS_IRI.match(value):
+        return [ox.NamedNode(value)]
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and " " not in value:
+        return [ox.NamedNode(PREFIXES[prefix] + local)]
+    rows = store.select(
+        f"SELECT DISTINCT ?x WHERE {{ ?x {_NAME_PATHS[kind]} ?n . "
+        "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": value})
+    return [ox.NamedNode(v) for v in sorted(r["x"] for r in rows)]
+
+
 _ACTOR_NAMES = """
 SELECT DISTINCT ?actor ?name WHERE {
   ?actor kgo:mentionedIn ?article ; rdfs:label|skos:altLabel ?name .
@@ -277,9 +305,16 @@ SELECT DISTINCT ?actor ?name WHERE {
 """
 
 
-def _convert(store: Store | None, name: str, ptype: str, value: str) -> ox.NamedNode | ox.Literal:
+def _convert(store: Store | None, name: str, ptype: str, value: str
+             ) -> ox.NamedNode | ox.Literal | list[ox.NamedNode]:
     xsd = PREFIXES["xsd"]
     try:
+        if ptype in _NAME_PATHS:
+            if store is None:
+                if _LOOKS_IRI.match(value):
+                    return [ox.NamedNode(value)]
+                raise QueryError(f"parameter {name}: resolving a name needs a store")
+            return resolve_names(store, value, ptype)
         if ptype == "actor":
             if store is None:
                 raise QueryError(f"parameter {name}: resolving an actor label needs a store")
@@ -325,7 +360,7 @@ def _guess(store: Store | None, name: str, value: str) -> ox.NamedNode | ox.Lite
 
 
 def bind_params(query: SavedQuery, params: dict[str, str], store: Store | None = None
-                ) -> dict[str, ox.NamedNode | ox.Literal]:
+                ) -> dict[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]]:
     """RDF terms for `params` (name -> text) and the query's defaults.
 
     A saved query accepts only its declared parameters (QueryError listing them otherwise);
@@ -333,7 +368,7 @@ def bind_params(query: SavedQuery, params: dict[str, str], store: Store | None =
     """
     declared = {p.name: p for p in query.params}
     known = set(declared) if declared else set(_VARIABLE.findall(query.text))
-    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    bound: dict[str, ox.NamedNode | ox.Literal | list[ox.NamedNode]] = {}
     for name, value in params.items():
         if name not in known:
             listing = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
@@ -347,18 +382,27 @@ def bind_params(query: SavedQuery, params: dict[str, str], store: Store | None =
     return bound
 
 
-def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = None) -> Result:
-    """Run a saved query (or a name, path, inline SPARQL) with parameters given as text."""
+def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = None, *,
+        timeout: float | None = DEFAULT_TIMEOUT) -> Result:
+    """Run a saved query (or a name, path, inline SPARQL) with parameters given as text.
+
+    QueryTimeout if it runs longer than `timeout` seconds (None or 0: no limit)."""
     q = to_saved(query)
     check_query(q.text)  # before parsing: deep nesting would crash the parser
     bindings = bind_params(q, params or {}, store)
-    result = store.query(q.text, bindings)
+    if isinstance(store, Store):
+        result = store.query(q.text, bindings, timeout=timeout or None)
+    else:  # a remote endpoint: its own HTTP time limit applies
+        result = store.query(q.text, bindings)
     hidden = {p.name for p in q.params} | set(bindings)
-    if isinstance(result, ox.QuerySolutions):
+    kind = (result.kind if isinstance(result, Materialised)
+            else "select" if isinstance(result, ox.QuerySolutions)
+            else "ask" if isinstance(result, ox.QueryBoolean) else "construct")
+    if kind == "select":
         names = [v.value for v in result.variables]
         columns = [n for n in names if n not in hidden]
         return Result(columns, [{c: sol[c] for c in columns} for sol in result])
-    if isinstance(result, ox.QueryBoolean):
+    if kind == "ask":
         return Result(["ask"], [{"ask": ox.Literal(bool(result))}])
     return Result(["subject", "predicate", "object"],
                   [{"subject": t.subject, "predicate": t.predicate, "object": t.object}

@@ -3,7 +3,7 @@
 `Endpoint` has the query interface of `kg.store.Store` (`query`, `select`), so the saved queries
 and the event/actor tables (`kg.query.run`, `kg.tables`) run unchanged against any SPARQL 1.1
 query endpoint: `kg query/events/actors --endpoint URL`. Parameters are sent as a `VALUES`
-block of RDF terms (`kg.serve.with_values`), our prefixes as a prologue. `default_graph` names
+block of RDF terms (`kg.store.with_values`), our prefixes as a prologue. `default_graph` names
 the graph that holds the union of the article graphs where the store has no union default graph
 of its own (Virtuoso: its default graph is the bag of every graph, so `kg publish` keeps the
 union in a named graph and queries name it as `default-graph-uri`).
@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
-from kg.store import to_python, to_term
+from kg.store import to_python, with_values
 from kg.vocab import sparql_prologue
 
 __all__ = ["Endpoint", "GraphStore", "RemoteError", "derive_address"]
@@ -96,30 +96,29 @@ class Endpoint:
         """Nothing to release (each request is its own connection)."""
 
     def text(self, sparql: str, bindings: Mapping[str, object] | None = None) -> str:
-        """The query as sent: our prefixes, then `sparql` with `bindings` as a VALUES block."""
-        from kg.serve import with_values
+        """The query as sent: our prefixes, then `sparql` with `bindings` as VALUES blocks
+        (bound exactly as `Store.query` binds them)."""
+        return sparql_prologue() + with_values(sparql, bindings or {})
 
-        terms = {k: to_term(v) for k, v in (bindings or {}).items() if v is not None}
-        return sparql_prologue() + with_values(sparql, terms)
-
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None
-              ) -> ox.QuerySolutions | ox.QueryBoolean:
-        """Run a SELECT or ASK query on the endpoint; results as pyoxigraph solutions."""
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+              timeout: float | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK query on the endpoint; results as pyoxigraph solutions.
+        `timeout` (seconds) bounds the wait for the answer (default: the endpoint's)."""
         form = {"query": self.text(sparql, bindings)}
         if self.default_graph:
             form["default-graph-uri"] = self.default_graph
         body = _request(self.url, method="POST", data=urllib.parse.urlencode(form).encode(),
                         headers={"Content-Type": "application/x-www-form-urlencoded",
-                                 "Accept": _RESULTS_JSON}, timeout=self.timeout)
+                                 "Accept": _RESULTS_JSON}, timeout=timeout or self.timeout)
         try:
             return ox.parse_query_results(_standard_json(body), ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as err:
             raise QueryError(f"{self.url}: unreadable query results ({err})") from err
 
-    def select(self, sparql: str, bindings: Mapping[str, object] | None = None
-               ) -> list[dict[str, Any]]:
+    def select(self, sparql: str, bindings: Mapping[str, object] | None = None, *,
+               timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT query; each row a dict variable -> python value (None if unbound)."""
-        result = self.query(sparql, bindings)
+        result = self.query(sparql, bindings, timeout=timeout)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]

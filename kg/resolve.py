@@ -36,9 +36,20 @@ officials each speaking on two days; two governments' reactions to one proposal)
 would merge more wrongly than rightly, and would move event IRIs that quotes and stances point
 at.
 
+One country per actor. Each article graph states the country it read for an actor, and two
+articles may disagree (an article about Syria gave "Clinton" Syria's code; a merge then carries it
+to Hillary Clinton). `settle_countries` decides each actor's country from all its evidence:
+the curated knowledge first (`kg/data/actors.jsonl`: the actor of that key and label), else the
+country stated with the most mentions over the store (then the most articles); a tie between
+countries is left alone and reported. Graphs that said otherwise are rewritten to agree
+(`kgo:countryCode`, `kgo:country` and the country part of `kgo:actorCode`), so the actor table
+and every query see one country. States are never touched.
+
 >>> from kg.store import Store
 >>> str(merge_actors(Store.memory()))
 '0 actors merged, 0 ambiguous, 0 graphs rewritten, 0 events re-keyed'
+>>> str(settle_countries(Store.memory()))
+'0 actors given one country, 0 ties, 0 graphs rewritten'
 """
 from __future__ import annotations
 
@@ -51,12 +62,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg import iri
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.mapping import shared_event_node
 from kg.store import Store
 from kg.vocab import CAMEO, KGO, RDF, RDFS, SEM, SKOS, XSD
 
 __all__ = ["MergeReport", "PersonNode", "merge_actors", "name_tokens", "is_shorter_form",
-           "person_nodes", "plan_merges"]
+           "person_nodes", "plan_merges", "CountryReport", "settle_countries", "decide_country"]
 
 #: Tokens dropped before names are compared (honorifics and generational suffixes).
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "jr", "sr", "ii", "iii"})
@@ -67,6 +80,8 @@ _LABEL = ox.NamedNode(RDFS + "label")
 _ALT = ox.NamedNode(SKOS + "altLabel")
 _COUNTRY = ox.NamedNode(KGO + "countryCode")
 _WIKIDATA = ox.NamedNode(KGO + "wikidata")
+_COUNTRY_NODE = ox.NamedNode(KGO + "country")
+_ACTOR_CODE = ox.NamedNode(KGO + "actorCode")
 _MENTIONS = ox.NamedNode(KGO + "mentionCount")
 _CAMEO_CODE = ox.NamedNode(KGO + "cameoCode")
 _MODALITY = ox.NamedNode(KGO + "modality")
@@ -319,3 +334,96 @@ def _rekey_events(triples: set[ox.Triple], changed: set[ox.NamedNode]
         return rename.get(term, term) if isinstance(term, ox.NamedNode) else term
 
     return {ox.Triple(m(t.subject), t.predicate, m(t.object)) for t in triples}, len(rename)
+
+
+@dataclass(frozen=True, slots=True)
+class CountryReport:
+    """What `settle_countries` did: `settled` (actor IRI, old countries, the country kept),
+    `ties` (actor IRI, the countries tied), graphs rewritten."""
+
+    settled: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    ties: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    graphs: int = 0
+
+    def __len__(self) -> int:
+        return len(self.settled)
+
+    def __str__(self) -> str:
+        return (f"{len(self.settled)} actors given one country, {len(self.ties)} ties, "
+                f"{self.graphs} graphs rewritten")
+
+
+def decide_country(evidence: dict[str, tuple[int, int]], curated: str | None) -> str | None:
+    """The country of an actor from its evidence, country -> (mentions, articles): the curated
+    country if any, else the one with most mentions, then most articles; None on a tie.
+
+    >>> decide_country({"SYR": (1, 1), "USA": (40, 20)}, None)
+    'USA'
+    >>> decide_country({"SYR": (9, 1)}, "USA")
+    'USA'
+    >>> decide_country({"EGY": (2, 1), "TUR": (2, 1)}, None) is None
+    True
+    """
+    if curated:
+        return curated
+    ranked = sorted(evidence.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0] if ranked else None
+
+
+def _curated_country(gaz: Gazetteer, node: str, labels: Iterable[str]) -> str | None:
+    """The curated country of the actor node, if a curated actor has its key and a label."""
+    for label in labels:
+        known = gaz.actor(label)
+        if known is not None and iri.actor_iri(known.key) == node:
+            return known.country
+    return None
+
+
+def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> CountryReport:
+    """Give every actor one country, decided from all its evidence (see the module
+    docstring); rewrites the graphs that disagree. Idempotent."""
+    gaz = gazetteer or load_gazetteer()
+    inner = store.inner
+    stated: dict[ox.NamedNode, dict[ox.NamedNode, str]] = defaultdict(dict)
+    for q in inner.quads_for_pattern(None, _COUNTRY, None, None):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode) and (
+                "/state/" not in q.subject.value):
+            stated[q.subject][q.graph_name] = q.object.value
+    settled, ties = [], []
+    rewrite: dict[ox.NamedNode, dict[ox.NamedNode, tuple[str, str]]] = defaultdict(dict)
+    for node, by_graph in sorted(stated.items(), key=lambda kv: kv[0].value):
+        labels = sorted({q.object.value for q in inner.quads_for_pattern(node, _LABEL, None, None)})
+        curated = _curated_country(gaz, node.value, labels)
+        countries = set(by_graph.values())
+        if len(countries) < 2 and (curated is None or countries == {curated}):
+            continue
+        evidence: dict[str, tuple[int, int]] = {}
+        for g, country in by_graph.items():
+            n = sum(int(q.object.value) for q in inner.quads_for_pattern(node, _MENTIONS, None, g))
+            m, a = evidence.get(country, (0, 0))
+            evidence[country] = (m + max(n, 1), a + 1)
+        keep = decide_country(evidence, curated)
+        if keep is None:
+            ties.append((node.value, tuple(sorted(countries))))
+            continue
+        settled.append((node.value, tuple(sorted(countries)), keep))
+        for g, country in by_graph.items():
+            if country != keep:
+                rewrite[g][node] = (country, keep)
+    for g, changes in sorted(rewrite.items(), key=lambda kv: kv[0].value):
+        quads = []
+        for q in inner.quads_for_pattern(None, None, None, g):
+            change = changes.get(q.subject) if isinstance(q.subject, ox.NamedNode) else None
+            if change is not None:
+                old, new = change
+                if q.predicate == _COUNTRY:
+                    q = ox.Quad(q.subject, q.predicate, ox.Literal(new), g)
+                elif q.predicate == _COUNTRY_NODE:
+                    q = ox.Quad(q.subject, q.predicate, ox.NamedNode(iri.state_iri(new)), g)
+                elif q.predicate == _ACTOR_CODE and q.object.value.startswith(old):
+                    q = ox.Quad(q.subject, q.predicate, ox.Literal(new + q.object.value[len(old):]), g)
+            quads.append(q)
+        store.replace_graph(g.value, quads)
+    return CountryReport(settled=tuple(settled), ties=tuple(ties), graphs=len(rewrite))

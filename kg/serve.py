@@ -6,6 +6,9 @@ at the time limit has its process killed and replaced, so the work really stops.
 in a queue for a free worker (up to `QUEUE_WAIT` seconds, at most `max_queue` of them) instead
 of being refused at once.
 
+Answers are cached (the 256 most recent up to 1 MiB each): the store is opened read-only, so
+the same query gets the same answer; `cache=False` (`--no-cache`) turns that off.
+
 Routes:
 - `/sparql`: GET `?query=`, POST form or `application/sparql-query`; SELECT/ASK as SPARQL
   JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML
@@ -38,7 +41,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -49,6 +53,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparqltext import check_query, is_update, strip_comments
+from kg.store import with_values  # one binding path for kg query, the endpoint and remotes
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -70,6 +75,8 @@ MAX_RESULT = 256 << 20  # refuse results past 256 MiB
 BACKLOG = 1024  # connections the kernel holds before accept
 QUEUE_WAIT = 30.0  # seconds a request may wait for a free worker
 SHUTDOWN_GRACE = 3.0  # seconds running requests get after SIGTERM
+CACHE_ENTRY = 1 << 20  # answers up to 1 MiB are kept (256 of them at most)
+WORKER_JOBS = 200  # a worker is replaced after this many queries (its caches only grow)
 
 #: media type -> results format, for SELECT and ASK (the first is the default)
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -179,51 +186,6 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return None
 
 
-def _term_sparql(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a VALUES clause")
-    return str(term)
-
-
-def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """`query` with `VALUES (?a ?b) { (t1 t2) }` as the first element of its WHERE group:
-    the bindings as a portable SPARQL text, for engines without pyoxigraph's substitutions.
-
-    >>> with_values("SELECT ?x ?a WHERE { ?x ?p ?a }", {"a": ox.Literal("1")})
-    'SELECT ?x ?a WHERE { VALUES (?a) { ("1") } ?x ?p ?a }'
-    """
-    if not bindings:
-        return query
-    body = strip_comments(query)
-    index = _first_brace(body)
-    if index is None:
-        raise QueryError("the query has no WHERE group to add VALUES to")
-    names = " ".join(f"?{k}" for k in bindings)
-    row = " ".join(_term_sparql(v) for v in bindings.values())
-    return f"{body[:index + 1]} VALUES ({names}) {{ ({row}) }}{body[index + 1:]}"
-
-
-def _first_brace(text: str) -> int | None:
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "<":
-            j = text.find(">", i)
-            if j != -1 and not re.search(r"\s", text[i:j]):
-                i = j + 1
-                continue
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        elif c == "{":
-            return i
-        i += 1
-    return None
-
-
 # -- the service description ----------------------------------------------------------------------
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -325,7 +287,7 @@ def _run_saved(store: Any, job: dict[str, Any]) -> Answer:
         saved = query.load_saved(job["name"])
     except QueryError as err:
         raise HttpError(HTTPStatus.NOT_FOUND, str(err)) from err
-    result = query.run(store, saved, job["params"])
+    result = query.run(store, saved, job["params"], timeout=None)  # the pool kills at the limit
     if job["format"] == "csv":
         return Answer(200, "text/csv; charset=utf-8", query.format_csv(result).encode("utf-8"))
     rows = [{c: (None if v is None else str(v) if not isinstance(v, (int, float, bool)) else v)
@@ -392,6 +354,7 @@ class _Worker:
                                        args=(child, store_path, allow_service), daemon=True)
         self.process.start()
         child.close()
+        self.jobs = 0
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -403,8 +366,11 @@ class QueryPool:
     """Worker processes holding the store open read-only; queries wait for a free one."""
 
     def __init__(self, store_path: str, size: int, timeout: float, max_queue: int,
-                 allow_service: bool) -> None:
+                 allow_service: bool, cache_size: int = 256) -> None:
         self.store_path = store_path
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._slots: asyncio.Semaphore | None = None
         self.size = size
         self.timeout = timeout
         self.max_queue = max_queue
@@ -420,7 +386,8 @@ class QueryPool:
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
-        workers = [self._spawn() for _ in range(self.size)]
+        self._slots = asyncio.Semaphore(self.size)
+        workers = [self._spawn() for _ in range(self.size + 1)]
         await asyncio.gather(*(self._ready(w) for w in workers))
 
     def _spawn(self) -> _Worker:
@@ -454,20 +421,41 @@ class QueryPool:
             print(f"kg serve: {err}", file=sys.stderr)
 
     async def run(self, job: dict[str, Any]) -> Answer:
-        """Run `job` in a free worker under the time limit."""
-        assert self._idle is not None
+        """Run `job` in a free worker under the time limit (answers from the cache when the
+        same job was answered before: the store is read-only)."""
+        assert self._idle is not None and self._slots is not None
+        key = json.dumps(job, sort_keys=True) if self.cache_size else ""
+        cached = self._cache.get(key) if key else None
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
         if self.waiting >= self.max_queue:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                             f"server busy: {self.max_queue} requests are waiting; retry later")
         self.waiting += 1
         try:
-            worker = await asyncio.wait_for(self._idle.get(), QUEUE_WAIT)
+            await asyncio.wait_for(self._slots.acquire(), QUEUE_WAIT)
         except TimeoutError as err:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                             f"server busy: no worker free within {QUEUE_WAIT:g} s; retry later"
                             ) from err
         finally:
             self.waiting -= 1
+        try:
+            answer = await self._run_in_worker(job)
+        finally:
+            self._slots.release()
+        if key and answer.status == 200 and len(answer.body) <= CACHE_ENTRY:
+            self._cache[key] = answer
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return answer
+
+    async def _run_in_worker(self, job: dict[str, Any]) -> Answer:
+        assert self._idle is not None
+        # `size` queries run at once, `size + 1` workers exist: after the time limit killed
+        # every running query, the spare one answers at once while the others restart
+        worker = await self._idle.get()
         loop = asyncio.get_running_loop()
         self.running += 1
         try:
@@ -497,7 +485,12 @@ class QueryPool:
             raise
         finally:
             self.running -= 1
-        self._idle.put_nowait(worker)
+        worker.jobs += 1
+        if worker.jobs >= WORKER_JOBS and not self._closed:  # memory back to a fresh worker's
+            self._discard(worker)
+            loop.create_task(self._replace())
+        else:
+            self._idle.put_nowait(worker)
         return Answer(*reply)
 
     def close(self) -> None:
@@ -551,7 +544,7 @@ class Endpoint:
                  port: int = DEFAULT_PORT, *, timeout: float = 10.0, workers: int = 4,
                  max_queue: int = 512, allow_service: bool = False,
                  allow_hosts: Sequence[str] = (), cors: Sequence[str] = (),
-                 quiet: bool = False) -> None:
+                 cache: bool = True, quiet: bool = False) -> None:
         from kg.store import Store
 
         if timeout <= 0:
@@ -564,7 +557,8 @@ class Endpoint:
         self.timeout = timeout
         self.quiet = quiet
         self.cors = list(cors)
-        self.pool = QueryPool(self.store_path, workers, timeout, max_queue, allow_service)
+        self.pool = QueryPool(self.store_path, workers, timeout, max_queue, allow_service,
+                              cache_size=256 if cache else 0)
         self.page = _read_page()
         self.socket = self._listen(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
@@ -884,13 +878,14 @@ def _utf8(text: str) -> str:
 
 def serve(store_path: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           timeout: float = 10.0, workers: int = 4, allow_service: bool = False,
-          allow_hosts: Sequence[str] = (), cors: Sequence[str] = ()) -> None:
+          allow_hosts: Sequence[str] = (), cors: Sequence[str] = (), cache: bool = True) -> None:
     """Serve the store read-only until SIGINT/SIGTERM."""
     if host not in LOOPBACK:
         print(f"kg serve: warning: listening on {host}, not loopback: anyone who can reach this "
               "machine can query the store (there is no authentication)", file=sys.stderr)
     endpoint = Endpoint(store_path, host, port, timeout=timeout, workers=workers,
-                        allow_service=allow_service, allow_hosts=allow_hosts, cors=cors)
+                        allow_service=allow_service, allow_hosts=allow_hosts, cors=cors,
+                        cache=cache)
     print(f"kg serve: {endpoint.url} (SPARQL at {endpoint.url}sparql; {workers} workers, time "
           f"limit {timeout:g} s); Ctrl-C to stop", file=sys.stderr)
     endpoint.serve()

@@ -7,7 +7,10 @@ The store keeps its default graph equal to the union of the named graphs, as a s
 own union mode (`use_default_graph_as_union`) is a bag, so a triple standing in n article graphs
 would match n times and every join would multiply. `replace_graph` and `remove_articles`
 maintain it; queries run on it. Write through these methods, not through `.inner`
-(or call `rebuild_union` after). Parameters are bound as RDF terms (oxigraph substitutions).
+(or call `rebuild_union` after). Each batch of graphs is journaled (`kg-journal.nq`) before it
+is written and the journal is replayed by `Store.open`, so a killed writer never leaves the
+union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
+block (`with_values`); `timeout` bounds a query's wait.
 
 >>> store = Store.memory()
 >>> ns_id, ns_kgo = "https://w3id.org/kg-news/id/", "https://w3id.org/kg-news/ontology#"
@@ -20,22 +23,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Union
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
-__all__ = ["Store", "to_term", "to_python", "plain_prefixes", "RDF_FORMATS", "STORE_VERSION"]
+__all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
+           "STORE_VERSION", "DEFAULT_TIMEOUT"]
 
 STORE_VERSION = 1
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
+#: the batch being written (see `Store.replace_graphs`); replayed by `Store.open`
+JOURNAL = "kg-journal.nq"
+#: the cached `Store.stats()`, removed before every write
+STATS_CACHE = "kg-stats.json"
+#: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
+BULK_BYTES = 4_000_000
+#: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
+DEFAULT_TIMEOUT = 60.0
 
 #: export format name -> pyoxigraph format
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -155,16 +170,38 @@ class Store:
             marker.write_text(
                 json.dumps({"format": "kg-store", "version": STORE_VERSION, "engine": "oxigraph"},
                            indent=2) + "\n", encoding="utf-8")
+        if (root / JOURNAL).is_file():
+            cls._repair(root, read_only)
+        return cls(cls._open_inner(root, read_only), root, read_only)
+
+    @staticmethod
+    def _open_inner(root: Path, read_only: bool) -> ox.Store:
         data = root / DATA_DIR
         try:
-            inner = ox.Store.read_only(str(data)) if read_only else ox.Store(str(data))
+            return ox.Store.read_only(str(data)) if read_only else ox.Store(str(data))
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreError(
                     f"{root}: the store is open in another process (it holds the lock); wait for "
                     "that process (e.g. a running `kg build`) to finish, then try again") from err
             raise StoreError(f"{root}: cannot open the store: {err}") from err
-        return cls(inner, root, read_only)
+
+    @classmethod
+    def _repair(cls, root: Path, read_only: bool) -> None:
+        """A journal is left: a writer died mid-batch (or is writing now). Replay it, unless
+        another process holds the store (then it is that writer's journal)."""
+        try:
+            inner = ox.Store(str(root / DATA_DIR))
+        except OSError as err:
+            if "lock" in str(err).lower() and read_only:
+                return  # a live writer: it finishes its batch itself
+            if "lock" in str(err).lower():
+                raise StoreError(f"{root}: the store is open in another process (it holds the "
+                                 "lock); wait for it to finish, then try again") from err
+            raise StoreError(f"{root}: cannot open the store to replay its journal: {err}") from err
+        store = cls(inner, root)
+        store._replay_journal()
+        store.close()
 
     @staticmethod
     def _check_marker(marker: Path) -> None:
@@ -198,7 +235,7 @@ class Store:
 
     def __len__(self) -> int:
         """The number of distinct triples (the size of the union graph)."""
-        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return _count(self.inner, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, nquads: bytes | str | Iterable[ox.Quad]) -> int:
@@ -207,47 +244,115 @@ class Store:
         `nquads` is N-Quads text (or an iterable of pyoxigraph Quads); triples in the default
         graph are put into `graph_iri`; a quad naming another graph is a ValueError. Loading
         the same content again gives the same store (idempotent). The default graph is kept
-        equal to the union (a set) of the named graphs.
+        equal to the union (a set) of the named graphs. Crash-safe: see `replace_graphs`.
         """
-        graph = ox.NamedNode(graph_iri)
-        if isinstance(nquads, (bytes, str)):
-            try:
-                quads: Iterable[ox.Quad] = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
-            except SyntaxError as err:
-                raise ValueError(f"invalid N-Quads for {graph_iri}: {err}") from err
-        else:
-            quads = nquads
-        new: set[ox.Triple] = set()
-        for q in quads:
-            if not isinstance(q.graph_name, (ox.DefaultGraph, ox.NamedNode)) or (
-                    isinstance(q.graph_name, ox.NamedNode) and q.graph_name != graph):
-                raise ValueError(f"quad in graph {q.graph_name} given to replace graph {graph_iri}")
-            new.add(q.triple)
-        self._drop_graph(graph, keep=new)
-        self.inner.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in new]
-                          + [ox.Quad(t.subject, t.predicate, t.object) for t in new])
-        return len(new)
+        return self.replace_graphs([(graph_iri, nquads)], validate=True)[0]
 
-    def _drop_graph(self, graph: ox.NamedNode, keep: set[ox.Triple] = frozenset()) -> None:
-        """Remove a named graph and, from the union default graph, each of its triples that no
-        other named graph holds (nor `keep`)."""
-        for q in list(self.inner.quads_for_pattern(None, None, None, graph)):
-            t = q.triple
-            if t in keep:
-                continue
-            elsewhere = any(isinstance(o.graph_name, ox.NamedNode) and o.graph_name != graph
-                            for o in self.inner.quads_for_pattern(t.subject, t.predicate,
-                                                                  t.object, None))
-            if not elsewhere:
-                self.inner.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-        self.inner.remove_graph(graph)
+    def replace_graphs(self, items: Iterable[tuple[str, bytes | str | Iterable[ox.Quad]]], *,
+                       validate: bool = True) -> list[int]:
+        """`replace_graph` for a batch of graphs at once (the build's write path); returns the
+        triple count of each.
+
+        The batch is first written to a journal file in the store directory; then the old
+        graphs are dropped (one transaction that also takes their triples out of the union) and
+        the new content is loaded by the engine's fastest route (bulk load for big batches).
+        A process killed at any moment leaves the journal behind, and the next `Store.open`
+        replays it, so the union always ends up equal to the union of the article graphs.
+        `validate=False` skips the up-front syntax check of N-Quads text (for content the
+        mapping wrote); a syntax error then drops the batch's graphs and raises ValueError.
+        """
+        batch: list[tuple[ox.NamedNode, bytes, bytes, int]] = []
+        for graph_iri, content in items:
+            graph = ox.NamedNode(graph_iri)
+            nq, nt, n = _graph_texts(graph, content, validate)
+            batch.append((graph, nq, nt, n))
+        if not batch:
+            return []
+        self._invalidate_stats()
+        journal = self._write_journal(batch)
+        self._apply(batch)
+        self._end_journal(journal)
+        return [n for *_, n in batch]
+
+    def _apply(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> None:
+        graphs = [g for g, *_ in batch]
+        self._drop_graphs([g for g in graphs if self.inner.contains_named_graph(g)])
+        nq = b"".join(q for _, q, _, _ in batch)
+        nt = b"".join(t for _, _, t, _ in batch)
+        load = self.inner.bulk_load if len(nq) >= BULK_BYTES and self.path else self.inner.load
+        try:
+            load(nq, ox.RdfFormat.N_QUADS)
+            load(nt, ox.RdfFormat.N_TRIPLES)  # the union default graph
+        except SyntaxError as err:
+            self._drop_graphs(graphs)
+            names = ", ".join(g.value for g in graphs[:3]) + (" ..." if len(graphs) > 3 else "")
+            raise ValueError(f"invalid N-Quads for {names}: {err}") from err
+
+    def _drop_graphs(self, graphs: list[ox.NamedNode]) -> None:
+        """Remove named graphs and, from the union default graph, each of their triples that
+        no other named graph holds: one transaction."""
+        if not graphs:
+            return
+        listed = " ".join(str(g) for g in graphs)
+        drops = " ; ".join(f"DROP SILENT GRAPH {g}" for g in graphs)
+        self.inner.update(
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h NOT IN ({', '.join(str(g) for g in graphs)})) }} }} ; "
+            f"{drops}")
+
+    # the journal: the batch being written, replayed by `open` if a process died mid-write
+    def _journal_path(self) -> Path | None:
+        return self.path / JOURNAL if self.path is not None else None
+
+    def _write_journal(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> Path | None:
+        path = self._journal_path()
+        if path is None:
+            return None
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            for graph, nq, _, _ in batch:
+                f.write(b"#graph " + graph.value.encode("utf-8") + b"\n")
+            for _, nq, _, _ in batch:
+                f.write(nq)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # the journal exists whole or not at all
+        _fsync_dir(path.parent)
+        return path
+
+    def _end_journal(self, path: Path | None) -> None:
+        if path is None:
+            return
+        self.inner.flush()
+        path.unlink()
+        _fsync_dir(path.parent)
+
+    def _replay_journal(self) -> None:
+        """Redo the batch a killed process was writing (idempotent), then drop the journal."""
+        path = self._journal_path()
+        assert path is not None
+        data = path.read_bytes()
+        graphs = [ox.NamedNode(line[7:].decode("utf-8")) for line in data.splitlines()
+                  if line.startswith(b"#graph ")]
+        by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
+        try:
+            for q in ox.parse(data, ox.RdfFormat.N_QUADS):
+                by_graph.setdefault(q.graph_name, []).append(q)
+        except SyntaxError:
+            by_graph = {}  # unreadable: drop the batch's graphs (a rebuild restores them)
+        self._drop_graphs(graphs)
+        if by_graph:
+            batch = [(g, *_graph_texts(g, qs, False)) for g, qs in by_graph.items()]
+            self._apply(batch)
+        self._invalidate_stats()
+        self._end_journal(path)
 
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
-        self.inner.clear_graph(ox.DefaultGraph())
-        self.inner.extend({ox.Quad(q.subject, q.predicate, q.object)
-                           for q in self.inner if isinstance(q.graph_name, ox.NamedNode)})
+        self._invalidate_stats()
+        self.inner.update("DROP SILENT DEFAULT ; "
+                          "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def _article_graphs(self, article_id: str) -> set[ox.NamedNode]:
         graphs: set[ox.NamedNode] = set()
@@ -261,15 +366,21 @@ class Store:
 
     def remove_articles(self, ids: Iterable[str]) -> list[str]:
         """Drop the named graph of each article (found by its `kgo:articleId`); return the ids
-        that are not in the store."""
+        that are not in the store. Each article goes in one transaction."""
         missing: list[str] = []
         for article_id in ids:
             graphs = self._article_graphs(article_id)
             if not graphs:
                 missing.append(article_id)
-            for g in graphs:
-                self._drop_graph(g)
+                continue
+            self._invalidate_stats()
+            self._drop_graphs(sorted(graphs, key=lambda g: g.value))
         return missing
+
+    def optimize(self) -> None:
+        """Compact the engine's files after a big write (the end of a build)."""
+        if self.path is not None and not self.read_only:
+            self.inner.optimize()
 
     # -- reading -------------------------------------------------------------------------------
     def article_ids(self) -> list[str]:
@@ -283,50 +394,78 @@ class Store:
         """The named graph IRIs, sorted."""
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
+              timeout: float | None = None) -> QueryResult | Materialised:
         """Run a SPARQL query; its default graph is the union (a set) of the named graphs.
 
-        `bindings` maps variable names to values bound as RDF terms (see `to_term`; None leaves
-        the variable unbound). A bound variable must be in the query's SELECT clause (oxigraph
-        substitutes projected variables). The `kgo:`, `kgid:`, ... prefixes are predeclared.
+        `bindings` maps variable names to values bound as RDF terms (see `to_term`), or to a
+        list of them (any one matches; an empty list matches nothing); None leaves the variable
+        unbound. They are joined as a `VALUES` block at the head of the query's WHERE group, so
+        the planner starts from them (see `with_values`). The `kgo:`, `kgid:`, ... prefixes are
+        predeclared. With `timeout` (seconds) the result is computed in full (a `Materialised`)
+        and QueryTimeout is raised if that takes longer; the engine cannot be interrupted, so
+        the abandoned evaluation runs on in a background thread until it ends.
         """
-        subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items() if v is not None}
-        try:
-            return self.inner.query(sparql, prefixes=dict(PREFIXES), substitutions=subs or None)
-        except SyntaxError as err:
-            raise QueryError(_syntax_message(err)) from err
-        except RuntimeError as err:
-            msg = str(err)
-            if "projection" in msg:
-                raise QueryError(
-                    f"{msg}: a parameter must be a variable of the query's SELECT clause") from err
-            raise QueryError(f"the query failed: {msg}") from err
+        text = with_values(sparql, bindings or {})
 
-    def select(self, sparql: str, bindings: Mapping[str, object] | None = None
-               ) -> list[dict[str, Any]]:
+        def evaluate() -> QueryResult:
+            try:
+                return self.inner.query(text, prefixes=dict(PREFIXES))
+            except SyntaxError as err:
+                raise QueryError(_syntax_message(err)) from err
+            except (RuntimeError, OSError) as err:
+                raise QueryError(f"the query failed: {err}") from err
+
+        if timeout is None:
+            return evaluate()
+        return _with_timeout(lambda: _materialise(evaluate()), timeout)
+
+    def select(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
+               timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT query; each row a dict variable -> python value (None if unbound)."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
+        result = self.query(sparql, bindings, timeout=timeout)
+        is_select = (result.kind == "select" if isinstance(result, Materialised)
+                     else isinstance(result, ox.QuerySolutions))
+        if not is_select:
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of the named graphs (the union default graph left out)."""
-        return (q for q in self.inner if isinstance(q.graph_name, ox.NamedNode))
+        """Every quad of the named graphs (the union default graph left out), graph by graph."""
+        for g in self.inner.named_graphs():
+            yield from self.inner.quads_for_pattern(None, None, None, g)
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, graphs, quads, distinct triples, events by class and by CAMEO root,
-        actors by type."""
+        actors by type. Computed by aggregate queries once after each write and cached in the
+        store directory (`kg-stats.json`; every write removes it first)."""
+        cache = self.path / STATS_CACHE if self.path is not None else None
+        if cache is not None and cache.is_file():
+            try:
+                return json.loads(cache.read_text(encoding="utf-8"))
+            except ValueError:
+                pass  # a torn cache: compute again
+        stats = self._compute_stats()
+        if cache is not None:
+            try:
+                tmp = cache.with_suffix(".tmp")
+                tmp.write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+                os.replace(tmp, cache)
+            except OSError:
+                pass  # a read-only directory: no cache, same answer
+        return stats
+
+    def _compute_stats(self) -> dict[str, Any]:
         events_by_class = {r["cls"].rsplit("#", 1)[-1]: r["n"]
                            for r in self.select(_EVENTS_BY_CLASS)}
         by_root = {(r["root"] or "uncoded"): r["n"] for r in self.select(_EVENTS_BY_ROOT)}
         actors = {r["cls"].rsplit("#", 1)[-1]: r["n"] for r in self.select(_ACTORS_BY_CLASS)}
-        triples = sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        triples = len(self)
         return {
             "articles": len(self.article_ids()),
-            "graphs": len(self.graphs()),
-            "quads": len(self.inner) - triples,
+            "graphs": sum(1 for _ in self.inner.named_graphs()),
+            "quads": _count(self.inner, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
             "triples": triples,
             "events": sum(r["n"] for r in self.select(_EVENT_COUNT)),
             "events_by_class": events_by_class,
@@ -335,52 +474,212 @@ class Store:
             "actors_by_type": actors,
         }
 
+    def _invalidate_stats(self) -> None:
+        if self.path is not None:
+            (self.path / STATS_CACHE).unlink(missing_ok=True)
+
     # -- export --------------------------------------------------------------------------------
     def export(self, out: IO[bytes] | str | Path, fmt: str, *,
                context: Mapping[str, Any] | None = None) -> None:
-        """Write the store as `fmt` (ttl, nt, nq, trig, jsonld, rdfxml) to a binary stream or path.
+        """Write the store as `fmt` (ttl, nt, nq, trig, jsonld, rdfxml) to a binary stream or path,
+        streamed from the engine (memory bounded by the largest article graph).
 
         Triple formats (ttl, nt, rdfxml) hold the union of the graphs;
-        nq, trig and jsonld keep the named graphs. JSON-LD is written by rdflib, compacted with
-        `context` (default: our prefixes).
+        nq, trig and jsonld keep the named graphs. JSON-LD is compacted with `context`
+        (default: our prefixes): `kg.jsonld`.
         """
         if fmt not in RDF_FORMATS:
             raise StoreError(f"unknown RDF format {fmt!r}; valid: {', '.join(RDF_FORMATS)}")
-        if isinstance(out, Path):
-            out = str(out)
+        if isinstance(out, (str, Path)):
+            with open(out, "wb") as f:
+                self.export(f, fmt, context=context)
+            return
+        if fmt in ("ttl", "nt", "rdfxml"):
+            prefixes = {"nt": None, "ttl": TURTLE_PREFIXES}.get(fmt, dict(PREFIXES))
+            self.inner.dump(out, RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(),
+                            prefixes=prefixes)
+            return
         if fmt == "jsonld":
-            self._export_jsonld(out, context)
+            from kg.jsonld import write_jsonld
+
+            write_jsonld(self._graph_dumps(ox.RdfFormat.JSON_LD), out,
+                         dict(context) if context is not None else dict(PREFIXES))
             return
-        if fmt in _QUAD_FORMATS:
-            quads = self._named_quads()
-            ox.serialize(quads, out, RDF_FORMATS[fmt],
-                         prefixes=plain_prefixes(quads) if fmt == "trig" else None)
+        if fmt == "nq":
+            for graph, data in self._graph_dumps(ox.RdfFormat.N_TRIPLES):
+                out.write(data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"))
             return
-        triples = sorted((q.triple for q in
-                          self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-                         key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
-        prefixes = {"nt": None, "ttl": plain_prefixes(triples)}.get(fmt, dict(PREFIXES))
-        ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=prefixes)
+        out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in TURTLE_PREFIXES.items())
+                  .encode("utf-8"))
+        for graph, data in self._graph_dumps(ox.RdfFormat.TURTLE, TURTLE_PREFIXES):
+            body = b"\n".join(line for line in data.split(b"\n")
+                              if not line.startswith(b"@prefix "))
+            out.write(b"\n" + str(graph).encode("utf-8") + b" {\n" + body.strip(b"\n")
+                      + b"\n}\n")
 
-    def _named_quads(self) -> list[ox.Quad]:
-        """The quads of the named graphs (not the union default graph), sorted by graph."""
-        return sorted((q for q in self.inner if isinstance(q.graph_name, ox.NamedNode)),
-                      key=lambda q: (q.graph_name.value, str(q.subject), q.predicate.value,
-                                     str(q.object)))
+    def _graph_dumps(self, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+                     ) -> Iterator[tuple[ox.NamedNode, bytes]]:
+        """Each named graph serialised by the engine, one at a time, sorted by IRI."""
+        graphs = sorted((g for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode)),
+                        key=lambda g: g.value)
+        for g in graphs:
+            yield g, self.inner.dump(format=fmt, from_graph=g, prefixes=prefixes) or b""
 
-    def _export_jsonld(self, out: IO[bytes] | str, context: Mapping[str, Any] | None) -> None:
-        import rdflib  # only needed here
 
-        ds = rdflib.Dataset()
-        nquads = ox.serialize(self._named_quads(), format=ox.RdfFormat.N_QUADS)
-        ds.parse(data=nquads.decode("utf-8"), format="nquads")
-        ctx = dict(context) if context is not None else dict(PREFIXES)
-        data = ds.serialize(format="json-ld", context=ctx, indent=2, auto_compact=True)
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        if isinstance(out, str):
-            Path(out).write_bytes(payload)
-        else:
-            out.write(payload)
+Binding = Union[object, Sequence[object]]
+
+
+class Materialised:
+    """A query result computed in full: `kind` select/ask/construct, `variables` (select),
+    `rows` (QuerySolution, or Triple for construct), `value` (ask)."""
+
+    def __init__(self, kind: str, variables: list[ox.Variable], rows: list[Any],
+                 value: bool = False) -> None:
+        self.kind, self.variables, self.rows, self.value = kind, variables, rows, value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.value if self.kind == "ask" else bool(self.rows)
+
+
+def _materialise(result: QueryResult) -> Materialised:
+    if isinstance(result, ox.QuerySolutions):
+        return Materialised("select", list(result.variables), list(result))
+    if isinstance(result, ox.QueryBoolean):
+        return Materialised("ask", [], [], bool(result))
+    return Materialised("construct", [], list(result))
+
+
+def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:
+    """fn() in a worker thread (the engine releases the GIL); QueryTimeout after `timeout` s."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:  # handed to the caller below
+            box["error"] = err
+
+    worker = threading.Thread(target=target, name="kg-query", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(
+            f"the query did not finish in {timeout:g} s (after {time.monotonic() - started:.1f} s "
+            "it was abandoned); give it more time with --timeout SECONDS (0 = no limit), or "
+            "narrow it with parameters")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _count(inner: ox.Store, sparql: str) -> int:
+    for row in inner.query(sparql):
+        return int(row[0].value)
+    return 0
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], validate: bool
+                 ) -> tuple[bytes, bytes, int]:
+    """A graph's content as (N-Quads in `graph`, N-Triples for the union, triple count).
+
+    N-Quads text written by the mapping (every line `... <graph> .`) is converted as text;
+    anything else is parsed, checked (a quad naming another graph is a ValueError) and
+    re-serialised."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if isinstance(content, bytes):
+        if content and not content.endswith(b"\n"):
+            content += b"\n"
+        suffix = b" " + str(graph).encode("utf-8") + b" .\n"
+        lines = content.count(b"\n")
+        if not validate and content.count(suffix) == lines:
+            return content, content.replace(suffix, b" .\n"), lines
+        try:
+            quads: Iterable[ox.Quad] = list(ox.parse(content, ox.RdfFormat.N_QUADS))
+        except SyntaxError as err:
+            raise ValueError(f"invalid N-Quads for {graph.value}: {err}") from err
+    else:
+        quads = content
+    triples: dict[ox.Triple, None] = {}
+    for q in quads:
+        if not isinstance(q.graph_name, (ox.DefaultGraph, ox.NamedNode)) or (
+                isinstance(q.graph_name, ox.NamedNode) and q.graph_name != graph):
+            raise ValueError(f"quad in graph {q.graph_name} given to replace graph {graph.value}")
+        triples[q.triple] = None
+    nt = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    suffix = b" " + str(graph).encode("utf-8") + b" .\n"
+    return nt.replace(b" .\n", suffix), nt, len(triples)
+
+
+def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
+    """`sparql` with one `VALUES ?name { term ... }` block per binding as the first elements of
+    its outermost WHERE group: bound as RDF terms (serialised by pyoxigraph, never pasted
+    text), and seen by the planner before anything else. None values are left out (unbound).
+
+    >>> with_values("SELECT ?x WHERE { ?x ?p ?a }", {"a": "1", "b": None})
+    'SELECT ?x WHERE { VALUES ?a { "1" } ?x ?p ?a }'
+    """
+    blocks = []
+    for name, value in bindings.items():
+        if value is None:
+            continue
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}: use letters, digits and _")
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        terms = []
+        for v in values:
+            term = to_term(v)
+            if isinstance(term, ox.BlankNode):
+                raise QueryError(f"parameter {name}: a blank node cannot be bound")
+            terms.append(str(term))
+        blocks.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
+    if not blocks:
+        return sparql
+    index = _where_brace(sparql)
+    if index is None:
+        raise QueryError("the query has no WHERE group to bind its parameters in")
+    return f"{sparql[:index + 1]} {' '.join(blocks)}{sparql[index + 1:]}"
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def _where_brace(text: str) -> int | None:
+    """Index of the first `{` that is SPARQL syntax (not in a comment, string or IRI)."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c == "<":
+            m = _IRIREF.match(text, i)
+            i = m.end() if m else i + 1
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+            continue
+        if c == "{":
+            return i
+        i += 1
+    return None
 
 
 #: a prefixed name's local part that every Turtle parser reads alike: no escapes, no dots
@@ -388,6 +687,14 @@ _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: resource folders under `kgid:` that get their own prefix in Turtle/TriG (`kgid:event/` -> kgevent:)
 _ID_FOLDERS = ("actor", "article", "event", "graph", "mention", "post", "publisher", "quote",
                "stance", "state", "term")
+#: the folders whose local parts are plain names by construction (`kg.iri`: slugs, digests,
+#: ISO codes); the others (mention, post, quote, stance) hold a "/" and are written in full
+_PLAIN_FOLDERS = ("actor", "article", "event", "graph", "publisher", "state", "term")
+#: the prefixes of Turtle and TriG exports (no scan of the graph needed: see `plain_prefixes`)
+TURTLE_PREFIXES: dict[str, str] = {
+    **{p: ns for p, ns in PREFIXES.items() if p != "kgid"},
+    **{f"kg{folder}": f"{ID}{folder}/" for folder in _PLAIN_FOLDERS},
+}
 
 
 def _iris(statements: Iterable[ox.Quad | ox.Triple]) -> set[str]:

@@ -13,6 +13,7 @@ __all__ = [
     "Article",
     "BadRecord",
     "DateValue",
+    "Place",
     "Evidence",
     "Role",
     "Actor",
@@ -106,6 +107,20 @@ class DateValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """A GeoNames place (`kg.places`): `country` is ISO 3166 alpha-3; `kind` one of "city",
+    "region", "country"; coordinates are WGS 84 degrees (None for regions and countries)."""
+
+    geonames_id: int
+    name: str
+    country: str
+    kind: str
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact was read: the sentence and the character offsets in the article text."""
 
@@ -165,6 +180,7 @@ class Event:
     parent: str | None = None
     confidence: float = 0.5
     base_code: str | None = None  # the CAMEO code of the action even when not coded
+    place: Place | None = None  # the GeoNames place the event is said to happen in
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +218,4 @@ class Extraction:
     stances: tuple[Stance, ...] = ()
     quotes: tuple[Quote, ...] = ()
     locations: tuple[str, ...] = field(default=())
+    places: tuple[Place, ...] = ()  # the GeoNames places the article names

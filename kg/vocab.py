@@ -39,6 +39,7 @@ SEM: Final = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 SCHEMA: Final = "https://schema.org/"
 DCT: Final = "http://purl.org/dc/terms/"
 WD: Final = "http://www.wikidata.org/entity/"
+GEO: Final = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 PREFIXES: Final[dict[str, str]] = {
     "kgo": KGO,
@@ -56,6 +57,7 @@ PREFIXES: Final[dict[str, str]] = {
     "schema": SCHEMA,
     "dct": DCT,
     "wd": WD,
+    "geo": GEO,
 }
 
 #: actor kind (kg.types.ACTOR_KINDS) -> kgo class local name
@@ -170,6 +172,7 @@ CLASSES: Final[tuple[str, ...]] = (
     "org:Post",
     "schema:NewsArticle",
     "schema:Organization",
+    "schema:Place",
 )
 
 #: Every property the builder writes (prefixed names).
@@ -238,6 +241,11 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "schema:name",
     "kgo:articleId",
     "kgo:namedGraph",
+    # places (GeoNames)
+    "schema:location",
+    "schema:containedInPlace",
+    "geo:lat",
+    "geo:long",
 )
 
 

@@ -33,6 +33,8 @@ def _trace(nlp, text: str) -> Trace:
 RULE_ROWS = [
     ("nest_contents", "Russia threatened to cut gas supplies to Moldova.",
      "modality 'actual' -> 'threatened'"),
+    ("speaker_judges", "\"The shelling of hospitals in Khartoum is an outrage,\" the Kenyan foreign minister said.",
+     "source () -> "),
     ("merge_support_verbs", "Sudanese troops fought fierce battles on Sunday.",
      "'fought' (e2) is the support verb of 'battles'"),
     ("inherit_noun_source", "Japan suspended aid deliveries to Myanmar.", "source () -> ('JPN',)"),
@@ -64,9 +66,30 @@ RULE_ROWS = [
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
+    ("prediction", "Analysts said Russia would launch a new offensive in the spring.",
+     "modality 'hypothetical' -> 'predicted'"),
+    ("warning_of_own_act", "Germany warned that Russia could attack the Baltic states.", "coded True -> False"),
+    ("aim_of_act", "These strikes are intended to disrupt the capabilities of the Houthis.",
+     "modality 'planned' -> 'actual'"),
+    ("launcher_from_discourse", "Russia fired four drones into Ukraine overnight, but all four drones "
+     "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
+    ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
+     "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
+     "condemned the attack.", "target () -> ('military-sdn',)"),
+    ("content_modality", "The president asked Congress to approve sanctions on Iran.",
+     "modality 'actual' -> 'requested'"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
+    ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
+    ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
+    ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
+     "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
+    ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
+     "source ('group-cop-in-t',) -> ('police-pak',)"),
+    ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
+    ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
 ]
@@ -85,6 +108,7 @@ def test_every_sentence_rule_has_a_row_and_a_docstring() -> None:
         assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
     for rule in ARTICLE_RULES:
         assert rule.__doc__ and rule.__doc__.strip(), rule.__name__
+        assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
 
 
 def test_a_repeated_mention_is_one_event_with_the_first_date(nlp) -> None:

@@ -5,10 +5,11 @@ the saved queries answered identically by a real Oxigraph server (and, opt-in, V
   exactly the quads of the store (union triples for the triple formats).
 - JSON-LD: raptor 2.0.15 has no JSON-LD parser (its `json` is RDF/JSON), so rdflib and
   pyoxigraph parse it instead.
-- The TriG export is loaded with `oxigraph load` into a fresh `oxigraph serve-read-only`
-  (PyPI package `oxigraph`); every saved query, with the parameter cases of
+- The N-Quads export with the union as default graph (`--with-union`) is loaded with
+  `oxigraph load` into a fresh `oxigraph serve-read-only` (PyPI package `oxigraph`, no
+  `--union-default-graph`: the README's recipe); every saved query, with the parameter cases of
   test_saved_queries, sent over HTTP with its parameters as a VALUES clause
-  (`kg.serve.with_values`), must return the same rows as the embedded store.
+  (`kg.store.with_values`), must return the same rows as the embedded store.
 - Virtuoso 7.2.5 (Debian virtuoso-opensource, which `.ci/run` installs; runs whenever
   `virtuoso-t` is on PATH, `KG_TEST_VIRTUOSO=0` skips it): the N-Triples and the
   Turtle exports loaded with `DB.DBA.TTLP`, a few queries compared. Its Turtle parser keeps the
@@ -40,7 +41,7 @@ import rdflib
 
 from kg import query
 from kg.export import export
-from kg.serve import with_values
+from kg.store import with_values  # the binding Store.query uses (lists too)
 from kg.store import Store
 from kg.vocab import sparql_prologue
 from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
@@ -73,6 +74,8 @@ def exports(store, tmp_path_factory) -> dict[str, Path]:
     for fmt in RDF_EXPORTS:
         paths[fmt] = out / f"graph.{fmt}"
         export(store, paths[fmt], fmt)
+    paths["nq-union"] = out / "graph-union.nq"
+    export(store, paths["nq-union"], "nq", with_union=True)
     return paths
 
 
@@ -139,12 +142,14 @@ def oxigraph_server(exports, tmp_path_factory):
     if not OXIGRAPH.exists():
         pytest.skip(f"needs the oxigraph CLI ({OXIGRAPH}): pip install oxigraph")
     location = tmp_path_factory.mktemp("oxigraph-db")
+    # the README's recipe: the N-Quads with the union as default graph, served as they are
     subprocess.run([str(OXIGRAPH), "load", "--location", str(location),
-                    "--file", str(exports["trig"])], check=True, capture_output=True, timeout=120)
+                    "--file", str(exports["nq-union"])], check=True, capture_output=True,
+                   timeout=120)
     port = _free_port()
     proc = subprocess.Popen(
         [str(OXIGRAPH), "serve-read-only", "--location", str(location),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+         "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:

@@ -148,8 +148,9 @@ def test_query_command_on_an_endpoint(sample_store_dir, oxigraph, capsys) -> Non
 
 
 # -- the VOA graph on both stores (slow) -------------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def voa_store(tmp_path_factory) -> Path:
+    """The VOA corpus built into a store (once per test session; test_reason uses it too)."""
     if not VOA.is_file():
         pytest.skip(f"needs the VOA corpus at {VOA}")
     path = tmp_path_factory.mktemp("voa") / "voa.kg"

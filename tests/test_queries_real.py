@@ -23,7 +23,7 @@ import pytest
 
 from kg import query
 from kg.ingest import read_articles
-from kg.iri import article_iri
+from kg.iri import actor_iri, article_iri
 from kg.pipeline import build
 from kg.store import Store
 from kg.types import Article
@@ -102,7 +102,9 @@ def test_seed_threats_by_actor(seed) -> None:
     threat = _trump_threat(store)
     assert threat["code"].startswith("13")  # CAMEO 13: threaten
     assert threat["threatened"] == "strikes"
-    assert threat["target_label"] == "drug cartels"
+    # the drug cartels the sentence says control Mexico: Mexico's criminal groups (MEXCRM)
+    assert threat["target"] == actor_iri("group-crm-mex")
+    assert threat["target_label"].endswith("cartels")
     assert "threatened ground strikes against drug cartels" in threat["sentence"]
     assert threat["article"] == article_iri(SEED_ID)
     # the threat was on Thursday: a window starting Friday leaves it out
@@ -211,7 +213,7 @@ def test_seed_dyads_and_months(seed) -> None:
     trump = _actor_iri(store, "Donald Trump")
     rows = _run(store, "goldstein_by_dyad_day", actor="Donald Trump")
     threat_day = _one(rows, "Trump's threat day", day=THU, source=trump,
-                      target_label="drug cartels")
+                      target=actor_iri("group-crm-mex"))
     assert threat_day["verbal_conflict"] >= 1 and threat_day["goldstein_sum"] < 0
     months = _run(store, "cameo_roots_by_month")
     assert _one(months, "threats in January", month="2026-01", root="13")["events"] >= 1
@@ -371,6 +373,19 @@ def test_news_graph_conforms(news) -> None:
     store, _ = news
     report = validate_store(store)
     assert report.conforms, format_report(report, limit=10)
+
+
+def test_seed_event_details_and_places(seed) -> None:
+    """The table helpers' queries: every event has its row; places carry coordinates."""
+    store, _ = seed
+    details = _run(store, "event_details")
+    threat = _trump_threat(store)
+    row = _one(details, "the threat's details", event=threat["event"])
+    assert row["date_start"] == THU and row["date_basis"] == "stated"
+    places = {p["iri"]: p for p in _run(store, "places")}
+    located = {r["place"] for r in details if r["place"]}
+    assert located and located <= set(places)  # every event place is a known GeoNames place
+    assert all(p["geonames"] and p["iri"].endswith(f"/{p['geonames']}/") for p in places.values())
 
 
 def test_every_saved_query_is_exercised() -> None:

@@ -36,7 +36,9 @@ def test_header_is_parsed():
     ("actor (actor, none) an actor", [("actor", "actor", None)]),
     ("from (date, optional), to (date, 2026-01-31)", [("from", "date", None),
                                                      ("to", "date", "2026-01-31")]),
-    ("who (IRI or label, optional)", [("who", "auto", None)]),
+    ("who (IRI or label, optional)", [("who", "named", None)]),
+    ("c (IRI, label or ISO3 code, optional)", [("c", "place", None)]),
+    ("x (IRI or text, optional)", [("x", "auto", None)]),
     ("name (text, optional)", [("name", "string", None)]),
 ])
 def test_parameter_lines(line, expected):
@@ -173,3 +175,16 @@ def test_table_iris_paste_back_into_a_query(sample_store, sample_iris):
     rows = kq.run(sample_store, f"SELECT ?c WHERE {{ {cell} kgo:actorCode ?c }}").values()
     assert rows == [{"c": "USAGOV"}]
     assert kq._compact(ox.NamedNode(KGO + "Threat")) == "kgo:Threat"
+
+
+def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kg = str(Path(sys.executable).parent / "kg")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.run([kg, "query", slow, "--store", str(sample_store_dir),
+                           "--timeout", "0.05"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3
+    assert "did not finish in 0.05 s" in proc.stderr and "--timeout" in proc.stderr

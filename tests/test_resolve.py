@@ -10,7 +10,7 @@ import pytest
 from kg import iri
 from kg.cli import main
 from kg.mapping import to_nquads, to_quads
-from kg.resolve import is_shorter_form, merge_actors, name_tokens
+from kg.resolve import is_shorter_form, merge_actors, name_tokens, settle_countries
 from kg.store import Store
 from kg.tables import actor_rows, event_rows
 from kg.types import Actor, Article, DateValue, Event, Evidence, Extraction
@@ -191,3 +191,56 @@ def test_kg_resolve_command(tmp_path, capsys):
     assert out.startswith("1 actors merged") and f"merged {CLINTON} -> {HILLARY}" in out
     assert main(["resolve", "--store", str(path)]) == 0
     assert capsys.readouterr().out.startswith("0 actors merged")
+
+
+# --- one country per actor ------------------------------------------------------------------
+
+_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _add_actor(store: Store, article: str, key: str, label: str, country: str,
+               mentions: int = 1) -> None:
+    """Add to an article's graph an actor as the mapping writes it, with one country."""
+    from kg.vocab import KGO, RDFS
+
+    g = ox.NamedNode(iri.graph_iri(article))
+    node = ox.NamedNode(iri.actor_iri(key))
+    old = list(store.inner.quads_for_pattern(None, None, None, g))
+    store.replace_graph(g.value, old + [
+        ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(label), g),
+        ox.Quad(node, ox.NamedNode(KGO + "countryCode"), ox.Literal(country), g),
+        ox.Quad(node, ox.NamedNode(KGO + "country"), ox.NamedNode(iri.state_iri(country)), g),
+        ox.Quad(node, ox.NamedNode(KGO + "actorCode"), ox.Literal(country + "GOV"), g),
+        ox.Quad(node, ox.NamedNode(KGO + "mentionCount"), ox.Literal(str(mentions), datatype=_INT), g),
+    ])
+
+
+def _prop_values(store: Store, key: str, prop: str) -> set[str]:
+    from kg.vocab import KGO
+
+    return {q.object.value for q in store.inner.quads_for_pattern(
+        ox.NamedNode(iri.actor_iri(key)), ox.NamedNode(KGO + prop), None, None)}
+
+
+def test_curated_knowledge_decides_an_actors_country() -> None:
+    store = Store.memory()
+    # one article gave Hillary Clinton Syria's code, another the United States'
+    _add_actor(store, "a1", "hillary-clinton", "Hillary Clinton", "SYR", mentions=5)
+    _add_actor(store, "a2", "hillary-clinton", "Hillary Clinton", "USA")
+    report = settle_countries(store)
+    assert _prop_values(store, "hillary-clinton", "countryCode") == {"USA"}
+    assert _prop_values(store, "hillary-clinton", "actorCode") == {"USAGOV"}
+    assert len(report) == 1 and report.graphs == 1
+    assert len(settle_countries(store)) == 0  # idempotent
+
+
+def test_the_majority_of_mentions_decides_and_a_tie_is_left_alone() -> None:
+    store = Store.memory()
+    _add_actor(store, "a1", "person-x-y", "X Y", "IRN", mentions=1)
+    _add_actor(store, "a2", "person-x-y", "X Y", "PRK", mentions=3)
+    _add_actor(store, "a1", "person-p-q", "P Q", "EGY", mentions=2)
+    _add_actor(store, "a2", "person-p-q", "P Q", "TUR", mentions=2)
+    report = settle_countries(store)
+    assert _prop_values(store, "person-x-y", "countryCode") == {"PRK"}
+    assert _prop_values(store, "person-p-q", "countryCode") == {"EGY", "TUR"}
+    assert [node for node, _ in report.ties] == [iri.actor_iri("person-p-q")]

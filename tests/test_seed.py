@@ -131,7 +131,7 @@ def test_every_offset_points_into_its_sentence(seed) -> None:
         sentence = e["text"]
         s0 = article.text.find(sentence)
         assert s0 >= 0, sentence
-        assert s0 <= e["start"] < e["end"] <= s0 + len(sentence)
+        assert s0 <= e["char_start"] < e["char_end"] <= s0 + len(sentence)
 
 
 def test_red_line_and_warning_stances(tmp_path) -> None:
@@ -153,3 +153,18 @@ def test_a_post_in_an_organisation_is_of_that_organisation(seed) -> None:
     assert {"post": "Host", "of": "Fox News"} in [{"post": r["post"], "of": r["of"]} for r in roles]
     # a post in a state is still of the state
     assert "MEX" in {r["of"] for r in _actor(actors, "Claudia Sheinbaum")["roles"]}
+
+
+def test_the_threat_is_aimed_at_mexico_and_the_dyad_draws_it(seed) -> None:
+    # "threatened ground strikes against drug cartels, which he said are controlling Mexico":
+    # the cartels are Mexico's (their own clause names it), so the threat is aimed at Mexico
+    from kg.analytics import dyad_series
+
+    _, events, _ = seed
+    threats = [e for e in events if (e["cameo"] or "").startswith("13")
+               and _labels(e["source"]) == {"Donald Trump"}]
+    assert threats and all(
+        any(a["country"] == "MEX" or (a["code"] or "").startswith("MEX") for a in e["target"])
+        for e in threats), threats
+    series = dyad_series(events, "USA", "MEX")
+    assert series["events"].sum() >= 1

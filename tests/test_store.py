@@ -12,8 +12,8 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic, to_isomorphic
 
-from kg.errors import QueryError, StoreError
-from kg.store import MARKER, Store, to_python, to_term
+from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.store import MARKER, Store, to_python, to_term, with_values
 from kg.vocab import KGO, XSD
 
 
@@ -148,10 +148,32 @@ def test_query_syntax_error_names_line_and_column(sample_store):
         sample_store.query("SELECT ?x\nWHERE { ?x ?p }")
 
 
-def test_binding_a_variable_not_selected_is_a_query_error(sample_store):
-    with pytest.raises(QueryError, match="SELECT clause"):
-        sample_store.query("SELECT ?e WHERE { ?e a ?c }",
-                           {"x": 1, "c": ox.NamedNode(KGO + "Threat")})
+def test_bindings_are_values_of_rdf_terms(sample_store, sample_iris):
+    """A bound variable need not be projected; a list binds any of its terms; an empty list
+    matches nothing; a string is one literal, whatever SPARQL it holds."""
+    threat = ox.NamedNode(KGO + "Threat")
+    rows = sample_store.select("SELECT ?e WHERE { ?e a ?c }", {"c": threat})
+    assert {r["e"] for r in rows} == {sample_iris.threat}
+    both = sample_store.select("SELECT ?e WHERE { ?e a ?c }",
+                               {"c": [threat, ox.NamedNode(KGO + "Strike")]})
+    assert {r["e"] for r in both} == {sample_iris.threat, sample_iris.strike}
+    assert sample_store.select("SELECT ?e WHERE { ?e a ?c }", {"c": []}) == []
+    evil = '" } ?e ?p ?o . FILTER(true) #'
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat ; rdfs:label ?c }",
+                               {"c": evil}) == []
+
+
+def test_values_go_into_the_outer_where_group():
+    text = 'PREFIX a: <http://e/#{x}> # { not here\nSELECT ?s WHERE { ?s ?p "{" }'
+    assert with_values(text, {"p": ox.NamedNode("http://e/p")}).endswith(
+        'WHERE { VALUES ?p { <http://e/p> } ?s ?p "{" }')
+
+
+def test_timeout_stops_waiting_with_a_clear_message(sample_store):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1 s
+    with pytest.raises(QueryTimeout, match=r"did not finish in 0.05 s.*--timeout"):
+        sample_store.query(slow, timeout=0.05)
+    assert sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }", timeout=5)
 
 
 @pytest.mark.parametrize("value, datatype", [
@@ -190,3 +212,56 @@ def test_cli_reports_a_missing_store(tmp_path, capsys):
 
     assert main(["stats", "--store", str(tmp_path / "none")]) == 2
     assert capsys.readouterr().err.startswith("kg: error: ")
+
+
+def test_a_write_killed_halfway_is_replayed_by_open(tmp_path, sample_iris, sample_quads):
+    """A process dies between loading the article graph and the union: the journal it leaves
+    makes the next open finish the write, so the union is again the union of the graphs."""
+    path = tmp_path / "store"
+    g1 = [q for q in sample_quads if q.graph_name.value == sample_iris.g1]
+    with Store.open(path, create=True) as store:
+        store.replace_graph(sample_iris.g1, g1)
+    nquads = ox.serialize([q for q in sample_quads if q.graph_name.value == sample_iris.g2],
+                          format=ox.RdfFormat.N_QUADS)
+    (tmp_path / "g2.nq").write_bytes(nquads)
+    script = textwrap.dedent(f"""
+        import os, sys
+        import pyoxigraph as ox
+        from kg.store import Store
+        store = Store.open(sys.argv[1])
+        real = store.inner
+        class Dying:
+            def __getattr__(self, name):
+                return getattr(real, name)
+            def load(self, data, fmt):
+                real.load(data, fmt)
+                if fmt == ox.RdfFormat.N_QUADS:
+                    real.flush()
+                    os._exit(9)   # the article graph is in, the union is not
+            bulk_load = load
+        store.inner = Dying()
+        store.replace_graph({sample_iris.g2!r}, open(sys.argv[2], "rb").read())
+    """)
+    proc = subprocess.run([sys.executable, "-c", script, str(path), str(tmp_path / "g2.nq")])
+    assert proc.returncode == 9
+    assert (path / "kg-journal.nq").is_file()
+    with Store.open(path, read_only=True) as store:  # replays, then reads
+        named = {q.triple for q in store.quads()}
+        union = {q.triple for q in store.inner.quads_for_pattern(None, None, None,
+                                                                  ox.DefaultGraph())}
+        assert named == union
+        assert store.article_ids() == sorted([sample_iris.a1, sample_iris.a2])
+    assert not (path / "kg-journal.nq").is_file()
+
+
+def test_stats_are_cached_and_dropped_by_a_write(tmp_path, sample_iris, sample_quads):
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        store.replace_graph(sample_iris.g1, [q for q in sample_quads
+                                             if q.graph_name.value == sample_iris.g1])
+        first = store.stats()
+        assert (path / "kg-stats.json").is_file()
+        store.replace_graph(sample_iris.g2, [q for q in sample_quads
+                                             if q.graph_name.value == sample_iris.g2])
+        assert not (path / "kg-stats.json").is_file()
+        assert store.stats()["articles"] == first["articles"] + 1

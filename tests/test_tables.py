@@ -160,7 +160,7 @@ def test_a_gazetteer_place_gives_the_location_and_its_geonames_id(sample_store, 
     event to it with schema:location."""
     import pyoxigraph as ox
 
-    from kg.vocab import RDFS, SCHEMA, XSD
+    from kg.vocab import RDF, RDFS, SCHEMA, XSD
 
     geo = "http://www.w3.org/2003/01/geo/wgs84_pos#"
     g, dec = ox.NamedNode(sample_iris.g2), ox.NamedNode(XSD + "decimal")
@@ -168,6 +168,7 @@ def test_a_gazetteer_place_gives_the_location_and_its_geonames_id(sample_store, 
     for q in [ox.Quad(ox.NamedNode(sample_iris.directive), ox.NamedNode(SCHEMA + "location"),
                       place, g),
               ox.Quad(place, ox.NamedNode(RDFS + "label"), ox.Literal("Mexico City"), g),
+              ox.Quad(place, ox.NamedNode(RDF + "type"), ox.NamedNode(SCHEMA + "Place"), g),
               ox.Quad(place, ox.NamedNode(geo + "lat"), ox.Literal("19.428", datatype=dec), g),
               ox.Quad(place, ox.NamedNode(geo + "long"), ox.Literal("-99.128", datatype=dec), g)]:
         sample_store.inner.add(q)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import sys
@@ -43,6 +44,7 @@ def _remove_new_store(root: Path, keep_dir: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.dataset import record_build
     from kg.pipeline import build
     from kg.store import Store
 
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     existed = root.exists()
     new = not existed or (root.is_dir() and not any(root.iterdir()))
     show = show_progress(args)
+    started = dt.datetime.now(dt.timezone.utc)
     store = Store.open(root, create=True)
     try:
         summary = build(
@@ -72,5 +75,8 @@ def run(args: argparse.Namespace) -> int:
             _remove_new_store(root, keep_dir=existed)
         raise
     store.close()
+    record_build(root, model=args.model, started=started,
+                 ended=dt.datetime.now(dt.timezone.utc), articles=summary.articles,
+                 cluster=args.cluster)
     print(f"built {summary}")
     return 0

@@ -8,8 +8,8 @@ from kg.commands._args import add_progress, show_progress
 from kg.errors import KGError
 
 NAME = "export"
-HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv) " \
-       "or the actor network (graphml, gexf)"
+HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event table (csv), " \
+       "the actor network (graphml, gexf) or the dataset's VoID/DCAT description (void)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,6 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, - for stdout")
     p.add_argument("--with-ontology", action="store_true",
                    help="add the ontology and the CAMEO/PLOVER schemes as their own graph")
+    p.add_argument("--with-union", action="store_true",
+                   help="nq, trig: add the union of the graphs as the default graph (loads as "
+                        "is into any store)")
     p.add_argument("--all-events", action="store_true",
                    help="graphml/gexf: also draw events without a CAMEO code (default: the "
                         "coded events, as KnowledgeGraph.to_networkx('actors'))")
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         steps.step(f"writing {args.format}")
         try:
             export(store, args.output, args.format, with_ontology=args.with_ontology,
-                   include_uncoded=args.all_events)
+                   with_union=args.with_union, include_uncoded=args.all_events)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0

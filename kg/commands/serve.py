@@ -27,6 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="accept this Host header besides the bind address (repeatable), e.g. "
                         "the name of a reverse proxy")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not keep answers to repeat them (by default the 256 most recent, "
+                        "up to 1 MiB each, are kept: the store is read-only while served)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="send CORS headers for this origin (repeatable; * for any)")
 
@@ -41,5 +44,6 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be 0..65535, got {args.port}")
     serve(args.store, args.host, args.port, timeout=args.timeout, workers=args.workers,
-          allow_service=args.allow_service, allow_hosts=args.allow_host, cors=args.cors)
+          allow_service=args.allow_service, allow_hosts=args.allow_host, cors=args.cors,
+          cache=not args.no_cache)
     return 0

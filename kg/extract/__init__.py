@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
+from kg.extract.context import event_places, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -40,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
     finder.bind_quote_speakers(quotes, lex.speech_lemmas())
@@ -55,11 +57,12 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
                     f"'{' '.join(w.text for w in t.words)}' -> {t.entry.cameo} {t.entry.event_class}"
                     for t in triggers))
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light, trace))
-    state = ArticleState(drafts, table, finder, doc, article)
+    state = ArticleState(drafts, table, finder, doc, article, trace)
     for rule in ARTICLE_RULES:
         before = _snapshot(state.drafts) if trace is not None else {}
+        since = len(trace.decisions) if trace is not None else 0
         rule(state)
-        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts))
+        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts), since)
     drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
@@ -67,7 +70,8 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
     events = _one_per_occasion(events, repeats, table, trace)
     return Extraction(article=article, actors=table.frozen(), events=events,
-                      stances=tuple(stances), quotes=tuple(quote_records))
+                      stances=tuple(stances), quotes=tuple(quote_records),
+                      places=tuple(finder.places[i] for i in sorted(finder.places)))
 
 
 @dataclass(slots=True)
@@ -78,6 +82,7 @@ class ArticleState:
     finder: ActorFinder
     doc: Doc
     article: Article
+    trace: Trace | None = None
 
 
 def drop_unanchored(st: ArticleState) -> None:
@@ -89,9 +94,104 @@ def drop_unanchored(st: ArticleState) -> None:
         d.target = tuple(k for k in d.target if k not in d.source)
 
 
+def _object_noun(tok: Token) -> Token | None:
+    """The thing a verb acts on: its object, or its passive subject."""
+    return next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"), None)
+
+
+def launcher_from_discourse(st: ArticleState) -> None:
+    """"Russia fired four drones into Ukraine ... all four drones were destroyed by the Ukrainian
+    air force": an act of force on things (drones, missiles, ships) with no target is aimed at
+    the actor who, earlier in the article, launched things of the same name and is not the
+    act's own side."""
+    table = st.table
+    earlier: list[tuple[str, tuple[str, ...]]] = []  # (object lemma, source) in text order
+    for d in sorted(st.drafts, key=lambda d: d.evidence.start):
+        tok = d.trigger.token
+        obj = _object_noun(tok) if tok.pos_ in ("VERB", "AUX") else None
+        if obj is None:
+            continue
+        lemma = obj.lemma_.lower()
+        if d.cameo[:2] in _VIOLENT_ROOTS and d.source and not d.target and not st.finder.resolve(obj):
+            mine = {table.country(k) for k in d.source} | set(d.source)
+            for prev_lemma, prev_source in reversed(earlier):
+                if prev_lemma == lemma and not ({table.country(k) for k in prev_source} | set(prev_source)) & mine:
+                    d.target = prev_source
+                    break
+        if d.source and tok.dep_ != "relcl":
+            earlier.append((lemma, d.source))
+
+
+def opponent_from_article(st: ArticleState) -> None:
+    """"Ukraine's air force said it shot down 41 drones": force used with no target named is
+    aimed at the actor's opponent in the article, the country most often on the other side of
+    its other acts of force (none when the article shows no such counterpart: then the domestic
+    rule decides)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                pairs.setdefault(a, {}).setdefault(b, 0)
+                pairs[a][b] += 1
+                pairs.setdefault(b, {}).setdefault(a, 0)
+                pairs[b][a] += 1
+    for d in st.drafts:
+        if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = d.target + (table.state(best, None),)
+
+
+#: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
+_ABOUT_ACTS = {"10", "11", "12"}
+
+
+def perpetrator_as_target(st: ArticleState) -> None:
+    """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
+    about an act with no placed target is aimed at who did the act: the source of the act it
+    names, or, when that act names none ("the attack"), of the latest earlier act of the article
+    of the same root."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for d in ordered:
+        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+            continue
+        acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        for act in acts:
+            doer = act.source
+            if not doer:
+                doer = next((e.source for e in reversed(ordered[:ordered.index(act)])
+                             if e.coded and e.source and e.cameo[:2] == act.cameo[:2]), ())
+            doer = tuple(k for k in doer if k not in d.source and _placed(table, k))
+            if doer:
+                d.target = d.target + doer
+                break
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
-    _sentence_countries(st.finder)
+    for key, country in _sentence_countries(st.finder):
+        if st.trace is not None:
+            st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
+
+
+def actor_places(st: ArticleState) -> None:
+    """A group or official of no country takes it from the article: its own clause, another
+    mention of its sector, the dateline or the article's state (`kg.extract.context.place_actors`)."""
+    place_actors(st.drafts, st.finder)
+
+
+def places_of_events(st: ArticleState) -> None:
+    """Each event gets the GeoNames place its text names (`kg.extract.context.event_places`)."""
+    event_places(st.drafts, st.finder)
 
 
 def domestic_targets(st: ArticleState) -> None:
@@ -121,7 +221,9 @@ def no_agent(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (drop_unanchored, sentence_countries, domestic_targets, directives, no_agent, dates)
+ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
+                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
@@ -191,9 +293,10 @@ def _stated(date) -> bool:
 def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
                       trace: Trace | None = None) -> tuple[Event, ...]:
     """One real-world event is one event of the article: a later coded event of the same CAMEO
-    root and modality between the same countries, on no other day, is a repeated mention of the
-    first when it refers back to it ("Russia attacked Ukraine overnight ... the attack", in
-    `repeats`) or is told in the same words (a photo caption repeated). A
+    root and modality, on no other day, is a repeated mention of the first when it is told in the
+    same words between the same countries (a photo caption repeated), or refers back to it
+    ("U.S. and British forces struck ... these strikes", in `repeats`) naming no party the first
+    does not. A
     repeated mention keeps its node and evidence but becomes a mention of the first: it takes its
     code, modality, sides and date, so a dated event and its mentions are one node (see
     `kg.mapping.shared_event_node`); an undated repeat is left uncoded. Different occasions (two
@@ -216,8 +319,9 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
-            if s == ks and t == kt and (s or t) and (
-                    e.id in repeats or e.evidence.sentence == k.evidence.sentence):
+            if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+                    e.id in repeats and s <= ks and t <= kt and (s or t)):
+                # the same words again, or "the strikes" naming no more parties than the first
                 first = m
                 break
         if first is None:
@@ -248,6 +352,7 @@ def _finish(d: DraftEvent) -> Event:
         plover=(info.plover if coded else None), modality=d.modality, source=d.source,
         target=d.target, location=d.location, date=d.extra.get("date"), parent=d.parent,
         confidence=round(min(d.confidence, 0.95), 2), base_code=d.cameo,
+        place=d.extra.get("place"),
     )
 
 
@@ -255,8 +360,10 @@ _COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", 
                          "legislature", "party", "armed_group", "criminal", "organisation"}
 
 
-def _sentence_countries(finder: ActorFinder) -> None:
-    """An actor the text gives no country takes the one state its sentence names, if only one."""
+def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
+    """An actor the text gives no country takes the one state its sentence names, if only one;
+    returns the (actor, country) pairs so decided."""
+    decided: list[tuple[str, str]] = []
     table, doc = finder.table, finder.doc
     first: dict[str, int] = {}
     for i, key in sorted(finder.history):
@@ -274,8 +381,10 @@ def _sentence_countries(finder: ActorFinder) -> None:
                       if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
         if len(states) == 1:
             b.country = states.pop()
+            decided.append((key, b.country))
             if b.code and len(b.code) == 3 and b.code == b.sector:
                 b.code = None  # recomputed from country + sector
+    return decided
 
 
 #: CAMEO roots of acts that, with no target named, are aimed at the actor's own country:
@@ -291,6 +400,10 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
             continue
         exclude = {table.country(k) for k in d.target}
+        # "U.S. officials confirmed an attack with drones targeting a base in Irbil": the
+        # reporter's country is not where the violence is
+        exclude |= {table.country(k) for r in drafts if r.trigger.entry.speech
+                    and r.evidence.sent_start == d.evidence.sent_start for k in r.source}
         # "a bomb killed three US servicemen near Basra": Iraq's violence; "a car bomb killed a
         # journalist in Beirut": Lebanon's, even against its own
         sent = d.trigger.token.sent

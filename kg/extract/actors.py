@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
+from kg.places import Place, find_place
 from kg.types import Actor, Role
 
 __all__ = ["ActorTable", "ActorFinder"]
@@ -37,6 +38,11 @@ _STANCE_PREFIXES = ("anti-", "pro-")
 #: participles that, hyphenated after a country's name, make it a sponsor ("US-backed")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
+#: a one-word name (PERSON or ORG to the tagger) after a preposition of place that is a city
+#: at least this big is the city
+_NAMED_TOWN = 100_000
+_PLACE_PREPS = {"in", "at", "from", "to", "near", "outside", "into", "across", "around", "toward",
+                "towards", "inside"}
 
 
 @dataclass(slots=True)
@@ -91,6 +97,8 @@ class ActorTable:
         self.actors: dict[str, _ActorBuilder] = {}
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
+        self.home: str | None = None  # the state the article is about (kg.extract.context)
+        self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
     # -- registration -------------------------------------------------------------------
     def _get(self, key: str, label: str, kind: str, **attrs) -> _ActorBuilder:
@@ -167,6 +175,8 @@ class ActorTable:
         b = self.actors[key]
         if country and not b.country:
             b.country = country
+        elif country and b.country and country != b.country and not of:
+            country = b.country  # a person's title is in the state they are known for
         if sector and not b.sector:
             b.sector = sector
         if title:
@@ -180,6 +190,10 @@ class ActorTable:
             sector: str | None = None) -> str:
         name = _norm_name(name)
         key = f"{kind}-{_key(name)}"
+        if kind in _GOV_KINDS:
+            # "the Defense Ministry", "the Supreme Court": a branch's name is generic, the same
+            # body only within one state (or, with no state known, within the article)
+            key += f"-{country.lower()}" if country else f"-in-{_key(self.scope)}"
         b = self._get(key, name, kind, country=country, sector=sector)
         b.aliases.add(name)
         b.mentions += 1
@@ -197,11 +211,43 @@ class ActorTable:
             state = self.gaz.country_by_code(country)
             if state is not None:
                 label = f"{(state.demonyms or (state.name,))[0]} {kind}"
+        key = self.redirect.get(key, key)
         b = self._get(key, label, kind if kind in _GOV_KINDS else "group",
                       country=country, sector=sector)
         b.aliases.add(alias)
         b.mentions += 1
         return key
+
+    def group_key(self, kind: str, sector: str | None, country: str | None) -> str:
+        """The key `group` gives a generic group of this kind, sector and country."""
+        if kind in _GOV_KINDS and country:
+            return f"{kind}-{country.lower()}"
+        return f"group-{(sector or kind).lower()}-" + (
+            country.lower() if country else f"in-{_key(self.scope)}")
+
+    def place_group(self, key: str, country: str) -> str:
+        """Give a generic group of no country the country its context names: it becomes the
+        group of that country (merged into it if the article already has it); returns its key.
+        """
+        b = self.actors[key]
+        new = self.group_key(b.kind, b.sector, country)
+        if new == key or not key.startswith("group-"):
+            b.country = country
+            return key
+        label = b.label
+        if b.kind in _GOV_KINDS:
+            state = self.gaz.country_by_code(country)
+            if state is not None:
+                label = f"{(state.demonyms or (state.name,))[0]} {b.kind}"
+        target = self._get(new, label, b.kind, country=country, sector=b.sector)
+        target.aliases.update(b.aliases | {b.label})
+        target.mentions += b.mentions
+        del self.actors[key]
+        self.redirect[key] = new
+        for old, to in list(self.redirect.items()):
+            if to == key:
+                self.redirect[old] = new
+        return new
 
     def frozen(self) -> tuple[Actor, ...]:
         return tuple(b.freeze() for b in sorted(self.actors.values(), key=lambda b: b.key))
@@ -238,6 +284,7 @@ class ActorFinder:
         self.history: list[tuple[int, str]] = []
         self.quote_speaker: dict[int, str] = {}
         self.speakers: dict[tuple[int, int], str] = {}  # quotation (start, end) -> speaker key
+        self.places: dict[int, Place] = {}  # first token of a place entity -> its GeoNames place
 
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
@@ -350,13 +397,30 @@ class ActorFinder:
                 continue  # "US-backed", "anti-Syria": no place
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "NORP"):
+                place = self.geo_place(ent)
                 c = self.gaz.place(ent.text) or self.gaz.place(_norm_name(ent.text))
                 if c is not None:
                     return c.iso3
+                if place is not None:
+                    return place.country
             c = self._country_token(t)
             if c:
                 return c
         return None
+
+    def geo_place(self, ent: Span) -> Place | None:
+        """The GeoNames place a GPE, LOC or FAC entity names (kept in `places`), preferring
+        one in the article's state; a NORP entity too when it is no demonym ("in Culiacan")."""
+        if ent.label_ not in ("GPE", "LOC", "FAC", "NORP") or (
+                ent.label_ == "NORP" and self.gaz.demonym(_norm_name(ent.text))):
+            return None
+        if ent.start in self.places:
+            return self.places[ent.start]
+        name = _norm_name(ent.text)
+        place = find_place(name, prefer=self.table.home) if name else None
+        if place is not None:
+            self.places[ent.start] = place
+        return place
 
     def country_in_token(self, t: Token) -> str | None:
         """The country a single token names (name, alias, demonym, capital), if any."""
@@ -391,6 +455,8 @@ class ActorFinder:
         if low.startswith(_STANCE_PREFIXES) and "-" in low:
             return True
         doc = self.doc
+        if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and self.gaz.demonym(doc[t.i + 2].text):
+            return True  # "Cuban-American": the heritage, not the state (the last part is)
         if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and doc[t.i + 2].lower_ in _BACKER_WORDS:
             return True  # "US-backed fighters", "Iranian-backed rebels" are not the backer's
         return t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in _STANCE_WORDS
@@ -432,6 +498,11 @@ class ActorFinder:
                     employer = self._known_body(e)
                     if employer is not None and not sector:
                         sector = self.table.actors[employer].sector
+        if country is None and title is not None:
+            # "the regional governor of Odesa", "the governor in Kirovohrad": the office's place
+            country = next((c for t in left if t.ent_iob_ == "B"
+                            and t.ent_type_ in ("GPE", "LOC", "ORG") for c in [self._place_of(t)]
+                            if c), None)
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
@@ -487,7 +558,8 @@ class ActorFinder:
                 country = self.country_in(ent.root) or self._country_from_name(ent)
                 return self.table.group(ent.text, "group", "ETH", country)
             return None
-        if (label == "PERSON" and known is None and " " not in name and self.gaz.place(name)
+        if (label == "PERSON" and known is None and " " not in name and (
+                self.gaz.place(name) or self._town_in_place_slot(ent, name))
                 and name.lower() not in self.table.surnames):
             return None  # a one-word "person" that is a region or city ("Tamaulipas")
         if label == "PERSON" and known is not None and known.kind != "person":
@@ -513,17 +585,46 @@ class ActorFinder:
             if known is not None:
                 return self.table.known(known, ent.text)
             if name.lower() in self.table.skip_names or (
-                    label == "ORG" and self.gaz.place(name) is not None):
+                    label == "ORG" and (self.gaz.place(name) is not None
+                                        or self._town_in_place_slot(ent, name))):
                 return None  # the publisher; a place the tagger took for a body ("Sinaloa")
+            if name.isupper() and " " in name:
+                return None  # "RED LINE": words in capitals, not a name
+            head = ent.root.head
+            if ent.root.dep_ in ("compound", "conj") and " " not in name and head.i >= ent.end and (
+                    head.pos_ == "NOUN" and self.gaz.agent(head.text) is not None):
+                return None  # "the Interior ministry": the noun phrase names the actor
             body = self._known_body(ent) or self._known_acronym(ent)
             if body is not None:
                 return body
             kind, sector = self._classify_org(name)
-            if kind is None:
-                return None
+            if kind is None or label != "ORG" and sector is None and kind == "organisation":
+                return None  # a building, street or product is no actor ("Rustaveli Avenue")
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.org(name, kind, country=country, sector=sector)
         return None
+
+    def _place_of(self, t: Token) -> str | None:
+        """The country of the place an entity starting at `t` names, even one the tagger took
+        for an organisation ("the governor of Mariupol")."""
+        ent = self.ent_of.get(t.i)
+        if ent is None:
+            return None
+        if ent.label_ != "ORG":
+            return self.place_in(t)
+        name = _norm_name(ent.text)
+        if not name or self.gaz.actor(name) is not None:
+            return None
+        c = self.gaz.place(name)
+        place = find_place(name, prefer=self.table.home) if c is None else None
+        return c.iso3 if c is not None else place.country if place is not None else None
+
+    def _town_in_place_slot(self, ent: Span, name: str) -> bool:
+        """A one-word name after a preposition of place ("in Kyzyl", "from Batumi") that is a
+        town of at least `_NAMED_TOWN` people: the town, whatever the tagger called it."""
+        root = ent.root
+        return (" " not in name and root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS
+                and find_place(name, min_population=_NAMED_TOWN) is not None)
 
     def _known_body(self, ent: Span) -> str | None:
         """"United Nations Special Envoy for Yemen", "NATO Secretary General": a name that

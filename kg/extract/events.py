@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
+import functools
+
+from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
 from kg.types import Evidence
@@ -133,6 +136,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
             if not keys:
                 # "Kenzo Oshima, the U.N. relief coordinator, demanded": the apposition names it
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
+            if not keys:
+                # "its air defenses destroyed nine drones", "the army's drones struck": the
+                # possessor of the means is the one who acts
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
@@ -218,7 +225,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                 keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
-                if p.dep_ == "pobj":
+                if p.dep_ == "pobj" and not is_channel(p):
                     found = finder.resolve(p)
                     if not found:
                         # "protested to the UN about Russian drone strikes": the raids' country,
@@ -275,6 +282,11 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                             found = (finder.table.state(finder.country_in_token(m), m.text),)
                         keys.extend(found)
                 if not keys:
+                    # "destroyed 18 drones that Russia launched", "shot down 41 of the 42 drones
+                    # Russian forces launched": an act on an actor's drones or ships is aimed at
+                    # the actor who launched or sent them
+                    keys.extend(k for k in _launcher(obj, finder) if k not in source)
+                if not keys:
                     # "a shelter for Syrian refugees was shelled": the actor the object is for
                     for m in obj.children:
                         if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
@@ -318,14 +330,16 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 frontier = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] + frontier
         for t in frontier:
             seen += 1
-            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) else ()
+            keys = finder.resolve(t) if t.pos_ in ("PROPN", "NOUN", "PRON") and not _own(t, finder, source) and (
+                not is_channel(t)) else ()
             if not keys:
                 iso = finder.country_in_token(t)
                 keys = (finder.table.state(iso, t.text),) if iso else ()
             keys = tuple(k for k in keys if k not in source and (
                 not placed or finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo")))
             if keys and not any(_informative(k, finder) for k in keys):
-                vague = vague or keys
+                if not _under_place(t, tok):  # "along the Danube": a place, never a side
+                    vague = vague or keys
                 keys = ()
             if keys:
                 return keys
@@ -341,6 +355,38 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     return (finder.table.state(place, None),) if place else vague
 
 
+def _launcher(obj: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The actor of a relative clause or participle on an object ("drones that Russia launched",
+    "the 42 drones Russian forces launched", "missiles fired by Iran"), also through a quantity's
+    "of" ("41 of the 42 drones ...")."""
+    heads = [obj] + [o for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for o in p.children if o.dep_ == "pobj"]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("relcl", "acl"):
+                continue
+            for x in c.children:
+                if x.dep_ == "nsubj" and x.lower_ not in ("that", "which", "who"):
+                    keys = finder.resolve(x)
+                    if keys:
+                        return keys
+                if x.dep_ == "agent":
+                    keys = next((finder.resolve(o) for o in x.children if o.dep_ == "pobj"), ())
+                    if keys:
+                        return keys
+    return ()
+
+
+def _under_place(t: Token, top: Token) -> bool:
+    """Whether `t` is inside a place phrase ("in the Izmail area", "along the river") below `top`."""
+    cur = t
+    while cur.i != top.i and cur.head.i != cur.i:
+        if cur.dep_ == "pobj" and cur.head.lower_ in _PLACE_PREPS:
+            return True
+        cur = cur.head
+    return False
+
+
 def _informative(key: str, finder: ActorFinder) -> bool:
     """Whether an actor says whom an event concerns: it has a country, or a known code."""
     b = finder.table.actors.get(key)
@@ -351,9 +397,9 @@ def _informative(key: str, finder: ActorFinder) -> bool:
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
              "string", "spate", "flurry"}
-_BACKGROUND_MARKS = {"after", "as", "when", "while", "since", "because", "following"}
+_BACKGROUND_MARKS = {"after", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
-_PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around"}
+_PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around", "along", "over"}
 _OBJECT_PATH = {"dobj", "pobj", "prep", "pcomp", "compound", "nmod", "amod", "acl", "attr", "oprd", "poss",
                 "nsubjpass"}
 _DEMAND = "100"
@@ -533,6 +579,10 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             cur = cur.head
             if cur.pos_ in ("VERB", "AUX") and (cur.i not in st.triggers or cur.lemma_.lower() in st.light_verbs):
                 carrier = cur
+                if cur.lemma_.lower() == "be":
+                    # "what officials said was a missile attack": a copula names the event, its
+                    # subject is not the agent
+                    break
                 if not source:
                     source = _subject(cur, finder, st.triggers)
                     how = f"subject of carrier verb '{cur.text}'" if source else how
@@ -598,11 +648,41 @@ def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
     return ev
 
 
+@functools.lru_cache(maxsize=1)
+def _channels() -> frozenset[str]:
+    return frozenset(row["name"] for _, row in csv_rows(read_data("media_channels.csv"),
+                                                       "kg/data/media_channels.csv", ("name",)))
+
+
+def is_channel(tok: Token) -> bool:
+    """Whether a token names a medium ("on Telegram", "on X", "state television"): never a side."""
+    return tok.lower_ in _channels() or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _channels())
+
+
+#: roots of acts about another's act: the act criticised is not the critic's
+_CRITICISM_ROOTS = {"11"}
+
+
+def _lends_source(up: DraftEvent, ev: DraftEvent) -> bool:
+    """Whether an act lends its source to an event noun it holds: "launched an offensive",
+    "agreed to a ceasefire" do; "condemned the attack", "criticised the strikes" do not (the
+    act criticised is someone else's)."""
+    return not (up.cameo[:2] in _CRITICISM_ROOTS and ev.trigger.token.pos_ not in ("VERB", "AUX"))
+
+
+@functools.lru_cache(maxsize=1)
+def witness_verbs() -> frozenset[str]:
+    """Verbs of saying whose subject only relays the act in their object (kg/data/witness_verbs.csv)."""
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("witness_verbs.csv"),
+                                                        "kg/data/witness_verbs.csv", ("lemma",)))
+
+
 def nest_contents(st: SentenceState) -> None:
     """An event in the clausal content of a trigger with content ("threatened to cut gas", "said
     a bombing killed") gets that trigger as parent and its modality; it is not coded when the
     parent does not code its content; it inherits the parent's source (or, under "directed X
-    to", the parent's target), but a reporter is not the agent of a reported clause."""
+    to", the parent's target), but a reporter is not the agent of a reported clause, nor a
+    witness of the act it names ("reported strikes", see `witness_verbs`)."""
     drafts = st.drafts
     for i, ev in drafts.items():
         parent_tok = _embedding(ev.trigger.token, st.triggers)
@@ -618,9 +698,24 @@ def nest_contents(st: SentenceState) -> None:
             ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
-        if not ev.source and parent.source and (not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)):
+        if not ev.source and parent.source and _lends_source(parent, ev) and (
+                not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
+                and parent_tok.lemma_.lower() not in witness_verbs()):
             # but the reporter is the agent of a nominal object ("stressed the importance of cooperation")
             ev.source = parent.source
+
+
+def speaker_judges(st: SentenceState) -> None:
+    """"The killings are an outrage, the agencies said", "voiced grave concern about the
+    strikes": a disapproval with no source of its own, inside what someone says, is the
+    speaker's (the reporter is not the agent of a reported act, but is the judge of a judgement
+    it utters)."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        up = by_id.get(ev.parent or "")
+        if not ev.source and ev.cameo[:2] in _CRITICISM_ROOTS and up is not None and up.trigger.entry.speech:
+            ev.source = up.source
+            ev.coded = True
 
 
 def merge_support_verbs(st: SentenceState) -> None:
@@ -663,7 +758,7 @@ def inherit_noun_source(st: SentenceState) -> None:
             cur = cur.head
             if cur.i in drafts and drafts[cur.i].trigger.entry.speech:
                 break
-            if cur.i in drafts and drafts[cur.i].source:
+            if cur.i in drafts and drafts[cur.i].source and _lends_source(drafts[cur.i], ev):
                 up = drafts[cur.i]
                 ev.source = tuple(k for k in up.source if k not in ev.target)
                 if "date" not in ev.extra and ev.modality == "actual":
@@ -704,7 +799,7 @@ def object_content(st: SentenceState) -> None:
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
-                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX"):
+                    if not ev.source and ev.trigger.token.pos_ not in ("VERB", "AUX") and _lends_source(up, ev):
                         ev.source = up.source
                 break
 
@@ -748,7 +843,7 @@ def nominal_background_or_object(st: SentenceState) -> None:
                 ev.parent = up.id
                 ev.coded = False
                 ev.extra["object_of"] = up.id
-                if not ev.source:
+                if not ev.source and _lends_source(up, ev):
                     ev.source = up.source
 
 
@@ -803,11 +898,12 @@ def relative_clause_background(st: SentenceState) -> None:
 
 
 def time_clause_background(st: SentenceState) -> None:
-    """Events told in a clause of earlier or accompanying time are the background of the
-    sentence's coded actual event: "closed the border after Turkish officials claimed ...",
-    "repeated the call as she set off on a tour" (but "directed her minister to strengthen
-    coordination after Trump threatened strikes": the order is no happening, the threat is the
-    news)."""
+    """Events told in a clause of earlier time or cause are the background of the sentence's
+    coded actual event: "closed the border after Turkish officials claimed ..." (but "directed
+    her minister to strengthen coordination after Trump threatened strikes": the order is no
+    happening, the threat is the news). What happens at the same time ("welcomed the ties as he
+    met his counterpart", "while", "when") is an event of its own: the guide codes every event
+    of the episode that really happened."""
     drafts = st.drafts
     for ev in drafts.values():
         for cur in _heads(ev.trigger.token, 8):
@@ -986,6 +1082,109 @@ def conditional_second_target(st: SentenceState) -> None:
                             ev.modality = parent.trigger.entry.content
 
 
+#: actor kinds that speak for their state: what they announce for it is its intent
+_SPEAKS_FOR_STATE = {"state", "government", "military", "police", "judiciary", "legislature", "person"}
+_ANNOUNCED = {"planned", "hypothetical"}
+
+
+def _same_side(a: tuple[str, ...], b: tuple[str, ...], finder: ActorFinder, speaker_kinds=None) -> bool:
+    """Whether two sides are the same actor, or share a country where `a` speaks for it."""
+    if set(a) & set(b):
+        return True
+    table = finder.table
+    ca = {table.country(k) for k in a if speaker_kinds is None or table.kind(k) in speaker_kinds} - {None}
+    cb = {table.country(k) for k in b} | {k for k in b if table.kind(k) == "state"}
+    return bool(ca & (cb - {None}))
+
+
+def prediction(st: SentenceState) -> None:
+    """"Analysts said Russia would launch an offensive": an act announced (will, would, could)
+    inside what someone else says is that speaker's prediction, not the actor's intent or threat:
+    modality `predicted`, not coded. What an actor (or an official of its state) says it will do
+    stays an announcement ("Turkey said it would close its border")."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        up = by_id.get(ev.parent or "")
+        if up is None or not up.trigger.entry.speech or ev.modality not in _ANNOUNCED or not ev.source:
+            continue
+        if up.source and not _same_side(up.source, ev.source, st.finder, _SPEAKS_FOR_STATE):
+            ev.modality = "predicted"
+            ev.coded = False
+
+
+_SPEAKER_PRONOUNS = {"it", "they", "he", "she", "we", "i"}
+
+
+def warning_of_own_act(st: SentenceState) -> None:
+    """A warning is a threat only when the warned act is the speaker's own ("warned it would
+    expel diplomats") or hangs on a condition; warning that another actor may act ("Germany
+    warned that Russia could attack the Baltic states", "warned Russia against attacking") is
+    a comment on that actor, not a threat: not coded. A warning with no act named stays a threat."""
+    drafts = st.drafts
+    for ev in drafts.values():
+        entry = ev.trigger.entry
+        if entry.content != "predicted" or not ev.cameo.startswith("13") or not ev.coded:
+            continue
+        content = [c for c in drafts.values() if c.parent == ev.id and c.source]
+        if not content:
+            continue
+        # "warned Russia that it would expel ...": a pronoun subject in what the speaker says is
+        # the speaker, whatever the last-named actor was
+        own = any(_same_side(ev.source, c.source, st.finder) or any(
+            x.dep_ == "nsubj" and x.pos_ == "PRON" and x.lower_ in _SPEAKER_PRONOUNS
+            for x in c.trigger.token.children) for c in content)
+        conditional = any(c.modality == "conditional" or any(
+            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in x.children)
+            for x in c.trigger.token.children) for c in content)
+        if not own and not conditional:
+            ev.coded = False
+            ev.extra["warning_of_others"] = True
+
+
+def aim_of_act(st: SentenceState) -> None:
+    """"These strikes are intended to disrupt ...", "the operation aims to free hostages": when the
+    subject of a verb of aim is an event, the event happened and the clause is its purpose: the
+    event keeps its own modality, the purpose is not coded."""
+    drafts = st.drafts
+    for up in drafts.values():
+        tok = up.trigger.token
+        if up.trigger.entry.content != "planned" or not up.trigger.entry.speech:
+            continue
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in drafts), None)
+        if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        act = drafts[subj.i]
+        if act.parent == up.id:
+            act.parent = None
+            act.modality = _modality(subj) or "actual"
+        up.coded = False
+        for ev in drafts.values():
+            if ev.parent == up.id:
+                ev.coded = False
+                ev.extra["aim"] = True
+
+
+#: modalities that pass down to what is nested in an event's content
+_NON_ACTUAL = {"threatened", "directed", "requested", "planned", "conditional", "hypothetical", "predicted"}
+
+
+def content_modality(st: SentenceState) -> None:
+    """What is nested in directed, requested, announced or hypothetical content did not happen
+    either: "asked Congress to approve sanctions on Iran" (the sanctions are requested, not
+    actual), "ordered the army to prepare strikes" (directed). A nested event that reads
+    `actual` takes the modality of the nearest non-actual event above it."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        if ev.modality != "actual":
+            continue
+        up, seen = by_id.get(ev.parent or ""), 0
+        while up is not None and seen < 6:
+            if up.modality in _NON_ACTUAL:
+                ev.modality = up.modality
+                break
+            up, seen = by_id.get(up.parent or ""), seen + 1
+
+
 #: the generic statement: "said", "told", "announced", "a statement", "predicted"
 _GENERIC_STATEMENT = "010"
 
@@ -1005,6 +1204,7 @@ def pure_reporting(st: SentenceState) -> None:
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
+    speaker_judges,
     merge_support_verbs,
     inherit_noun_source,
     lend_content_target,
@@ -1022,6 +1222,10 @@ SENTENCE_RULES = (
     protest_topic,
     reporting_verb,
     frame_target,
+    prediction,
+    warning_of_own_act,
+    aim_of_act,
+    content_modality,
     conditional_second_target,
     pure_reporting,
 )
@@ -1033,11 +1237,13 @@ def _snapshot(drafts: Iterable[DraftEvent]) -> dict[str, tuple]:
     return {ev.id: tuple(getattr(ev, f) for f in _TRACED) + (tuple(sorted(ev.extra)),) for ev in drafts}
 
 
-def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple]) -> None:
-    """Record in `trace` what a rule changed between two snapshots, or that it declined."""
+def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple],
+                  since: int = 0) -> None:
+    """Record in `trace` what a rule changed between two snapshots, or that it declined (it
+    changed nothing and noted nothing itself after decision number `since`)."""
     if trace is None:
         return
-    changed = False
+    changed = any(d.rule == rule for d in trace.decisions[since:])
     for eid, new in after.items():
         old = before.get(eid)
         if old is None:
@@ -1066,7 +1272,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         st.drafts[trig.token.i] = ev
     for rule in SENTENCE_RULES:
         before = _snapshot(st.drafts.values()) if trace is not None else {}
+        since = len(trace.decisions) if trace is not None else 0
         rule(st)
         if trace is not None:
-            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added))
+            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added), since)
     return list(st.drafts.values()) + st.added

@@ -1,0 +1,167 @@
+"""Article context for actors: a group the text gives no country takes one from the article.
+
+A coder reads "the police", "protesters" or "the cartels" in the light of the whole article:
+the police of the city the story is datelined in, the cartels "which are controlling Mexico".
+Three passes, each a named rule, from the nearest evidence to the widest:
+
+1. `clause_country`: the one state the group's own relative or participial clause names
+   ("drug cartels, which he said are controlling Mexico", "cartels operating in Mexico",
+   "militants based in Pakistan").
+2. `coreferent_country`: the one country the article's other mentions of a group of the same
+   sector and kind have ("Pakistani police ... the police").
+3. `home_country`: the state the article is about (`article_home`: the dateline's place, else
+   the state named clearly most often), for government branches and domestic groups
+   (police, ministries, protesters, cartels); never for refugees, ethnic groups, foreigners,
+   nor for a named official (officials travel: the secretary in Manila is not Filipino).
+
+A group that gets a country becomes that country's group (`ActorTable.place_group`: one node
+per state and sector, as if the text had said "Mexican cartels"); the events' sides follow.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.actors import ActorFinder
+from kg.extract.events import DraftEvent
+from kg.types import Article
+
+__all__ = ["article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
+           "home_country", "HOME_SHARE"]
+
+#: share of the article's state mentions the leading state needs to be its home
+HOME_SHARE = 0.5
+#: kinds of actor that take a country from context
+_GROUP_KINDS = {"group", "government", "military", "police", "judiciary", "legislature",
+                "criminal", "armed_group", "party"}
+#: sectors of groups that are not at home where the story is (refugees, migrants, ethnic
+#: groups, foreigners, international bodies)
+_NOT_LOCAL = {"REF", "ETH", "IGO", "NGO", "IMG", "MNC", "UAF", "SPY"}
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ -]+?))?\s*(?:\(|,|—|–|-)")
+_CLAUSE_DEPS = ("acl", "relcl")
+
+
+
+def article_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state an article is about: the place of its dateline ("KARACHI, Pakistan —"), else
+    the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
+    """
+    head = doc.text[:200]
+    m = _DATELINE.match(head)
+    if m is not None:
+        for part in (m.group(2), m.group(1)):
+            if not part:
+                continue
+            c = finder.gaz.place(part.title()) or finder.gaz.place(part)
+            if c is not None:
+                return c.iso3
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "NORP"):
+            c = finder.country_in_token(ent.root)
+            if c:
+                counts[c] += 1
+    if not counts:
+        return None
+    (best, n), total = counts.most_common(1)[0], sum(counts.values())
+    return best if n >= 2 and n >= HOME_SHARE * total else None
+
+
+def _unplaced(finder: ActorFinder) -> dict[str, list[int]]:
+    """Actor key -> token indices of its mentions, for groups with no country."""
+    out: dict[str, list[int]] = {}
+    for i, key in finder.history:
+        b = finder.table.actors.get(key)
+        if b is None or b.country or (b.code or b.sector or "")[:3] in _NOT_LOCAL:
+            continue
+        if b.kind in _GROUP_KINDS and key.startswith("group-"):
+            out.setdefault(key, []).append(i)
+    return out
+
+
+def clause_country(finder: ActorFinder, heads: list[Token]) -> str | None:
+    """The one state the relative or participial clauses of a group's mentions name."""
+    states: set[str] = set()
+    for head in heads:
+        for clause in head.children:
+            if clause.dep_ not in _CLAUSE_DEPS:
+                continue
+            for t in clause.subtree:
+                if t.ent_iob_ == "B" and t.ent_type_ in ("GPE", "LOC"):
+                    c = finder.place_in(t)
+                    if c:
+                        states.add(c)
+    return states.pop() if len(states) == 1 else None
+
+
+def coreferent_country(finder: ActorFinder, key: str) -> str | None:
+    """The one country of the article's other groups of the same kind and sector."""
+    b = finder.table.actors[key]
+    states = {o.country for k, o in finder.table.actors.items()
+              if k != key and o.country and o.kind == b.kind and o.sector == b.sector
+              and o.kind != "state"}
+    return states.pop() if len(states) == 1 else None
+
+
+def home_country(finder: ActorFinder, key: str) -> str | None:
+    """The article's home state, for a domestic group (see the module docstring)."""
+    return finder.table.home
+
+
+def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
+    """Give each group with no country the first country a rule finds; rename the sides of
+    the events that name a group that became its country's group."""
+    renamed: dict[str, str] = {}
+    for key, indices in _unplaced(finder).items():
+        heads = [finder.doc[i] for i in indices]
+        for rule in (lambda: clause_country(finder, heads), lambda: coreferent_country(finder, key),
+                     lambda: home_country(finder, key)):
+            country = rule()
+            if country:
+                new = finder.table.place_group(key, country)
+                if new != key:
+                    renamed[key] = new
+                break
+    if not renamed:
+        return
+    for i, keys in list(finder.cache.items()):
+        finder.cache[i] = tuple(dict.fromkeys(renamed.get(k, k) for k in keys))
+    finder.history = [(i, renamed.get(k, k)) for i, k in finder.history]
+    finder.speakers = {span: renamed.get(k, k) for span, k in finder.speakers.items()}
+    finder.quote_speaker = {i: renamed.get(k, k) for i, k in finder.quote_speaker.items()}
+    for d in drafts:
+        d.source = tuple(dict.fromkeys(renamed.get(k, k) for k in d.source))
+        d.target = tuple(dict.fromkeys(renamed.get(k, k) for k in d.target))
+        d.target = tuple(k for k in d.target if k not in d.source)
+        if d.location:
+            d.location = renamed.get(d.location, d.location)
+
+
+def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
+    """Record the article's home state on the actor table (before actors are resolved, so that
+    place names prefer towns of that state)."""
+    finder.table.home = article_home(doc, finder)
+
+
+#: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
+_AT = {"in", "at", "near", "outside", "inside", "around", "across"}
+
+
+def event_places(drafts: list[DraftEvent], finder: ActorFinder) -> None:
+    """The GeoNames place each event is said to happen in (`extra["place"]`): the place named
+    by a locative phrase of its trigger or of its object ("arrested ten men in Mazatlan"), when
+    it lies in the event's location state (if the event has one)."""
+    for d in drafts:
+        tok = d.trigger.token
+        heads = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))]
+        for prep in (c for h in heads for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ not in _AT:
+                continue
+            for obj in prep.children:
+                ent = finder.ent_of.get(obj.i)
+                place = finder.geo_place(ent) if obj.dep_ == "pobj" and ent is not None else None
+                if place is not None and (not d.location or d.location == place.country
+                                          or finder.table.country(d.location) == place.country):
+                    d.extra.setdefault("place", place)
