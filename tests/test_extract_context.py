@@ -56,6 +56,15 @@ def test_the_dateline_places_the_articles_groups(nlp) -> None:
     assert coded and all(c.startswith("PAK") for c in coded), coded
 
 
+def test_a_dateline_after_the_headline_places_the_articles_groups(nlp) -> None:
+    # no state is named most often: only the dateline under the headline says where
+    text = ("Protests Grow Over Fuel Prices\n\n"
+            "KARACHI — Police arrested ten protesters after Chile and Peru signed a trade pact.")
+    x, actors = _read(nlp, text)
+    police = [a for a in actors.values() if a.sector == "COP"]
+    assert police and all(a.country == "PAK" for a in police), police
+
+
 def test_no_home_state_leaves_the_group_without_country(nlp) -> None:
     # two states named once each: no state the article is about
     text = "Police arrested ten protesters after Chile and Peru signed a trade pact."

@@ -64,6 +64,7 @@ RULE_ROWS = [
     ("frame_target", "Austria plans to impose restrictions on its labour market for workers from Romania.",
      "target () -> "),
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
+    ("standing_support", "Canada firmly supports Georgia's bid to join the alliance.", "coded True -> False"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
     ("prediction", "Analysts said Russia would launch a new offensive in the spring.",

@@ -553,6 +553,9 @@ class ActorFinder:
                         and ent.root.dep_ != "nsubj"):
                     return None  # "Mexican officials": the noun carries the actor
                 return self.table.state(c.iso3, ent.text)
+            if label == "NORP" and ent.root.tag_ == "NNP" and ent.root.dep_ == "pobj" and (
+                    self.geo_place(ent) is not None):
+                return None  # "taking place above Odesa": a city the tagger took for a people
             if label == "NORP" and ent.root.pos_ in ("PROPN", "NOUN") and ent.root.dep_ not in ("amod", "compound"):
                 # "Iraqi Kurds", "Bosnian Serbs", "Moslems": an ethnic or religious group
                 country = self.country_in(ent.root) or self._country_from_name(ent)

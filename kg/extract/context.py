@@ -41,16 +41,21 @@ _GROUP_KINDS = {"group", "government", "military", "police", "judiciary", "legis
 _NOT_LOCAL = {"REF", "ETH", "IGO", "NGO", "IMG", "MNC", "UAF", "SPY"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ -]+?))?\s*(?:\(|,|—|–|-)")
 _CLAUSE_DEPS = ("acl", "relcl")
+#: how many of the article's first non-blank lines may carry the dateline (headline, dateline)
+_DATELINE_LINES = 3
 
 
 
 def article_home(doc: Doc, finder: ActorFinder) -> str | None:
-    """The state an article is about: the place of its dateline ("KARACHI, Pakistan —"), else
+    """The state an article is about: the place of its dateline ("KARACHI, Pakistan —", on one
+    of the first lines: a headline may come first), else
     the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
     """
-    head = doc.text[:200]
-    m = _DATELINE.match(head)
-    if m is not None:
+    # the dateline opens the body, which may follow a headline and a blank line
+    for line in [ln for ln in doc.text[:600].splitlines() if ln.strip()][:_DATELINE_LINES]:
+        m = _DATELINE.match(line)
+        if m is None:
+            continue
         for part in (m.group(2), m.group(1)):
             if not part:
                 continue

@@ -1201,6 +1201,24 @@ def pure_reporting(st: SentenceState) -> None:
             ev.extra["reporting"] = True
 
 
+#: CAMEO codes of verbal support (praise, endorse, defend verbally) that a present-tense verb
+#: states as a standing position rather than an act
+_STANDING_SUPPORT = ("050", "051", "052", "053")
+
+
+def standing_support(st: SentenceState) -> None:
+    """Support stated in the simple present is a standing position, not an event ("the United
+    States firmly supports Israel's right to defend itself", "NATO requires unanimous approval":
+    the coding guide codes no standing positions or habitual statements); the act of praising
+    or endorsing is told in the past ("welcomed", "praised") or as news ("has endorsed")."""
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if (ev.coded and ev.cameo in _STANDING_SUPPORT and tok.tag_ in ("VBZ", "VBP")
+                and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)):
+            ev.coded = False
+            ev.extra["standing"] = True
+
+
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
@@ -1227,6 +1245,7 @@ SENTENCE_RULES = (
     aim_of_act,
     content_modality,
     conditional_second_target,
+    standing_support,
     pure_reporting,
 )
 
