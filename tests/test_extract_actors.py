@@ -110,3 +110,15 @@ def test_a_city_the_tagger_takes_for_a_people_is_no_ethnic_group(nlp) -> None:
 def test_praise_told_in_the_past_is_still_coded(nlp) -> None:
     x = _extract(nlp, "Kenya's president praised Ethiopia for the peace deal on Monday.")
     assert [e for e in x.events if e.cameo and e.cameo.startswith("05")]
+
+
+def test_a_name_the_tagger_left_untagged_after_a_title_is_that_person(nlp) -> None:
+    text = ("Also Monday, Ukraine’s Defense Minister Rustem Umerov discussed the situation on the "
+            "ground in a telephone call with U.S. Defense Secretary Lloyd Austin. "
+            "Umerov said the call was useful.")
+    x = _extract(nlp, text)
+    actors = {a.key: a for a in x.actors}
+    [talk] = [e for e in x.events if e.trigger == "discussed"]
+    assert [actors[k].country for k in talk.source] == ["UKR"]
+    [said] = [e for e in x.events if e.trigger == "said"]
+    assert [actors[k].label for k in said.source] == ["Rustem Umerov"]

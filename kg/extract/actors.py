@@ -517,9 +517,39 @@ class ActorFinder:
             return self._pronoun(head)
         if ent is not None:
             return self._entity(ent)
+        name = self._untagged_name(head)
+        if name is not None:
+            return self._entity(name)
         if head.pos_ in ("NOUN", "PROPN"):
             return self._agent_noun(head)
         return None
+
+    def _untagged_name(self, head: Token) -> Span | None:
+        """A person's name the tagger left untagged: capitalised proper nouns compounded to the
+        head that are a known person's full name, or that follow a person's title word
+        ("Ukraine's Defense Minister Rustem Umerov"), as a PERSON span."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper() or self.gaz.agent(head.lower_):
+            return None
+        start = head.i
+        while start > 0:
+            t = self.doc[start - 1]
+            if t.head.i != head.i or t.dep_ != "compound" or t.pos_ != "PROPN" or not t.text[:1].isupper():
+                break
+            if self.gaz.agent(t.lower_) is not None or t.ent_type_ in ("GPE", "NORP", "ORG"):
+                break
+            start -= 1
+        known = self.gaz.actor(self.doc[start:head.i + 1].text)
+        if known is not None and known.kind == "person" and start < head.i:
+            return Span(self.doc, start, head.i + 1, label="PERSON")  # a known full name
+        if start == 0:
+            return None
+        title = self.doc[start - 1]
+        term = self.gaz.agent(title.lower_) or self.gaz.agent(title.lemma_.lower())
+        if term is None or not term.person or title.head.i not in (head.i, *range(start, head.i)):
+            return None
+        if self.gaz.country(self.doc[start:head.i + 1].text):
+            return None
+        return Span(self.doc, start, head.i + 1, label="PERSON")
 
     def _entity(self, ent: Span) -> str | None:
         name = _norm_name(ent.text)
