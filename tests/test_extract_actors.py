@@ -122,3 +122,12 @@ def test_a_name_the_tagger_left_untagged_after_a_title_is_that_person(nlp) -> No
     assert [actors[k].country for k in talk.source] == ["UKR"]
     [said] = [e for e in x.events if e.trigger == "said"]
     assert [actors[k].label for k in said.source] == ["Rustem Umerov"]
+
+
+def test_a_subject_hung_on_the_opening_time_word_is_the_source(nlp) -> None:
+    text = ("WASHINGTON — Today, the U.S. Department of the Treasury’s Office of Foreign Assets "
+            "Control (OFAC) is sanctioning Dimitri Herard for his support to a gang coalition.")
+    x = _extract(nlp, text)
+    actors = {a.key: a for a in x.actors}
+    [sanction] = [e for e in x.events if e.trigger == "sanctioning"]
+    assert sanction.cameo == "163" and {actors[k].country for k in sanction.source} == {"USA"}

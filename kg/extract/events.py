@@ -143,6 +143,14 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in tok.children):
+        # "Today, the U.S. Department of the Treasury ... is sanctioning": the parser hung the
+        # subject as an apposition of the opening time word
+        for c in tok.children:
+            if c.dep_ == "npadvmod" and c.i < tok.i and c.ent_type_ in ("DATE", "TIME"):
+                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
+                if keys:
+                    return keys
     head = tok.head
     if head.i == tok.i:
         return ()
