@@ -118,3 +118,13 @@ def test_a_named_official_does_not_take_the_state_of_the_article(nlp) -> None:
     _, actors = _read(nlp, text)
     [official] = [a for a in actors.values() if a.label == "Lloyd Hanson"]
     assert official.country != "PHL"
+
+
+def test_a_generically_named_branch_is_the_home_states(nlp) -> None:
+    text = ("WASHINGTON — Treasury is imposing sanctions on three Nicaragua-based companies "
+            "that sold gold to the Munitions Industry Department.")
+    x, actors = _read(nlp, text)
+    [sanction] = [e for e in x.events if e.cameo and e.cameo.startswith("16")]
+    assert {actors[k].country for k in sanction.source} == {"USA"}
+    named = [a for a in actors.values() if "Munitions" in a.label]
+    assert all(a.country is None for a in named), named  # a name of its own: no state guessed

@@ -25,6 +25,7 @@ from collections import Counter
 from spacy.tokens import Doc, Token
 
 from kg.extract.actors import ActorFinder
+from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
@@ -39,6 +40,8 @@ _GROUP_KINDS = {"group", "government", "military", "police", "judiciary", "legis
 #: sectors of groups that are not at home where the story is (refugees, migrants, ethnic
 #: groups, foreigners, international bodies)
 _NOT_LOCAL = {"REF", "ETH", "IGO", "NGO", "IMG", "MNC", "UAF", "SPY"}
+#: kinds of named body that are a branch of some state's government
+_BRANCH_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ -]+?))?\s*(?:\(|,|—|–|-)")
 _CLAUSE_DEPS = ("acl", "relcl")
 #: how many of the article's first non-blank lines may carry the dateline (headline, dateline)
@@ -86,6 +89,24 @@ def _unplaced(finder: ActorFinder) -> dict[str, list[int]]:
     return out
 
 
+def _unplaced_branches(finder: ActorFinder) -> list[str]:
+    """Keys of government branches of no known state named generically ("Treasury", "the
+    Interior Ministry"): bodies of the article's home state, if it has one."""
+    scope = f"-in-{_scope_key(finder.table.scope)}"
+    return list(dict.fromkeys(
+        key for _, key in finder.history
+        if key.endswith(scope) and not key.startswith("group-")
+        and (b := finder.table.actors.get(key)) is not None and not b.country
+        and b.kind in _BRANCH_KINDS and _generic_branch(finder, b.label)))
+
+
+def _generic_branch(finder: ActorFinder, label: str) -> bool:
+    """A branch named by its generic name only ("Treasury", "the Interior Ministry"), not by
+    a name of its own ("the Munitions Industry Department")."""
+    name = re.sub(r"^the\s+", "", label.strip(), flags=re.I).lower()
+    return finder.gaz.agent(name) is not None
+
+
 def clause_country(finder: ActorFinder, heads: list[Token]) -> str | None:
     """The one state the relative or participial clauses of a group's mentions name."""
     states: set[str] = set()
@@ -129,6 +150,12 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
                 if new != key:
                     renamed[key] = new
                 break
+    for key in _unplaced_branches(finder):
+        # a named branch is its state's own body: only the article's home state places it
+        # (another state's branch in the article is no evidence: "the regime" vs "Treasury")
+        country = home_country(finder, key)
+        if country:
+            finder.table.place_group(key, country)
     if not renamed:
         return
     for i, keys in list(finder.cache.items()):
