@@ -128,3 +128,12 @@ def test_a_generically_named_branch_is_the_home_states(nlp) -> None:
     assert {actors[k].country for k in sanction.source} == {"USA"}
     named = [a for a in actors.values() if "Munitions" in a.label]
     assert all(a.country is None for a in named), named  # a name of its own: no state guessed
+
+
+def test_a_named_local_official_is_of_the_home_state(nlp) -> None:
+    # no dateline: Somalia is the state named most often; the office is a regional one
+    text = ("Ahmed Shire Falagle, information minister for regional Galmudug state, said the "
+            "army killed 20 fighters. Somalia's army has fought al-Shabab in Somalia since 2006.")
+    _, actors = _read(nlp, text)
+    [falagle] = [a for a in actors.values() if a.label == "Ahmed Shire Falagle"]
+    assert falagle.country == "SOM"

@@ -37,6 +37,8 @@ _STANCE_WORDS = {"anti", "pro"}
 _STANCE_PREFIXES = ("anti-", "pro-")
 #: participles that, hyphenated after a country's name, make it a sponsor ("US-backed")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
+#: words of a title that make it a local office (held at home: local officials do not travel)
+_LOCAL_OFFICE = {"regional", "provincial", "municipal", "district", "county", "local", "city"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 #: a one-word name (PERSON or ORG to the tagger) after a preposition of place that is a city
 #: at least this big is the city
@@ -503,6 +505,11 @@ class ActorFinder:
             country = next((c for t in left if t.ent_iob_ == "B"
                             and t.ent_type_ in ("GPE", "LOC", "ORG") for c in [self._place_of(t)]
                             if c), None)
+        if country is None and title is not None and employer is None and self.table.home and any(
+                t.lower_ in _LOCAL_OFFICE for t in left):
+            # "information minister for regional Galmudug state", "the provincial governor": a
+            # local office of no named state is one of the state the article is about
+            country = self.table.home
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
