@@ -131,3 +131,13 @@ def test_a_subject_hung_on_the_opening_time_word_is_the_source(nlp) -> None:
     actors = {a.key: a for a in x.actors}
     [sanction] = [e for e in x.events if e.trigger == "sanctioning"]
     assert sanction.cameo == "163" and {actors[k].country for k in sanction.source} == {"USA"}
+
+
+def test_a_known_person_is_found_past_a_first_name_left_out_and_a_suffix(nlp) -> None:
+    text = ("Secretary of Defense Lloyd J. Austin III welcomed the strengthening ties between "
+            "the U.S. and Philippines as he met with Philippine Defense Secretary Gilberto "
+            "Teodoro Jr. in Jakarta, Indonesia, today.")
+    x = _extract(nlp, text)
+    actors = {a.key: a for a in x.actors}
+    [met] = [e for e in x.events if e.trigger == "met"]
+    assert [actors[k].country for k in met.source] == ["USA"]

@@ -37,6 +37,8 @@ _STANCE_WORDS = {"anti", "pro"}
 _STANCE_PREFIXES = ("anti-", "pro-")
 #: participles that, hyphenated after a country's name, make it a sponsor ("US-backed")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
+#: generational suffixes of personal names ("Lloyd J. Austin III", "Gilberto Teodoro Jr.")
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 #: words of a title that make it a local office (held at home: local officials do not travel)
 _LOCAL_OFFICE = {"regional", "provincial", "municipal", "district", "county", "local", "city"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
@@ -531,6 +533,23 @@ class ActorFinder:
             return self._agent_noun(head)
         return None
 
+    def _full_person_name(self, ent: Span) -> str:
+        """A person's name as a known actor may list it: with a first name the tagger left
+        out ("Lloyd" of "Lloyd J. Austin III") and without a generational suffix ("III",
+        "Jr.")."""
+        words = [t.text for t in ent]
+        start = ent.start
+        while start > 0:
+            t = self.doc[start - 1]
+            if (t.dep_ != "compound" or t.pos_ != "PROPN" or not t.text[:1].isupper()
+                    or t.ent_type_ or self.gaz.agent(t.lower_) is not None):
+                break
+            words.insert(0, t.text)
+            start -= 1
+        while len(words) > 2 and words[-1].rstrip(".").lower() in _NAME_SUFFIXES:
+            words.pop()
+        return _norm_name(" ".join(words))
+
     def _untagged_name(self, head: Token) -> Span | None:
         """A person's name the tagger left untagged: capitalised proper nouns compounded to the
         head that are a known person's full name, or that follow a person's title word
@@ -571,6 +590,10 @@ class ActorFinder:
             if term is not None and term.person:
                 return None  # "State" in "Secretary of State" is part of a title
         known = self.gaz.actor(name)
+        if known is None and label == "PERSON":
+            full = self._full_person_name(ent)
+            if full != name and self.gaz.actor(full) is not None:
+                name, known = full, self.gaz.actor(full)
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
