@@ -80,6 +80,7 @@ RULE_ROWS = [
      "condemned the attack.", "target () -> ('military-sdn',)"),
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",
      "modality 'actual' -> 'requested'"),
+    ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
@@ -147,3 +148,20 @@ def test_explain_cli_on_a_file(tmp_path, capsys) -> None:
     assert main(["explain", str(f), "--no-parse", "--date", "2024-05-10"]) == 0
     shown = capsys.readouterr().out
     assert "## parse" not in shown and "COERCE" in shown and "[BOL]" in shown
+
+
+def test_the_same_parties_meeting_again_that_day_is_one_meeting(nlp) -> None:
+    text = ("U.S. Defense Secretary Lloyd Austin met with Philippine Defense Secretary Gilberto "
+            "Teodoro in Jakarta, Indonesia, on Monday. The secretaries discussed the alliance.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    consults = [e for e in x.events if e.cameo and e.cameo.startswith("04")]
+    assert len({e.date for e in consults}) == 1 and len({(e.source, e.target) for e in consults}) == 1, consults
+
+
+def test_the_secretaries_are_the_secretaries_named_before(nlp) -> None:
+    text = ("U.S. Defense Secretary Lloyd Austin met with Philippine Defense Secretary Gilberto "
+            "Teodoro in Jakarta, Indonesia, on Monday. The secretaries discussed the alliance.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    [talk] = [e for e in x.events if e.trigger == "discussed"]
+    assert {actors[k].country for k in talk.source + talk.target} == {"USA", "PHL"}

@@ -220,10 +220,26 @@ def no_agent(st: ArticleState) -> None:
             d.extra["no_agent"] = True
 
 
+#: CAMEO roots of acts done together (consult, diplomatic and material cooperation): with
+#: several parties as source and none as target, each party is also the other's target
+_JOINT_ROOTS = ("04", "05", "06")
+
+
+def joint_parties(st: ArticleState) -> None:
+    """Parties of different states that meet, praise their alliance or cooperate together with
+    no other party named ("the secretaries discussed ...") are each other's counterparts: the
+    coding guide lists all parties on both sides of a joint or symmetric event."""
+    for d in st.drafts:
+        if (d.coded and d.cameo[:2] in _JOINT_ROOTS and not d.target
+                and len({st.table.country(k) or k for k in d.source}) >= 2):
+            d.target = tuple(d.source)
+            d.extra["joint"] = True
+
+
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
                  actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
-                 no_agent, dates)
+                 joint_parties, no_agent, dates)
 
 
 _ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
@@ -320,7 +336,11 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
             if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
-                    e.id in repeats and s <= ks and t <= kt and (s or t)):
+                    e.id in repeats and s <= ks and t <= kt and (s or t)) or (
+                    e.cameo[:2] in _JOINT_ROOTS and s | t and (s | t) == (ks | kt)
+                    and len(s | t) >= 2 and e.modality == "actual"):
+                # ... or the same parties meeting or cooperating again that day ("met with ...
+                # the secretaries discussed"): one meeting, however many sentences tell it
                 # the same words again, or "the strikes" naming no more parties than the first
                 first = m
                 break

@@ -349,8 +349,8 @@ class ActorFinder:
             if obj is not None:
                 self.cache[head.i] = self.resolve(obj)
                 return self.cache[head.i]
-        keys: list[str] = []
-        key = self._resolve_one(head)
+        keys: list[str] = list(self._titled_referents(head))
+        key = self._resolve_one(head) if not keys else None
         if key:
             keys.append(key)
             keys.extend(k for k in self._coordinated_countries(head, key) if k not in keys)
@@ -532,6 +532,30 @@ class ActorFinder:
         if head.pos_ in ("NOUN", "PROPN"):
             return self._agent_noun(head)
         return None
+
+    def _titled_referents(self, head: Token) -> tuple[str, ...]:
+        """"the secretaries", "the two ministers": a definite plural title with no modifier of
+        its own refers back to the people of the article who hold that title (two or more, of
+        different states), not to a group of the article's home state."""
+        if head.tag_ != "NNS" or head.i in self.skip or self.ent_of.get(head.i) is not None:
+            return ()
+        mods = [c for c in head.children if c.i < head.i]
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in mods) or any(
+                c.dep_ not in ("det", "nummod") for c in mods):
+            return ()
+        term = self.gaz.agent(head.lemma_.lower())
+        if term is None or not term.person:
+            return ()
+        word = head.lemma_.lower()
+        out: list[str] = []
+        for _, key in self.history:
+            b = self.table.actors.get(key)
+            if (b is not None and b.kind == "person" and key not in out and b.country
+                    and any(word in r.post.lower().split() for r in b.roles.values())):
+                out.append(key)
+        if len(out) < 2 or len({self.table.actors[k].country for k in out}) < 2:
+            return ()
+        return tuple(out)
 
     def _full_person_name(self, ent: Span) -> str:
         """A person's name as a known actor may list it: with a first name the tagger left
