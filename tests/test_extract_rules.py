@@ -165,3 +165,10 @@ def test_the_secretaries_are_the_secretaries_named_before(nlp) -> None:
     actors = {a.key: a for a in x.actors}
     [talk] = [e for e in x.events if e.trigger == "discussed"]
     assert {actors[k].country for k in talk.source + talk.target} == {"USA", "PHL"}
+
+
+def test_an_action_that_targets_an_organisation_is_a_sanction(nlp) -> None:
+    text = "Today's action targets a weapons research organisation in Iran and four of its subsidiaries."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    [e] = [e for e in x.events if e.trigger.startswith("target")]
+    assert e.base_code == "163", e
