@@ -172,3 +172,10 @@ def test_an_action_that_targets_an_organisation_is_a_sanction(nlp) -> None:
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     [e] = [e for e in x.events if e.trigger.startswith("target")]
     assert e.base_code == "163", e
+
+
+def test_a_missile_strike_on_a_state_is_not_its_own_violence(nlp) -> None:
+    text = "The air force said the missiles targeted the Donetsk region, in eastern Ukraine."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    [e] = [e for e in x.events if e.trigger == "targeted"]
+    assert e.source != ("UKR",) and e.cameo is None, e

@@ -429,6 +429,10 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
         sent = d.trigger.token.sent
         place = d.location or _sentence_place(sent, finder, exclude) or (
             _sentence_place(sent, finder, set()))
+        if place and d.cameo.startswith(_REMOTE_STRIKE) and place in exclude:
+            # "the missiles targeted the Donetsk region, in eastern Ukraine": a missile or drone
+            # strike on a state is not that state's own violence
+            continue
         if place:
             d.source = (place,)
             d.confidence -= 0.15
@@ -449,6 +453,8 @@ def _placed(table: ActorTable, key: str) -> bool:
 
 
 _VIOLENT_ROOTS = {"18", "19", "20"}
+#: CAMEO codes of strikes from afar (air, missile, drone strikes: 195)
+_REMOTE_STRIKE = ("195",)
 
 
 def _sentence_place(sent: Span, finder: ActorFinder, exclude: set) -> str | None:
