@@ -137,3 +137,11 @@ def test_a_named_local_official_is_of_the_home_state(nlp) -> None:
     _, actors = _read(nlp, text)
     [falagle] = [a for a in actors.values() if a.label == "Ahmed Shire Falagle"]
     assert falagle.country == "SOM"
+
+
+def test_an_international_group_is_not_the_home_states(nlp) -> None:
+    text = ("SANAA, Yemen — The strikes on Yemen were supported by an international coalition. "
+            "Yemen said the strikes hit Sanaa.")
+    _, actors = _read(nlp, text)
+    coalition = [a for a in actors.values() if "coalition" in a.label.lower()]
+    assert coalition and all(a.country != "YEM" for a in coalition), coalition

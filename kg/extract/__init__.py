@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import event_places, place_actors, set_home
+from kg.extract.context import event_places, of_other_states, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -392,7 +392,7 @@ def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
         b = table.actors.get(key)
         if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or b.code and b.code[:3] in ("IGO", "NGO", "IMG"):
             continue
-        if b.kind == "person" and b.code:
+        if b.kind == "person" and b.code or of_other_states(doc[i]):
             continue
         sent = doc[i].sent
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}

@@ -29,7 +29,7 @@ from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
-__all__ = ["article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
+__all__ = ["of_other_states", "article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
            "home_country", "HOME_SHARE"]
 
 #: share of the article's state mentions the leading state needs to be its home
@@ -40,6 +40,8 @@ _GROUP_KINDS = {"group", "government", "military", "police", "judiciary", "legis
 #: sectors of groups that are not at home where the story is (refugees, migrants, ethnic
 #: groups, foreigners, international bodies)
 _NOT_LOCAL = {"REF", "ETH", "IGO", "NGO", "IMG", "MNC", "UAF", "SPY"}
+#: modifiers that make a group one of other or several states, never the article's home's own
+_FOREIGN_MODIFIERS = {"international", "multinational", "foreign", "allied", "western", "global"}
 #: kinds of named body that are a branch of some state's government
 _BRANCH_KINDS = {"government", "military", "police", "judiciary", "legislature"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ -]+?))?\s*(?:\(|,|—|–|-)")
@@ -86,7 +88,13 @@ def _unplaced(finder: ActorFinder) -> dict[str, list[int]]:
             continue
         if b.kind in _GROUP_KINDS and key.startswith("group-"):
             out.setdefault(key, []).append(i)
-    return out
+    return {k: v for k, v in out.items() if not any(of_other_states(finder.doc[i]) for i in v)}
+
+
+def of_other_states(head: Token) -> bool:
+    """"an international coalition", "foreign forces": a group of other or several states,
+    never the one state of its sentence or article."""
+    return any(c.dep_ == "amod" and c.lower_ in _FOREIGN_MODIFIERS for c in head.children)
 
 
 def _unplaced_branches(finder: ActorFinder) -> list[str]:
