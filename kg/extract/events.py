@@ -8,6 +8,7 @@ request or statement whose content it is).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -1209,6 +1210,24 @@ def pure_reporting(st: SentenceState) -> None:
             ev.extra["reporting"] = True
 
 
+#: the opening of a caption of an archive photo ("FILE - Military officers march ...",
+#: "FILE PHOTO: ...")
+_ARCHIVE_CAPTION = re.compile(r"^\s*FILE(?:\s+PHOTO)?\s*[-–—:]")
+
+
+def archive_caption(st: SentenceState) -> None:
+    """A caption of an archive photo ("FILE - Military officers march during a parade ...,
+    March 27, 2023") shows another day than the news: what it shows is not an event of the
+    article's episode (the coding guide codes no closed history), and a caption repeated under
+    the photo would count it twice."""
+    if not _ARCHIVE_CAPTION.match(st.sent.text):
+        return
+    for ev in st.drafts.values():
+        if ev.coded:
+            ev.coded = False
+            ev.extra["archive_caption"] = True
+
+
 #: CAMEO codes of verbal support (praise, endorse, defend verbally) that a present-tense verb
 #: states as a standing position rather than an act
 _STANDING_SUPPORT = ("050", "051", "052", "053")
@@ -1230,6 +1249,7 @@ def standing_support(st: SentenceState) -> None:
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
+    archive_caption,
     speaker_judges,
     merge_support_verbs,
     inherit_noun_source,
