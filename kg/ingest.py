@@ -99,10 +99,10 @@ def clean_url(url: str) -> str:
 
 def _printable(name: str) -> str:
     """A file name as text that can be printed and stored: undecodable bytes (kept by Python
-    as surrogate escapes) shown as `\\xNN`."""
-    if not any("\ud800" <= c <= "\udfff" for c in name):
-        return name
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    as surrogate escapes) shown as `\\xNN`, control characters as spaces."""
+    if any("\ud800" <= c <= "\udfff" for c in name):
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return clean_text(name)
 
 
 def read_articles(paths: Iterable[str | Path], *, default_date: dt.date | None = None,

@@ -390,7 +390,10 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
     q = to_saved(query)
     check_query(q.text)  # before parsing: deep nesting would crash the parser
     bindings = bind_params(q, params or {}, store)
-    result = store.query(q.text, bindings, timeout=timeout or None)
+    if isinstance(store, Store):
+        result = store.query(q.text, bindings, timeout=timeout or None)
+    else:  # a remote endpoint: its own HTTP time limit applies
+        result = store.query(q.text, bindings)
     hidden = {p.name for p in q.params} | set(bindings)
     kind = (result.kind if isinstance(result, Materialised)
             else "select" if isinstance(result, ox.QuerySolutions)
@@ -437,10 +440,12 @@ def _plain(term: Any) -> str:
 
 
 def format_table(result: Result, max_width: int = 60) -> str:
-    """An aligned text table; IRIs shortened with our prefixes, long cells cut at `max_width`."""
-    cells = [[_compact(r.get(c)) for c in result.columns] for r in result.rows]
-    cells = [[(v if len(v) <= max_width else v[: max_width - 1] + "…").replace("\n", " ")
-              for v in row] for row in cells]
+    """An aligned text table; IRIs as SPARQL reads them (prefixed where valid, else `<...>`, never
+    cut, so they can be pasted back into a query), long literals cut at `max_width`."""
+    terms = [[r.get(c) for c in result.columns] for r in result.rows]
+    cells = [[_compact(t) if isinstance(t, ox.NamedNode) or len(_compact(t)) <= max_width
+              else _compact(t)[: max_width - 1] + "…" for t in row] for row in terms]
+    cells = [[v.replace("\n", " ") for v in row] for row in cells]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]

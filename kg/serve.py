@@ -42,7 +42,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -53,6 +53,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparqltext import check_query, is_update, strip_comments
+from kg.store import with_values  # one binding path for kg query, the endpoint and remotes
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -75,6 +76,7 @@ BACKLOG = 1024  # connections the kernel holds before accept
 QUEUE_WAIT = 30.0  # seconds a request may wait for a free worker
 SHUTDOWN_GRACE = 3.0  # seconds running requests get after SIGTERM
 CACHE_ENTRY = 1 << 20  # answers up to 1 MiB are kept (256 of them at most)
+WORKER_JOBS = 200  # a worker is replaced after this many queries (its caches only grow)
 
 #: media type -> results format, for SELECT and ASK (the first is the default)
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -184,51 +186,6 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return None
 
 
-def _term_sparql(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a VALUES clause")
-    return str(term)
-
-
-def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """`query` with `VALUES (?a ?b) { (t1 t2) }` as the first element of its WHERE group:
-    the bindings as a portable SPARQL text, for engines without pyoxigraph's substitutions.
-
-    >>> with_values("SELECT ?x ?a WHERE { ?x ?p ?a }", {"a": ox.Literal("1")})
-    'SELECT ?x ?a WHERE { VALUES (?a) { ("1") } ?x ?p ?a }'
-    """
-    if not bindings:
-        return query
-    body = strip_comments(query)
-    index = _first_brace(body)
-    if index is None:
-        raise QueryError("the query has no WHERE group to add VALUES to")
-    names = " ".join(f"?{k}" for k in bindings)
-    row = " ".join(_term_sparql(v) for v in bindings.values())
-    return f"{body[:index + 1]} VALUES ({names}) {{ ({row}) }}{body[index + 1:]}"
-
-
-def _first_brace(text: str) -> int | None:
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "<":
-            j = text.find(">", i)
-            if j != -1 and not re.search(r"\s", text[i:j]):
-                i = j + 1
-                continue
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        elif c == "{":
-            return i
-        i += 1
-    return None
-
-
 # -- the service description ----------------------------------------------------------------------
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -330,7 +287,7 @@ def _run_saved(store: Any, job: dict[str, Any]) -> Answer:
         saved = query.load_saved(job["name"])
     except QueryError as err:
         raise HttpError(HTTPStatus.NOT_FOUND, str(err)) from err
-    result = query.run(store, saved, job["params"])
+    result = query.run(store, saved, job["params"], timeout=None)  # the pool kills at the limit
     if job["format"] == "csv":
         return Answer(200, "text/csv; charset=utf-8", query.format_csv(result).encode("utf-8"))
     rows = [{c: (None if v is None else str(v) if not isinstance(v, (int, float, bool)) else v)
@@ -397,6 +354,7 @@ class _Worker:
                                        args=(child, store_path, allow_service), daemon=True)
         self.process.start()
         child.close()
+        self.jobs = 0
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -527,7 +485,12 @@ class QueryPool:
             raise
         finally:
             self.running -= 1
-        self._idle.put_nowait(worker)
+        worker.jobs += 1
+        if worker.jobs >= WORKER_JOBS and not self._closed:  # memory back to a fresh worker's
+            self._discard(worker)
+            loop.create_task(self._replace())
+        else:
+            self._idle.put_nowait(worker)
         return Answer(*reply)
 
     def close(self) -> None:

@@ -18,13 +18,17 @@ import re
 
 from kg.errors import QueryError
 
-__all__ = ["MAX_DEPTH", "MAX_QUERY", "strip_comments", "code_only", "nesting_depth",
+__all__ = ["MAX_DEPTH", "MAX_QUERY", "MAX_ELEMENTS", "count_elements", "strip_comments", "code_only", "nesting_depth",
            "is_update", "uses_service", "check_query"]
 
 #: Deepest nesting of `{`, `(` and `[` accepted (real queries stay under 20).
 MAX_DEPTH = 128
 #: Longest query text accepted, in characters.
 MAX_QUERY = 1 << 20
+#: Most operators and separators (`. , ; ! | / ^ + - * & =`) accepted: the parser also recurses
+#: along chains (`1+1+1...`, `!!!...`, 10,000 triple patterns crash it; 4,000 do not).
+MAX_ELEMENTS = 2000
+_ELEMENTS = frozenset(".,;!|/^+-*&=")
 
 _OPEN, _CLOSE = "{([", "})]"
 _UPDATE_KEYWORD = re.compile(
@@ -92,6 +96,11 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+def count_elements(text: str) -> int:
+    """How many operators and separators `text` has outside comments, strings and IRIs."""
+    return sum(1 for c in code_only(text) if c in _ELEMENTS)
+
+
 def is_update(text: str) -> bool:
     """Whether `text` is a SPARQL update (its first keyword after the prologue is one).
 
@@ -123,6 +132,10 @@ def check_query(text: str, *, allow_service: bool = True) -> None:
     if depth > MAX_DEPTH:
         raise QueryError(f"the query nests brackets {depth} deep; at most {MAX_DEPTH} levels "
                          "are accepted (flatten the groups or sub-expressions)")
+    elements = count_elements(text)
+    if elements > MAX_ELEMENTS:
+        raise QueryError(f"the query has {elements:,} operators and separators; at most "
+                         f"{MAX_ELEMENTS:,} are accepted (split it into several queries)")
     if not allow_service and uses_service(text):
         raise QueryError("SERVICE (federated query) is not allowed here: it would make this "
                          "server send requests; start it with --allow-service to permit it")

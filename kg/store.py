@@ -7,7 +7,10 @@ The store keeps its default graph equal to the union of the named graphs, as a s
 own union mode (`use_default_graph_as_union`) is a bag, so a triple standing in n article graphs
 would match n times and every join would multiply. `replace_graph` and `remove_articles`
 maintain it; queries run on it. Write through these methods, not through `.inner`
-(or call `rebuild_union` after). Parameters are bound as RDF terms (oxigraph substitutions).
+(or call `rebuild_union` after). Each batch of graphs is journaled (`kg-journal.nq`) before it
+is written and the journal is replayed by `Store.open`, so a killed writer never leaves the
+union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
+block (`with_values`); `timeout` bounds a query's wait.
 
 >>> store = Store.memory()
 >>> ns_id, ns_kgo = "https://w3id.org/kg-news/id/", "https://w3id.org/kg-news/ontology#"

@@ -154,6 +154,7 @@ def _event_row(r: dict[str, Any], detail: dict[str, Any], articles: dict[str, di
     place = places.get(detail.get("place") or "", {})
     values: dict[str, Any] = {
         **r,
+        "location": detail.get("place_label") or r.get("location"),
         "published": _day(article.get("published")),
         "url": article.get("url"),
         "char_start": r.get("start"),

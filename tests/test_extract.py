@@ -57,6 +57,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("A tower collapsed after what Kenyan officials said was a missile attack.", []),
     # a medium is never a side
     ("Kenya's foreign minister criticised Uganda on Telegram.", [("ACCUSE", {"KEN"}, {"UGA"})]),
+    # criticism voiced in evaluative words
+    ("Japan voiced grave concern about the Chinese missile launches.", [("ACCUSE", {"JPN"}, {"CHN"})]),
     # a plain act: subject and object
     ("Chilean police arrested twelve Bolivian smugglers near the border on Tuesday.",
      [("COERCE", {"CHL"}, {"BOL"})]),

@@ -93,3 +93,19 @@ def test_an_event_carries_its_geonames_place_into_the_graph(nlp) -> None:
     objects = {str(q.object.value) for q in to_quads(x)
                if q.predicate.value == "https://schema.org/location"}
     assert objects == {f"https://sws.geonames.org/{e.place.geonames_id}/"}
+
+
+def test_an_official_of_unknown_state_takes_it_from_the_place_of_the_office(nlp) -> None:
+    text = "Ivan Petrenko, the regional governor of Mariupol, accused Russia of shelling a school."
+    _, actors = _read(nlp, text)
+    [official] = [a for a in actors.values() if a.label == "Ivan Petrenko"]
+    assert official.country == "UKR"
+
+
+def test_a_named_official_does_not_take_the_state_of_the_article(nlp) -> None:
+    # a visiting official: the article is about the Philippines, he is not Filipino
+    text = ("The Philippines said China blocked a supply mission. Lloyd Hanson, the defense "
+            "secretary, praised the coast guard. The Philippines will protest to China.")
+    _, actors = _read(nlp, text)
+    [official] = [a for a in actors.values() if a.label == "Lloyd Hanson"]
+    assert official.country != "PHL"

@@ -33,6 +33,8 @@ def _trace(nlp, text: str) -> Trace:
 RULE_ROWS = [
     ("nest_contents", "Russia threatened to cut gas supplies to Moldova.",
      "modality 'actual' -> 'threatened'"),
+    ("speaker_judges", "\"The shelling of hospitals in Khartoum is an outrage,\" the Kenyan foreign minister said.",
+     "source () -> "),
     ("merge_support_verbs", "Sudanese troops fought fierce battles on Sunday.",
      "'fought' (e2) is the support verb of 'battles'"),
     ("inherit_noun_source", "Japan suspended aid deliveries to Myanmar.", "source () -> ('JPN',)"),
@@ -80,6 +82,14 @@ RULE_ROWS = [
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
+    ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
+    ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
+    ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
+     "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
+    ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
+     "source ('group-cop-in-t',) -> ('police-pak',)"),
+    ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
+    ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
 ]
@@ -98,6 +108,7 @@ def test_every_sentence_rule_has_a_row_and_a_docstring() -> None:
         assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
     for rule in ARTICLE_RULES:
         assert rule.__doc__ and rule.__doc__.strip(), rule.__name__
+        assert rule.__name__ in tested, f"{rule.__name__} has no row in RULE_ROWS"
 
 
 def test_a_repeated_mention_is_one_event_with_the_first_date(nlp) -> None:

@@ -91,6 +91,7 @@ POLICE_OFFICER [~COP]
 MINE!WORKER! [~LAB]
 CROWD [~PPL]
 POLICE_OFFICER [~MIL]
+FARMING_VILLAGE [~AGR]
 """
 
 
@@ -105,6 +106,9 @@ def test_agent_dictionary_expands_sets_and_keeps_the_first_of_a_term() -> None:
         ("minehands", "LAB", "group", 0)]
     assert report.skipped["agent term listed twice (first kept)"] == 1
     assert any("PPL" in reason for reason in report.skipped)
+    assert report.skipped["agent noun that names a place (a place is never a side)"] == 0  # AGR unknown here
+    out = P.to_agent_rows(rows, {"COP": "police", "LAB": "group", "AGR": "group"}, {"officer"}, P.Report())
+    assert "farming village" not in {r["term"] for r in out}
 
 
 VERBS = """\
@@ -219,6 +223,16 @@ def test_imported_verb_patterns_only_refine_curated_verbs() -> None:
     ])
     assert [(e.cameo, e.requires) for e in merged] == [("112", frozenset()), ("1121", frozenset({"corruption"}))]
     assert merged[1].target_preps == ("of",) and merged[1].event_class == "Accusation"
+
+
+def test_admitted_imported_verbs_come_in_with_all_their_rows() -> None:
+    rows = [EventEntry("repel", "VERB", "190", "Attack"),
+            EventEntry("repel", "VERB", "195", "Strike", frozenset({"drone"})),
+            EventEntry("reside", "VERB", "190", "Attack")]
+    merged = merge_imported([], rows, admitted={"repel"})
+    assert [(e.lemma, e.cameo) for e in merged] == [("repel", "190"), ("repel", "195")]
+    assert load_lexicon().match_event("chastise", "VERB", set()).cameo == "111"
+    assert not load_lexicon().events_for("reside", "VERB")
 
 
 def test_bundled_lexicon_refines_sub_codes_from_the_import() -> None:

@@ -362,6 +362,11 @@ def nlp():
     ("Moscow banned imports of Moldovan wine.", "16", "RUS", "MDA"),
     # welcoming a leader to one's capital is hosting a visit
     ("India's president welcomed the Japanese prime minister to New Delhi.", "04", "IND", "JPN"),
+    ("Japan tightened export controls on chips to China.", "16", "JPN", "CHN"),
+    ("India restricted rice exports to Bangladesh.", "16", "IND", "BGD"),
+    # imported verbs admitted by hand (kg/data/petrarch_verbs_admitted.csv)
+    ("Ukrainian forces repelled a Russian assault near Avdiivka.", "19", "UKR", "RUS"),
+    ("Beijing chastised Manila over the incident in the South China Sea.", "11", "CHN", "PHL"),
 ])
 def test_recall_knowledge_on_written_sentences(nlp, text, root, source, target) -> None:
     import datetime as dt

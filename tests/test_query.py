@@ -169,9 +169,22 @@ def test_cli_query(sample_store_dir, sample_iris, capsys):
 def test_table_iris_paste_back_into_a_query(sample_store, sample_iris):
     """The table prints IRIs as SPARQL reads them: prefixed names only where valid."""
     table = kq.format_table(kq.run(sample_store, "SELECT ?a ?c WHERE { ?a kgo:actorCode ?c ; "
-                                   "a kgo:Person } ORDER BY ?a"), max_width=200)
+                                   "a kgo:Person } ORDER BY ?a"), max_width=20)  # IRIs not cut
     cell = next(line.split()[0] for line in table.splitlines() if "USAGOV" in line)
     assert cell == f"<{sample_iris.trump}>"
     rows = kq.run(sample_store, f"SELECT ?c WHERE {{ {cell} kgo:actorCode ?c }}").values()
     assert rows == [{"c": "USAGOV"}]
     assert kq._compact(ox.NamedNode(KGO + "Threat")) == "kgo:Threat"
+
+
+def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kg = str(Path(sys.executable).parent / "kg")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.run([kg, "query", slow, "--store", str(sample_store_dir),
+                           "--timeout", "0.05"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3
+    assert "did not finish in 0.05 s" in proc.stderr and "--timeout" in proc.stderr

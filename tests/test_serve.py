@@ -565,29 +565,58 @@ def test_page_in_headless_chromium(endpoint, tmp_path) -> None:
         wait = WebDriverWait(driver, 20)
         saved = wait.until(EC.element_to_be_clickable(
             (By.CSS_SELECTOR, '#saved button[data-name="threats_by_actor"]')))
+        assert saved.text.startswith("Who threatened whom")  # the question, not notes
         saved.click()
-        editor = driver.find_element(By.ID, "query")
-        assert "kgo:Threat" in editor.get_attribute("value")
         assert driver.find_element(By.ID, "question").text.startswith("Who threatened whom")
-        driver.find_element(By.ID, "run").click()
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
+        assert "source_label" in driver.find_element(By.ID, "columns").text
+        fields = {i.get_attribute("name"): i for i in
+                  driver.find_elements(By.CSS_SELECTOR, "#params input")}
+        assert set(fields) == {"actor", "against", "from", "to"}
+        assert fields["from"].get_attribute("type") == "date"
+        page_text = driver.find_element(By.TAG_NAME, "main").text
+        assert "#" not in driver.find_element(By.ID, "saved-panel").text
+        assert "PREFIX" not in page_text.split("Write your own SPARQL")[0]
+        fields["actor"].send_keys("Trump")
+        driver.find_element(By.ID, "run-saved").click()
+        wait.until(lambda d: "rows" in d.find_element(By.ID, "status").text)
         headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#results thead th")]
         assert headers[:4] == ["event", "date", "source", "source_label"]
         rows = driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
         col = headers.index("source_label")
-        labels = {r.find_elements(By.TAG_NAME, "td")[col].text for r in rows}
-        assert labels == {"Donald Trump"}
+        assert {r.find_elements(By.TAG_NAME, "td")[col].text for r in rows} == {"Donald Trump"}
         assert "2 rows" in driver.find_element(By.ID, "status").text
-        # an error is shown, not thrown
+        driver.save_screenshot("/tmp/endpoint-saved.png")
+        # the download links carry the parameters and give CSV / JSON of the same rows
+        csv_link = driver.find_element(By.ID, "csv").get_attribute("href")
+        assert "actor=Trump" in csv_link and "format=csv" in csv_link
+        status, ctype, body = request(endpoint, csv_link[len(endpoint.url) - 1:])
+        assert status == 200 and ctype.startswith("text/csv")
+        assert len(list(csv.DictReader(io.StringIO(body.decode("utf-8"))))) == 2
+        json_link = driver.find_element(By.ID, "json").get_attribute("href")
+        status, _, body = request(endpoint, json_link[len(endpoint.url) - 1:])
+        assert status == 200 and len(json.loads(body)["rows"]) == 2
+        # a bad parameter is shown, not thrown
+        fields["from"].send_keys("01012026")
+        fields["actor"].clear()
+        # the editor: open it with the saved query (no comments), break it, see the error
+        driver.find_element(By.ID, "edit").click()
+        editor = driver.find_element(By.ID, "query")
+        assert "kgo:Threat" in editor.get_attribute("value")
+        assert not re.search(r"(?m)^\s*#", editor.get_attribute("value"))
+        driver.find_element(By.ID, "run").click()
+        wait.until(lambda d: "rows" in d.find_element(By.ID, "status").text)
         editor.clear()
         editor.send_keys("SELECT ?x WHERE {")
         driver.find_element(By.ID, "run").click()
         wait.until(EC.visibility_of_element_located((By.ID, "error")))
         assert "400" in driver.find_element(By.ID, "error").text
         driver.save_screenshot("/tmp/endpoint-error.png")
-        saved.click()
+        # text from the store is shown as text, never run as HTML
+        editor.clear()
+        editor.send_keys('SELECT ?x WHERE { BIND("<img src=x onerror=alert(1)>" AS ?x) }')
         driver.find_element(By.ID, "run").click()
-        wait.until(lambda d: "rows" in d.find_element(By.ID, "status").text)
+        wait.until(lambda d: "1 row" in d.find_element(By.ID, "status").text)
+        assert not driver.find_elements(By.CSS_SELECTOR, "#results img")
         driver.save_screenshot("/tmp/endpoint.png")
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
                   and "400 (Bad Request)" not in e["message"]]  # the deliberate bad query
@@ -595,3 +624,30 @@ def test_page_in_headless_chromium(endpoint, tmp_path) -> None:
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def test_workers_are_recycled_and_answers_cached(store_dir, monkeypatch) -> None:
+    import kg.serve
+
+    monkeypatch.setattr(kg.serve, "WORKER_JOBS", 2)
+    server = Endpoint(store_dir, port=0, workers=1, cache=False, quiet=True)
+    server.start()
+    try:
+        first = {w.process.pid for w in server.pool._all}
+        assert [get_query(server, THREATS)[0] for _ in range(6)] == [200] * 6
+        assert not first & {w.process.pid for w in server.pool._all}  # fresh processes
+        assert server.pool.killed == 0
+    finally:
+        server.stop()
+    cached = Endpoint(store_dir, port=0, workers=1, quiet=True)
+    cached.start()
+    try:
+        assert get_query(cached, THREATS)[0] == 200
+        pids = {w.process.pid for w in cached.pool._all}
+        for w in list(cached.pool._all):  # with every worker gone, the cache still answers
+            w.process.kill()
+        status, _, body = get_query(cached, THREATS)
+        assert status == 200 and _iris_json(body) == {SAMPLE.threat}
+        assert pids
+    finally:
+        cached.stop()

@@ -212,3 +212,56 @@ def test_cli_reports_a_missing_store(tmp_path, capsys):
 
     assert main(["stats", "--store", str(tmp_path / "none")]) == 2
     assert capsys.readouterr().err.startswith("kg: error: ")
+
+
+def test_a_write_killed_halfway_is_replayed_by_open(tmp_path, sample_iris, sample_quads):
+    """A process dies between loading the article graph and the union: the journal it leaves
+    makes the next open finish the write, so the union is again the union of the graphs."""
+    path = tmp_path / "store"
+    g1 = [q for q in sample_quads if q.graph_name.value == sample_iris.g1]
+    with Store.open(path, create=True) as store:
+        store.replace_graph(sample_iris.g1, g1)
+    nquads = ox.serialize([q for q in sample_quads if q.graph_name.value == sample_iris.g2],
+                          format=ox.RdfFormat.N_QUADS)
+    (tmp_path / "g2.nq").write_bytes(nquads)
+    script = textwrap.dedent(f"""
+        import os, sys
+        import pyoxigraph as ox
+        from kg.store import Store
+        store = Store.open(sys.argv[1])
+        real = store.inner
+        class Dying:
+            def __getattr__(self, name):
+                return getattr(real, name)
+            def load(self, data, fmt):
+                real.load(data, fmt)
+                if fmt == ox.RdfFormat.N_QUADS:
+                    real.flush()
+                    os._exit(9)   # the article graph is in, the union is not
+            bulk_load = load
+        store.inner = Dying()
+        store.replace_graph({sample_iris.g2!r}, open(sys.argv[2], "rb").read())
+    """)
+    proc = subprocess.run([sys.executable, "-c", script, str(path), str(tmp_path / "g2.nq")])
+    assert proc.returncode == 9
+    assert (path / "kg-journal.nq").is_file()
+    with Store.open(path, read_only=True) as store:  # replays, then reads
+        named = {q.triple for q in store.quads()}
+        union = {q.triple for q in store.inner.quads_for_pattern(None, None, None,
+                                                                  ox.DefaultGraph())}
+        assert named == union
+        assert store.article_ids() == sorted([sample_iris.a1, sample_iris.a2])
+    assert not (path / "kg-journal.nq").is_file()
+
+
+def test_stats_are_cached_and_dropped_by_a_write(tmp_path, sample_iris, sample_quads):
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        store.replace_graph(sample_iris.g1, [q for q in sample_quads
+                                             if q.graph_name.value == sample_iris.g1])
+        first = store.stats()
+        assert (path / "kg-stats.json").is_file()
+        store.replace_graph(sample_iris.g2, [q for q in sample_quads
+                                             if q.graph_name.value == sample_iris.g2])
+        assert not (path / "kg-stats.json").is_file()
+        assert store.stats()["articles"] == first["articles"] + 1

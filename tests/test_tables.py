@@ -155,6 +155,30 @@ def geo_store(sample_store, sample_iris):
     return sample_store
 
 
+def test_a_gazetteer_place_gives_the_location_and_its_geonames_id(sample_store, sample_iris):
+    """The place gazetteer names a place by its GeoNames IRI, with coordinates, and links the
+    event to it with schema:location."""
+    import pyoxigraph as ox
+
+    from kg.vocab import RDF, RDFS, SCHEMA, XSD
+
+    geo = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+    g, dec = ox.NamedNode(sample_iris.g2), ox.NamedNode(XSD + "decimal")
+    place = ox.NamedNode("https://sws.geonames.org/3530597/")
+    for q in [ox.Quad(ox.NamedNode(sample_iris.directive), ox.NamedNode(SCHEMA + "location"),
+                      place, g),
+              ox.Quad(place, ox.NamedNode(RDFS + "label"), ox.Literal("Mexico City"), g),
+              ox.Quad(place, ox.NamedNode(RDF + "type"), ox.NamedNode(SCHEMA + "Place"), g),
+              ox.Quad(place, ox.NamedNode(geo + "lat"), ox.Literal("19.428", datatype=dec), g),
+              ox.Quad(place, ox.NamedNode(geo + "long"), ox.Literal("-99.128", datatype=dec), g)]:
+        sample_store.inner.add(q)
+    sample_store.rebuild_union()
+    directive = next(r for r in tables.event_rows(sample_store)
+                     if r["event"] == sample_iris.directive)
+    assert (directive["location"], directive["location_lat"], directive["location_lon"],
+            directive["location_geonames"]) == ("Mexico City", 19.428, -99.128, "3530597")
+
+
 def test_locations_and_date_basis_from_the_graph(geo_store, sample_iris):
     events = {r["event"]: r for r in tables.event_rows(geo_store)}
     strike, threat = events[sample_iris.strike], events[sample_iris.threat]

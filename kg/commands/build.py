@@ -52,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
     if args.workers > (os.cpu_count() or 1) * 2:
         print(f"kg: warning: {args.workers} workers on {os.cpu_count()} cores", file=sys.stderr)
-    started = dt.datetime.now(dt.timezone.utc)
     for path in args.paths:  # before any store is made: a failed build leaves nothing behind
         if path != "-" and not os.path.exists(path):
             raise InputError(f"{path}: no such file or directory; check the path")
@@ -60,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     existed = root.exists()
     new = not existed or (root.is_dir() and not any(root.iterdir()))
     show = show_progress(args)
+    started = dt.datetime.now(dt.timezone.utc)
     store = Store.open(root, create=True)
     try:
         summary = build(
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             _remove_new_store(root, keep_dir=existed)
         raise
     store.close()
-    record_build(args.store, model=args.model, started=started,
+    record_build(root, model=args.model, started=started,
                  ended=dt.datetime.now(dt.timezone.utc), articles=summary.articles,
                  cluster=args.cluster)
     print(f"built {summary}")

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from kg.commands._args import add_source_arguments, open_source
-from kg.errors import QueryError
+from kg.errors import QueryError, QueryTimeout
 
 NAME = "query"
 HELP = "run a SPARQL query (a saved query's name, a .rq file or inline text); --list the saved ones"
@@ -21,6 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
                    help="output format (default table)")
     p.add_argument("--list", action="store_true", help="list the saved queries and their question")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="stop waiting after SECONDS (default 60; 0 = no limit)")
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -43,6 +46,7 @@ def _list() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.query import FORMATTERS, refuse_update, run as run_query
+    from kg.store import DEFAULT_TIMEOUT
 
     if args.list:
         _list()
@@ -52,7 +56,16 @@ def run(args: argparse.Namespace) -> int:
                          "or --list to see the saved ones")
     refuse_update(args.query)
     params = _params(args.param)
-    with open_source(args) as store:
-        result = run_query(store, args.query, params)
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    if timeout < 0:
+        raise QueryError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
+    try:
+        with open_source(args) as store:
+            result = run_query(store, args.query, params, timeout=timeout or None)
+    except QueryTimeout as err:
+        # the engine cannot be interrupted: leave at once rather than wait for it at exit
+        print(f"kg: error: {err}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(3)
     sys.stdout.write(FORMATTERS[args.format](result))
     return 0

@@ -57,11 +57,12 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
                     f"'{' '.join(w.text for w in t.words)}' -> {t.entry.cameo} {t.entry.event_class}"
                     for t in triggers))
             drafts.extend(read_events(sent, triggers, finder, len(drafts), light, trace))
-    state = ArticleState(drafts, table, finder, doc, article)
+    state = ArticleState(drafts, table, finder, doc, article, trace)
     for rule in ARTICLE_RULES:
         before = _snapshot(state.drafts) if trace is not None else {}
+        since = len(trace.decisions) if trace is not None else 0
         rule(state)
-        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts))
+        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts), since)
     drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
@@ -81,6 +82,7 @@ class ArticleState:
     finder: ActorFinder
     doc: Doc
     article: Article
+    trace: Trace | None = None
 
 
 def drop_unanchored(st: ArticleState) -> None:
@@ -176,17 +178,19 @@ def perpetrator_as_target(st: ArticleState) -> None:
 
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
-    _sentence_countries(st.finder)
+    for key, country in _sentence_countries(st.finder):
+        if st.trace is not None:
+            st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
 
 
 def actor_places(st: ArticleState) -> None:
-    """A place-bound actor with no country takes its place's ("police in Karachi"), then the
-    article's home state (`kg.extract.context.place_actors`)."""
+    """A group or official of no country takes it from the article: its own clause, another
+    mention of its sector, the dateline or the article's state (`kg.extract.context.place_actors`)."""
     place_actors(st.drafts, st.finder)
 
 
 def places_of_events(st: ArticleState) -> None:
-    """An event's place from the gazetteer (`kg.extract.context.event_places`)."""
+    """Each event gets the GeoNames place its text names (`kg.extract.context.event_places`)."""
     event_places(st.drafts, st.finder)
 
 
@@ -356,8 +360,10 @@ _COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", 
                          "legislature", "party", "armed_group", "criminal", "organisation"}
 
 
-def _sentence_countries(finder: ActorFinder) -> None:
-    """An actor the text gives no country takes the one state its sentence names, if only one."""
+def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
+    """An actor the text gives no country takes the one state its sentence names, if only one;
+    returns the (actor, country) pairs so decided."""
+    decided: list[tuple[str, str]] = []
     table, doc = finder.table, finder.doc
     first: dict[str, int] = {}
     for i, key in sorted(finder.history):
@@ -375,8 +381,10 @@ def _sentence_countries(finder: ActorFinder) -> None:
                       if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
         if len(states) == 1:
             b.country = states.pop()
+            decided.append((key, b.country))
             if b.code and len(b.code) == 3 and b.code == b.sector:
                 b.code = None  # recomputed from country + sector
+    return decided
 
 
 #: CAMEO roots of acts that, with no target named, are aimed at the actor's own country:

@@ -498,6 +498,11 @@ class ActorFinder:
                     employer = self._known_body(e)
                     if employer is not None and not sector:
                         sector = self.table.actors[employer].sector
+        if country is None and title is not None:
+            # "the regional governor of Odesa", "the governor in Kirovohrad": the office's place
+            country = next((c for t in left if t.ent_iob_ == "B"
+                            and t.ent_type_ in ("GPE", "LOC", "ORG") for c in [self._place_of(t)]
+                            if c), None)
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
@@ -598,6 +603,21 @@ class ActorFinder:
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.org(name, kind, country=country, sector=sector)
         return None
+
+    def _place_of(self, t: Token) -> str | None:
+        """The country of the place an entity starting at `t` names, even one the tagger took
+        for an organisation ("the governor of Mariupol")."""
+        ent = self.ent_of.get(t.i)
+        if ent is None:
+            return None
+        if ent.label_ != "ORG":
+            return self.place_in(t)
+        name = _norm_name(ent.text)
+        if not name or self.gaz.actor(name) is not None:
+            return None
+        c = self.gaz.place(name)
+        place = find_place(name, prefer=self.table.home) if c is None else None
+        return c.iso3 if c is not None else place.country if place is not None else None
 
     def _town_in_place_slot(self, ent: Span, name: str) -> bool:
         """A one-word name after a preposition of place ("in Kyzyl", "from Batumi") that is a

@@ -11,7 +11,8 @@ Three passes, each a named rule, from the nearest evidence to the widest:
    sector and kind have ("Pakistani police ... the police").
 3. `home_country`: the state the article is about (`article_home`: the dateline's place, else
    the state named clearly most often), for government branches and domestic groups
-   (police, ministries, protesters, cartels); never for refugees, ethnic groups, foreigners.
+   (police, ministries, protesters, cartels); never for refugees, ethnic groups, foreigners,
+   nor for a named official (officials travel: the secretary in Manila is not Filipino).
 
 A group that gets a country becomes that country's group (`ActorTable.place_group`: one node
 per state and sector, as if the text had said "Mexican cartels"); the events' sides follow.
@@ -40,6 +41,7 @@ _GROUP_KINDS = {"group", "government", "military", "police", "judiciary", "legis
 _NOT_LOCAL = {"REF", "ETH", "IGO", "NGO", "IMG", "MNC", "UAF", "SPY"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ -]+?))?\s*(?:\(|,|—|–|-)")
 _CLAUSE_DEPS = ("acl", "relcl")
+
 
 
 def article_home(doc: Doc, finder: ActorFinder) -> str | None:
@@ -72,10 +74,10 @@ def _unplaced(finder: ActorFinder) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for i, key in finder.history:
         b = finder.table.actors.get(key)
-        if (b is None or b.country or b.kind not in _GROUP_KINDS or not key.startswith("group-")
-                or (b.code or b.sector or "")[:3] in _NOT_LOCAL):
+        if b is None or b.country or (b.code or b.sector or "")[:3] in _NOT_LOCAL:
             continue
-        out.setdefault(key, []).append(i)
+        if b.kind in _GROUP_KINDS and key.startswith("group-"):
+            out.setdefault(key, []).append(i)
     return out
 
 

@@ -705,6 +705,19 @@ def nest_contents(st: SentenceState) -> None:
             ev.source = parent.source
 
 
+def speaker_judges(st: SentenceState) -> None:
+    """"The killings are an outrage, the agencies said", "voiced grave concern about the
+    strikes": a disapproval with no source of its own, inside what someone says, is the
+    speaker's (the reporter is not the agent of a reported act, but is the judge of a judgement
+    it utters)."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        up = by_id.get(ev.parent or "")
+        if not ev.source and ev.cameo[:2] in _CRITICISM_ROOTS and up is not None and up.trigger.entry.speech:
+            ev.source = up.source
+            ev.coded = True
+
+
 def merge_support_verbs(st: SentenceState) -> None:
     """"strengthen coordination", "deepen cooperation": a verb trigger whose object noun codes the
     same root is only its support: the noun is the event (taking the verb's source, parent and
@@ -1191,6 +1204,7 @@ def pure_reporting(st: SentenceState) -> None:
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
+    speaker_judges,
     merge_support_verbs,
     inherit_noun_source,
     lend_content_target,
@@ -1223,11 +1237,13 @@ def _snapshot(drafts: Iterable[DraftEvent]) -> dict[str, tuple]:
     return {ev.id: tuple(getattr(ev, f) for f in _TRACED) + (tuple(sorted(ev.extra)),) for ev in drafts}
 
 
-def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple]) -> None:
-    """Record in `trace` what a rule changed between two snapshots, or that it declined."""
+def trace_changes(trace: Trace | None, rule: str, before: dict[str, tuple], after: dict[str, tuple],
+                  since: int = 0) -> None:
+    """Record in `trace` what a rule changed between two snapshots, or that it declined (it
+    changed nothing and noted nothing itself after decision number `since`)."""
     if trace is None:
         return
-    changed = False
+    changed = any(d.rule == rule for d in trace.decisions[since:])
     for eid, new in after.items():
         old = before.get(eid)
         if old is None:
@@ -1256,7 +1272,8 @@ def read_events(sent: Span, triggers: list[Trigger], finder: ActorFinder, start_
         st.drafts[trig.token.i] = ev
     for rule in SENTENCE_RULES:
         before = _snapshot(st.drafts.values()) if trace is not None else {}
+        since = len(trace.decisions) if trace is not None else 0
         rule(st)
         if trace is not None:
-            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added))
+            trace_changes(trace, rule.__name__, before, _snapshot(list(st.drafts.values()) + st.added), since)
     return list(st.drafts.values()) + st.added

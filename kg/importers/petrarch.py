@@ -52,6 +52,10 @@ VERB_FILE = "CAMEO.2.0.txt"
 _NONSTATE_PREFIXES = {"IGO": "igo", "NGO": "ngo", "IMG": "armed_group", "MNC": "company", "UIS": "armed_group"}
 #: particles that, right after the verb in a pattern, make a two-word verb ("set out", "crack down")
 _PARTICLES = frozenset("out up down off back over away in on aside forward through apart".split())
+#: head nouns of places: the agent file codes "village" or "community" as civilians, but in
+#: news a place is where an act happens, not who does it or whom it is aimed at
+_PLACE_NOUNS = frozenset("village town city community neighborhood neighbourhood district area region "
+                         "province camp street".split())
 #: prepositions and other function words that are never the word a pattern needs
 _FUNCTION = frozenset(
     "a an the of to in on at by for with from into onto over under against about after before "
@@ -357,6 +361,9 @@ def to_agent_rows(rows: list[AgentRow], kinds: dict[str, str], person_heads: set
         sector = r.code[:3]
         if sector not in kinds:
             report.skip(f"agent sector {sector} unknown to kg/data/agents.csv", r.source)
+            continue
+        if last in _PLACE_NOUNS:
+            report.skip("agent noun that names a place (a place is never a side)", r.source)
             continue
         plural = last.endswith(("men", "ies")) or (last.endswith("s") and last[:-1] in person_heads)
         person = (last in person_heads or last.endswith(("man", "woman", "person"))
