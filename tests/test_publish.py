@@ -177,7 +177,10 @@ def _bag(result: query.Result) -> Counter:
 
 
 SAVED = sorted(q.name for q in query.list_saved())
-VOA_CASES = [(n, {}) for n in SAVED] + [
+#: without its parameter, a query that takes over 10 minutes on the VOA graph in either engine
+#: (every event with every actor, issue 9); run with a parameter below instead
+TOO_SLOW_UNBOUND = {"events_involving_actor"}
+VOA_CASES = [(n, {}) for n in SAVED if n not in TOO_SLOW_UNBOUND] + [
     ("threats_by_actor", {"actor": "Iran"}),
     ("events_involving_actor", {"actor": "Syria"}),
     ("office_holders_by_state", {"country": "USA"}),
@@ -186,10 +189,10 @@ VOA_CASES = [(n, {}) for n in SAVED] + [
 
 
 def _compare(store_dir: Path, endpoint: Endpoint, name: str, params: dict) -> None:
-    # no time limit: on a loaded machine the bigger tables pass the default 60 s
+    # 5 minutes: on a loaded machine the bigger tables pass the default 60 s
     with Store.open(store_dir, read_only=True) as store:
-        local = query.run(store, name, params, timeout=None)
-    remote = query.run(endpoint, name, params, timeout=None)
+        local = query.run(store, name, params, timeout=300)
+    remote = query.run(endpoint, name, params, timeout=300)
     assert remote.columns == local.columns
     assert _bag(remote) == _bag(local)
 
