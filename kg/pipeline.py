@@ -70,6 +70,8 @@ class ArticleResult:
     nquads: bytes
     events: int
     actors: tuple[str, ...]
+    #: set when this article could not be built: the build reports it and goes on
+    failure: BadRecord | None = None
 
 
 def extract_article(article: Article, doc, nlp: Language | None = None):
@@ -93,10 +95,37 @@ def article_to_result(article: Article, doc) -> ArticleResult:
     )
 
 
+def _failed(article: Article, stage: str, err: BaseException) -> ArticleResult:
+    """The result of an article that could not be built: a bad record naming it, no graph."""
+    why = (f"article {article.id!r}: {stage} failed ({type(err).__name__}: {err}); the rest of "
+           "the input is built; please report this record as a bug")
+    return ArticleResult(article.id, b"", 0, (), failure=BadRecord(article.origin, why))
+
+
+def _one_article(nlp: Language, article: Article, doc=None) -> ArticleResult:
+    """One article through parse (unless `doc` is given) and extraction, its failure caught."""
+    try:
+        if doc is None:
+            doc = next(iter(parse(nlp, [article.text], batch_size=1)))
+    except Exception as err:  # one article's parse must not abort the build
+        return _failed(article, "parsing", err)
+    try:
+        return article_to_result(article, doc)
+    except Exception as err:  # nor a coder bug on one article: reported, skipped
+        return _failed(article, "extraction", err)
+
+
 def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
-    """A batch of articles through the loaded pipeline (also the task of `kg.cluster`)."""
-    docs = parse(nlp, (a.text for a in articles), batch_size=BATCH_SIZE)  # long texts in pieces
-    return [article_to_result(a, d) for a, d in zip(articles, docs)]
+    """A batch of articles through the loaded pipeline (also the task of `kg.cluster`).
+
+    An article whose parse or extraction raises becomes a result with a `failure` (reported
+    and skipped by `build`); when the batched parse fails, each article is parsed alone so
+    that only the culprit is lost."""
+    try:
+        docs = list(parse(nlp, (a.text for a in articles), batch_size=BATCH_SIZE))
+    except Exception:  # find the culprit: one article at a time
+        return [_one_article(nlp, a) for a in articles]
+    return [_one_article(nlp, a, d) for a, d in zip(articles, docs)]
 
 
 _run_chunk = run_chunk
@@ -216,6 +245,14 @@ def build(
     try:
         for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp,
                                        cluster=cluster):
+            if result.failure is not None:
+                summary.skipped += 1
+                if len(summary.bad) < 1000:
+                    summary.bad.append(str(result.failure))
+                report(result.failure)
+                if bar is not None:
+                    bar.update(1)
+                continue
             batch.append((iri.graph_iri(result.article_id), result.nquads))
             batch_bytes += len(result.nquads)
             if len(batch) >= WRITE_BATCH or batch_bytes >= WRITE_BATCH_BYTES:

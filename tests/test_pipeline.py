@@ -88,3 +88,28 @@ def test_an_article_without_a_date_is_reported_and_built(tmp_path: Path, capsys)
     assert "1 articles without a date" in out
     with Store.open(tmp_path / "s") as store:
         assert sorted(store.article_ids()) == ["good-1", "no-date"]
+
+
+def test_an_article_the_coder_fails_on_is_reported_and_the_rest_is_built(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    """A bug in extraction on one article costs only that article: reported with its line and
+    id, the others built, the build's end (actor merge, stats) still run."""
+    import kg.pipeline
+
+    real = kg.pipeline.article_to_result
+
+    def flaky(article, doc):
+        if article.id == "poison":
+            raise IndexError("list index out of range")
+        return real(article, doc)
+
+    monkeypatch.setattr(kg.pipeline, "article_to_result", flaky)
+    src = tmp_path / "three.jsonl"
+    src.write_text("".join(json.dumps({**GOOD, "id": i}) + "\n" for i in ("good-1", "poison", "good-2")))
+    status = main(["build", str(src), "--store", str(tmp_path / "s"), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert f"{src}:2: article 'poison': extraction failed (IndexError" in err
+    assert "2 articles" in out and "1 skipped" in out
+    with Store.open(tmp_path / "s") as store:
+        assert sorted(store.article_ids()) == ["good-1", "good-2"]

@@ -177,7 +177,10 @@ def _bag(result: query.Result) -> Counter:
 
 
 SAVED = sorted(q.name for q in query.list_saved())
-VOA_CASES = [(n, {}) for n in SAVED] + [
+#: without its parameter, a query that takes over 10 minutes on the VOA graph in either engine
+#: (every event with every actor, issue 9); run with a parameter below instead
+TOO_SLOW_UNBOUND = {"events_involving_actor"}
+VOA_CASES = [(n, {}) for n in SAVED if n not in TOO_SLOW_UNBOUND] + [
     ("threats_by_actor", {"actor": "Iran"}),
     ("events_involving_actor", {"actor": "Syria"}),
     ("office_holders_by_state", {"country": "USA"}),
@@ -186,9 +189,10 @@ VOA_CASES = [(n, {}) for n in SAVED] + [
 
 
 def _compare(store_dir: Path, endpoint: Endpoint, name: str, params: dict) -> None:
+    # 5 minutes: on a loaded machine the bigger tables pass the default 60 s
     with Store.open(store_dir, read_only=True) as store:
-        local = query.run(store, name, params)
-    remote = query.run(endpoint, name, params)
+        local = query.run(store, name, params, timeout=300)
+    remote = query.run(endpoint, name, params, timeout=300)
     assert remote.columns == local.columns
     assert _bag(remote) == _bag(local)
 
@@ -220,16 +224,16 @@ def test_voa_on_oxigraph_answers_every_saved_query_like_the_store(voa_store, voa
     _compare(voa_store, Endpoint(f"{voa_on_oxigraph}/query"), name, params)
 
 
-#: saved queries Virtuoso 7.2 answers differently, and why (see the module docstring of
-#: test_publish and the report of issue 11); strict: a fixed query file makes the test fail here
-#: until its mark is taken away
+#: saved queries Virtuoso 7.2 answers differently on the VOA graph, and why; strict where
+#: checked on the whole VOA graph after the scale rewrite (a fixed query file then fails here
+#: until its mark is taken away), not strict where seen only on 15 VOA articles before it
 VIRTUOSO_DIFFERS = {
-    "actors": "MIN over COALESCE(?x, '\\uFFFF') placeholders, and sums over the bag of rows",
-    "actors_by_country_and_sector": "mention/article counts summed twice",
-    "actors_matching_name": "GROUP_CONCAT of no value: '' (Virtuoso) vs unbound",
-    "events": "GROUP_CONCAT order of several sources/targets is engine-defined",
-    "events_involving_actor": "extra rows",
-    "quotations_by_speaker": "GROUP_CONCAT order and '' vs unbound",
+    "event_details": (True, "a boolean column comes back as xsd:integer 1/0: Virtuoso 7 has "
+                            "no xsd:boolean values"),
+    "events_at_location": (True, "41 of 696 rows name another label/trigger for the place"),
+    "events_involving_actor": (False, "extra rows (seen on 15 articles, not re-checked)"),
+    "quotations_by_speaker": (False, "GROUP_CONCAT order, and '' where the store leaves the "
+                                     "column unbound (seen on 15 articles, not re-checked)"),
 }
 VIRTUOSO_CRASHES = {"nested_events": "Virtuoso 7.2.5 dies (GPF sqlvrun.c:411 'no dv string "
                                       "here') on kgo:parentEvent+ with kgo:parentEvent*"}
@@ -240,7 +244,8 @@ def _virtuoso_case(name: str, params: dict):
     if name in VIRTUOSO_CRASHES:
         marks.append(pytest.mark.skip(reason=VIRTUOSO_CRASHES[name]))
     elif name in VIRTUOSO_DIFFERS and not params:
-        marks.append(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[name]))
+        strict, why = VIRTUOSO_DIFFERS[name]
+        marks.append(pytest.mark.xfail(strict=strict, reason=why))
     return pytest.param(name, params, marks=marks, id=f"{name}-{len(params)}")
 
 
