@@ -350,7 +350,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         k = out[first]
         if k.date:
             out[n] = replace(e, cameo=k.cameo, plover=k.plover, modality=k.modality, source=k.source,
-                             target=k.target, date=k.date)
+                             target=k.target, date=k.date, base_code=k.base_code,
+                             event_class=k.event_class)  # one node: one code, one class
         else:
             out[n] = replace(e, cameo=None, plover=None)
         if trace is not None:
