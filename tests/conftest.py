@@ -310,9 +310,13 @@ def sample_store():
 @pytest.fixture
 def sample_store_dir(tmp_path):
     """A kg store directory on disk holding the sample graph (closed, ready to open)."""
+    return write_sample_store(tmp_path / "sample-store")
+
+
+def write_sample_store(path):
+    """Create a kg store at `path` holding the sample graph, closed; returns `path`."""
     from kg.store import Store
 
-    path = tmp_path / "sample-store"
     with Store.open(path, create=True) as store:
         store.replace_graph(SAMPLE.g1, _graph1())
         store.replace_graph(SAMPLE.g2, _graph2())

@@ -165,17 +165,3 @@ def test_clean_text_keeps_length_and_removes_every_hostile_character() -> None:
     assert "\t" in cleaned and "\n" in cleaned and "é" in cleaned
 
 
-@pytest.fixture
-def sample_store_dir(tmp_path) -> Path:
-    from collections import defaultdict
-
-    from conftest import build_sample_quads
-
-    path = tmp_path / "kg"
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in build_sample_quads():
-        by_graph[quad.graph_name.value].append(quad)
-    with Store.open(path, create=True) as store:
-        for graph, quads in by_graph.items():
-            store.replace_graph(graph, quads)
-    return path

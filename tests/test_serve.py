@@ -17,7 +17,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,7 +27,7 @@ from rdflib.compare import isomorphic
 from kg import query
 from kg.serve import Endpoint, is_update, negotiate, with_values
 from kg.store import Store
-from conftest import SAMPLE, build_sample_quads  # tests/ is on sys.path (rootdir conftest)
+from conftest import SAMPLE, write_sample_store  # tests/ is on sys.path (rootdir conftest)
 
 THREATS = "SELECT ?e WHERE { ?e a kgo:Threat }"
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
@@ -36,14 +35,7 @@ RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("store") / "kg"
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in build_sample_quads():
-        by_graph[quad.graph_name.value].append(quad)
-    with Store.open(path, create=True) as store:
-        for graph, quads in by_graph.items():
-            store.replace_graph(graph, quads)
-    return path
+    return write_sample_store(tmp_path_factory.mktemp("store") / "kg")
 
 
 @pytest.fixture(scope="module")
