@@ -128,8 +128,6 @@ def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
     return [_one_article(nlp, a, d) for a, d in zip(articles, docs)]
 
 
-_run_chunk = run_chunk
-
 
 _WORKER_NLP: Language | None = None
 
@@ -141,7 +139,7 @@ def _init_worker(model: str) -> None:
 
 def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
     assert _WORKER_NLP is not None
-    return _run_chunk(_WORKER_NLP, articles)
+    return run_chunk(_WORKER_NLP, articles)
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -165,7 +163,7 @@ def process_articles(
     if workers <= 1:
         nlp = nlp or load_pipeline(model)
         for chunk in _chunks(articles, BATCH_SIZE):
-            yield from _run_chunk(nlp, chunk)
+            yield from run_chunk(nlp, chunk)
         return
     load_pipeline(model)  # fail fast, with a clear message, before starting workers
     ctx = mp.get_context("spawn")

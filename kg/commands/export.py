@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.commands._args import add_progress, show_progress
+from kg.commands._args import add_progress, add_store, show_progress
 from kg.errors import KGError
 
 NAME = "export"
@@ -15,7 +15,7 @@ HELP = "export a store as RDF (ttl, nt, nq, trig, jsonld, rdfxml), the event tab
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from kg.export import FORMATS
 
-    p.add_argument("--store", required=True, metavar="DIR", help="store directory")
+    add_store(p)
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="output file, - for stdout")

@@ -242,9 +242,6 @@ ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse
                  joint_parties, no_agent, dates)
 
 
-_ANNOUNCED_MODALITIES = ANNOUNCED_MODALITIES
-
-
 @functools.lru_cache(maxsize=None)
 def _code_map(name: str) -> dict[str, str]:
     """A CAMEO code map of kg/data (`prefix,code`): announced.csv, refused.csv."""
@@ -361,7 +358,7 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
 
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
-    if coded and d.modality in _ANNOUNCED_MODALITIES:
+    if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
     elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
