@@ -7,9 +7,10 @@ The store keeps its default graph equal to the union of the named graphs, as a s
 own union mode (`use_default_graph_as_union`) is a bag, so a triple standing in n article graphs
 would match n times and every join would multiply. `replace_graph` and `remove_articles`
 maintain it; queries run on it. Write through these methods, not through `.inner`
-(or call `rebuild_union` after). Each batch of graphs is journaled (`kg-journal.nq`) before it
-is written and the journal is replayed by `Store.open`, so a killed writer never leaves the
-union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
+(or call `rebuild_union` after). Each batch of graphs is appended to a journal
+(`kg-journal.nq`) before it is written, the journal is cleared once the engine has flushed
+(`checkpoint`, `close`), and `Store.open` replays what is left, so a killed writer never leaves
+the union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
 block (`with_values`); `timeout` bounds a query's wait.
 
 >>> store = Store.memory()
@@ -49,6 +50,9 @@ JOURNAL = "kg-journal.nq"
 STATS_CACHE = "kg-stats.json"
 #: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
 BULK_BYTES = 4_000_000
+#: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size
+JOURNAL_BYTES = 64_000_000
+_BATCH_END = b"#kg-end\n"
 #: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
 DEFAULT_TIMEOUT = 60.0
 
@@ -140,6 +144,7 @@ class Store:
         self.inner = inner
         self.path = path
         self.read_only = read_only
+        self._journal_bytes = 0
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -224,6 +229,7 @@ class Store:
         """Flush and release the store (and its lock)."""
         if self.inner is not None:
             if self.path is not None and not self.read_only:
+                self.checkpoint()
                 self.inner.flush()
             self.inner = None  # type: ignore[assignment]  # RocksDB closes when dropped
 
@@ -239,7 +245,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, nquads: bytes | str | Iterable[ox.Quad]) -> int:
-        """Drop the named graph `graph_iri`, load `nquads` into it and return its triple count.
+        """Make the named graph `graph_iri` hold exactly `nquads`; return its triple count.
 
         `nquads` is N-Quads text (or an iterable of pyoxigraph Quads); triples in the default
         graph are put into `graph_iri`; a quad naming another graph is a ValueError. Loading
@@ -251,42 +257,107 @@ class Store:
     def replace_graphs(self, items: Iterable[tuple[str, bytes | str | Iterable[ox.Quad]]], *,
                        validate: bool = True) -> list[int]:
         """`replace_graph` for a batch of graphs at once (the build's write path); returns the
-        triple count of each.
+        triple count of each (a graph given twice gets its last content).
 
-        The batch is first written to a journal file in the store directory; then the old
-        graphs are dropped (one transaction that also takes their triples out of the union) and
-        the new content is loaded by the engine's fastest route (bulk load for big batches).
-        A process killed at any moment leaves the journal behind, and the next `Store.open`
-        replays it, so the union always ends up equal to the union of the article graphs.
+        The batch is appended to the journal (`kg-journal.nq`, fsynced) before the store is
+        touched. Graphs new to the store are loaded by the engine's bulk loader (with the union
+        default graph); a graph already there is changed by difference: only its triples that
+        come or go are written, and a triple that goes leaves the union when no other graph
+        holds it (decided before any triple is taken out, so a replay decides alike). A process
+        killed at any moment leaves the journal behind and the next `Store.open` replays it
+        (every batch in it, in order: each replay ends in the batch's content), so the union
+        always ends up equal to the union of the article graphs. The journal is cleared by a
+        checkpoint (`checkpoint`: the engine flushed to disk) when it grows past
+        `JOURNAL_BYTES`, and by `close`.
         `validate=False` skips the up-front syntax check of N-Quads text (for content the
-        mapping wrote); a syntax error then drops the batch's graphs and raises ValueError.
+        mapping wrote); a syntax error then leaves the batch unwritten and raises ValueError.
         """
+        items = list(items)
+        last: dict[str, int] = {}
+        for i, (graph_iri, _) in enumerate(items):
+            last[graph_iri] = i
+        counts: dict[str, int] = {}
         batch: list[tuple[ox.NamedNode, bytes, bytes, int]] = []
-        for graph_iri, content in items:
+        for i, (graph_iri, content) in enumerate(items):
+            if last[graph_iri] != i:
+                continue
             graph = ox.NamedNode(graph_iri)
             nq, nt, n = _graph_texts(graph, content, validate)
             batch.append((graph, nq, nt, n))
+            counts[graph_iri] = n
         if not batch:
             return []
         self._invalidate_stats()
-        journal = self._write_journal(batch)
-        self._apply(batch)
-        self._end_journal(journal)
-        return [n for *_, n in batch]
-
-    def _apply(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> None:
-        graphs = [g for g, *_ in batch]
-        self._drop_graphs([g for g in graphs if self.inner.contains_named_graph(g)])
-        nq = b"".join(q for _, q, _, _ in batch)
-        nt = b"".join(t for _, _, t, _ in batch)
-        load = self.inner.bulk_load if len(nq) >= BULK_BYTES and self.path else self.inner.load
+        self._journal_append(batch)
         try:
-            load(nq, ox.RdfFormat.N_QUADS)
-            load(nt, ox.RdfFormat.N_TRIPLES)  # the union default graph
-        except SyntaxError as err:
-            self._drop_graphs(graphs)
-            names = ", ".join(g.value for g in graphs[:3]) + (" ..." if len(graphs) > 3 else "")
-            raise ValueError(f"invalid N-Quads for {names}: {err}") from err
+            self._apply(batch)
+        except ValueError:
+            self.checkpoint()  # the batch was not written: its journal entry must not be replayed
+            raise
+        if self._journal_bytes >= JOURNAL_BYTES:
+            self.checkpoint()
+        return [counts[g] for g, _ in items]
+
+    def _apply(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]], *,
+               replay: bool = False) -> None:
+        """Write a batch: new graphs bulk-loaded, existing graphs changed by difference.
+
+        Order (each step idempotent, so a replay of a half-done batch finishes it): (1) the
+        existing graphs' new triples are parsed (a syntax error raises before any write); (2)
+        new graphs are loaded, with their union triples; (3) a triple leaving an existing graph
+        leaves the union when no named graph other than those it leaves holds it; (4) it
+        leaves its graphs; (5) the existing graphs get the triples they gain, and the union
+        gets them (on replay: all of the batch's triples); (6) a graph left empty is removed.
+        Triples leave before others come, so a triple the engine stores in canonical form
+        ("-7.0" as "-7") that is both "removed" and "added" ends up stored."""
+        inner = self.inner
+        union = ox.DefaultGraph()
+        fresh = [b for b in batch if not inner.contains_named_graph(b[0])]
+        known = [b for b in batch if inner.contains_named_graph(b[0])]
+        changes: list[tuple[ox.NamedNode, set[ox.Triple], set[ox.Triple]]] = []
+        for graph, _, nt, _ in known:
+            try:
+                new = {q.triple for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)}
+            except SyntaxError as err:
+                raise ValueError(f"invalid N-Quads for {graph.value}: {err}") from err
+            old = {q.triple for q in inner.quads_for_pattern(None, None, None, graph)}
+            changes.append((graph, new - old, old - new))
+        if fresh:
+            nq = b"".join(q for _, q, _, _ in fresh)
+            nt = b"".join(t for _, _, t, _ in fresh)
+            bulk = self.path is not None and len(nq) >= BULK_BYTES
+            load = inner.bulk_load if bulk else inner.load
+            try:
+                load(nq, ox.RdfFormat.N_QUADS)
+            except SyntaxError as err:
+                for graph, *_ in fresh:
+                    inner.remove_graph(graph)
+                names = ", ".join(g.value for g, *_ in fresh[:3]) + (
+                    " ..." if len(fresh) > 3 else "")
+                raise ValueError(f"invalid N-Quads for {names}: {err}") from err
+            load(nt, ox.RdfFormat.N_TRIPLES)
+        leaving: dict[ox.Triple, set[ox.NamedNode]] = {}
+        for graph, _, removed in changes:
+            for t in removed:
+                leaving.setdefault(t, set()).add(graph)
+        for t, graphs in leaving.items():
+            if all(q.graph_name in graphs or q.graph_name == union
+                   for q in inner.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                inner.remove(ox.Quad(t.subject, t.predicate, t.object, union))
+        for graph, _, removed in changes:
+            for t in removed:
+                inner.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        gained = [(g, t) for g, added, _ in changes for t in added]
+        if gained:
+            inner.extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, t in gained)
+        if replay:
+            for _, _, nt, _ in known:
+                inner.load(nt, ox.RdfFormat.N_TRIPLES)
+        elif gained:
+            inner.extend(ox.Quad(t.subject, t.predicate, t.object, union) for _, t in gained)
+        for graph, _, _, n in known:
+            if n == 0:
+                inner.remove_graph(graph)
 
     def _drop_graphs(self, graphs: list[ox.NamedNode]) -> None:
         """Remove named graphs and, from the union default graph, each of their triples that
@@ -300,57 +371,69 @@ class Store:
             f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h NOT IN ({', '.join(str(g) for g in graphs)})) }} }} ; "
             f"{drops}")
 
-    # the journal: the batch being written, replayed by `open` if a process died mid-write
+    # the journal: every batch written since the last checkpoint, replayed by `open`
     def _journal_path(self) -> Path | None:
         return self.path / JOURNAL if self.path is not None else None
 
-    def _write_journal(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> Path | None:
+    def _journal_append(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> None:
+        """Append one batch (`#kg-batch`, its graph lines, its N-Quads, `#kg-end`) and fsync:
+        a batch without its end line was never applied, and replay skips it."""
         path = self._journal_path()
         if path is None:
-            return None
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            for graph, nq, _, _ in batch:
+            return
+        created = not path.exists()
+        with open(path, "ab") as f:
+            f.write(b"#kg-batch\n")
+            for graph, _, _, _ in batch:
                 f.write(b"#graph " + graph.value.encode("utf-8") + b"\n")
             for _, nq, _, _ in batch:
                 f.write(nq)
+            f.write(_BATCH_END)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)  # the journal exists whole or not at all
-        _fsync_dir(path.parent)
-        return path
+            self._journal_bytes = f.tell()
+        if created:
+            _fsync_dir(path.parent)
 
-    def _end_journal(self, path: Path | None) -> None:
-        if path is None:
+    def checkpoint(self) -> None:
+        """Flush the engine to disk and clear the journal (nothing left to replay)."""
+        path = self._journal_path()
+        if path is None or self.read_only or self.inner is None:
             return
-        self.inner.flush()
-        path.unlink()
-        _fsync_dir(path.parent)
+        self._journal_bytes = 0
+        if path.exists():
+            self.inner.flush()
+            path.unlink()
+            _fsync_dir(path.parent)
 
     def _replay_journal(self) -> None:
-        """Redo the batch a killed process was writing (idempotent), then drop the journal."""
+        """Redo every complete batch of the journal in order (idempotent), then clear it."""
         path = self._journal_path()
         assert path is not None
         data = path.read_bytes()
-        graphs = [ox.NamedNode(line[7:].decode("utf-8")) for line in data.splitlines()
-                  if line.startswith(b"#graph ")]
-        by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
-        try:
-            for q in ox.parse(data, ox.RdfFormat.N_QUADS):
-                by_graph.setdefault(q.graph_name, []).append(q)
-        except SyntaxError:
-            by_graph = {}  # unreadable: drop the batch's graphs (a rebuild restores them)
-        self._drop_graphs(graphs)
-        if by_graph:
+        for segment in data.split(_BATCH_END)[:-1]:  # the last piece: a torn batch, or empty
+            graphs = [ox.NamedNode(line[7:].decode("utf-8")) for line in segment.splitlines()
+                      if line.startswith(b"#graph ")]
+            by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in graphs}
+            try:
+                for q in ox.parse(segment, ox.RdfFormat.N_QUADS):
+                    by_graph.setdefault(q.graph_name, []).append(q)
+            except SyntaxError:
+                self._drop_graphs(graphs)  # unreadable: drop them (a rebuild restores them)
+                continue
             batch = [(g, *_graph_texts(g, qs, False)) for g, qs in by_graph.items()]
-            self._apply(batch)
+            try:
+                self._apply(batch, replay=True)
+            except ValueError:
+                self._drop_graphs(graphs)
         self._invalidate_stats()
-        self._end_journal(path)
+        self.checkpoint()
 
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
         self._invalidate_stats()
+        self.checkpoint()  # a journal replayed after this write would undo it
         self.inner.update("DROP SILENT DEFAULT ; "
                           "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
@@ -368,6 +451,7 @@ class Store:
         """Drop the named graph of each article (found by its `kgo:articleId`); return the ids
         that are not in the store. Each article goes in one transaction."""
         missing: list[str] = []
+        self.checkpoint()  # a journal replayed after these drops would bring the graphs back
         for article_id in ids:
             graphs = self._article_graphs(article_id)
             if not graphs:
@@ -381,6 +465,7 @@ class Store:
         """Compact the engine's files after a big write (the end of a build)."""
         if self.path is not None and not self.read_only:
             self.inner.optimize()
+            self.checkpoint()
 
     # -- reading -------------------------------------------------------------------------------
     def article_ids(self) -> list[str]:
