@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import queue
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg import iri
+from kg.gazetteer import load_gazetteer
 from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
 from kg.resolve import merge_actors, settle_countries
@@ -33,6 +36,10 @@ __all__ = ["BuildSummary", "ArticleResult", "build", "process_articles", "extrac
 #: articles (or bytes of N-Quads) written to the store at once; a batch is one journaled write
 WRITE_BATCH = 64
 WRITE_BATCH_BYTES = 16_000_000
+#: batches written ahead of the store: parsing goes on while the writer thread writes
+WRITE_QUEUE = 2
+#: chunks of articles in flight per worker process (so that no worker waits for work)
+WINDOW = 3
 
 
 @dataclass(slots=True)
@@ -130,14 +137,26 @@ def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
 
 
 _WORKER_NLP: Language | None = None
+_WORKER_ERROR: Exception | None = None
 
 
 def _init_worker(model: str) -> None:
-    global _WORKER_NLP
-    _WORKER_NLP = load_pipeline(model)
+    """Load the pipeline (and the gazetteer the coder reads) once per worker process. A
+    failure is kept and raised by the first task, so the build stops with its message (an
+    initializer that raised would be restarted by the pool for ever)."""
+    global _WORKER_NLP, _WORKER_ERROR
+    try:
+        _WORKER_NLP = load_pipeline(model)
+        from kg.gazetteer import load_gazetteer
+
+        load_gazetteer()
+    except Exception as err:
+        _WORKER_ERROR = err
 
 
 def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     assert _WORKER_NLP is not None
     return run_chunk(_WORKER_NLP, articles)
 
@@ -165,16 +184,73 @@ def process_articles(
         for chunk in _chunks(articles, BATCH_SIZE):
             yield from run_chunk(nlp, chunk)
         return
-    load_pipeline(model)  # fail fast, with a clear message, before starting workers
+    # the workers load the pipeline themselves (a missing model stops the build at the first
+    # result, with its message): the main process never loads spaCy
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque = deque()
         for chunk in _chunks(articles, BATCH_SIZE // 2):
             pending.append(pool.apply_async(_worker_chunk, (chunk,)))
-            while len(pending) >= 2 * workers:
+            while len(pending) >= WINDOW * workers:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+class _Background:
+    """`fn()` run on a daemon thread; `result()` waits for it (and raises its error)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._box: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self._box["value"] = fn()
+        except BaseException as err:  # handed over by result()
+            self._box["error"] = err
+
+    def result(self) -> Any:
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]
+
+
+class _StoreWriter:
+    """Writes batches of article graphs on a thread of its own (the engine releases the GIL),
+    at most `WRITE_QUEUE` batches behind, so the main thread goes on feeding the workers; in
+    order, each batch one `Store.replace_graphs` call (journaled). An error stops the writer
+    and is raised by the next `put` or by `close`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._queue: queue.Queue = queue.Queue(maxsize=WRITE_QUEUE)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kg-store-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.store.replace_graphs(batch, validate=False)
+                except BaseException as err:  # raised in the main thread
+                    self._error = err
+
+    def put(self, batch: list[tuple[str, bytes]]) -> None:
+        if self._error is not None:
+            self.close()
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
 
 
 def build(
@@ -231,13 +307,15 @@ def build(
     actors: set[str] = set()
     batch: list[tuple[str, bytes]] = []
     batch_bytes = 0
+    # the resolver's gazetteer is read while the workers parse, not after them
+    gazetteer = _Background(load_gazetteer)
+    writer = _StoreWriter(store)
 
     def flush() -> None:
-        nonlocal batch_bytes
+        nonlocal batch, batch_bytes
         if batch:
-            # one journaled write per batch: the engine's bulk load once it is big enough
-            store.replace_graphs(batch, validate=False)
-            batch.clear()
+            writer.put(batch)  # one journaled write per batch, on the writer thread
+            batch = []
             batch_bytes = 0
 
     try:
@@ -262,11 +340,12 @@ def build(
                 bar.update(1)
         flush()
     finally:
+        writer.close()  # waits for the batches put so far; raises the writer's error
         if bar is not None:
             bar.close()
     merged = merge_actors(store)  # one node per person across the store
     summary.merged = len(merged)
-    settle_countries(store)  # one country per actor, from all its evidence
+    settle_countries(store, gazetteer.result())  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
     store.optimize()
     stats = store.stats()  # computed once here, cached for `kg stats`

@@ -19,7 +19,7 @@ Rules, all deterministic:
   short name among its `skos:altLabel`s wins; if none or several do, nothing is merged and the
   node is reported as ambiguous.
 
-The rewrite goes through `Store.replace_graph`, one article graph at a time, so the union default
+The rewrite goes through `Store.replace_graphs` (batches of article graphs), so the union default
 graph stays right: in each graph the merged IRI is replaced in subject and object positions, its
 `rdfs:label` becomes a `skos:altLabel` of the kept node (which gets its own label there, so each
 graph still describes the actor), and the per-article `kgo:mentionCount`s are summed. Events whose
@@ -71,6 +71,8 @@ from kg.vocab import CAMEO, KGO, RDF, RDFS, SEM, SKOS, XSD
 __all__ = ["MergeReport", "PersonNode", "merge_actors", "name_tokens", "is_shorter_form",
            "person_nodes", "plan_merges", "CountryReport", "settle_countries", "decide_country"]
 
+#: article graphs rewritten per journaled write (`Store.replace_graphs`)
+REWRITE_BATCH = 64
 #: Tokens dropped before names are compared (honorifics and generational suffixes).
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "jr", "sr", "ii", "iii"})
 
@@ -264,11 +266,16 @@ def merge_actors(store: Store) -> MergeReport:
             if isinstance(q.graph_name, ox.NamedNode):
                 graphs.add(q.graph_name)
     events = 0
+    batch: list[tuple[str, list[ox.Quad]]] = []
     for g in sorted(graphs, key=lambda n: n.value):
         triples = [q.triple for q in store.inner.quads_for_pattern(None, None, None, g)]
         new, rekeyed = _rewrite(triples, rename, labels)
         events += rekeyed
-        store.replace_graph(g.value, [ox.Quad(t.subject, t.predicate, t.object, g) for t in new])
+        batch.append((g.value, [ox.Quad(t.subject, t.predicate, t.object, g) for t in new]))
+        if len(batch) >= REWRITE_BATCH:
+            store.replace_graphs(batch)
+            batch = []
+    store.replace_graphs(batch)
     return MergeReport(merged=tuple(sorted(merges.items())),
                        ambiguous=tuple(sorted(ambiguous.items())),
                        graphs=len(graphs), events=events)
@@ -412,6 +419,7 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
         for g, country in by_graph.items():
             if country != keep:
                 rewrite[g][node] = (country, keep)
+    batch: list[tuple[str, list[ox.Quad]]] = []
     for g, changes in sorted(rewrite.items(), key=lambda kv: kv[0].value):
         quads = []
         for q in inner.quads_for_pattern(None, None, None, g):
@@ -425,5 +433,9 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
                 elif q.predicate == _ACTOR_CODE and q.object.value.startswith(old):
                     q = ox.Quad(q.subject, q.predicate, ox.Literal(new + q.object.value[len(old):]), g)
             quads.append(q)
-        store.replace_graph(g.value, quads)
+        batch.append((g.value, quads))
+        if len(batch) >= REWRITE_BATCH:
+            store.replace_graphs(batch)
+            batch = []
+    store.replace_graphs(batch)
     return CountryReport(settled=tuple(settled), ties=tuple(ties), graphs=len(rewrite))

@@ -28,6 +28,7 @@ import os
 import re
 import threading
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -277,14 +278,13 @@ class Store:
         for i, (graph_iri, _) in enumerate(items):
             last[graph_iri] = i
         counts: dict[str, int] = {}
-        batch: list[tuple[ox.NamedNode, bytes, bytes, int]] = []
+        batch: list[_Content] = []
         for i, (graph_iri, content) in enumerate(items):
             if last[graph_iri] != i:
                 continue
-            graph = ox.NamedNode(graph_iri)
-            nq, nt, n = _graph_texts(graph, content, validate)
-            batch.append((graph, nq, nt, n))
-            counts[graph_iri] = n
+            item = _graph_texts(ox.NamedNode(graph_iri), content, validate)
+            batch.append(item)
+            counts[graph_iri] = item.n
         if not batch:
             return []
         self._invalidate_stats()
@@ -298,41 +298,34 @@ class Store:
             self.checkpoint()
         return [counts[g] for g, _ in items]
 
-    def _apply(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]], *,
-               replay: bool = False) -> None:
+    def _apply(self, batch: list[_Content], *, replay: bool = False) -> None:
         """Write a batch: new graphs bulk-loaded, existing graphs changed by difference.
 
-        Order (each step idempotent, so a replay of a half-done batch finishes it): (1) the
-        existing graphs' new triples are parsed (a syntax error raises before any write); (2)
-        new graphs are loaded, with their union triples; (3) a triple leaving an existing graph
-        leaves the union when no named graph other than those it leaves holds it; (4) it
-        leaves its graphs; (5) the existing graphs get the triples they gain, and the union
-        gets them (on replay: all of the batch's triples); (6) a graph left empty is removed.
+        Order (each step idempotent, so a replay of a half-done batch finishes it): (1) each
+        existing graph's difference is computed (N-Triples lines of the engine's dump against
+        the new content's; a syntax error raises before any write); (2) new graphs are
+        loaded, with their union triples; (3) a triple leaving an existing graph leaves the
+        union when no named graph other than those it leaves holds it; (4) it leaves its
+        graphs; (5) the existing graphs get the triples they gain, and the union gets them
+        (on replay: all of the batch's triples); (6) a graph left empty is removed.
         Triples leave before others come, so a triple the engine stores in canonical form
-        ("-7.0" as "-7") that is both "removed" and "added" ends up stored."""
+        ("-7.0" as "-7"), both "removed" and "added", ends up stored."""
         inner = self.inner
         union = ox.DefaultGraph()
-        fresh = [b for b in batch if not inner.contains_named_graph(b[0])]
-        known = [b for b in batch if inner.contains_named_graph(b[0])]
-        changes: list[tuple[ox.NamedNode, set[ox.Triple], set[ox.Triple]]] = []
-        for graph, _, nt, _ in known:
-            try:
-                new = {q.triple for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)}
-            except SyntaxError as err:
-                raise ValueError(f"invalid N-Quads for {graph.value}: {err}") from err
-            old = {q.triple for q in inner.quads_for_pattern(None, None, None, graph)}
-            changes.append((graph, new - old, old - new))
+        fresh = [b for b in batch if not inner.contains_named_graph(b.graph)]
+        known = [b for b in batch if inner.contains_named_graph(b.graph)]
+        changes = [self._difference(b) for b in known]
         if fresh:
-            nq = b"".join(q for _, q, _, _ in fresh)
-            nt = b"".join(t for _, _, t, _ in fresh)
+            nq = b"".join(b.nq for b in fresh)
+            nt = b"".join(b.nt for b in fresh)
             bulk = self.path is not None and len(nq) >= BULK_BYTES
             load = inner.bulk_load if bulk else inner.load
             try:
                 load(nq, ox.RdfFormat.N_QUADS)
             except SyntaxError as err:
-                for graph, *_ in fresh:
-                    inner.remove_graph(graph)
-                names = ", ".join(g.value for g, *_ in fresh[:3]) + (
+                for b in fresh:
+                    inner.remove_graph(b.graph)
+                names = ", ".join(b.graph.value for b in fresh[:3]) + (
                     " ..." if len(fresh) > 3 else "")
                 raise ValueError(f"invalid N-Quads for {names}: {err}") from err
             load(nt, ox.RdfFormat.N_TRIPLES)
@@ -347,17 +340,41 @@ class Store:
         for graph, _, removed in changes:
             for t in removed:
                 inner.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
-        gained = [(g, t) for g, added, _ in changes for t in added]
-        if gained:
-            inner.extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, t in gained)
+        for graph, added, _ in changes:
+            if added:
+                inner.load(added, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                if not replay:
+                    inner.load(added, ox.RdfFormat.N_TRIPLES)
         if replay:
-            for _, _, nt, _ in known:
-                inner.load(nt, ox.RdfFormat.N_TRIPLES)
-        elif gained:
-            inner.extend(ox.Quad(t.subject, t.predicate, t.object, union) for _, t in gained)
-        for graph, _, _, n in known:
-            if n == 0:
-                inner.remove_graph(graph)
+            for b in known:
+                inner.load(b.nt, ox.RdfFormat.N_TRIPLES)
+        for b in known:
+            if b.n == 0:
+                inner.remove_graph(b.graph)
+
+    def _difference(self, item: _Content) -> tuple[ox.NamedNode, bytes, list[ox.Triple]]:
+        """(graph, the N-Triples it gains, the triples it loses) for an existing graph."""
+        old_text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=item.graph) or b""
+        if b"_:" in old_text or b"_:" in item.nt:  # blank nodes: compare terms, not text
+            new = item.triple_set()
+            old = {q.triple for q in
+                   self.inner.quads_for_pattern(None, None, None, item.graph)}
+            added = ox.serialize(list(new - old), format=ox.RdfFormat.N_TRIPLES) or b""
+            return item.graph, added, list(old - new)
+        old_lines = set(old_text.splitlines())
+        new_lines = set(item.nt.splitlines())
+        added_lines = [line for line in item.nt.splitlines() if line not in old_lines]
+        removed_lines = [line for line in old_text.splitlines() if line not in new_lines]
+        added = b"\n".join(added_lines) + b"\n" if added_lines else b""
+        try:  # the new text parses: checked before any write
+            if added:
+                for _ in ox.parse(added, ox.RdfFormat.N_TRIPLES):
+                    pass
+        except SyntaxError as err:
+            raise ValueError(f"invalid N-Quads for {item.graph.value}: {err}") from err
+        removed = [q.triple for q in ox.parse(b"\n".join(removed_lines) + b"\n",
+                                              ox.RdfFormat.N_TRIPLES)] if removed_lines else []
+        return item.graph, added, removed
 
     def _drop_graphs(self, graphs: list[ox.NamedNode]) -> None:
         """Remove named graphs and, from the union default graph, each of their triples that
@@ -375,7 +392,7 @@ class Store:
     def _journal_path(self) -> Path | None:
         return self.path / JOURNAL if self.path is not None else None
 
-    def _journal_append(self, batch: list[tuple[ox.NamedNode, bytes, bytes, int]]) -> None:
+    def _journal_append(self, batch: list[_Content]) -> None:
         """Append one batch (`#kg-batch`, its graph lines, its N-Quads, `#kg-end`) and fsync:
         a batch without its end line was never applied, and replay skips it."""
         path = self._journal_path()
@@ -384,10 +401,10 @@ class Store:
         created = not path.exists()
         with open(path, "ab") as f:
             f.write(b"#kg-batch\n")
-            for graph, _, _, _ in batch:
-                f.write(b"#graph " + graph.value.encode("utf-8") + b"\n")
-            for _, nq, _, _ in batch:
-                f.write(nq)
+            for b in batch:
+                f.write(b"#graph " + b.graph.value.encode("utf-8") + b"\n")
+            for b in batch:
+                f.write(b.nq)
             f.write(_BATCH_END)
             f.flush()
             os.fsync(f.fileno())
@@ -421,7 +438,7 @@ class Store:
             except SyntaxError:
                 self._drop_graphs(graphs)  # unreadable: drop them (a rebuild restores them)
                 continue
-            batch = [(g, *_graph_texts(g, qs, False)) for g, qs in by_graph.items()]
+            batch = [_graph_texts(g, qs, False) for g, qs in by_graph.items()]
             try:
                 self._apply(batch, replay=True)
             except ValueError:
@@ -675,9 +692,29 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@dataclass(slots=True)
+class _Content:
+    """One graph's new content: N-Quads in the graph, N-Triples for the union, triple count,
+    and the triples themselves when they were given as quads (else parsed when needed)."""
+
+    graph: ox.NamedNode
+    nq: bytes
+    nt: bytes
+    n: int
+    triples: set[ox.Triple] | None = None
+
+    def triple_set(self) -> set[ox.Triple]:
+        if self.triples is None:
+            try:
+                self.triples = {q.triple for q in ox.parse(self.nt, ox.RdfFormat.N_TRIPLES)}
+            except SyntaxError as err:
+                raise ValueError(f"invalid N-Quads for {self.graph.value}: {err}") from err
+        return self.triples
+
+
 def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], validate: bool
-                 ) -> tuple[bytes, bytes, int]:
-    """A graph's content as (N-Quads in `graph`, N-Triples for the union, triple count).
+                 ) -> _Content:
+    """A graph's content as N-Quads in `graph`, N-Triples for the union and triple count.
 
     N-Quads text written by the mapping (every line `... <graph> .`) is converted as text;
     anything else is parsed, checked (a quad naming another graph is a ValueError) and
@@ -690,7 +727,7 @@ def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], 
         suffix = b" " + str(graph).encode("utf-8") + b" .\n"
         lines = content.count(b"\n")
         if not validate and content.count(suffix) == lines:
-            return content, content.replace(suffix, b" .\n"), lines
+            return _Content(graph, content, content.replace(suffix, b" .\n"), lines)
         try:
             quads: Iterable[ox.Quad] = list(ox.parse(content, ox.RdfFormat.N_QUADS))
         except SyntaxError as err:
@@ -705,7 +742,7 @@ def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], 
         triples[q.triple] = None
     nt = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
     suffix = b" " + str(graph).encode("utf-8") + b" .\n"
-    return nt.replace(b" .\n", suffix), nt, len(triples)
+    return _Content(graph, nt.replace(b" .\n", suffix), nt, len(triples), set(triples))
 
 
 def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
