@@ -4,9 +4,16 @@ Runs, each in a child process of its own (so that each peak RSS is its own, chil
 (a) the baseline, a bare `nlp.pipe` of the installed pipeline over the article texts with
 `n_process=WORKERS` and kg's batch size; (b) `kg.pipeline.build` of the same file into a fresh
 on-disk store with `workers=WORKERS` (ingest, parse, extract, map to RDF, store, actor merge).
-Prints articles/s, words/s and peak RSS of each, and the ratio of build time to baseline time.
+Prints articles/s, words/s, CPU seconds (the process and its workers) and peak RSS of each, and
+the ratio of build time to baseline time (and of CPU time: the figure that a busy machine
+disturbs least).
 
-    python tests/benchmarks/bench_build.py [FILE.jsonl] [--workers 2] [--model NAME]
+With `--copies N` it measures memory instead: `kg build` of the file, then of N copies of it
+(ids, hence article IRIs, renamed per copy; actors shared), each into a fresh store; it prints
+the peak RSS of the main process and of the largest worker for each, which should not grow
+with the input (the build streams).
+
+    python tests/benchmarks/bench_build.py [FILE.jsonl] [--workers 2] [--model NAME] [--copies N]
 
 FILE defaults to corpora/voa.jsonl of the shared data ($KG_SHARED, else ../shared).
 """
@@ -36,6 +43,14 @@ def _peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
+def _usage() -> dict:
+    """CPU seconds of this process and its (finished) children, and each one's peak RSS."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+            "main_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": children.ru_maxrss / 1024}
+
+
 def _texts(path: Path) -> list[str]:
     from kg.ingest import read_articles
     from kg.types import Article
@@ -53,7 +68,7 @@ def run_baseline(path: Path, workers: int, model: str) -> dict:
     started = time.perf_counter()
     words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=workers))
     return {"seconds": time.perf_counter() - started, "articles": len(texts), "tokens": words,
-            "rss_mb": _peak_rss_mb()}
+            "rss_mb": _peak_rss_mb(), **_usage()}
 
 
 def run_build(path: Path, workers: int, model: str) -> dict:
@@ -67,7 +82,7 @@ def run_build(path: Path, workers: int, model: str) -> dict:
         seconds = time.perf_counter() - started
         store.close()
     return {"seconds": seconds, "articles": summary.articles, "events": summary.events,
-            "triples": summary.triples, "rss_mb": _peak_rss_mb()}
+            "triples": summary.triples, "rss_mb": _peak_rss_mb(), **_usage()}
 
 
 def _child(which: str, path: Path, workers: int, model: str) -> dict:
@@ -82,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--copies", type=int, default=0,
+                        help="measure peak RSS of a build of the file and of N copies of it")
     parser.add_argument("--only", choices=("baseline", "build"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     from kg.nlp import DEFAULT_MODEL
@@ -94,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         run = run_baseline if args.only == "baseline" else run_build
         print(json.dumps(run(args.file, args.workers, model)))
         return 0
+    if args.copies > 1:
+        return memory(args.file, args.copies, args.workers, model)
     base = _child("baseline", args.file, args.workers, model)
     built = _child("build", args.file, args.workers, model)
     n = base["articles"]
@@ -103,7 +122,41 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  kg build      : {built['seconds']:7.1f} s  {n / built['seconds']:6.2f} articles/s  "
           f"{base['tokens'] / built['seconds']:8.0f} tokens/s  peak RSS {built['rss_mb']:.0f} MB  "
           f"({built['events']} events, {built['triples']} triples)")
-    print(f"  ratio build/baseline time: {built['seconds'] / base['seconds']:.2f}")
+    print(f"  CPU seconds (all processes): bare {base['cpu']:.1f}, build {built['cpu']:.1f}")
+    print(f"  ratio build/baseline time: {built['seconds'] / base['seconds']:.2f}  "
+          f"(CPU: {built['cpu'] / base['cpu']:.2f})")
+    return 0
+
+
+def _copies(path: Path, copies: int, out: Path) -> None:
+    """`copies` copies of the JSONL file `path`, each record's id suffixed `-cK` (K > 0)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    with open(out, "w", encoding="utf-8") as f:
+        for k in range(copies):
+            for line in lines:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if k and "id" in record:
+                    record["id"] = f"{record['id']}-c{k}"
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def memory(path: Path, copies: int, workers: int, model: str) -> int:
+    """Peak RSS of a build of `path` and of `copies` copies of it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / f"{path.stem}-x{copies}.jsonl"
+        _copies(path, copies, big)
+        rows = [(1, _child("build", path, workers, model)),
+                (copies, _child("build", big, workers, model))]
+    print(f"{path.name}: peak RSS of kg build, {workers} processes")
+    for k, run in rows:
+        print(f"  x{k:<3} {run['articles']:6d} articles {run['seconds']:7.1f} s "
+              f"{run['articles'] / run['seconds']:6.2f} articles/s  main {run['main_rss_mb']:5.0f} MB"
+              f"  largest worker {run['worker_rss_mb']:5.0f} MB  ({run['triples']} triples)")
+    (_, one), (_, many) = rows
+    print(f"  growth x1 -> x{copies}: main {many['main_rss_mb'] / one['main_rss_mb']:.2f}x, "
+          f"largest worker {many['worker_rss_mb'] / one['worker_rss_mb']:.2f}x")
     return 0
 
 
