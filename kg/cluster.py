@@ -117,6 +117,9 @@ class PipelinePlugin(WorkerPlugin):
             raise ClusterError(f"worker {worker.address} runs kg {kg.__version__}, the client "
                                f"kg {self.version}; install the same kg on every worker")
         self.nlp = load_pipeline(self.model)
+        from kg.gazetteer import load_gazetteer
+
+        load_gazetteer()  # the coder's knowledge, read once here rather than by the first batch
 
     def teardown(self, worker: Any) -> None:
         self.nlp = None

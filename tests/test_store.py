@@ -265,3 +265,86 @@ def test_stats_are_cached_and_dropped_by_a_write(tmp_path, sample_iris, sample_q
                                              if q.graph_name.value == sample_iris.g2])
         assert not (path / "kg-stats.json").is_file()
         assert store.stats()["articles"] == first["articles"] + 1
+
+
+def _as_stored(quads: list[ox.Quad]) -> set[ox.Triple]:
+    """The triples as the engine stores them (canonical literals: "-7.0" decimal as "-7")."""
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return {q.triple for q in scratch}
+
+
+def _union_and_graphs(store: Store) -> tuple[set, set]:
+    named = {q.triple for q in store.quads()}
+    union = {q.triple for q in store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    return named, union
+
+
+def test_a_replacement_killed_while_taking_triples_out_is_finished_by_open(
+        tmp_path, sample_iris, sample_quads):
+    """An existing graph is changed by difference; the writer dies after taking two of the
+    old triples out of it: the next open replays the journal, and the graph holds exactly the
+    new content, the union exactly the union of the graphs (triples only the old graph held
+    are gone from it, triples voa-002 shares are not)."""
+    path = tmp_path / "store"
+    g1 = [q for q in sample_quads if q.graph_name.value == sample_iris.g1]
+    g2 = [q for q in sample_quads if q.graph_name.value == sample_iris.g2]
+    with Store.open(path, create=True) as store:
+        store.replace_graphs([(sample_iris.g1, g1), (sample_iris.g2, g2)])
+    # the new voa-001: its first half only
+    new = sorted(g1, key=str)[: len(g1) // 2]
+    (tmp_path / "new.nq").write_bytes(ox.serialize(new, format=ox.RdfFormat.N_QUADS))
+    script = textwrap.dedent(f"""
+        import os, sys
+        import pyoxigraph as ox
+        from kg.store import Store
+        store = Store.open(sys.argv[1])
+        real = store.inner
+        removed = []
+        class Dying:
+            def __getattr__(self, name):
+                return getattr(real, name)
+            def remove(self, quad):
+                real.remove(quad)
+                if not isinstance(quad.graph_name, ox.DefaultGraph):
+                    removed.append(quad)
+                    if len(removed) == 2:
+                        os._exit(9)
+        store.inner = Dying()
+        store.replace_graph({sample_iris.g1!r}, open(sys.argv[2], "rb").read())
+    """)
+    proc = subprocess.run([sys.executable, "-c", script, str(path), str(tmp_path / "new.nq")])
+    assert proc.returncode == 9
+    assert (path / "kg-journal.nq").is_file()
+    with Store.open(path) as store:
+        named, union = _union_and_graphs(store)
+        assert named == union
+        got = set(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(sample_iris.g1)))
+        assert {q.triple for q in got} == _as_stored(new)
+    assert not (path / "kg-journal.nq").is_file()
+
+
+def test_open_replays_every_whole_batch_of_the_journal_and_skips_a_torn_one(
+        tmp_path, sample_iris, sample_quads):
+    """The journal holds the batches written since the last checkpoint: all complete ones
+    are redone in order (the later content of a graph wins); a batch cut off by the kill
+    (no end line) was never applied and is ignored."""
+    path = tmp_path / "store"
+    g1 = [q for q in sample_quads if q.graph_name.value == sample_iris.g1]
+    g2 = [q for q in sample_quads if q.graph_name.value == sample_iris.g2]
+    with Store.open(path, create=True) as store:
+        store.replace_graphs([(sample_iris.g1, g1)])
+        store.replace_graphs([(sample_iris.g1, g1[:3]), (sample_iris.g2, g2)])
+        journal = (path / "kg-journal.nq").read_bytes()
+        assert journal.count(b"#kg-end\n") == 2
+        store.inner = None  # dies without its close (no checkpoint)
+    torn = b"#kg-batch\n#graph " + sample_iris.g2.encode() + b"\n" + ox.serialize(
+        g1[:1], format=ox.RdfFormat.N_QUADS)[:40]
+    (path / "kg-journal.nq").write_bytes(journal + torn)
+    with Store.open(path, read_only=True) as store:
+        named, union = _union_and_graphs(store)
+        assert named == union
+        for graph, content in ((sample_iris.g1, g1[:3]), (sample_iris.g2, g2)):
+            got = store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            assert {q.triple for q in got} == _as_stored(content)
+    assert not (path / "kg-journal.nq").is_file()
