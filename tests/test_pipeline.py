@@ -113,3 +113,31 @@ def test_an_article_the_coder_fails_on_is_reported_and_the_rest_is_built(
     assert "2 articles" in out and "1 skipped" in out
     with Store.open(tmp_path / "s") as store:
         assert sorted(store.article_ids()) == ["good-1", "good-2"]
+
+
+def test_unknown_model_with_workers_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    """The main process does not load spaCy: a worker that cannot load the model stops the
+    build with the loader's message (no pool restarting workers for ever)."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    status = main(["build", str(src), "--store", str(tmp_path / "s"), "--model",
+                   "xx_no_such_model", "--workers", "2"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "xx_no_such_model" in err and "installed pipelines" in err
+
+
+def test_a_store_write_that_fails_stops_the_build_with_its_error(tmp_path: Path) -> None:
+    """Batches are written on the writer thread; its error is raised by `build`, not lost."""
+    from kg.pipeline import build
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n" + json.dumps({**GOOD, "id": "good-2"}) + "\n")
+
+    class Full(Store):
+        def replace_graphs(self, items, *, validate=True):
+            raise OSError("No space left on device")
+
+    store = Full.memory()
+    with pytest.raises(OSError, match="No space left"):
+        build([src], store, on_undated=lambda a: None)
