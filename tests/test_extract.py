@@ -209,6 +209,13 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a target of no known country or kind does not keep repression from being domestic
     ("Egyptian police raided the offices of the Nile Forum, a group that helps Sudanese refugees.",
      [("COERCE", {"EGY"}, {"EGY"})]),
+    # an act of the episode told in passing: after a preposition, in a past relative clause
+    ("The strikes came hours after a suspected Houthi attack on a Danish cargo ship.",
+     [("ASSAULT", {"YEM"}, {"DNK"})]),
+    ("Kenyan police arrested two Somali gunmen who attacked a bus near Mandera on Monday.",
+     [("COERCE", {"KEN"}, {"SOM"}), ("ASSAULT", {"SOM"}, {"KEN"})]),
+    # a measure noun stands for its event: the announcer gives, the package's "for" receives
+    ("Japan announced a $20 million aid package for Nepal on Monday.", [("AID", {"JPN"}, {"NPL"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -33,6 +33,8 @@ _READY = {"ready", "willing", "prepared", "determined", "eager", "poised", "set"
 #: prepositions that put a nominal event in the background of the sentence's main event
 _BACKGROUND = {"after", "following", "since", "before", "during", "despite", "amid", "amidst",
                "over", "because", "like", "unlike"}
+#: background prepositions whose object happened ("after", "amid"), unlike "before", "like"
+_REAL_BACKGROUND = {"after", "following", "since", "during", "amid", "amidst", "despite", "over"}
 _HEAD_OF = ("head of state", "head of government", "president", "prime minister")
 
 
@@ -503,7 +505,8 @@ def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
                 if dep in ("nsubj", "nsubjpass", "prep", "pobj", "relcl") and not e.speech:
                     return None
                 return head
-        if dep in ("conj", "appos"):
+        if dep in ("conj", "appos") or dep == "compound" and head.lemma_.lower() in _MEASURES:
+            # "announced a $618 million aid package": the measure noun stands for its event
             cur = head
             continue
         if dep not in _EMBED_DEPS:
@@ -609,6 +612,10 @@ def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
     verb = tok.pos_ in ("VERB", "AUX")
     target = _targets(tok, trig.entry, finder, verb, source)
     how = "object or preposition" if target else ""
+    if not target and not verb and tok.dep_ == "compound" and tok.head.lemma_.lower() in _MEASURES:
+        # "an aid package for Ukraine": the measure noun's prepositions are the event's
+        target = _targets(tok.head, trig.entry, finder, False, source)
+        how = "preposition of the measure noun" if target else how
     if carrier is not None and not target:
         target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
         how = f"object of carrier verb '{carrier.text}'" if target else how
@@ -831,7 +838,9 @@ def purpose_clause(st: SentenceState) -> None:
 
 def nominal_background_or_object(st: SentenceState) -> None:
     """A nominal event after a background preposition is background ("after two days of
-    fighting"); one that is the object of a coded act is its content ("agreed to a ceasefire",
+    fighting"), unless an actor is named as its doer and the preposition tells an act that
+    happened (`_REAL_BACKGROUND`: "after a suspected Houthi attack", "amid Russian shelling": the
+    guide codes the episode's background events); one that is the object of a coded act is its content ("agreed to a ceasefire",
     "hosted ... for a meeting") and takes its source."""
     drafts = st.drafts
     for ev in drafts.values():
@@ -843,6 +852,8 @@ def nominal_background_or_object(st: SentenceState) -> None:
         if tok.dep_ == "pobj" and head.dep_ == "prep":
             prep, head = head.lower_, head.head
         if prep in _BACKGROUND or (prep is None and tok.dep_ == "pobj" and head.lower_ in _BACKGROUND):
+            if ev.source and (prep or head.lower_) in _REAL_BACKGROUND:
+                continue  # "after a suspected Houthi attack": an act of the episode, by a named actor
             ev.coded = False
             ev.extra["background"] = True
         elif head.i in drafts and head.i != tok.i and ev.parent is None and (
@@ -894,11 +905,29 @@ def noun_modifier_background(st: SentenceState) -> None:
             ev.extra["background"] = True
 
 
+def _told_in_past(ev: DraftEvent) -> bool:
+    """Whether an event in a relative clause or participle is an act of the episode told in
+    passing: a relative clause in the simple past with its own actor ("a gang leader who
+    demanded that ...", "guerrillas who overran it late last month"; not a verb of saying: "it
+    said posed a threat"), or a nominal event with its actor after "following", which the
+    parser reads as a participle ("... following a Russian rocket attack in Kyiv")."""
+    tok = ev.trigger.token
+    if not ev.source or ev.modality != "actual":
+        return False
+    if tok.dep_ == "relcl" and tok.tag_ == "VBD" and not ev.trigger.entry.speech:
+        return True
+    return (tok.dep_ == "pobj" and tok.head.lemma_ == "follow" and tok.head.dep_ == "acl"
+            and tok.head.tag_ == "VBG")
+
+
 def relative_clause_background(st: SentenceState) -> None:
     """Events told inside a relative clause or a participle describing a noun are background
     ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup"), unless
-    the participle describes an event noun."""
+    the participle describes an event noun, or the clause tells an act of the episode in
+    passing (`_told_in_past`: the guide codes every event of the episode that really happened)."""
     for ev in st.drafts.values():
+        if _told_in_past(ev):
+            continue
         for cur in _heads(ev.trigger.token, 10):
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in st.drafts):
                 ev.coded = False
