@@ -216,6 +216,12 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("COERCE", {"KEN"}, {"SOM"}), ("ASSAULT", {"SOM"}, {"KEN"})]),
     # a measure noun stands for its event: the announcer gives, the package's "for" receives
     ("Japan announced a $20 million aid package for Nepal on Monday.", [("AID", {"JPN"}, {"NPL"})]),
+    # a threat names an act or aims at an actor; endangering a thing is no threat
+    ("Somali pirates continue to threaten shipping in the Gulf of Aden.", []),
+    ("Iran threatened Israel on Monday.", [("THREATEN", {"IRN"}, {"ISR"})]),
+    # the parser's coordination of the subject with an opening place phrase
+    ("Off the battlefield, in Kyiv, Finland President Alexander Stubb and Ukraine President "
+     "Volodymyr Zelenskyy signed a 10-year security pact.", [("SUPPORT", {"FIN", "UKR"}, {"FIN", "UKR"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -67,6 +67,8 @@ RULE_ROWS = [
      "target () -> "),
     ("conditional_second_target", "Japan will reach out to China and, if needed, to Russia.", "added"),
     ("standing_support", "Canada firmly supports Georgia's bid to join the alliance.", "coded True -> False"),
+    ("danger_not_threat", "Somali pirates continue to threaten shipping in the Gulf of Aden.",
+     "coded True -> False"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
     ("prediction", "Analysts said Russia would launch a new offensive in the spring.",

@@ -154,6 +154,9 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
                 if keys:
                     return keys
+        keys = _subject_under_place(tok, finder)
+        if keys:
+            return keys
     head = tok.head
     if head.i == tok.i:
         return ()
@@ -175,6 +178,26 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         if nxt.i == tok.i:
             return ()
         return _subject(nxt, finder, triggers, depth + 1)
+    return ()
+
+
+def _subject_under_place(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """"In Kyiv, Finland's president and Ukraine's president signed a pact": a verb left without
+    subject whose opening place phrase has people or organisations coordinated with the place
+    (the parser's reading) has them as its subject."""
+    for c in tok.children:
+        if c.dep_ != "prep" or c.i > tok.i or c.lower_ not in _PLACE_PREPS:
+            continue
+        for place in c.children:
+            if place.dep_ != "pobj" or place.ent_type_ not in ("GPE", "LOC", "FAC"):
+                continue
+            keys: list[str] = []
+            for x in place.children:
+                if x.dep_ in ("conj", "appos") and x.ent_type_ in ("PERSON", "ORG", "NORP"):
+                    keys.extend(finder.resolve(x))
+                    keys.extend(k for y in x.children if y.dep_ == "conj" for k in finder.resolve(y))
+            if keys:
+                return tuple(dict.fromkeys(keys))
     return ()
 
 
@@ -1275,6 +1298,32 @@ def standing_support(st: SentenceState) -> None:
             ev.extra["standing"] = True
 
 
+#: the generic threat ("threaten", with no word naming the act threatened)
+_GENERIC_THREAT = "130"
+
+
+def danger_not_threat(st: SentenceState) -> None:
+    """"The Houthis continue to threaten vessels in the Red Sea", "the drought threatens crops":
+    a verb of threatening with a thing as object and no act named (no "to" clause, no "with",
+    no word of the lexicon's threatened acts) says that someone endangers something, not that
+    an actor threatened another with an act (CAMEO 13 is a threat of an act): not coded.
+    "Iran threatened Israel" (an actor as object) stays a threat."""
+    finder = st.finder
+    for ev in st.drafts.values():
+        tok, entry = ev.trigger.token, ev.trigger.entry
+        if (not ev.coded or entry.cameo != _GENERIC_THREAT or entry.requires or entry.pos != "VERB"
+                or tok.pos_ not in ("VERB", "AUX")):
+            continue
+        if any(c.dep_ in ("xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or finder.country_in_token(obj) or any(
+                _informative(k, finder) for k in finder.resolve(obj)):
+            continue
+        ev.coded = False
+        ev.extra["danger"] = True
+
+
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
@@ -1303,6 +1352,7 @@ SENTENCE_RULES = (
     content_modality,
     conditional_second_target,
     standing_support,
+    danger_not_threat,
     pure_reporting,
 )
 
