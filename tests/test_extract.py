@@ -259,3 +259,13 @@ def test_a_medium_is_never_a_side(nlp) -> None:
     labels = {a.key: a.label for a in x.actors}
     sides = [labels[k] for e in x.events for k in e.source + e.target]
     assert sides and "Telegram" not in sides
+
+
+def test_armed_groups_assault_and_fight_state_forces(nlp) -> None:
+    """The coding guide: attacks by armed groups are assault (18), clashes with a state's forces
+    stay fights (19)."""
+    def roots(text):
+        x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+        return [e.cameo[:2] for e in x.events if e.cameo]
+    assert roots("Al-Shabab fighters attacked a bus near Mandera on Monday.") == ["18"]
+    assert roots("Hamas fighters clashed with Israeli troops in Khan Younis on Monday.") == ["19"]

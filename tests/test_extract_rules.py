@@ -94,6 +94,7 @@ RULE_ROWS = [
      "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
      "source ('group-cop-in-t',) -> ('police-pak',)"),
+    ("armed_group_assault", "Al-Shabab fighters attacked a bus near Mandera on Monday.", "cameo '190' -> '180'"),
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",

@@ -236,9 +236,40 @@ def joint_parties(st: ArticleState) -> None:
             d.extra["joint"] = True
 
 
+#: CAMEO codes of conventional force (clashes, artillery, air strikes) that, used by an armed
+#: group of no state, are the guide's assault (root 18: "attacks by armed groups")
+_CONVENTIONAL_FORCE = ("190", "193", "194", "195")
+_NON_STATE_ARMED = {"armed_group", "criminal"}
+#: sectors of armed groups that may fight alongside a state (CAMEO UAF: unidentified armed
+#: forces, "the army and associated clan militias")
+_STATE_ALIGNED = {"UAF"}
+
+
+def armed_group_assault(st: ArticleState) -> None:
+    """"The Houthis have launched more than 30 attacks on commercial vessels", "gangs opened
+    fire on the crowd": conventional force used by armed groups of no state (insurgents,
+    rebels, gangs; not forces that may be a state's, CAMEO sector UAF), other than on a state's
+    forces, is assault (CAMEO 180, the coding guide: "18 assault (attacks by armed
+    groups ...); 19 fight (strikes, shelling, clashes by state forces)")."""
+    table = st.table
+    for d in st.drafts:
+        if not d.source or not d.cameo.startswith(_CONVENTIONAL_FORCE):
+            continue
+        if any(table.kind(k) == "military" for k in d.target):
+            continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
+        if all(table.kind(k) in _NON_STATE_ARMED and _sector(table, k) not in _STATE_ALIGNED
+               for k in d.source):
+            d.cameo = "180"
+
+
+def _sector(table: ActorTable, key: str) -> str | None:
+    b = table.actors.get(key)
+    return b.sector if b is not None else None
+
+
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 actor_places, armed_group_assault, places_of_events, opponent_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
