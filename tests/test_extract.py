@@ -222,6 +222,13 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # the parser's coordination of the subject with an opening place phrase
     ("Off the battlefield, in Kyiv, Finland President Alexander Stubb and Ukraine President "
      "Volodymyr Zelenskyy signed a 10-year security pact.", [("SUPPORT", {"FIN", "UKR"}, {"FIN", "UKR"})]),
+    # on a condition: force is threatened, anything else only discussed
+    ("If Ethiopian troops cross the border, we will fight them, Eritrea's president said.",
+     [("THREATEN", {"ERI"}, set())]),
+    ("If the soldiers arrest the ministers, we will applaud them, the gang leader said.", []),
+    # a bare event noun after "in" is the motive of the act, not an act of its own
+    ("Kenyan students marched in Nairobi in solidarity with Sudanese refugees.",
+     [("PROTEST", {"KEN"}, {"KEN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -69,6 +69,8 @@ RULE_ROWS = [
     ("standing_support", "Canada firmly supports Georgia's bid to join the alliance.", "coded True -> False"),
     ("danger_not_threat", "Somali pirates continue to threaten shipping in the Gulf of Aden.",
      "coded True -> False"),
+    ("motive_phrase", "The rebels said they were conducting their raids in solidarity with the Kurds.",
+     "coded True -> False"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
     ("prediction", "Analysts said Russia would launch a new offensive in the spring.",

@@ -392,6 +392,15 @@ def _finish(d: DraftEvent) -> Event:
     if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
+    elif coded and d.modality == "conditional" and not d.trigger.entry.speech:
+        # "if they come to kill our people, we will fight them": a coercive act on a condition
+        # is a threat; any other act on a condition is only discussed (the guide codes no
+        # hypotheticals): "if they arrest the oligarchs, I will applaud them"
+        threat = _mapped("announced.csv", d.cameo)
+        if threat and threat.startswith("13"):
+            d.cameo = threat
+        else:
+            coded = False
     elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)

@@ -716,12 +716,21 @@ def witness_verbs() -> frozenset[str]:
                                                         "kg/data/witness_verbs.csv", ("lemma",)))
 
 
+_FIRST_PERSON = {"we", "i"}
+
+
+def _first_person_subject(tok: Token) -> bool:
+    """Whether a verb's subject is "we" or "I" (in what someone says: the speaker)."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _FIRST_PERSON for c in tok.children)
+
+
 def nest_contents(st: SentenceState) -> None:
     """An event in the clausal content of a trigger with content ("threatened to cut gas", "said
     a bombing killed") gets that trigger as parent and its modality; it is not coded when the
     parent does not code its content; it inherits the parent's source (or, under "directed X
     to", the parent's target), but a reporter is not the agent of a reported clause, nor a
-    witness of the act it names ("reported strikes", see `witness_verbs`)."""
+    witness of the act it names ("reported strikes", see `witness_verbs`); "we" or "I" in what is
+    said is the speaker."""
     drafts = st.drafts
     for i, ev in drafts.items():
         parent_tok = _embedding(ev.trigger.token, st.triggers)
@@ -737,6 +746,8 @@ def nest_contents(st: SentenceState) -> None:
             ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
+        if not ev.source and parent.source and pentry.speech and _first_person_subject(ev.trigger.token):
+            ev.source = parent.source  # "we will fight them, Eritrea's president said": the speaker
         if not ev.source and parent.source and _lends_source(parent, ev) and (
                 not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
                 and parent_tok.lemma_.lower() not in witness_verbs()):
@@ -1298,6 +1309,28 @@ def standing_support(st: SentenceState) -> None:
             ev.extra["standing"] = True
 
 
+#: prepositions of a bare noun that tells why or how an act is done ("in solidarity", "in
+#: retaliation", "out of concern")
+_MOTIVE_PREPS = {"in", "of"}
+
+
+def motive_phrase(st: SentenceState) -> None:
+    """"conducting their attacks in solidarity with Palestinians", "resigned in protest", "fired
+    in retaliation": a bare event noun after "in" (no article, no possessor) tells the motive or
+    manner of the act it hangs on, not an act of its own: not coded."""
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.tag_ != "NN" or not ev.coded:
+            continue
+        prep = tok.head
+        if prep.lower_ not in _MOTIVE_PREPS or prep.lower_ == "of" and prep.head.lower_ != "out":
+            continue
+        if any(c.dep_ in ("det", "poss", "nummod", "amod", "compound") for c in tok.children):
+            continue
+        ev.coded = False
+        ev.extra["motive"] = True
+
+
 #: the generic threat ("threaten", with no word naming the act threatened)
 _GENERIC_THREAT = "130"
 
@@ -1353,6 +1386,7 @@ SENTENCE_RULES = (
     conditional_second_target,
     standing_support,
     danger_not_threat,
+    motive_phrase,
     pure_reporting,
 )
 
