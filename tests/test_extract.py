@@ -229,6 +229,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a bare event noun after "in" is the motive of the act, not an act of its own
     ("Kenyan students marched in Nairobi in solidarity with Sudanese refugees.",
      [("PROTEST", {"KEN"}, {"KEN"})]),
+    # the state the means belong to acts ("Israeli jets", "the Ukrainian drones")
+    ("Israeli jets bombed a Hamas tunnel in Rafah on Monday.", [("ASSAULT", {"ISR"}, {"PSE"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -243,6 +243,8 @@ _NON_STATE_ARMED = {"armed_group", "criminal"}
 #: sectors of armed groups that may fight alongside a state (CAMEO UAF: unidentified armed
 #: forces, "the army and associated clan militias")
 _STATE_ALIGNED = {"UAF"}
+#: CAMEO sectors of armed opposition ("rebels", "insurgents", "militants") and of criminals
+_INSURGENT_SECTORS = {"REB", "INS", "CRM"}
 
 
 def armed_group_assault(st: ArticleState) -> None:
@@ -257,8 +259,8 @@ def armed_group_assault(st: ArticleState) -> None:
             continue
         if any(table.kind(k) == "military" for k in d.target):
             continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
-        if all(table.kind(k) in _NON_STATE_ARMED and _sector(table, k) not in _STATE_ALIGNED
-               for k in d.source):
+        if all((table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS)
+               and _sector(table, k) not in _STATE_ALIGNED for k in d.source):
             d.cameo = "180"
 
 

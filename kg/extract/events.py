@@ -143,6 +143,12 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 # "its air defenses destroyed nine drones", "the army's drones struck": the
                 # possessor of the means is the one who acts
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
+            if not keys and c.pos_ == "NOUN":
+                # "the Ukrainian drones struck it", "Israeli jets bombed": the state the means
+                # belong to
+                iso = next((finder.country_in_token(x) for x in c.children
+                            if x.dep_ in ("amod", "compound") and x.i < c.i and finder.country_in_token(x)), None)
+                keys = (finder.table.state(iso, None),) if iso else ()
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
