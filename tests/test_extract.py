@@ -231,6 +231,12 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("PROTEST", {"KEN"}, {"KEN"})]),
     # the state the means belong to acts ("Israeli jets", "the Ukrainian drones")
     ("Israeli jets bombed a Hamas tunnel in Rafah on Monday.", [("ASSAULT", {"ISR"}, {"PSE"})]),
+    # administrative sanctions on another state's people are sanctions; at home, coercion
+    ("Canada restricted the movement of five Iranian officials on Monday.", [("SANCTION", {"CAN"}, {"IRN"})]),
+    ("Police in Lagos restricted the movement of five Nigerian journalists.", [("COERCE", {"NGA"}, {"NGA"})]),
+    # the future of a chain of complements: an announced sanction is a threat
+    ("The United States will continue to take steps to impose restrictions on Guatemalan officials.",
+     [("THREATEN", {"USA"}, {"GTM"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

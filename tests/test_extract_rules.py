@@ -97,6 +97,8 @@ RULE_ROWS = [
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
      "source ('group-cop-in-t',) -> ('police-pak',)"),
     ("armed_group_assault", "Al-Shabab fighters attacked a bus near Mandera on Monday.", "cameo '190' -> '180'"),
+    ("foreign_sanctions", "Canada restricted the movement of five Iranian officials on Monday.",
+     "cameo '172' -> '163'"),
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",

@@ -269,9 +269,30 @@ def _sector(table: ActorTable, key: str) -> str | None:
     return b.sector if b is not None else None
 
 
+#: CAMEO codes of administrative sanctions ("impose restrictions", "designate as terrorist")
+_ADMINISTRATIVE = "172"
+_SANCTION = "163"
+
+
+def foreign_sanctions(st: ArticleState) -> None:
+    """"The United States is imposing visa restrictions on eleven Guatemalan officials", "Viv
+    Ansanm was designated by the U.S. Department of State as a terrorist organization":
+    administrative sanctions a state imposes on actors of other states are sanctions (CAMEO
+    163; the coding guide: "16 reduce relations (... sanctions ...)"); at home they stay
+    administrative sanctions (172: curfews, bans)."""
+    table = st.table
+    for d in st.drafts:
+        if d.cameo != _ADMINISTRATIVE or not d.source or not d.target:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        theirs = {table.country(k) for k in d.target if _placed(table, k)}
+        if mine and theirs and None not in theirs and not theirs & mine:
+            d.cameo = _SANCTION
+
+
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, armed_group_assault, places_of_events, opponent_from_article, domestic_targets, directives,
+                 actor_places, armed_group_assault, foreign_sanctions, places_of_events, opponent_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 

@@ -507,13 +507,17 @@ def _modality(tok: Token) -> str | None:
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _READY:
         return "planned"
-    # "going to start hitting": be + going + to, through a chain of complements
+    # "going to start hitting": be + going + to, through a chain of complements; "will
+    # continue to take steps to impose restrictions": the future of the chain's head
     cur = tok
-    for _ in range(3):
-        if cur.dep_ != "xcomp" or cur.head.i == cur.i:
+    for _ in range(4):
+        if cur.head.i == cur.i or not (cur.dep_ == "xcomp" or cur.dep_ in ("advcl", "acl") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)):
             break
         cur = cur.head
         if cur.lemma_ == "go" and cur.tag_ == "VBG":
+            return "planned"
+        if cur.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in cur.children):
             return "planned"
     return None
 
