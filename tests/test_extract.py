@@ -237,6 +237,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # the future of a chain of complements: an announced sanction is a threat
     ("The United States will continue to take steps to impose restrictions on Guatemalan officials.",
      [("THREATEN", {"USA"}, {"GTM"})]),
+    # the passive subject of "involved in", "implicated in" acts; who documents an act does not
+    ("Two Somali gunmen were implicated in the bombing of a bus in Mandera.", [("ASSAULT", {"SOM"}, {"KEN"})]),
+    ("Amnesty International documented 40 attacks by Sudanese troops on villages in Darfur.",
+     [("ASSAULT", {"SDN"}, set())]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

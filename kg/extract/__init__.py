@@ -240,9 +240,6 @@ def joint_parties(st: ArticleState) -> None:
 #: group of no state, are the guide's assault (root 18: "attacks by armed groups")
 _CONVENTIONAL_FORCE = ("190", "193", "194", "195")
 _NON_STATE_ARMED = {"armed_group", "criminal"}
-#: sectors of armed groups that may fight alongside a state (CAMEO UAF: unidentified armed
-#: forces, "the army and associated clan militias")
-_STATE_ALIGNED = {"UAF"}
 #: CAMEO sectors of armed opposition ("rebels", "insurgents", "militants") and of criminals
 _INSURGENT_SECTORS = {"REB", "INS", "CRM"}
 
@@ -250,8 +247,8 @@ _INSURGENT_SECTORS = {"REB", "INS", "CRM"}
 def armed_group_assault(st: ArticleState) -> None:
     """"The Houthis have launched more than 30 attacks on commercial vessels", "gangs opened
     fire on the crowd": conventional force used by armed groups of no state (insurgents,
-    rebels, gangs; not forces that may be a state's, CAMEO sector UAF), other than on a state's
-    forces, is assault (CAMEO 180, the coding guide: "18 assault (attacks by armed
+    rebels, gangs; not forces that may be a state's, CAMEO sector UAF), with no state's actor
+    among the doers, other than on a state's forces, is assault (CAMEO 180, the coding guide: "18 assault (attacks by armed
     groups ...); 19 fight (strikes, shelling, clashes by state forces)")."""
     table = st.table
     for d in st.drafts:
@@ -259,9 +256,20 @@ def armed_group_assault(st: ArticleState) -> None:
             continue
         if any(table.kind(k) == "military" for k in d.target):
             continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
-        if all((table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS)
-               and _sector(table, k) not in _STATE_ALIGNED for k in d.source):
-            d.cameo = "180"
+        armed = [table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
+                 for k in d.source]
+        if any(armed) and not any(_state_side(table, k) for k in d.source):
+            d.cameo = "180"  # "Sanon and his gang": a leader acts with his armed group
+
+
+#: actor kinds and sectors of a state's side in a fight (CAMEO UAF: unidentified armed forces,
+#: that may fight alongside a state: "the army and associated clan militias")
+_STATE_KINDS = {"state", "government", "military", "police"}
+_STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "UAF", "JUD", "LEG"}
+
+
+def _state_side(table: ActorTable, key: str) -> bool:
+    return table.kind(key) in _STATE_KINDS or _sector(table, key) in _STATE_SECTORS
 
 
 def _sector(table: ActorTable, key: str) -> str | None:

@@ -622,6 +622,8 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
                 break
             cur = cur.head
+            if cur.pos_ in ("VERB", "AUX") and cur.lemma_.lower() in witness_verbs():
+                break  # "the WHO documents 102 attacks": who records an act does not do it
             if cur.pos_ in ("VERB", "AUX") and (cur.i not in st.triggers or cur.lemma_.lower() in st.light_verbs):
                 carrier = cur
                 if cur.lemma_.lower() == "be":
@@ -631,6 +633,13 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
                 if not source:
                     source = _subject(cur, finder, st.triggers)
                     how = f"subject of carrier verb '{cur.text}'" if source else how
+                if not source and tok.dep_ == "pobj" and (
+                        f"{cur.lemma_.lower()} {tok.head.lower_}" in st.light_verbs):
+                    # "Sanon and his gang have been involved in killings": the passive subject
+                    # of a light verb with its preposition is the one who acts
+                    subj = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
+                    source = finder.resolve(subj) if subj is not None else ()
+                    how = f"passive subject of light verb '{cur.text} {tok.head.text}'" if source else how
                 break
     return source, carrier, how
 
