@@ -241,6 +241,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Two Somali gunmen were implicated in the bombing of a bus in Mandera.", [("ASSAULT", {"SOM"}, {"KEN"})]),
     ("Amnesty International documented 40 attacks by Sudanese troops on villages in Darfur.",
      [("ASSAULT", {"SDN"}, set())]),
+    # a judgement a copula says an act is aims at who did the act, not at what it violated
+    ("The North Korean missile tests are a blatant violation of UN Security Council resolutions, "
+     "the Kenyan foreign minister said.", [("MOBILIZE", {"PRK"}, set()), ("ACCUSE", {"KEN"}, {"PRK"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -787,6 +787,36 @@ def speaker_judges(st: SentenceState) -> None:
             ev.coded = True
 
 
+#: verbs that equate their subject with a judgement ("are a violation", "constitutes a crime")
+_COPULAS = {"be", "represent", "constitute", "amount", "remain"}
+
+
+def copular_judgement(st: SentenceState) -> None:
+    """"The DPRK's missile tests ... are a blatant violation of UN Security Council resolutions",
+    "the killings are an outrage": a criticism that a copula says its subject is, is aimed at
+    whoever did the subject (the source of the subject's event, or the actor it names), not at
+    what its "of" names (the resolutions violated)."""
+    drafts, finder = st.drafts, st.finder
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.cameo[:2] not in _CRITICISM_ROOTS or tok.pos_ != "NOUN" or tok.dep_ not in ("attr", "dobj", "pobj"):
+            continue
+        verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "to" else tok.head
+        if verb.lemma_.lower() not in _COPULAS:
+            continue
+        subj = None
+        for v in (verb, verb.head if verb.dep_ == "conj" else None):
+            if v is not None:
+                subj = subj or next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            continue
+        act = drafts.get(subj.i)
+        doer = act.source if act is not None and act is not ev else finder.resolve(subj)
+        doer = tuple(k for k in doer if k not in ev.source)
+        if doer:
+            ev.target = doer
+
+
 def merge_support_verbs(st: SentenceState) -> None:
     """"strengthen coordination", "deepen cooperation": a verb trigger whose object noun codes the
     same root is only its support: the noun is the event (taking the verb's source, parent and
@@ -1381,6 +1411,7 @@ SENTENCE_RULES = (
     nest_contents,
     archive_caption,
     speaker_judges,
+    copular_judgement,
     merge_support_verbs,
     inherit_noun_source,
     lend_content_target,
