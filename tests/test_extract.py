@@ -244,6 +244,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # a judgement a copula says an act is aims at who did the act, not at what it violated
     ("The North Korean missile tests are a blatant violation of UN Security Council resolutions, "
      "the Kenyan foreign minister said.", [("MOBILIZE", {"PRK"}, set()), ("ACCUSE", {"KEN"}, {"PRK"})]),
+    # a commitment stated as a present state is a standing position; committing is an act
+    ("The United States and its allies are committed to using sanctions against North Korea.", []),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

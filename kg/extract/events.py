@@ -1349,13 +1349,29 @@ def standing_support(st: SentenceState) -> None:
     """Support stated in the simple present is a standing position, not an event ("the United
     States firmly supports Israel's right to defend itself", "NATO requires unanimous approval":
     the coding guide codes no standing positions or habitual statements); the act of praising
-    or endorsing is told in the past ("welcomed", "praised") or as news ("has endorsed")."""
+    or endorsing is told in the past ("welcomed", "praised") or as news ("has endorsed"). So is
+    a commitment stated as a present state ("the United States is committed to", "remains
+    committed to"), unlike the act of committing ("they committed to explore ...")."""
     for ev in st.drafts.values():
         tok = ev.trigger.token
         if (ev.coded and ev.cameo in _STANDING_SUPPORT and tok.tag_ in ("VBZ", "VBP")
                 and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)):
             ev.coded = False
             ev.extra["standing"] = True
+        elif ev.coded and ev.cameo[:2] == "03" and _present_state(tok):
+            ev.coded = False
+            ev.extra["standing"] = True
+            for c in st.drafts.values():  # nor is what it is committed to
+                if c.parent == ev.id:
+                    c.coded = False
+
+
+def _present_state(tok: Token) -> bool:
+    """Whether a participle states a present state through a copula ("the United States is
+    committed to", "remains committed", "are prepared to"), not an act ("committed to explore")."""
+    if tok.dep_ == "acomp" and tok.head.lemma_.lower() in ("be", "remain") and tok.head.tag_ in ("VBZ", "VBP"):
+        return True
+    return tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in tok.children)
 
 
 #: prepositions of a bare noun that tells why or how an act is done ("in solidarity", "in
