@@ -246,6 +246,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      "the Kenyan foreign minister said.", [("MOBILIZE", {"PRK"}, set()), ("ACCUSE", {"KEN"}, {"PRK"})]),
     # a commitment stated as a present state is a standing position; committing is an act
     ("The United States and its allies are committed to using sanctions against North Korea.", []),
+    # sanctions with no target named are on whom the article's earlier sanctions are
+    ("Canada imposed sanctions on three Iranian generals on Monday. Australia announced the "
+     "designation of the same generals on Tuesday.", [("SANCTION", {"CAN"}, {"IRN"}), ("SANCTION", {"AUS"}, {"IRN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

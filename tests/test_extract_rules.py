@@ -101,6 +101,8 @@ RULE_ROWS = [
     ("armed_group_assault", "Al-Shabab fighters attacked a bus near Mandera on Monday.", "cameo '190' -> '180'"),
     ("foreign_sanctions", "Canada restricted the movement of five Iranian officials on Monday.",
      "cameo '172' -> '163'"),
+    ("sanctioned_from_discourse", "Canada imposed sanctions on three Iranian generals on Monday. Australia "
+     "announced the designation of the same generals on Tuesday.", "target ("),
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",

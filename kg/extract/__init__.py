@@ -298,9 +298,29 @@ def foreign_sanctions(st: ArticleState) -> None:
             d.cameo = _SANCTION
 
 
+def sanctioned_from_discourse(st: ArticleState) -> None:
+    """"The United States took this action following the United Kingdom's and the European
+    Union's designation of the same individuals": sanctions with no placed target of another
+    country are on whom the article's sanctions told before are (the target of the latest
+    earlier sanction)."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for n, d in enumerate(ordered):
+        if not d.coded or d.cameo[:2] != "16" or not d.source:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        if any(_placed(table, k) and table.country(k) not in mine for k in d.target):
+            continue  # (a state does not sanction its own: "the same generals" read as Australian)
+        prev = next((e for e in reversed(ordered[:n]) if e.coded and e.cameo[:2] == "16"
+                     and any(_placed(table, k) for k in e.target)), None)
+        if prev is not None:
+            d.target = tuple(k for k in prev.target if k not in d.source)
+
+
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, armed_group_assault, foreign_sanctions, places_of_events, opponent_from_article, domestic_targets, directives,
+                 actor_places, armed_group_assault, foreign_sanctions, sanctioned_from_discourse,
+                 places_of_events, opponent_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
