@@ -102,8 +102,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("The Putin government said Ukraine must withdraw its troops from the border.",
      [("REQUEST", {"RUS"}, {"UKR"})]),
     # a target preposition whose object is no actor: the country that modifies the object
+    # (and the raids it complains over, done by a named actor, happened: coded too)
     ("Ghana complained to the African Union over repeated Togolese border raids.",
-     [("ACCUSE", {"GHA"}, {"TGO"})]),
+     [("ACCUSE", {"GHA"}, {"TGO"}), ("ASSAULT", {"TGO"}, set())]),
     # "anti-Iran" is a stance, not the actor's country; violence by no named actor belongs to
     # the state where it happens, also against that state's own people
     ("An anti-Iran cleric was shot dead outside a mosque in Baghdad.", [("ASSAULT", {"IRQ"}, {"IRQ"})]),
@@ -249,6 +250,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     # sanctions with no target named are on whom the article's earlier sanctions are
     ("Canada imposed sanctions on three Iranian generals on Monday. Australia announced the "
      "designation of the same generals on Tuesday.", [("SANCTION", {"CAN"}, {"IRN"}), ("SANCTION", {"AUS"}, {"IRN"})]),
+    # violence a criticism names with its doer happened; an act one is accused of did not (yet)
+    ("The African Union expressed concern over deadly Sudanese air strikes on villages in Darfur.",
+     [("ACCUSE", {"IGO"}, {"SDN"}), ("ASSAULT", {"SDN"}, set())]),
+    ("Kenya accused Somalia of air strikes on border villages.", [("ACCUSE", {"KEN"}, {"SOM"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

@@ -875,6 +875,21 @@ def lend_content_target(st: SentenceState) -> None:
             parent.target = tuple(k for k in ev.target if k not in parent.source)
 
 
+#: CAMEO codes of accusing (the act accused of exists only inside the accusation)
+_ACCUSE = "112"
+_VIOLENT = ("18", "19", "20")
+
+
+def _criticised_act(up: DraftEvent, ev: DraftEvent) -> bool:
+    """Whether `ev` is an act of violence that a criticism names as done by a named actor
+    ("expresses concern over deadly Israeli strikes", "condemned Russia's attack on Odesa"): the
+    act happened and is coded too (the guide codes the episode's events); an act one is accused
+    of ("accused Israel of strikes") exists only inside the accusation."""
+    return (up.cameo[:2] in _CRITICISM_ROOTS and not up.cameo.startswith(_ACCUSE) and up.coded
+            and ev.trigger.token.pos_ == "NOUN" and bool(ev.source) and ev.cameo[:2] in _VIOLENT
+            and ev.modality == "actual")
+
+
 def object_content(st: SentenceState) -> None:
     """An event inside the object of a coded act (or of an uncoded act's object) is that act's
     content, not coded on its own: "suspended aid deliveries", "rejected an offer of talks",
@@ -895,6 +910,9 @@ def object_content(st: SentenceState) -> None:
             cur = cur.head
             up = drafts.get(cur.i)
             if up is not None:
+                if _criticised_act(up, ev):
+                    ev.parent = up.id
+                    break
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
