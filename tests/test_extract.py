@@ -254,6 +254,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("The African Union expressed concern over deadly Sudanese air strikes on villages in Darfur.",
      [("ACCUSE", {"IGO"}, {"SDN"}), ("ASSAULT", {"SDN"}, set())]),
     ("Kenya accused Somalia of air strikes on border villages.", [("ACCUSE", {"KEN"}, {"SOM"})]),
+    # a call to stop fighting is a demand for de-escalation; a call for restraint an appeal
+    ("Kenya called on Ethiopia to commit to a ceasefire in Tigray.", [("REQUEST", {"KEN"}, {"ETH"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

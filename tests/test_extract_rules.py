@@ -73,6 +73,8 @@ RULE_ROWS = [
      "coded True -> False"),
     ("motive_phrase", "The rebels said they were conducting their raids in solidarity with the Kurds.",
      "coded True -> False"),
+    ("call_to_stop", "The African Union repeated its call for the Sudanese army to end the siege of El-Fasher.",
+     "cameo '020' -> '1056'"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
     ("prediction", "Analysts said Russia would launch a new offensive in the spring.",

@@ -1414,6 +1414,47 @@ def motive_phrase(st: SentenceState) -> None:
         ev.extra["motive"] = True
 
 
+#: verbs of stopping an act ("end the campaign of violence", "halt the offensive")
+_STOP_VERBS = {"end", "stop", "halt", "cease"}
+#: codes of de-escalation (ceasefire, truce, withdrawal of forces) and of the demand for it
+_DE_ESCALATION = "087"
+_DEMAND_DE_ESCALATION = "1056"
+
+
+def call_to_stop(st: SentenceState) -> None:
+    """"Guterres repeated his call for the military to end the campaign of violence", "calls on
+    the Rapid Support Forces to commit to a humanitarian ceasefire immediately": an appeal
+    whose requested content is to stop fighting (a de-escalation, or a verb of stopping) is a
+    demand for de-escalation (CAMEO 1056), as the coding guide's coders read "call for X to
+    end"."""
+    drafts = st.drafts
+    by_id = st.by_id()
+    for ev in drafts.values():
+        if ev.cameo[:2] != "02" or not ev.coded:
+            continue
+        content = [c for c in drafts.values() if _under(c, ev, by_id)]
+        tok = ev.trigger.token
+        words = list(tok.subtree)
+        if tok.pos_ == "NOUN" and tok.dep_ == "dobj":
+            # "repeated his call for the military to end ...": the parser hangs the infinitive
+            # on the verb that holds the call
+            words += [c for c in tok.head.children if c.dep_ in ("advcl", "xcomp") and c.i > tok.i
+                      and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+        stops = any(t.lemma_.lower() in _STOP_VERBS and t.pos_ == "VERB" and t.i != tok.i for t in words)
+        if stops or any(c.cameo.startswith(_DE_ESCALATION) for c in content):
+            ev.cameo, ev.event_class = _DEMAND_DE_ESCALATION, "Demand"
+
+
+def _under(ev: DraftEvent, top: DraftEvent, by_id: dict[str, DraftEvent]) -> bool:
+    """Whether `ev` is nested (through parents) in the content of `top`."""
+    up, seen = by_id.get(ev.parent or ""), 0
+    while up is not None and seen < 6:
+        if up is top:
+            return True
+        up, seen = by_id.get(up.parent or ""), seen + 1
+    return False
+
+
 #: the generic threat ("threaten", with no word naming the act threatened)
 _GENERIC_THREAT = "130"
 
@@ -1471,6 +1512,7 @@ SENTENCE_RULES = (
     standing_support,
     danger_not_threat,
     motive_phrase,
+    call_to_stop,
     pure_reporting,
 )
 
