@@ -303,3 +303,10 @@ def test_armed_groups_assault_and_fight_state_forces(nlp) -> None:
         return [e.cameo[:2] for e in x.events if e.cameo]
     assert roots("Al-Shabab fighters attacked a bus near Mandera on Monday.") == ["18"]
     assert roots("Hamas fighters clashed with Israeli troops in Khan Younis on Monday.") == ["19"]
+
+
+def test_the_same_critic_again_with_no_target_is_the_same_criticism(nlp) -> None:
+    text = "Kenya condemned the Ugandan raids on Monday. Kenya's foreign minister also voiced grave concern."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    coded = [e for e in x.events if e.cameo]
+    assert len(coded) == 2 and len({(e.cameo, e.source, e.target, e.date) for e in coded}) == 1, coded

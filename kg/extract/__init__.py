@@ -414,7 +414,7 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
-            if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+            if _told_again_untargeted(e, k, s, t, ks, kt) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
                     e.id in repeats and s <= ks and t <= kt and (s or t)) or (
                     e.cameo[:2] in _JOINT_ROOTS and s | t and (s | t) == (ks | kt)
                     and len(s | t) >= 2 and e.modality == "actual"):
@@ -436,6 +436,15 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         if trace is not None:
             trace.note("one_per_occasion", e.id, f"a repeated mention of {k.id} ({k.cameo})")
     return tuple(out)
+
+
+def _told_again_untargeted(e: Event, k: Event, s, t, ks, kt) -> bool:
+    """Whether `e`, naming no target, is the same actor's act of the same root told before with
+    one ("U.N. expresses concern over deadly Israeli strikes ... The U.N. human rights office
+    says, 'We have serious concerns ...'"): a repeated mention, not another event. Acts of force
+    are not merged this way (the same army strikes many times a day)."""
+    return (not t and bool(kt) and bool(s) and s == ks and e.cameo[:2] not in _VIOLENT_ROOTS
+            and e.modality == "actual" and k.modality == "actual")
 
 
 def _finish(d: DraftEvent) -> Event:
