@@ -310,3 +310,10 @@ def test_the_same_critic_again_with_no_target_is_the_same_criticism(nlp) -> None
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     coded = [e for e in x.events if e.cameo]
     assert len(coded) == 2 and len({(e.cameo, e.source, e.target, e.date) for e in coded}) == 1, coded
+
+
+def test_considering_a_policy_option_is_not_coded(nlp) -> None:
+    """CAMEO 014 ("plan", "decision") has no PLOVER type: checked on the CAMEO code itself."""
+    text = "Ukraine's president said Ukrainian officials know what Russia's next plan is."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    assert [e.base_code for e in x.events if e.base_code == "014"] and not [e for e in x.events if e.cameo], x.events

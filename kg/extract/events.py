@@ -1326,6 +1326,8 @@ def content_modality(st: SentenceState) -> None:
 
 #: the generic statement: "said", "told", "announced", "a statement", "predicted"
 _GENERIC_STATEMENT = "010"
+#: considering a policy option ("plans", "decided", "sought"): a state of mind, no act between actors
+_CONSIDER = "014"
 
 
 def pure_reporting(st: SentenceState) -> None:
@@ -1333,9 +1335,10 @@ def pure_reporting(st: SentenceState) -> None:
     statement ("the ministry said", "officials told reporters", "analysts expect") is the channel
     through which events are known, not an event between actors (the coding guide: "X said" is
     never coded; root 01 only for denials and explicit comments, which have codes of their own,
-    and a statement read as a demand is coded as the demand)."""
+    and a statement read as a demand is coded as the demand). Nor is considering a policy
+    option (014: "Russia's next plan", "decided to", "sought"), which tells no act."""
     for ev in st.drafts.values():
-        if ev.coded and ev.cameo == _GENERIC_STATEMENT:
+        if ev.coded and ev.cameo in (_GENERIC_STATEMENT, _CONSIDER):
             ev.coded = False
             ev.extra["reporting"] = True
 
