@@ -256,6 +256,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Kenya accused Somalia of air strikes on border villages.", [("ACCUSE", {"KEN"}, {"SOM"})]),
     # a call to stop fighting is a demand for de-escalation; a call for restraint an appeal
     ("Kenya called on Ethiopia to commit to a ceasefire in Tigray.", [("REQUEST", {"KEN"}, {"ETH"})]),
+    # a show of force is aimed at whom its purpose acts on, not at the forces sent
+    ("The United States sent two aircraft carrier strike groups to the region to deter Iran.",
+     [("MOBILIZE", {"USA"}, {"IRN"})]),
 ])
 def test_coded_events(nlp, text, expected) -> None:
     got = _coded(nlp, text)

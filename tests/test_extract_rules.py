@@ -75,6 +75,7 @@ RULE_ROWS = [
      "coded True -> False"),
     ("call_to_stop", "The African Union repeated its call for the Sudanese army to end the siege of El-Fasher.",
      "cameo '020' -> '1056'"),
+    ("posture_aim", "China held military drills near the island to warn Taiwan.", "target () -> ('TWN',)"),
     ("pure_reporting", "Kenya's foreign minister said on Telegram that the weather was fine.",
      "coded True -> False"),
     ("prediction", "Analysts said Russia would launch a new offensive in the spring.",

@@ -1458,6 +1458,35 @@ def _under(ev: DraftEvent, top: DraftEvent, by_id: dict[str, DraftEvent]) -> boo
     return False
 
 
+def posture_aim(st: SentenceState) -> None:
+    """"sending two carrier strike groups to the region to deter Iran and its proxies", "held
+    drills to warn Taiwan": a show of force (15x) is aimed at whom its purpose clause acts on,
+    when it has no target of another country (its own forces sent are not its target)."""
+    finder = st.finder
+    table = finder.table
+    for ev in st.drafts.values():
+        if ev.cameo[:2] != "15" or not ev.source:
+            continue
+        mine = {table.country(k) for k in ev.source} - {None}
+        if any(table.country(k) and table.country(k) not in mine for k in ev.target):
+            continue
+        tok = ev.trigger.token
+        top = tok.head if tok.pos_ == "NOUN" and tok.dep_ == "dobj" else tok  # "held drills to warn"
+        verbs = [top] + [c for c in top.children if c.dep_ in ("advcl", "conj") and c.pos_ == "VERB"]
+        aim: list[str] = []
+        for v in verbs:
+            for c in v.children:
+                if c.dep_ not in ("advcl", "xcomp") or not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                    continue
+                for o in c.children:
+                    if o.dep_ == "dobj":
+                        keys = list(finder.resolve(o)) + [k for x in o.children if x.dep_ == "conj"
+                                                          for k in finder.resolve(x)]
+                        aim += [k for k in keys if table.country(k) and table.country(k) not in mine]
+        if aim:
+            ev.target = tuple(dict.fromkeys(aim))
+
+
 #: the generic threat ("threaten", with no word naming the act threatened)
 _GENERIC_THREAT = "130"
 
@@ -1516,6 +1545,7 @@ SENTENCE_RULES = (
     danger_not_threat,
     motive_phrase,
     call_to_stop,
+    posture_aim,
     pure_reporting,
 )
 
