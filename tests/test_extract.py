@@ -320,3 +320,11 @@ def test_considering_a_policy_option_is_not_coded(nlp) -> None:
     text = "Ukraine's president said Ukrainian officials know what Russia's next plan is."
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     assert [e.base_code for e in x.events if e.base_code == "014"] and not [e for e in x.events if e.cameo], x.events
+
+
+def test_the_body_telling_the_headline_again_is_the_same_event(nlp) -> None:
+    text = ("Kenya shells Somali border town\n\nKenyan troops shelled the Somali border town of "
+            "Dhobley on Monday, officials said.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    coded = [e for e in x.events if e.cameo]
+    assert len(coded) == 2 and len({(e.cameo, e.source, e.target, e.date) for e in coded}) == 1, coded

@@ -68,7 +68,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     quote_records = _quotes(quotes, drafts, doc, finder)
     repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
-    events = _one_per_occasion(events, repeats, table, trace)
+    events = _one_per_occasion(events, repeats, table, trace, _headline_end(article.text))
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records),
                       places=tuple(finder.places[i] for i in sorted(finder.places)))
@@ -385,8 +385,17 @@ def _stated(date) -> bool:
     return date is not None and date.basis == "stated"
 
 
+def _headline_end(text: str) -> int:
+    """The end of the article's headline: a short first line without a closing full stop
+    ("Russia targets Ukraine with missiles, drones"), else 0 (no headline)."""
+    first = text.lstrip().split("\n", 1)[0].rstrip()
+    if not first or len(first) > 160 or first.endswith((".", "!", "?")) or "\n" not in text.strip():
+        return 0
+    return text.index(first) + len(first)
+
+
 def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
-                      trace: Trace | None = None) -> tuple[Event, ...]:
+                      trace: Trace | None = None, headline_end: int = 0) -> tuple[Event, ...]:
     """One real-world event is one event of the article: a later coded event of the same CAMEO
     root and modality, on no other day, is a repeated mention of the first when it is told in the
     same words between the same countries (a photo caption repeated), or refers back to it
@@ -414,7 +423,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
-            if _told_again_untargeted(e, k, s, t, ks, kt) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+            if (k.evidence.start < headline_end <= e.evidence.start and s and s == ks and t == kt) or (
+                    _told_again_untargeted(e, k, s, t, ks, kt)) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
                     e.id in repeats and s <= ks and t <= kt and (s or t)) or (
                     e.cameo[:2] in _JOINT_ROOTS and s | t and (s | t) == (ks | kt)
                     and len(s | t) >= 2 and e.modality == "actual"):
