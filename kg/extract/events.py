@@ -939,9 +939,10 @@ def purpose_clause(st: SentenceState) -> None:
 
 def nominal_background_or_object(st: SentenceState) -> None:
     """A nominal event after a background preposition is background ("after two days of
-    fighting"), unless an actor is named as its doer and the preposition tells an act that
-    happened (`_REAL_BACKGROUND`: "after a suspected Houthi attack", "amid Russian shelling": the
-    guide codes the episode's background events); one that is the object of a coded act is its content ("agreed to a ceasefire",
+    fighting"), unless an actor is named as its doer (or, after "during", the actor of the
+    sentence takes part in it: "stressed ... during a meeting with Netanyahu") and the
+    preposition tells an act that happened (`_REAL_BACKGROUND`: "after a suspected Houthi
+    attack", "amid Russian shelling": the guide codes the episode's background events); one that is the object of a coded act is its content ("agreed to a ceasefire",
     "hosted ... for a meeting") and takes its source."""
     drafts = st.drafts
     for ev in drafts.values():
@@ -953,8 +954,11 @@ def nominal_background_or_object(st: SentenceState) -> None:
         if tok.dep_ == "pobj" and head.dep_ == "prep":
             prep, head = head.lower_, head.head
         if prep in _BACKGROUND or (prep is None and tok.dep_ == "pobj" and head.lower_ in _BACKGROUND):
-            if ev.source and (prep or head.lower_) in _REAL_BACKGROUND:
-                continue  # "after a suspected Houthi attack": an act of the episode, by a named actor
+            word = prep or head.lower_
+            if word in _REAL_BACKGROUND and (_noun_source(tok, st.finder) or word == "during" and ev.source):
+                # "after a suspected Houthi attack": an act of the episode, by a named actor;
+                # "stressed ... during a meeting with Netanyahu": who acts during it takes part
+                continue
             ev.coded = False
             ev.extra["background"] = True
         elif head.i in drafts and head.i != tok.i and ev.parent is None and (
