@@ -88,6 +88,11 @@ RULE_ROWS = [
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
+    # the reporter of an attack is not of the attacker's state: the place named decides
+    ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",
+     "takes the country UKR"),
+    ("owner_of_means", "Chinese coast guard vessels fired water cannon at a Philippine supply boat.",
+     "source () -> ('CHN',)"),
     ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
      "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",

@@ -85,6 +85,28 @@ class ArticleState:
     trace: Trace | None = None
 
 
+#: CAMEO roots of material conflict: acts done with means (drones, missiles, ships, shelling)
+_MEANS_ROOTS = {"15", "16", "17", "18", "19", "20"}
+
+
+def owner_of_means(st: ArticleState) -> None:
+    """"Russian drones struck a power station", "a Russian missile hit Odesa", "Chinese coast
+    guard vessels fired water cannon": force done by means that are no actor (a weapon, a
+    vessel, shelling) is done by the state the means' own modifier names, when the grammar
+    found no source."""
+    finder = st.finder
+    for d in st.drafts:
+        if d.source or d.cameo[:2] not in _MEANS_ROOTS:
+            continue
+        tok = d.trigger.token
+        subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+        if subj is None or finder.resolve(subj):
+            continue
+        country = finder.country_in(subj, depth=2, exclude=None)
+        if country and country not in {st.table.country(k) for k in d.target}:
+            d.source = (st.table.state(country, None),)
+
+
 def drop_unanchored(st: ArticleState) -> None:
     """An event with neither source nor target nor content events says nothing about actors:
     dropped. A source is not also a target ("the deployment of NATO troops")."""
@@ -177,8 +199,20 @@ def perpetrator_as_target(st: ArticleState) -> None:
 
 
 def sentence_countries(st: ArticleState) -> None:
-    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
-    for key, country in _sentence_countries(st.finder):
+    """An actor the text gives no country takes the one state its sentence names
+    (`_sentence_countries`), leaving out the state of the doer of an act the actor only
+    reports ("officials said Russian drones struck ...": the officials are not Russia's)."""
+    by_id = {d.id: d for d in st.drafts}
+    reported: dict[str, set[str]] = {}
+    for d in st.drafts:
+        parent = by_id.get(d.parent) if d.parent else None
+        if (parent is None or not parent.trigger.entry.speech or d.modality != "actual"
+                or d.cameo[:2] not in _MEANS_ROOTS):
+            continue  # only a reported act of force, not what the speaker asks or foresees
+        doers = {st.table.country(k) for k in d.source} - {None}
+        for k in parent.source:
+            reported.setdefault(k, set()).update(doers)
+    for key, country in _sentence_countries(st.finder, reported):
         if st.trace is not None:
             st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
 
@@ -237,7 +271,7 @@ def joint_parties(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
+ARTICLE_RULES = (owner_of_means, perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
                  actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
@@ -378,9 +412,12 @@ _COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", 
                          "legislature", "party", "armed_group", "criminal", "organisation"}
 
 
-def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
-    """An actor the text gives no country takes the one state its sentence names, if only one;
-    returns the (actor, country) pairs so decided."""
+def _sentence_countries(finder: ActorFinder,
+                        reported: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """An actor the text gives no country takes the one state its sentence names, if only one,
+    besides the states `reported[actor]` of the doers of acts it reports; returns the (actor,
+    country) pairs so decided."""
+    reported = reported or {}
     decided: list[tuple[str, str]] = []
     table, doc = finder.table, finder.doc
     first: dict[str, int] = {}
@@ -393,10 +430,12 @@ def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
         if b.kind == "person" and b.code or of_other_states(doc[i]):
             continue
         sent = doc[i].sent
+        other = reported.get(key, set())
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
+        states -= other
         if not states:  # "police in Karachi arrested militants": the state of the cities named
             states = {finder.place_in(t) for t in sent
-                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
+                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None} - other
         if len(states) == 1:
             b.country = states.pop()
             decided.append((key, b.country))

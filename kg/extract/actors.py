@@ -657,7 +657,9 @@ class ActorFinder:
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.group(ent.text, "group", "ETH", country)
         if label == "PERSON" or (known is not None and known.kind == "person") or (
-                label == "ORG" and name.split()[-1].lower() in self.table.surnames):
+                label == "ORG" and known is None and name.split()[-1].lower() in self.table.surnames):
+            # (an ORG whose last word is a person's surname is that person, unless it is a
+            # known body: "Republika Srpska" is no relative of a "... Srpska")
             title, sector, country, employer = self._title_before(ent)
             key = self.table.person(name, country=country, sector=sector, title=title,
                                     of=employer or country)
