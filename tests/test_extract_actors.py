@@ -141,3 +141,29 @@ def test_a_known_person_is_found_past_a_first_name_left_out_and_a_suffix(nlp) ->
     actors = {a.key: a for a in x.actors}
     [met] = [e for e in x.events if e.trigger == "met"]
     assert [actors[k].country for k in met.source] == ["USA"]
+
+
+@pytest.mark.parametrize(("on", "code", "country"), [
+    (dt.date(1994, 3, 1), "IGOEUREEC", None),  # presiding over the EU Council then
+    (dt.date(2010, 3, 1), "GRCGOV", "GRC"),  # president of Greece
+])
+def test_an_imported_office_holder_carries_the_code_of_the_articles_date(on, code, country) -> None:
+    from kg.extract.actors import ActorTable
+    from kg.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    known = gaz.actor("Karolos Papoulias")
+    assert known is not None and known.key.startswith("pet-")  # imported, not curated
+    table = ActorTable(gaz, on, scope="t")
+    actor = table.actors[table.known(known)].freeze()
+    assert (actor.code, actor.country) == (code, country)
+
+
+def test_an_acronym_the_article_defines_is_what_it_stands_for_there(nlp) -> None:
+    text = ("Fighting broke out between the Rapid Support Forces (RSF) and the Sudanese Armed Forces "
+            "(SAF) in April. Later the SAF shelled the city of El-Fasher.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    shelled = next(e for e in x.events if e.cameo and e.cameo.startswith("19") and e.source)
+    assert [actors[k].country for k in shelled.source] == ["SDN"]
+    assert not any(a.label == "SAF" for a in x.actors)  # no actor of its own

@@ -85,7 +85,28 @@ def _key(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
 
 
+def _defined_acronym(ent: Span) -> str | None:
+    """The acronym an entity is glossed with, in parentheses right after it or at its own end
+    (the tagger may take "(OFAC" in): one whose letters are mostly the initials of the name's
+    capitalised words, starting with one ("Office of Foreign Assets Control (OFAC)")."""
+    doc = ent.doc
+    words = list(ent)
+    if len(words) >= 3 and words[-2].text == "(":
+        acronym, words = words[-1].text, words[:-2]
+    elif ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+        acronym = doc[ent.end + 1].text
+    else:
+        return None
+    if not (2 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):
+        return None
+    initials = {w.text[0].upper() for w in words if w.text[:1].isupper()}
+    if len(words) < 2 or acronym[0] not in initials or sum(c in initials for c in acronym) * 2 < len(acronym):
+        return None
+    return acronym
+
+
 def _norm_name(text: str) -> str:
+    text = re.sub(r"\s*\([^)]*$", "", text.strip())  # "Office of ... Control (OFAC": the gloss cut
     text = _APOSTROPHE_S.sub("", text.strip())
     text = re.sub(r"\s+", " ", text)
     return text.strip(" ,.;:\"“”‘’'()-—")
@@ -125,14 +146,20 @@ class ActorTable:
         return iso3
 
     def known(self, known, alias: str | None = None) -> str:
-        """Register a curated actor (a `kg.gazetteer.KnownActor`)."""
-        country = known.country
+        """Register a curated actor (a `kg.gazetteer.KnownActor`); an imported one with dated
+        codes carries the code it had on the article's date (the office held then)."""
+        country, sector, code = known.country, known.sector, known.code
+        if known.terms:
+            code = known.code_on(self.date)
+            if code and code != known.code:
+                head = code[:3]
+                country, sector = (head, code[3:6] or None) if self.gaz.country_by_code(head) else (None, head)
         current = [r for r in known.roles if self._role_current(r)]
         if known.kind == "person" and current and all(
                 r.of and self.gaz.country_by_code(r.of) is None for r in current):
             country = None  # a U.N. secretary-general in office acts for the U.N., not his state
         b = self._get(known.key, known.label, known.kind, country=country,
-                      sector=known.sector, code=known.code, wikidata=known.wikidata)
+                      sector=sector, code=code, wikidata=known.wikidata)
         for role in known.roles:
             if self._role_current(role):
                 b.roles[(role.post, role.of, role.start)] = role
@@ -289,6 +316,7 @@ class ActorFinder:
         self.quote_speaker: dict[int, str] = {}
         self.speakers: dict[tuple[int, int], str] = {}  # quotation (start, end) -> speaker key
         self.places: dict[int, Place] = {}  # first token of a place entity -> its GeoNames place
+        self.acronyms: dict[str, str] = {}  # "SAF" -> the actor "the Sudanese Armed Forces (SAF)" is
 
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
@@ -526,6 +554,10 @@ class ActorFinder:
             return self._pronoun(head)
         if ent is not None:
             return self._entity(ent)
+        key = self.acronyms.get(head.text) if head.pos_ == "PROPN" else None
+        if key is not None and key in self.table.actors:
+            self.table.actors[key].mentions += 1
+            return key  # an acronym the article defined, left untagged
         name = self._untagged_name(head)
         if name is not None:
             return self._entity(name)
@@ -602,6 +634,20 @@ class ActorFinder:
         return Span(self.doc, start, head.i + 1, label="PERSON")
 
     def _entity(self, ent: Span) -> str | None:
+        """The actor an entity names: an acronym the article defined is what it stands for
+        there ("the Sudanese Armed Forces (SAF) ... the SAF shelled"), whatever the same letters
+        mean elsewhere; an entity followed by its own acronym defines it."""
+        key = self.acronyms.get(ent.text.strip("()").removeprefix("the ").strip())
+        if key is not None and key in self.table.actors:
+            self.table.actors[key].mentions += 1
+            return key
+        key = self._entity_key(ent)
+        acronym = _defined_acronym(ent)
+        if key is not None and acronym is not None:
+            self.acronyms.setdefault(acronym, key)
+        return key
+
+    def _entity_key(self, ent: Span) -> str | None:
         name = _norm_name(ent.text)
         if not name or not any(c.isalpha() for c in name):
             return None
