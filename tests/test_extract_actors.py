@@ -167,3 +167,12 @@ def test_an_acronym_the_article_defines_is_what_it_stands_for_there(nlp) -> None
     shelled = next(e for e in x.events if e.cameo and e.cameo.startswith("19") and e.source)
     assert [actors[k].country for k in shelled.source] == ["SDN"]
     assert not any(a.label == "SAF" for a in x.actors)  # no actor of its own
+
+
+def test_a_definite_noun_refers_back_to_the_named_phrase_with_that_noun(nlp) -> None:
+    text = ("UN agencies and international charities issued a joint appeal on Tuesday. The agencies "
+            "condemned the killings of civilians in Gaza.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    condemned = next(e for e in x.events if e.cameo and e.cameo.startswith("11"))
+    assert [actors[k].code for k in condemned.source] == ["IGOUNO"]

@@ -804,6 +804,9 @@ class ActorFinder:
         return "organisation", None
 
     def _agent_noun(self, head: Token) -> str | None:
+        earlier = self._named_before(head)
+        if earlier is not None:
+            return earlier
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
         term = None
         text = head.text
@@ -880,6 +883,26 @@ class ActorFinder:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _named_before(self, head: Token) -> str | None:
+        """"UN agencies and charities issued a statement ... the agencies said": a definite noun
+        with no modifier of its own refers back to the latest earlier phrase with the same noun
+        whose modifiers named an actor (a body, a state), and is that actor."""
+        if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
+                c.dep_ in ("compound", "amod", "poss", "nmod", "nummod") for c in head.children):
+            return None
+        lemma = head.lemma_.lower()
+        for i in range(head.i - 1, -1, -1):
+            t = self.doc[i]
+            if t.lemma_.lower() != lemma or t.pos_ != "NOUN" or not any(
+                    c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
+                continue
+            keys = self.cache.get(i)
+            b = self.table.actors.get(keys[0]) if keys else None
+            if b is not None and (b.country or not b.key.startswith("group-")):
+                b.mentions += 1
+                return b.key
+        return None
 
     def _placed_in(self, head: Token) -> str | None:
         """The country of the place a group is said to be in or from ("rebels in Darfur",
