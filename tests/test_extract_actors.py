@@ -176,3 +176,9 @@ def test_a_definite_noun_refers_back_to_the_named_phrase_with_that_noun(nlp) -> 
     actors = {a.key: a for a in x.actors}
     condemned = next(e for e in x.events if e.cameo and e.cameo.startswith("11"))
     assert [actors[k].code for k in condemned.source] == ["IGOUNO"]
+
+
+def test_a_known_person_is_found_past_a_middle_initial(nlp) -> None:
+    text = "Antony J. Blinken met Chinese officials in Beijing on Friday."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 4, 26)), nlp(text))
+    assert "antony-blinken" in {a.key for a in x.actors}

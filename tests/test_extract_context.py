@@ -145,3 +145,20 @@ def test_an_international_group_is_not_the_home_states(nlp) -> None:
     _, actors = _read(nlp, text)
     coalition = [a for a in actors.values() if "coalition" in a.label.lower()]
     assert coalition and all(a.country != "YEM" for a in coalition), coalition
+
+
+def test_the_dateline_places_a_bare_office_before_another_states_government(nlp) -> None:
+    # "the interior minister": no state named; the Afghan government of a later sentence is no
+    # evidence against the dateline
+    text = ("KARACHI, Pakistan — Gunmen attacked a police checkpoint in Peshawar on Sunday. The "
+            "interior minister condemned the attack. Afghanistan's Taliban government denied any role.")
+    source, _ = _sides(nlp, text, "condemned")
+    assert source == {"PAKGOV"}
+
+
+def test_a_title_with_a_named_apposition_is_that_person(nlp) -> None:
+    text = "Earlier Friday, Trump's campaign chairman, Paul Manafort, resigned, the campaign said."
+    x, actors = _read(nlp, text)
+    [e] = [e for e in x.events if e.trigger == "resigned"]
+    assert [actors[k].label for k in e.source] == ["Paul Manafort"]
+    assert actors[e.source[0]].country == "USA"  # of the state of whom he serves

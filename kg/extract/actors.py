@@ -105,6 +105,14 @@ def _defined_acronym(ent: Span) -> str | None:
     return acronym
 
 
+def _without_initials(name: str) -> str:
+    """A person's name without its middle initials ("Janet L. Yellen" -> "Janet Yellen")."""
+    parts = name.split()
+    if len(parts) < 3:
+        return name
+    return " ".join([parts[0], *(p for p in parts[1:-1] if len(p.rstrip(".")) > 1), parts[-1]])
+
+
 def _norm_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*$", "", text.strip())  # "Office of ... Control (OFAC": the gloss cut
     text = _APOSTROPHE_S.sub("", text.strip())
@@ -123,6 +131,7 @@ class ActorTable:
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
         self.home: str | None = None  # the state the article is about (kg.extract.context)
+        self.datelined: bool = False  # whether `home` is the place of the article's dateline
         self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
     # -- registration -------------------------------------------------------------------
@@ -179,7 +188,7 @@ class ActorTable:
     def person(self, name: str, *, country: str | None = None, sector: str | None = None,
                title: str | None = None, of: str | None = None) -> str:
         name = _norm_name(name)
-        known = self.gaz.actor(name)
+        known = self.gaz.actor(name) or self.gaz.actor(_without_initials(name))
         if known is not None and known.kind == "person":
             key = self.known(known, name)
         else:
@@ -807,6 +816,20 @@ class ActorFinder:
         earlier = self._named_before(head)
         if earlier is not None:
             return earlier
+        named = next((self.ent_of[c.i] for c in head.children if c.dep_ == "appos" and c.i > head.i
+                      and c.i in self.ent_of and self.ent_of[c.i].label_ == "PERSON"), None)
+        noun = self.gaz.agent(head.lower_) or self.gaz.agent(head.lemma_.lower())
+        if named is not None and head.tag_ == "NN" and (noun is None or noun.person):
+            # "Trump's campaign chairman, Paul Manafort, resigned": the person the apposition
+            # names, not the possessor
+            key = self._entity(named)
+            b = self.table.actors.get(key) if key else None
+            if b is not None and not b.country:
+                # of the state of whom they serve ("Trump's", "Hezbollah's")
+                owner = next((k for c in head.children if c.dep_ == "poss" for k in self.resolve(c)), None)
+                b.country = self.table.country(owner) if owner else None
+            if key:
+                return key
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
         term = None
         text = head.text
@@ -878,7 +901,13 @@ class ActorFinder:
                 return self.table.group(phrase or text, term.kind, term.sector, country)
             # "Hezbollah's leader", "the Taliban's spokesman", "the head of the IAEA": the
             # organisation speaks through them
-            return self._by_modifier(head) or self._body_of(head)
+            by = self._by_modifier(head) or self._body_of(head)
+            if by is None and head.tag_ == "NN" and not any(c.dep_ == "poss" for c in head.children):
+                # "the interior minister", "a provincial spokesman": an office of no state
+                # named, placed later by the article (its dateline, its state)
+                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
+                return self.table.group(phrase or text, term.kind, term.sector, None)
+            return by
         if country is None:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))

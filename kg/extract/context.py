@@ -51,11 +51,9 @@ _DATELINE_LINES = 3
 
 
 
-def article_home(doc: Doc, finder: ActorFinder) -> str | None:
-    """The state an article is about: the place of its dateline ("KARACHI, Pakistan —", on one
-    of the first lines: a headline may come first), else
-    the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
-    """
+def dateline_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state of the article's dateline ("KARACHI, Pakistan —", on one of the first lines:
+    a headline may come first), if it has one."""
     # the dateline opens the body, which may follow a headline and a blank line
     for line in [ln for ln in doc.text[:600].splitlines() if ln.strip()][:_DATELINE_LINES]:
         m = _DATELINE.match(line)
@@ -67,6 +65,16 @@ def article_home(doc: Doc, finder: ActorFinder) -> str | None:
             c = finder.gaz.place(part.title()) or finder.gaz.place(part)
             if c is not None:
                 return c.iso3
+    return None
+
+
+def article_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state an article is about: the place of its dateline (`dateline_home`), else
+    the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
+    """
+    home = dateline_home(doc, finder)
+    if home is not None:
+        return home
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP"):
@@ -139,6 +147,12 @@ def coreferent_country(finder: ActorFinder, key: str) -> str | None:
     return states.pop() if len(states) == 1 else None
 
 
+def dateline_country(finder: ActorFinder, key: str) -> str | None:
+    """The state of the article's dateline, for a domestic group: where the reporter is, the
+    police, the ministry and the protesters are, before any other group's country."""
+    return finder.table.home if finder.table.datelined else None
+
+
 def home_country(finder: ActorFinder, key: str) -> str | None:
     """The article's home state, for a domestic group (see the module docstring)."""
     return finder.table.home
@@ -150,8 +164,8 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     renamed: dict[str, str] = {}
     for key, indices in _unplaced(finder).items():
         heads = [finder.doc[i] for i in indices]
-        for rule in (lambda: clause_country(finder, heads), lambda: coreferent_country(finder, key),
-                     lambda: home_country(finder, key)):
+        for rule in (lambda: clause_country(finder, heads), lambda: dateline_country(finder, key),
+                     lambda: coreferent_country(finder, key), lambda: home_country(finder, key)):
             country = rule()
             if country:
                 new = finder.table.place_group(key, country)
@@ -183,6 +197,7 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
+    finder.table.datelined = finder.table.home is not None and finder.table.home == dateline_home(doc, finder)
 
 
 #: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
