@@ -182,3 +182,27 @@ def test_a_known_person_is_found_past_a_middle_initial(nlp) -> None:
     text = "Antony J. Blinken met Chinese officials in Beijing on Friday."
     x = extract(Article(id="t", text=text, date=dt.date(2024, 4, 26)), nlp(text))
     assert "antony-blinken" in {a.key for a in x.actors}
+
+
+@pytest.mark.parametrize(("text", "trigger", "code"), [
+    # "the group" refers back to the named organisation
+    ("Hezbollah fired rockets at a base in northern Israel on Monday. On Tuesday the group "
+     "launched drones at the base.", "launched", "LBNREB"),
+    # an unknown name in apposition to a phrase naming a body is that body
+    ("The U.N. peacekeeping force in Lebanon, UNIFIL, condemned the strike on its position.",
+     "condemned", "IGOUNO"),
+])
+def test_a_body_referred_to_by_a_common_noun_or_an_apposed_name(nlp, text, trigger, code) -> None:
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    [e] = [e for e in x.events if e.trigger == trigger]
+    assert [actors[k].code for k in e.source] == [code]
+
+
+def test_an_international_group_is_no_earlier_named_body(nlp) -> None:
+    text = ("The Houthis attacked a tanker on Monday. The international group struck 36 Houthi "
+            "targets in Yemen.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    [e] = [e for e in x.events if e.trigger == "struck"]
+    assert "houthis" not in e.source and all(actors[k].country != "YEM" for k in e.source)

@@ -39,6 +39,13 @@ _STANCE_PREFIXES = ("anti-", "pro-")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
 #: generational suffixes of personal names ("Lloyd J. Austin III", "Gilberto Teodoro Jr.")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+#: nouns by which a text refers back to a named organisation ("Hezbollah ... the group said")
+_BODY_ANAPHORS = {"group", "organization", "organisation", "movement", "militia", "faction"}
+#: modifiers that make such a noun a new body of several states, not the one named before
+_NOT_ANAPHORIC = {"international", "multinational", "foreign", "allied", "western", "global", "other",
+                  "new", "another", "second", "rival"}
+#: kinds of named actor such a noun refers back to
+_BODY_KINDS = {"armed_group", "organisation", "party", "criminal", "ngo", "igo"}
 #: words of a title that make it a local office (held at home: local officials do not travel)
 _LOCAL_OFFICE = {"regional", "provincial", "municipal", "district", "county", "local", "city"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
@@ -738,7 +745,7 @@ class ActorFinder:
             if ent.root.dep_ in ("compound", "conj") and " " not in name and head.i >= ent.end and (
                     head.pos_ == "NOUN" and self.gaz.agent(head.text) is not None):
                 return None  # "the Interior ministry": the noun phrase names the actor
-            body = self._known_body(ent) or self._known_acronym(ent)
+            body = self._known_body(ent) or self._known_acronym(ent) or self._apposed_body(ent)
             if body is not None:
                 return body
             kind, sector = self._classify_org(name)
@@ -784,6 +791,16 @@ class ActorFinder:
                 return self.table.known(known, span.text)
         return None
 
+    def _apposed_body(self, ent: Span) -> str | None:
+        """"the U.N. peacekeeping force in Lebanon, UNIFIL": an unknown name in apposition to a
+        phrase that names a body is that body."""
+        root = ent.root
+        if root.dep_ != "appos" or root.head.i >= ent.start or root.head.i in self.skip:
+            return None
+        keys = self.resolve(root.head)
+        b = self.table.actors.get(keys[0]) if len(keys) == 1 else None
+        return b.key if b is not None and b.kind not in ("state", "person", "group") else None
+
     def _known_acronym(self, ent: Span) -> str | None:
         """"the International Atomic Energy Authority (IAEA)": an unknown name glossed by a known
         acronym."""
@@ -813,7 +830,7 @@ class ActorFinder:
         return "organisation", None
 
     def _agent_noun(self, head: Token) -> str | None:
-        earlier = self._named_before(head)
+        earlier = self._named_before(head) or self._body_anaphor(head)
         if earlier is not None:
             return earlier
         named = next((self.ent_of[c.i] for c in head.children if c.dep_ == "appos" and c.i > head.i
@@ -912,6 +929,21 @@ class ActorFinder:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _body_anaphor(self, head: Token) -> str | None:
+        """"Hezbollah fired rockets ... the group said": "the group", "the militant group", "the
+        movement" with no name of its own is the latest named organisation of the article."""
+        if head.lemma_.lower() not in _BODY_ANAPHORS or head.tag_ != "NN" or not any(
+                c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
+                c.dep_ in ("compound", "poss", "nmod") or c.pos_ == "PROPN" or c.lower_ in _NOT_ANAPHORIC
+                or c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            return None  # "the international group", "the Group of Seven": another body
+        for i, key in sorted(self.history, reverse=True):
+            b = self.table.actors.get(key)
+            if i < head.i and b is not None and b.kind in _BODY_KINDS and not key.startswith("group-"):
+                b.mentions += 1
+                return key
+        return None
 
     def _named_before(self, head: Token) -> str | None:
         """"UN agencies and charities issued a statement ... the agencies said": a definite noun
