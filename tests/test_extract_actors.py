@@ -206,3 +206,10 @@ def test_an_international_group_is_no_earlier_named_body(nlp) -> None:
     actors = {a.key: a for a in x.actors}
     [e] = [e for e in x.events if e.trigger == "struck"]
     assert "houthis" not in e.source and all(actors[k].country != "YEM" for k in e.source)
+
+
+def test_a_vessel_of_a_state_stands_for_that_state(nlp) -> None:
+    text = "Somali pirates seized an Indian-flagged fishing vessel off the coast of Puntland."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    [e] = [e for e in x.events if e.trigger == "seized"]
+    assert e.target == ("IND",)  # not Somalia, where it happened

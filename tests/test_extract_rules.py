@@ -91,8 +91,11 @@ RULE_ROWS = [
     # the reporter of an attack is not of the attacker's state: the place named decides
     ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",
      "takes the country UKR"),
-    ("owner_of_means", "Chinese coast guard vessels fired water cannon at a Philippine supply boat.",
-     "source () -> ('CHN',)"),
+    # ... but a force may report its own act: no exclusion, two states named, no decision
+    ("sentence_countries", "Malian security forces killed 20 jihadists on Monday, the army said.",
+     "takes the country MLI"),
+    ("owner_of_means", "Russian missiles hit an apartment building in Odesa on Tuesday.",
+     "source () -> ('RUS',)"),
     ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
      "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",

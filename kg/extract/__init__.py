@@ -209,7 +209,9 @@ def sentence_countries(st: ArticleState) -> None:
         if (parent is None or not parent.trigger.entry.speech or d.modality != "actual"
                 or d.cameo[:2] not in _MEANS_ROOTS):
             continue  # only a reported act of force, not what the speaker asks or foresees
-        doers = {st.table.country(k) for k in d.source} - {None}
+        # a state as a whole ("Russia", "Russian drones"), not a force of it that may well
+        # report its own act ("security forces in Mali killed ..., the army said")
+        doers = {st.table.country(k) for k in d.source if st.table.kind(k) == "state"} - {None}
         for k in parent.source:
             reported.setdefault(k, set()).update(doers)
     for key, country in _sentence_countries(st.finder, reported):

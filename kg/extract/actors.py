@@ -39,6 +39,10 @@ _STANCE_PREFIXES = ("anti-", "pro-")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
 #: generational suffixes of personal names ("Lloyd J. Austin III", "Gilberto Teodoro Jr.")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+#: vessels and aircraft: one of a state ("an Indian-flagged fishing vessel", "Russian
+#: warships") stands for that state as a side of an act
+_CRAFT = {"ship", "vessel", "boat", "warship", "freighter", "trawler", "frigate", "destroyer",
+          "submarine", "aircraft", "airliner", "plane", "jet", "helicopter", "drone"}
 #: nouns by which a text refers back to a named organisation ("Hezbollah ... the group said")
 _BODY_ANAPHORS = {"group", "organization", "organisation", "movement", "militia", "faction"}
 #: modifiers that make such a noun a new body of several states, not the one named before
@@ -863,6 +867,10 @@ class ActorFinder:
                     if term is not None and not term.person:
                         break
                     term = None
+        if term is None and head.lemma_.lower() in _CRAFT:
+            country = self.country_in(head)
+            if country:  # "an Indian-flagged fishing vessel", "Greek-owned ships"
+                return self.table.state(country, head.text)
         if term is None:
             return self._by_modifier(head)
         if term.person and head.dep_ in ("nmod", "compound", "appos") and self._names_person(head.head):
