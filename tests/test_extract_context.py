@@ -147,9 +147,9 @@ def test_an_international_group_is_not_the_home_states(nlp) -> None:
     assert coalition and all(a.country != "YEM" for a in coalition), coalition
 
 
-def test_the_dateline_places_a_bare_office_before_another_states_government(nlp) -> None:
-    # "the interior minister": no state named; the Afghan government of a later sentence is no
-    # evidence against the dateline
+def test_a_bare_office_is_not_of_a_government_named_only_later(nlp) -> None:
+    # "the interior minister": no state named; the Afghan government of a later sentence is not
+    # the one meant: the dateline places the office
     text = ("KARACHI, Pakistan — Gunmen attacked a police checkpoint in Peshawar on Sunday. The "
             "interior minister condemned the attack. Afghanistan's Taliban government denied any role.")
     source, _ = _sides(nlp, text, "condemned")

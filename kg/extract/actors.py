@@ -142,7 +142,6 @@ class ActorTable:
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
         self.home: str | None = None  # the state the article is about (kg.extract.context)
-        self.datelined: bool = False  # whether `home` is the place of the article's dateline
         self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
     # -- registration -------------------------------------------------------------------

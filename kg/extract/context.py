@@ -7,7 +7,7 @@ Three passes, each a named rule, from the nearest evidence to the widest:
 1. `clause_country`: the one state the group's own relative or participial clause names
    ("drug cartels, which he said are controlling Mexico", "cartels operating in Mexico",
    "militants based in Pakistan").
-2. `coreferent_country`: the one country the article's other mentions of a group of the same
+2. `coreferent_country`: the one country the article's earlier mentions of a group of the same
    sector and kind have ("Pakistani police ... the police").
 3. `home_country`: the state the article is about (`article_home`: the dateline's place, else
    the state named clearly most often), for government branches and domestic groups
@@ -139,18 +139,18 @@ def clause_country(finder: ActorFinder, heads: list[Token]) -> str | None:
 
 
 def coreferent_country(finder: ActorFinder, key: str) -> str | None:
-    """The one country of the article's other groups of the same kind and sector."""
+    """The one country of the article's other groups of the same kind and sector mentioned
+    before it ("Pakistani police ... the police"; a government named only later, "the interior
+    minister ... Afghanistan's Taliban government", is not the one meant)."""
     b = finder.table.actors[key]
+    first: dict[str, int] = {}
+    for i, k in finder.history:
+        first[k] = min(first.get(k, i), i)
+    mine = first.get(key, len(finder.doc))
     states = {o.country for k, o in finder.table.actors.items()
               if k != key and o.country and o.kind == b.kind and o.sector == b.sector
-              and o.kind != "state"}
+              and o.kind != "state" and first.get(k, len(finder.doc)) < mine}
     return states.pop() if len(states) == 1 else None
-
-
-def dateline_country(finder: ActorFinder, key: str) -> str | None:
-    """The state of the article's dateline, for a domestic group: where the reporter is, the
-    police, the ministry and the protesters are, before any other group's country."""
-    return finder.table.home if finder.table.datelined else None
 
 
 def home_country(finder: ActorFinder, key: str) -> str | None:
@@ -164,8 +164,8 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     renamed: dict[str, str] = {}
     for key, indices in _unplaced(finder).items():
         heads = [finder.doc[i] for i in indices]
-        for rule in (lambda: clause_country(finder, heads), lambda: dateline_country(finder, key),
-                     lambda: coreferent_country(finder, key), lambda: home_country(finder, key)):
+        for rule in (lambda: clause_country(finder, heads), lambda: coreferent_country(finder, key),
+                     lambda: home_country(finder, key)):
             country = rule()
             if country:
                 new = finder.table.place_group(key, country)
@@ -197,7 +197,6 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
-    finder.table.datelined = finder.table.home is not None and finder.table.home == dateline_home(doc, finder)
 
 
 #: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
