@@ -29,7 +29,7 @@ from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
-__all__ = ["of_other_states", "article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
+__all__ = ["of_other_states", "article_home", "dateline_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
            "home_country", "HOME_SHARE"]
 
 #: share of the article's state mentions the leading state needs to be its home
