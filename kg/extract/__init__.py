@@ -172,6 +172,38 @@ def opponent_from_article(st: ArticleState) -> None:
             d.target = d.target + (table.state(best, None),)
 
 
+#: roots of cooperative acts that are given to someone: intent, diplomatic and material
+#: cooperation, aid
+_GIVING_ROOTS = {"03", "05", "06", "07"}
+
+
+def partner_from_article(st: ArticleState) -> None:
+    """"The White House pledges quick aid delivery", "Zelenskyy welcomed such a strong
+    demonstration of support": cooperation with no recipient named is aimed at the actor's
+    partner in the article, the state most often on the other side of its other cooperative
+    acts (none when the article shows no such counterpart)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS | {"04", "08"}:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                for x, y in ((a, b), (b, a)):
+                    pairs.setdefault(x, {}).setdefault(y, 0)
+                    pairs[x][y] += 1
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS or not d.source or d.target:
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = (table.state(best, None),)
+
+
 #: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
 _ABOUT_ACTS = {"10", "11", "12"}
 
@@ -274,7 +306,7 @@ def joint_parties(st: ArticleState) -> None:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (owner_of_means, perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 actor_places, places_of_events, opponent_from_article, partner_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
