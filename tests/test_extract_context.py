@@ -162,3 +162,12 @@ def test_a_title_with_a_named_apposition_is_that_person(nlp) -> None:
     [e] = [e for e in x.events if e.trigger == "resigned"]
     assert [actors[k].label for k in e.source] == ["Paul Manafort"]
     assert actors[e.source[0]].country == "USA"  # of the state of whom he serves
+
+
+def test_a_washington_dateline_does_not_place_the_gangs_of_a_story_about_haiti(nlp) -> None:
+    text = ("WASHINGTON — The United States imposed new sanctions on Monday. Haiti's prime minister "
+            "said Haiti welcomed the move, and Haiti’s police chief resigned. Gangs burned a "
+            "police station overnight.")
+    x, actors = _read(nlp, text)
+    gangs = [a for a in actors.values() if a.sector == "CRM"]
+    assert gangs and all(a.country == "HTI" for a in gangs), gangs

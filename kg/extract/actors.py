@@ -142,6 +142,7 @@ class ActorTable:
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
         self.home: str | None = None  # the state the article is about (kg.extract.context)
+        self.scene: str | None = None  # the state named in most of its mentions of states
         self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
     # -- registration -------------------------------------------------------------------

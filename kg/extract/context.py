@@ -9,10 +9,12 @@ Three passes, each a named rule, from the nearest evidence to the widest:
    "militants based in Pakistan").
 2. `coreferent_country`: the one country the article's earlier mentions of a group of the same
    sector and kind have ("Pakistani police ... the police").
-3. `home_country`: the state the article is about (`article_home`: the dateline's place, else
-   the state named clearly most often), for government branches and domestic groups
-   (police, ministries, protesters, cartels); never for refugees, ethnic groups, foreigners,
-   nor for a named official (officials travel: the secretary in Manila is not Filipino).
+3. `home_country`: for domestic groups (police, protesters, cartels, offices named by title
+   alone), the state the article's events happen in (`ActorTable.scene`: named in most of its
+   mentions of states), else the state it is about (`article_home`: the dateline's place); a
+   generically named government branch ("Treasury") takes the dateline's state first, the
+   issuer's. Never for refugees, ethnic groups, foreigners, nor for a named official
+   (officials travel: the secretary in Manila is not Filipino).
 
 A group that gets a country becomes that country's group (`ActorTable.place_group`: one node
 per state and sector, as if the text had said "Mexican cartels"); the events' sides follow.
@@ -73,8 +75,12 @@ def article_home(doc: Doc, finder: ActorFinder) -> str | None:
     the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
     """
     home = dateline_home(doc, finder)
-    if home is not None:
-        return home
+    return home if home is not None else majority_state(doc, finder)
+
+
+def majority_state(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state named in at least `HOME_SHARE` of an article's mentions of states, if named
+    twice or more."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP"):
@@ -154,8 +160,11 @@ def coreferent_country(finder: ActorFinder, key: str) -> str | None:
 
 
 def home_country(finder: ActorFinder, key: str) -> str | None:
-    """The article's home state, for a domestic group (see the module docstring)."""
-    return finder.table.home
+    """The state a domestic group of the article belongs to (see the module docstring): the
+    state the article's events happen in (`ActorTable.scene`: named in most of its mentions of
+    states), else its home (the dateline's: a Washington dateline says where the writer is,
+    not where the gangs and the police of a story about Haiti are)."""
+    return finder.table.scene or finder.table.home
 
 
 def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
@@ -175,7 +184,7 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     for key in _unplaced_branches(finder):
         # a named branch is its state's own body: only the article's home state places it
         # (another state's branch in the article is no evidence: "the regime" vs "Treasury")
-        country = home_country(finder, key)
+        country = finder.table.home
         if country:
             finder.table.place_group(key, country)
     if not renamed:
@@ -197,6 +206,7 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
+    finder.table.scene = majority_state(doc, finder)
 
 
 #: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
