@@ -171,3 +171,10 @@ def test_a_washington_dateline_does_not_place_the_gangs_of_a_story_about_haiti(n
     x, actors = _read(nlp, text)
     gangs = [a for a in actors.values() if a.sector == "CRM"]
     assert gangs and all(a.country == "HTI" for a in gangs), gangs
+
+
+def test_the_datelines_place_is_no_subject_of_the_first_sentence(nlp) -> None:
+    # the parser makes "NAIROBI" a subject of "accused" beside Ethiopia
+    source, target = _sides(nlp, "NAIROBI, Kenya (AP) — Ethiopia accused Eritrea on Thursday of "
+                                 "arming rebels in the Amhara region.", "accused")
+    assert (source, target) == ({"ETH"}, {"ERI"})

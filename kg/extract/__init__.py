@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import event_places, of_other_states, place_actors, set_home
+from kg.extract.context import dateline_tokens, event_places, of_other_states, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -41,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    finder.skip |= dateline_tokens(doc, finder)
     set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()

@@ -927,7 +927,8 @@ class ActorFinder:
             # "Hezbollah's leader", "the Taliban's spokesman", "the head of the IAEA": the
             # organisation speaks through them
             by = self._by_modifier(head) or self._body_of(head)
-            if by is None and head.tag_ == "NN" and not any(c.dep_ == "poss" for c in head.children):
+            if by is None and head.tag_ == "NN" and head.dep_ != "compound" and term.kind in _GOV_KINDS and not any(
+                    c.dep_ == "poss" for c in head.children):
                 # "the interior minister", "a provincial spokesman": an office of no state
                 # named, placed later by the article (its dateline, its state)
                 phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))

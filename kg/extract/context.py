@@ -31,7 +31,7 @@ from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
-__all__ = ["of_other_states", "article_home", "dateline_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
+__all__ = ["of_other_states", "article_home", "dateline_home", "dateline_tokens", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
            "home_country", "HOME_SHARE"]
 
 #: share of the article's state mentions the leading state needs to be its home
@@ -50,14 +50,17 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ 
 _CLAUSE_DEPS = ("acl", "relcl")
 #: how many of the article's first non-blank lines may carry the dateline (headline, dateline)
 _DATELINE_LINES = 3
+#: what may follow a dateline's place before the story: an agency in parentheses, a dash
+_DATELINE_TAIL = re.compile(r"[^\n—–]{0,40}?(?:—|–|\s-\s)\s*")
 
 
 
-def dateline_home(doc: Doc, finder: ActorFinder) -> str | None:
-    """The state of the article's dateline ("KARACHI, Pakistan —", on one of the first lines:
-    a headline may come first), if it has one."""
+def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int] | None:
+    """(state, first char, end char) of the article's dateline ("KARACHI, Pakistan (AP) —", on
+    one of the first lines: a headline may come first), if it has one with a known place."""
     # the dateline opens the body, which may follow a headline and a blank line
-    for line in [ln for ln in doc.text[:600].splitlines() if ln.strip()][:_DATELINE_LINES]:
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc.text[:600]) if m.group().strip()]
+    for start, line in lines[:_DATELINE_LINES]:
         m = _DATELINE.match(line)
         if m is None:
             continue
@@ -66,8 +69,26 @@ def dateline_home(doc: Doc, finder: ActorFinder) -> str | None:
                 continue
             c = finder.gaz.place(part.title()) or finder.gaz.place(part)
             if c is not None:
-                return c.iso3
+                tail = _DATELINE_TAIL.match(line, m.end())
+                return c.iso3, start, start + (tail.end() if tail else m.end())
     return None
+
+
+def dateline_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state of the article's dateline, if it has one (`_dateline`)."""
+    found = _dateline(doc, finder)
+    return found[0] if found else None
+
+
+def dateline_tokens(doc: Doc, finder: ActorFinder) -> set[int]:
+    """The tokens of the article's dateline ("NAIROBI, Kenya (AP) —"): a place and an agency
+    saying where the story was written, never an actor of the sentence they open (the parser
+    makes "NAIROBI" a subject of "Ethiopia accused Eritrea")."""
+    found = _dateline(doc, finder)
+    if found is None:
+        return set()
+    _, start, end = found
+    return {t.i for t in doc if start <= t.idx < end}
 
 
 def article_home(doc: Doc, finder: ActorFinder) -> str | None:
