@@ -151,7 +151,8 @@ def test_a_bare_office_is_not_of_a_government_named_only_later(nlp) -> None:
     # "the interior minister": no state named; the Afghan government of a later sentence is not
     # the one meant: the dateline places the office
     text = ("KARACHI, Pakistan — Gunmen attacked a police checkpoint in Peshawar on Sunday. The "
-            "interior minister condemned the attack. Afghanistan's Taliban government denied any role.")
+            "interior minister condemned the attack. Afghanistan's Taliban government denied any role, "
+            "and the Afghan foreign ministry in Kabul called the claims baseless.")
     source, _ = _sides(nlp, text, "condemned")
     assert source == {"PAKGOV"}
 

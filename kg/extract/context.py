@@ -11,7 +11,8 @@ Three passes, each a named rule, from the nearest evidence to the widest:
    sector and kind have ("Pakistani police ... the police").
 3. `home_country`: for domestic groups (police, protesters, cartels, offices named by title
    alone), the state the article's events happen in (`ActorTable.scene`: named in most of its
-   mentions of states), else the state it is about (`article_home`: the dateline's place); a
+   mentions of states, unless the dateline is in a town that is no capital: there the events
+   are), else the state it is about (`article_home`: the dateline's place); a
    generically named government branch ("Treasury") takes the dateline's state first, the
    issuer's. Never for refugees, ethnic groups, foreigners, nor for a named official
    (officials travel: the secretary in Manila is not Filipino).
@@ -55,9 +56,10 @@ _DATELINE_TAIL = re.compile(r"[^\n—–]{0,40}?(?:—|–|\s-\s)\s*")
 
 
 
-def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int] | None:
-    """(state, first char, end char) of the article's dateline ("KARACHI, Pakistan (AP) —", on
-    one of the first lines: a headline may come first), if it has one with a known place."""
+def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int, bool] | None:
+    """(state, first char, end char, whether its place is a capital) of the article's dateline
+    ("KARACHI, Pakistan (AP) —", on one of the first lines: a headline may come first), if it
+    has one with a known place."""
     # the dateline opens the body, which may follow a headline and a blank line
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc.text[:600]) if m.group().strip()]
     for start, line in lines[:_DATELINE_LINES]:
@@ -70,7 +72,8 @@ def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int] | None:
             c = finder.gaz.place(part.title()) or finder.gaz.place(part)
             if c is not None:
                 tail = _DATELINE_TAIL.match(line, m.end())
-                return c.iso3, start, start + (tail.end() if tail else m.end())
+                capital = finder.gaz.is_capital(m.group(1).title()) is not None
+                return c.iso3, start, start + (tail.end() if tail else m.end()), capital
     return None
 
 
@@ -87,7 +90,7 @@ def dateline_tokens(doc: Doc, finder: ActorFinder) -> set[int]:
     found = _dateline(doc, finder)
     if found is None:
         return set()
-    _, start, end = found
+    _, start, end, _ = found
     return {t.i for t in doc if start <= t.idx < end}
 
 
@@ -227,7 +230,10 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
-    finder.table.scene = majority_state(doc, finder)
+    found = _dateline(doc, finder)
+    # a dateline in a capital is often a bureau's or a government's seat (WASHINGTON, NAIROBI):
+    # the state named most says where the events are; any other dateline is where they are
+    finder.table.scene = majority_state(doc, finder) if found is None or found[3] else None
 
 
 #: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")
