@@ -213,3 +213,10 @@ def test_a_vessel_of_a_state_stands_for_that_state(nlp) -> None:
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     [e] = [e for e in x.events if e.trigger == "seized"]
     assert e.target == ("IND",)  # not Somalia, where it happened
+
+
+def test_an_unknown_organisation_takes_the_state_of_the_region_it_names(nlp) -> None:
+    text = "The Balochistan Liberation Army claimed an attack on a train on Tuesday."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    army = [a for a in x.actors if "Liberation Army" in a.label]
+    assert army and army[0].country == "PAK"  # Balochistan: a province PETRARCH lists under PAK

@@ -816,10 +816,18 @@ class ActorFinder:
         return None
 
     def _country_from_name(self, ent: Span) -> str | None:
+        """The state a name names ("Sri Lankan Navy"), else the state of the region or town it
+        names ("Balochistan Liberation Army", "Kachin Independence Army": PETRARCH's places)."""
         for t in ent:
             c = self._country_token(t)
             if c:
                 return c
+        if ent.label_ == "PERSON":
+            return None
+        for t in ent:
+            c = self.gaz.place(t.text) if t.pos_ == "PROPN" and len(t.text) > 3 else None
+            if c is not None:
+                return c.iso3
         return None
 
     def _classify_org(self, name: str) -> tuple[str | None, str | None]:
