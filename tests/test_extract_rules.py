@@ -78,6 +78,8 @@ RULE_ROWS = [
      "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
     ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
      "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("same_attack_sides", "Sudanese rebels fired rockets at Chadian army positions, killing twelve.",
+     "target () -> ('military-tcd',)"),
     ("partner_from_article", "Japan signed a trade agreement with Kenya on Monday. Japan also pledged "
      "further support.", "target () -> ('KEN',)"),
     ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "

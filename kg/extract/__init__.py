@@ -173,6 +173,45 @@ def opponent_from_article(st: ArticleState) -> None:
             d.target = d.target + (table.state(best, None),)
 
 
+def same_attack_sides(st: ArticleState) -> None:
+    """"Vietnamese-led forces launched rocket fire against Kampuchean guerrilla camps, killing or
+    wounding 50": acts of force of one sentence with a side missing take it from another act of
+    force it hangs together with in the grammar (one is the other's head, or both hang from one
+    verb: the killing is the fire's, aimed at its target, done by its doer), when the borrowed
+    side is not the act's own other side."""
+    table = st.table
+
+    def anchor(tok: Token) -> Token:
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "artillery, mortar and rocket fire"
+            tok = tok.head
+        return tok
+
+    def linked(a: DraftEvent, b: DraftEvent) -> bool:
+        x, y = anchor(a.trigger.token), anchor(b.trigger.token)
+        return bool({x.i, x.head.i} & {y.i, y.head.i})
+
+    by_sentence: dict[int, list[DraftEvent]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] in _VIOLENT_ROOTS and d.evidence is not None and d.modality == "actual":
+            by_sentence.setdefault(d.evidence.sent_start, []).append(d)
+    for drafts in by_sentence.values():
+        if len(drafts) < 2:
+            continue
+        for d in drafts:
+            mine = {table.country(k) for k in d.source} | set(d.source)
+            if not any(_placed(table, k) for k in d.target):
+                other = next((o.target for o in drafts if o is not d and linked(o, d) and any(_placed(table, k) for k in o.target)
+                              and not ({table.country(k) for k in o.target} | set(o.target)) & mine), ())
+                if other:
+                    d.target = d.target + tuple(k for k in other if k not in d.target)
+            if not d.source:
+                theirs = {table.country(k) for k in d.target} | set(d.target)
+                other = next((o.source for o in drafts if o is not d and linked(o, d) and o.source
+                              and not ({table.country(k) for k in o.source} | set(o.source)) & theirs), ())
+                if other:
+                    d.source = other
+
+
 #: roots of cooperative acts that are given to someone: intent, diplomatic and material
 #: cooperation, aid
 _GIVING_ROOTS = {"03", "05", "06", "07"}
@@ -307,7 +346,8 @@ def joint_parties(st: ArticleState) -> None:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (owner_of_means, perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, places_of_events, opponent_from_article, partner_from_article, domestic_targets, directives,
+                 actor_places, places_of_events, same_attack_sides, opponent_from_article, partner_from_article,
+                 domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
