@@ -82,6 +82,8 @@ RULE_ROWS = [
      "target () -> ('military-tcd',)"),
     ("partner_from_article", "Japan signed a trade agreement with Kenya on Monday. Japan also pledged "
      "further support.", "target () -> ('KEN',)"),
+    ("perpetrator_as_target", "Beijing condemned the visit by the U.S. delegation to Taipei.",
+     "target ('TWN',) -> ('government-usa',)"),
     ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
      "condemned the attack.", "target () -> ('military-sdn',)"),
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",

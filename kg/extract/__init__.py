@@ -252,13 +252,27 @@ def perpetrator_as_target(st: ArticleState) -> None:
     """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
     about an act with no placed target is aimed at who did the act: the source of the act it
     names, or, when that act names none ("the attack"), of the latest earlier act of the article
-    of the same root."""
+    of the same root. A target that is only the act's own target or place ("condemned the visit
+    by the U.S. delegation to Taipei") gives way to the act's doer."""
     table = st.table
     ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
     for d in ordered:
-        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+        if d.cameo[:2] not in _ABOUT_ACTS:
             continue
         acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        if any(_placed(table, k) for k in d.target):
+            # "Beijing condemned the visit by the U.S. delegation to Taipei": the target found is
+            # the act's own target or place; the one condemned is who did it
+            for act in acts:
+                doer = tuple(k for k in act.source if k not in d.source and _placed(table, k))
+                tok = act.trigger.token
+                end = tok.sent.end  # (the parser may hang "to Taipei" on the main verb)
+                inside = {k for i, k in st.finder.history if tok.i < i < end and table.kind(k) == "state"}
+                if doer and not set(doer) & set(d.target) and set(d.target) <= (
+                        set(act.target) | {act.location} | inside):
+                    d.target = doer
+                    break
+            continue
         for act in acts:
             doer = act.source
             if not doer:
