@@ -262,7 +262,11 @@ def perpetrator_as_target(st: ArticleState) -> None:
         acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
         if any(_placed(table, k) for k in d.target):
             # "Beijing condemned the visit by the U.S. delegation to Taipei": the target found is
-            # the act's own target or place; the one condemned is who did it
+            # the act's own target or place; the one condemned is who did it (not when the
+            # target is the verb's object: "criticized Japan for allowing ... to visit Tokyo")
+            objects = {c.i for c in d.trigger.token.children if c.dep_ in ("dobj", "dative", "nsubjpass")}
+            if any(i in objects and k in d.target for i, k in st.finder.history):
+                continue
             for act in acts:
                 doer = tuple(k for k in act.source if k not in d.source and _placed(table, k))
                 tok = act.trigger.token
