@@ -26,6 +26,7 @@ answers, `X-SQL-State`) are errors, never taken for the whole answer.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -174,7 +175,7 @@ class Endpoint:
                                           "Accept": _RESULTS_JSON},
                                  timeout=timeout or self.timeout, deadline=self.deadline)
         try:
-            body = _standard_json(body, self.url, headers)
+            body = _standard_json(body, self.url, headers, _boolean_columns(form["query"]))
             return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as err:
             raise QueryError(f"{self.url}: unreadable query results ({err})") from err
@@ -190,12 +191,24 @@ class Endpoint:
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+#: `(… true|false) AS ?v` / `BIND(… true|false) AS ?v)`: a variable the query binds to a
+#: boolean constant (or a COALESCE ending in one)
+_BOOLEAN_BIND = re.compile(r"\b(?:true|false)\s*\)*\s+AS\s+\?(\w+)", re.IGNORECASE)
 
 
-def _standard_json(body: bytes, url: str, headers: Mapping[str, str]) -> bytes:
+def _boolean_columns(sparql: str) -> frozenset[str]:
+    """The variables `sparql` binds to boolean values (`true`/`false`, alone or as the last
+    choice of a COALESCE or IF)."""
+    return frozenset(_BOOLEAN_BIND.findall(sparql))
+
+
+def _standard_json(body: bytes, url: str, headers: Mapping[str, str],
+                   booleans: frozenset[str] = frozenset()) -> bytes:
     """SPARQL JSON results as every reader takes them, checked whole: Virtuoso's pre-standard
-    `typed-literal` type becomes `literal`; a result with as many rows as the server's announced
-    row limit (`X-SPARQL-MaxRows`) is cut short: `RemoteError`."""
+    `typed-literal` type becomes `literal`; Virtuoso 7 has no boolean values and answers
+    `xsd:integer` 1/0 where the query bound `true`/`false`, so in the columns the query binds to
+    booleans (`booleans`) 1/0 integers become `xsd:boolean` true/false; a result with as many
+    rows as the server's announced row limit (`X-SPARQL-MaxRows`) is cut short: `RemoteError`."""
     data = json.loads(body)
     rows = data.get("results", {}).get("bindings", [])
     limit = {k.lower(): v for k, v in headers.items()}.get("x-sparql-maxrows")
@@ -205,9 +218,14 @@ def _standard_json(body: bytes, url: str, headers: Mapping[str, str]) -> bytes:
                           "the query")
     changed = False
     for row in rows:
-        for value in row.values():
+        for name, value in row.items():
             if value.get("type") == "typed-literal":
                 value["type"] = "literal"
+                changed = True
+            if (name in booleans and value.get("datatype") == _XSD + "integer"
+                    and value.get("value") in ("0", "1")):
+                value["datatype"] = _XSD + "boolean"
+                value["value"] = "true" if value["value"] == "1" else "false"
                 changed = True
     return json.dumps(data).encode("utf-8") if changed else body
 
