@@ -343,39 +343,26 @@ def test_voa_on_oxigraph_answers_every_saved_query_like_the_store(voa_store, voa
     _compare(voa_store, Endpoint(f"{voa_on_oxigraph}/query"), name, params)
 
 
-#: saved queries Virtuoso 7.2 answers differently on the VOA graph, and why; strict where
-#: checked on the whole VOA graph after the scale rewrite (a fixed query file then fails here
-#: until its mark is taken away), not strict where seen only on 15 VOA articles before it
+#: saved queries Virtuoso 7.2 cannot answer on the VOA graph, and why (measured 2026-12-06; every
+#: other saved query gives the embedded store's rows); strict: a query made portable fails here
+#: until its mark is taken away
 VIRTUOSO_DIFFERS = {
-    "event_details": (True, "a boolean column comes back as xsd:integer 1/0: Virtuoso 7 has "
-                            "no xsd:boolean values"),
-    "events_at_location": (True, "41 of 696 rows name another label/trigger for the place"),
-    "events_involving_actor": (False, "extra rows (seen on 15 articles, not re-checked)"),
-    "quotations_by_speaker": (False, "GROUP_CONCAT order, and '' where the store leaves the "
-                                     "column unbound (seen on 15 articles, not re-checked)"),
+    "events": (True, "Virtuoso error SR319 'Max row length is exceeded when trying to store a "
+                     "string of 509 chars into a temp col': the first-mention key (MIN over "
+                     "article id, offsets and sentence text) is longer than its temp columns"),
+    "nested_events": (True, "Virtuoso 7.2.5 answers 0 rows of 2552: its transitive paths need "
+                            "one end bound by equality ('transitive start not given'); the "
+                            "earlier form (kgo:parentEvent* joined with kgo:parentEvent+) "
+                            "crashed the server (GPF sqlvrun.c:411)"),
 }
-#: seen on the whole VOA graph on 2026-12-06 after all branches were merged (rows differ: the
-#: label picked among several rdfs:label values, mention counts, stance rows); not strict, so
-#: a query made portable passes; these are the open part of issue 11, not accepted behaviour
-VIRTUOSO_DIFFERS_VOA = {
-    name: "rows differ on the VOA graph (measured 2026-12-06; open in issue 11)"
-    for name in ("actors_by_country_and_sector", "actors_ranked_by_events", "events",
-                 "events_reported_by_several_articles", "office_holders_by_state", "stances",
-                 "threats_by_actor", "events_at_location")
-}
-VIRTUOSO_CRASHES = {"nested_events": "Virtuoso 7.2.5 dies (GPF sqlvrun.c:411 'no dv string "
-                                      "here') on kgo:parentEvent+ with kgo:parentEvent*"}
+
 
 
 def _virtuoso_case(name: str, params: dict):
     marks = []
-    if name in VIRTUOSO_CRASHES:
-        marks.append(pytest.mark.skip(reason=VIRTUOSO_CRASHES[name]))
-    elif name in VIRTUOSO_DIFFERS and not params:
+    if name in VIRTUOSO_DIFFERS and not params:
         strict, why = VIRTUOSO_DIFFERS[name]
         marks.append(pytest.mark.xfail(strict=strict, reason=why))
-    elif name in VIRTUOSO_DIFFERS_VOA:
-        marks.append(pytest.mark.xfail(strict=False, reason=VIRTUOSO_DIFFERS_VOA[name]))
     return pytest.param(name, params, marks=marks, id=f"{name}-{len(params)}")
 
 
