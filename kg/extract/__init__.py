@@ -68,7 +68,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     quote_records = _quotes(quotes, drafts, doc, finder)
     repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
-    events = _one_per_occasion(events, repeats, table, trace)
+    events = _one_per_occasion(events, repeats, table, trace, _headline_end(article.text))
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records),
                       places=tuple(finder.places[i] for i in sorted(finder.places)))
@@ -236,9 +236,91 @@ def joint_parties(st: ArticleState) -> None:
             d.extra["joint"] = True
 
 
+#: CAMEO codes of conventional force (clashes, artillery, air strikes) that, used by an armed
+#: group of no state, are the guide's assault (root 18: "attacks by armed groups")
+_CONVENTIONAL_FORCE = ("190", "193", "194", "195")
+_NON_STATE_ARMED = {"armed_group", "criminal"}
+#: CAMEO sectors of armed opposition ("rebels", "insurgents", "militants") and of criminals
+_INSURGENT_SECTORS = {"REB", "INS", "CRM"}
+
+
+def armed_group_assault(st: ArticleState) -> None:
+    """"The Houthis have launched more than 30 attacks on commercial vessels", "gangs opened
+    fire on the crowd": conventional force used by armed groups of no state (insurgents,
+    rebels, gangs; not forces that may be a state's, CAMEO sector UAF), with no state's actor
+    among the doers, other than on a state's forces, is assault (CAMEO 180, the coding guide: "18 assault (attacks by armed
+    groups ...); 19 fight (strikes, shelling, clashes by state forces)")."""
+    table = st.table
+    for d in st.drafts:
+        if not d.source or not d.cameo.startswith(_CONVENTIONAL_FORCE):
+            continue
+        if any(table.kind(k) == "military" for k in d.target):
+            continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
+        armed = [table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
+                 for k in d.source]
+        if any(armed) and not any(_state_side(table, k) for k in d.source):
+            d.cameo = "180"  # "Sanon and his gang": a leader acts with his armed group
+
+
+#: actor kinds and sectors of a state's side in a fight (CAMEO UAF: unidentified armed forces,
+#: that may fight alongside a state: "the army and associated clan militias")
+_STATE_KINDS = {"state", "government", "military", "police"}
+_STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "UAF", "JUD", "LEG"}
+
+
+def _state_side(table: ActorTable, key: str) -> bool:
+    return table.kind(key) in _STATE_KINDS or _sector(table, key) in _STATE_SECTORS
+
+
+def _sector(table: ActorTable, key: str) -> str | None:
+    b = table.actors.get(key)
+    return b.sector if b is not None else None
+
+
+#: CAMEO codes of administrative sanctions ("impose restrictions", "designate as terrorist")
+_ADMINISTRATIVE = "172"
+_SANCTION = "163"
+
+
+def foreign_sanctions(st: ArticleState) -> None:
+    """"The United States is imposing visa restrictions on eleven Guatemalan officials", "Viv
+    Ansanm was designated by the U.S. Department of State as a terrorist organization":
+    administrative sanctions a state imposes on actors of other states are sanctions (CAMEO
+    163; the coding guide: "16 reduce relations (... sanctions ...)"); at home they stay
+    administrative sanctions (172: curfews, bans)."""
+    table = st.table
+    for d in st.drafts:
+        if d.cameo != _ADMINISTRATIVE or not d.source or not d.target:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        theirs = {table.country(k) for k in d.target if _placed(table, k)}
+        if mine and theirs and None not in theirs and not theirs & mine:
+            d.cameo = _SANCTION
+
+
+def sanctioned_from_discourse(st: ArticleState) -> None:
+    """"The United States took this action following the United Kingdom's and the European
+    Union's designation of the same individuals": sanctions with no placed target of another
+    country are on whom the article's sanctions told before are (the target of the latest
+    earlier sanction)."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for n, d in enumerate(ordered):
+        if not d.coded or d.cameo[:2] != "16" or not d.source:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        if any(_placed(table, k) and table.country(k) not in mine for k in d.target):
+            continue  # (a state does not sanction its own: "the same generals" read as Australian)
+        prev = next((e for e in reversed(ordered[:n]) if e.coded and e.cameo[:2] == "16"
+                     and any(_placed(table, k) for k in e.target)), None)
+        if prev is not None:
+            d.target = tuple(k for k in prev.target if k not in d.source)
+
+
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+                 actor_places, armed_group_assault, foreign_sanctions, sanctioned_from_discourse,
+                 places_of_events, opponent_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
@@ -303,8 +385,17 @@ def _stated(date) -> bool:
     return date is not None and date.basis == "stated"
 
 
+def _headline_end(text: str) -> int:
+    """The end of the article's headline: a short first line without a closing full stop
+    ("Russia targets Ukraine with missiles, drones"), else 0 (no headline)."""
+    first = text.lstrip().split("\n", 1)[0].rstrip()
+    if not first or len(first) > 160 or first.endswith((".", "!", "?")) or "\n" not in text.strip():
+        return 0
+    return text.index(first) + len(first)
+
+
 def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
-                      trace: Trace | None = None) -> tuple[Event, ...]:
+                      trace: Trace | None = None, headline_end: int = 0) -> tuple[Event, ...]:
     """One real-world event is one event of the article: a later coded event of the same CAMEO
     root and modality, on no other day, is a repeated mention of the first when it is told in the
     same words between the same countries (a photo caption repeated), or refers back to it
@@ -332,7 +423,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
-            if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+            if (k.evidence.start < headline_end <= e.evidence.start and s and s == ks and t == kt) or (
+                    _told_again_untargeted(e, k, s, t, ks, kt)) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
                     e.id in repeats and s <= ks and t <= kt and (s or t)) or (
                     e.cameo[:2] in _JOINT_ROOTS and s | t and (s | t) == (ks | kt)
                     and len(s | t) >= 2 and e.modality == "actual"):
@@ -356,11 +448,29 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
     return tuple(out)
 
 
+def _told_again_untargeted(e: Event, k: Event, s, t, ks, kt) -> bool:
+    """Whether `e`, naming no target, is the same actor's act of the same root told before with
+    one ("U.N. expresses concern over deadly Israeli strikes ... The U.N. human rights office
+    says, 'We have serious concerns ...'"): a repeated mention, not another event. Acts of force
+    are not merged this way (the same army strikes many times a day)."""
+    return (not t and bool(kt) and bool(s) and s == ks and e.cameo[:2] not in _VIOLENT_ROOTS
+            and e.modality == "actual" and k.modality == "actual")
+
+
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
     if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
+    elif coded and d.modality == "conditional" and not d.trigger.entry.speech:
+        # "if they come to kill our people, we will fight them": a coercive act on a condition
+        # is a threat; any other act on a condition is only discussed (the guide codes no
+        # hypotheticals): "if they arrest the oligarchs, I will applaud them"
+        threat = _mapped("announced.csv", d.cameo)
+        if threat and threat.startswith("13"):
+            d.cameo = threat
+        else:
+            coded = False
     elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
