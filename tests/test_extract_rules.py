@@ -87,6 +87,12 @@ RULE_ROWS = [
      "were destroyed by the Ukrainian air force.", "target () -> ('RUS',)"),
     ("opponent_from_article", "Russian forces shelled Ukrainian positions near Bakhmut. Ukraine's army "
      "said it shot down nine drones overnight.", "target () -> ('RUS',)"),
+    ("same_attack_sides", "Sudanese rebels fired rockets at Chadian army positions, killing twelve.",
+     "target () -> ('military-tcd',)"),
+    ("partner_from_article", "Japan signed a trade agreement with Kenya on Monday. Japan also pledged "
+     "further support.", "target () -> ('KEN',)"),
+    ("perpetrator_as_target", "Beijing condemned the visit by the U.S. delegation to Taipei.",
+     "target ('TWN',) -> ('government-usa',)"),
     ("perpetrator_as_target", "Sudanese troops shelled a village in Darfur on Tuesday. The African Union "
      "condemned the attack.", "target () -> ('military-sdn',)"),
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",
@@ -97,6 +103,12 @@ RULE_ROWS = [
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
+    # the reporter of an attack is not of the attacker's state: the place named decides
+    ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",
+     "takes the country UKR"),
+    # ... but a force may report its own act: no exclusion, two states named, no decision
+    ("sentence_countries", "Malian security forces killed 20 jihadists on Monday, the army said.",
+     "takes the country MLI"),
     ("directives", "Brazil's President Luiz Inácio Lula da Silva said he asked his foreign minister to "
      "meet Argentina's foreign minister on Monday.", "event_class 'Appeal' -> 'Directive'"),
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",

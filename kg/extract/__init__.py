@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import event_places, of_other_states, place_actors, set_home
+from kg.extract.context import dateline_tokens, event_places, of_other_states, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -41,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    finder.skip |= dateline_tokens(doc, finder)
     set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
@@ -83,6 +84,10 @@ class ArticleState:
     doc: Doc
     article: Article
     trace: Trace | None = None
+
+
+#: CAMEO roots of material conflict (acts of force whose reporter sentence_countries considers)
+_MEANS_ROOTS = {"15", "16", "17", "18", "19", "20"}
 
 
 def drop_unanchored(st: ArticleState) -> None:
@@ -150,6 +155,77 @@ def opponent_from_article(st: ArticleState) -> None:
             d.target = d.target + (table.state(best, None),)
 
 
+def same_attack_sides(st: ArticleState) -> None:
+    """"Vietnamese-led forces launched rocket fire against Kampuchean guerrilla camps, killing or
+    wounding 50": acts of force of one sentence with a side missing take it from another act of
+    force it hangs together with in the grammar (one is the other's head, or both hang from one
+    verb: the killing is the fire's, aimed at its target, done by its doer), when the borrowed
+    side is not the act's own other side."""
+    table = st.table
+
+    def anchor(tok: Token) -> Token:
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "artillery, mortar and rocket fire"
+            tok = tok.head
+        return tok
+
+    def linked(a: DraftEvent, b: DraftEvent) -> bool:
+        x, y = anchor(a.trigger.token), anchor(b.trigger.token)
+        return bool({x.i, x.head.i} & {y.i, y.head.i})
+
+    by_sentence: dict[int, list[DraftEvent]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] in _VIOLENT_ROOTS and d.evidence is not None and d.modality == "actual":
+            by_sentence.setdefault(d.evidence.sent_start, []).append(d)
+    for drafts in by_sentence.values():
+        if len(drafts) < 2:
+            continue
+        for d in drafts:
+            mine = {table.country(k) for k in d.source} | set(d.source)
+            if not any(_placed(table, k) for k in d.target):
+                other = next((o.target for o in drafts if o is not d and linked(o, d) and any(_placed(table, k) for k in o.target)
+                              and not ({table.country(k) for k in o.target} | set(o.target)) & mine), ())
+                if other:
+                    d.target = d.target + tuple(k for k in other if k not in d.target)
+            if not d.source:
+                theirs = {table.country(k) for k in d.target} | set(d.target)
+                other = next((o.source for o in drafts if o is not d and linked(o, d) and o.source
+                              and not ({table.country(k) for k in o.source} | set(o.source)) & theirs), ())
+                if other:
+                    d.source = other
+
+
+#: roots of cooperative acts that are given to someone: intent, diplomatic and material
+#: cooperation, aid
+_GIVING_ROOTS = {"03", "05", "06", "07"}
+
+
+def partner_from_article(st: ArticleState) -> None:
+    """"The White House pledges quick aid delivery", "Zelenskyy welcomed such a strong
+    demonstration of support": cooperation with no recipient named is aimed at the actor's
+    partner in the article, the state most often on the other side of its other cooperative
+    acts (none when the article shows no such counterpart)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS | {"04", "08"}:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                for x, y in ((a, b), (b, a)):
+                    pairs.setdefault(x, {}).setdefault(y, 0)
+                    pairs[x][y] += 1
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS or not d.source or d.target:
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = (table.state(best, None),)
+
+
 #: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
 _ABOUT_ACTS = {"10", "11", "12"}
 
@@ -158,13 +234,31 @@ def perpetrator_as_target(st: ArticleState) -> None:
     """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
     about an act with no placed target is aimed at who did the act: the source of the act it
     names, or, when that act names none ("the attack"), of the latest earlier act of the article
-    of the same root."""
+    of the same root. A target that is only the act's own target or place ("condemned the visit
+    by the U.S. delegation to Taipei") gives way to the act's doer."""
     table = st.table
     ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
     for d in ordered:
-        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+        if d.cameo[:2] not in _ABOUT_ACTS:
             continue
         acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        if any(_placed(table, k) for k in d.target):
+            # "Beijing condemned the visit by the U.S. delegation to Taipei": the target found is
+            # the act's own target or place; the one condemned is who did it (not when the
+            # target is the verb's object: "criticized Japan for allowing ... to visit Tokyo")
+            objects = {c.i for c in d.trigger.token.children if c.dep_ in ("dobj", "dative", "nsubjpass")}
+            if any(i in objects and k in d.target for i, k in st.finder.history):
+                continue
+            for act in acts:
+                doer = tuple(k for k in act.source if k not in d.source and _placed(table, k))
+                tok = act.trigger.token
+                end = tok.sent.end  # (the parser may hang "to Taipei" on the main verb)
+                inside = {k for i, k in st.finder.history if tok.i < i < end and table.kind(k) == "state"}
+                if doer and not set(doer) & set(d.target) and set(d.target) <= (
+                        set(act.target) | {act.location} | inside):
+                    d.target = doer
+                    break
+            continue
         for act in acts:
             doer = act.source
             if not doer:
@@ -177,8 +271,22 @@ def perpetrator_as_target(st: ArticleState) -> None:
 
 
 def sentence_countries(st: ArticleState) -> None:
-    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
-    for key, country in _sentence_countries(st.finder):
+    """An actor the text gives no country takes the one state its sentence names
+    (`_sentence_countries`), leaving out the state of the doer of an act the actor only
+    reports ("officials said Russian drones struck ...": the officials are not Russia's)."""
+    by_id = {d.id: d for d in st.drafts}
+    reported: dict[str, set[str]] = {}
+    for d in st.drafts:
+        parent = by_id.get(d.parent) if d.parent else None
+        if (parent is None or not parent.trigger.entry.speech or d.modality != "actual"
+                or d.cameo[:2] not in _MEANS_ROOTS):
+            continue  # only a reported act of force, not what the speaker asks or foresees
+        # a state as a whole ("Russia", "Russian drones"), not a force of it that may well
+        # report its own act ("security forces in Mali killed ..., the army said")
+        doers = {st.table.country(k) for k in d.source if st.table.kind(k) == "state"} - {None}
+        for k in parent.source:
+            reported.setdefault(k, set()).update(doers)
+    for key, country in _sentence_countries(st.finder, reported):
         if st.trace is not None:
             st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
 
@@ -318,9 +426,10 @@ def sanctioned_from_discourse(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, armed_group_assault, foreign_sanctions, sanctioned_from_discourse,
-                 places_of_events, opponent_from_article, domestic_targets, directives,
+ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
+                 sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
+                 sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
+                 partner_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
@@ -488,9 +597,12 @@ _COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", 
                          "legislature", "party", "armed_group", "criminal", "organisation"}
 
 
-def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
-    """An actor the text gives no country takes the one state its sentence names, if only one;
-    returns the (actor, country) pairs so decided."""
+def _sentence_countries(finder: ActorFinder,
+                        reported: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """An actor the text gives no country takes the one state its sentence names, if only one,
+    besides the states `reported[actor]` of the doers of acts it reports; returns the (actor,
+    country) pairs so decided."""
+    reported = reported or {}
     decided: list[tuple[str, str]] = []
     table, doc = finder.table, finder.doc
     first: dict[str, int] = {}
@@ -503,10 +615,12 @@ def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
         if b.kind == "person" and b.code or of_other_states(doc[i]):
             continue
         sent = doc[i].sent
+        other = reported.get(key, set())
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
+        states -= other
         if not states:  # "police in Karachi arrested militants": the state of the cities named
             states = {finder.place_in(t) for t in sent
-                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
+                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None} - other
         if len(states) == 1:
             b.country = states.pop()
             decided.append((key, b.country))

@@ -129,7 +129,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                     if keys:  # "shortened by one hour": a measure, not the agent
                         return keys
     for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
+        if c.dep_ in ("nsubj", "csubj") and c.i not in finder.skip:  # (not a dateline's place)
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
