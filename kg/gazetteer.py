@@ -94,6 +94,25 @@ class KnownActor:
     wikidata: str | None
     aliases: tuple[str, ...]
     roles: tuple[Role, ...]
+    #: dated CAMEO codes of an imported actor, (code, start, end), in the dictionary's order
+    terms: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+
+    def code_on(self, on: dt.date | None) -> str | None:
+        """The CAMEO code the actor had on a date: the latest-starting dated term covering it,
+        else its first undated term, else `code` (PETRARCH's reading of dated codes).
+
+        >>> a = KnownActor("k", "K", "person", "GHA", "GOV", "IGOUNO", None, (), (),
+        ...     (("GHAGOV", None, None), ("IGOUNO", dt.date(1997, 1, 1), dt.date(2006, 12, 31))))
+        >>> a.code_on(dt.date(2000, 5, 1)), a.code_on(dt.date(2010, 5, 1))
+        ('IGOUNO', 'GHAGOV')
+        """
+        if on is None or not self.terms:
+            return self.code
+        held = [t for t in self.terms if (t[1] or t[2]) and (t[1] is None or t[1] <= on)
+                and (t[2] is None or on <= t[2])]
+        if held:
+            return max(held, key=lambda t: t[1] or dt.date.min)[0]
+        return next((t[0] for t in self.terms if not (t[1] or t[2])), self.code)
 
 
 def _rows(text: str, name: str, columns: tuple[str, ...]):
@@ -301,8 +320,10 @@ def _known_actor(rec: dict, where: str, names: tuple[str, ...] | None = None) ->
     roles = tuple(Role(post=r["post"], of=r.get("of"), start=_date(r.get("start"), where),
                        end=_date(r.get("end"), where)) for r in rec.get("roles") or ())
     label, aliases = (names[0], names[1:]) if names else (rec["label"], tuple(rec.get("aliases") or ()))
+    terms = tuple((t["code"], _date(t.get("start"), where), _date(t.get("end"), where))
+                  for t in rec.get("terms") or ())
     return KnownActor(rec["key"], label, rec["kind"], rec.get("country"), rec.get("sector"),
-                      rec.get("code"), rec.get("wikidata"), aliases, roles)
+                      rec.get("code"), rec.get("wikidata"), aliases, roles, terms)
 
 
 def parse_actors(text: str, name: str = "kg/data/actors.jsonl") -> list[KnownActor]:

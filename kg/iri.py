@@ -21,6 +21,7 @@ __all__ = [
     "place_iri",
     "event_iri",
     "mention_iri",
+    "sentence_iri",
     "stance_iri",
     "quote_iri",
     "post_iri",
@@ -85,6 +86,12 @@ def event_iri(key: str) -> str:
 
 def mention_iri(article_id: str, start: int, end: int) -> str:
     return f"{ID}mention/{slug(article_id)}/{start}-{end}"
+
+
+def sentence_iri(article_id: str, start: int, end: int) -> str:
+    """The one stored copy of a sentence of an article (by its character offsets), which the
+    mentions read in it point to."""
+    return f"{ID}sentence/{slug(article_id)}/{start}-{end}"
 
 
 def stance_iri(article_id: str, local: str) -> str:

@@ -117,11 +117,12 @@ def to_quads(extraction: Extraction) -> list[Quad]:
     for actor in extraction.actors:
         nodes[actor.key] = _actor(w, actor, art, bodies)
     mentions: dict[tuple[int, int], NamedNode] = {}
+    sentences: set[tuple[int, int]] = set()
 
     def evidence(ev: Evidence) -> NamedNode:
         key = (ev.start, ev.end)
         if key not in mentions:
-            mentions[key] = _mention(w, article.id, art, ev)
+            mentions[key] = _mention(w, article.id, art, ev, sentences)
         return mentions[key]
 
     event_nodes = _event_nodes(extraction, nodes)
@@ -210,13 +211,21 @@ def _actor(w: _Writer, actor: Actor, art: NamedNode, bodies: dict[str, Actor]) -
     return node
 
 
-def _mention(w: _Writer, article_id: str, art: NamedNode, ev: Evidence) -> NamedNode:
+def _mention(w: _Writer, article_id: str, art: NamedNode, ev: Evidence,
+             sentences: set[tuple[int, int]]) -> NamedNode:
+    """A mention: the offsets of its words, and its sentence, whose text is stored once per
+    sentence (`kgo:Sentence`) however many facts are read from it."""
     node = NamedNode(iri.mention_iri(article_id, ev.start, ev.end))
+    sentence = NamedNode(iri.sentence_iri(article_id, ev.sent_start, ev.sent_end))
+    if (ev.sent_start, ev.sent_end) not in sentences:
+        sentences.add((ev.sent_start, ev.sent_end))
+        w.add(sentence, _T["rdf:type"], _k("Sentence"))
+        w.add(sentence, _k("sentenceText"), Literal(ev.sentence))
+        w.add(sentence, _k("sentenceStart"), _int(ev.sent_start))
+        w.add(sentence, _k("sentenceEnd"), _int(ev.sent_end))
     w.add(node, _T["rdf:type"], _k("Mention"))
     w.add(node, _k("inArticle"), art)
-    w.add(node, _k("sentenceText"), Literal(ev.sentence))
-    w.add(node, _k("sentenceStart"), _int(ev.sent_start))
-    w.add(node, _k("sentenceEnd"), _int(ev.sent_end))
+    w.add(node, _k("inSentence"), sentence)
     w.add(node, _k("startOffset"), _int(ev.start))
     w.add(node, _k("endOffset"), _int(ev.end))
     return node

@@ -47,7 +47,7 @@ __all__ = ["ontology", "reason", "Inconsistency", "ReasonReport", "write_inferre
 
 _TYPE = ox.NamedNode(RDF + "type")
 _INDIVIDUAL = ox.NamedNode(OWL + "NamedIndividual")
-_SKIP_CLASSES = {KGO + "Mention", KGO + "Article"}
+_SKIP_CLASSES = {KGO + "Mention", KGO + "Sentence", KGO + "Article"}
 
 
 class ReasonerError(KGError):
@@ -235,7 +235,7 @@ _SENTENCES = """
 SELECT DISTINCT ?article ?sentence WHERE {
   ?thing kgo:source|kgo:target|kgo:speaker|kgo:stanceHolder|kgo:holder ?x ;
          kgo:evidence ?m .
-  ?m kgo:sentenceText ?sentence ; kgo:inArticle/kgo:articleId ?article .
+  ?m kgo:inSentence/kgo:sentenceText ?sentence ; kgo:inArticle/kgo:articleId ?article .
 } ORDER BY ?article ?sentence LIMIT 6
 """
 

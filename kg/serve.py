@@ -7,7 +7,9 @@ in a queue for a free worker (up to `QUEUE_WAIT` seconds, at most `max_queue` of
 of being refused at once.
 
 Answers are cached (the 256 most recent up to 1 MiB each): the store is opened read-only, so
-the same query gets the same answer; `cache=False` (`--no-cache`) turns that off.
+the same query gets the same answer; `cache=False` (`--no-cache`) turns that off. Cache or not,
+requests for a query that is running at that moment wait for its answer instead of running it
+again.
 
 Routes:
 - `/sparql`: GET `?query=`, POST form or `application/sparql-query`; SELECT/ASK as SPARQL
@@ -370,6 +372,8 @@ class QueryPool:
         self.store_path = store_path
         self.cache_size = cache_size
         self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._inflight: dict[str, asyncio.Future[Answer]] = {}  # job -> its answer to come
+        self.shared = 0  # requests answered by a run another request started
         self._slots: asyncio.Semaphore | None = None
         self.size = size
         self.timeout = timeout
@@ -422,13 +426,36 @@ class QueryPool:
 
     async def run(self, job: dict[str, Any]) -> Answer:
         """Run `job` in a free worker under the time limit (answers from the cache when the
-        same job was answered before: the store is read-only)."""
-        assert self._idle is not None and self._slots is not None
-        key = json.dumps(job, sort_keys=True) if self.cache_size else ""
-        cached = self._cache.get(key) if key else None
+        same job was answered before: the store is read-only).
+
+        The same job asked again while it runs waits for that run instead of starting another
+        one, cache or not: fifty clients sending one saved query at once cost one run."""
+        key = json.dumps(job, sort_keys=True)
+        cached = self._cache.get(key) if self.cache_size else None
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
+        running = self._inflight.get(key)
+        if running is not None:
+            self.shared += 1
+            return await asyncio.shield(running)
+        running = asyncio.get_running_loop().create_future()
+        self._inflight[key] = running
+        try:
+            answer = await self._run_once(job, key)
+        except BaseException as err:  # the waiting requests get the same error
+            running.set_exception(err if isinstance(err, Exception) else HttpError(
+                HTTPStatus.SERVICE_UNAVAILABLE, "the server is stopping; retry later"))
+            running.exception()  # retrieved, even when nobody else waited
+            raise
+        else:
+            running.set_result(answer)
+            return answer
+        finally:
+            del self._inflight[key]
+
+    async def _run_once(self, job: dict[str, Any], key: str) -> Answer:
+        assert self._idle is not None and self._slots is not None
         if self.waiting >= self.max_queue:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                             f"server busy: {self.max_queue} requests are waiting; retry later")
@@ -445,7 +472,7 @@ class QueryPool:
             answer = await self._run_in_worker(job)
         finally:
             self._slots.release()
-        if key and answer.status == 200 and len(answer.body) <= CACHE_ENTRY:
+        if self.cache_size and answer.status == 200 and len(answer.body) <= CACHE_ENTRY:
             self._cache[key] = answer
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)

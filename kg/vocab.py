@@ -166,6 +166,7 @@ CLASSES: Final[tuple[str, ...]] = (
     *(f"kgo:{c}" for c in EVENT_CLASSES),
     "kgo:Modality",
     "kgo:Mention",
+    "kgo:Sentence",
     "kgo:Quotation",
     "kgo:OfficeTerm",
     "kgo:Article",
@@ -228,6 +229,7 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:asserts",
     # provenance
     "kgo:inArticle",
+    "kgo:inSentence",
     "kgo:sentenceText",
     "kgo:sentenceStart",
     "kgo:sentenceEnd",

@@ -146,10 +146,13 @@ def _mention(g: _Graph, aid: str, art: str, sentence: str, sent_start: int, star
              end: int) -> str:
     m = iri.mention_iri(aid, start, end)
     g.add(m, RDF + "type", KGO + "Mention")
+    sent = iri.sentence_iri(aid, sent_start, sent_start + len(sentence))
     g.add(m, KGO + "inArticle", art)
-    g.add(m, KGO + "sentenceText", _lit(sentence))
-    g.add(m, KGO + "sentenceStart", _lit(sent_start, "integer"))
-    g.add(m, KGO + "sentenceEnd", _lit(sent_start + len(sentence), "integer"))
+    g.add(m, KGO + "inSentence", sent)
+    g.add(sent, RDF + "type", KGO + "Sentence")
+    g.add(sent, KGO + "sentenceText", _lit(sentence))
+    g.add(sent, KGO + "sentenceStart", _lit(sent_start, "integer"))
+    g.add(sent, KGO + "sentenceEnd", _lit(sent_start + len(sentence), "integer"))
     g.add(m, KGO + "startOffset", _lit(start, "integer"))
     g.add(m, KGO + "endOffset", _lit(end, "integer"))
     return m

@@ -76,6 +76,19 @@ def test_actor_records_kinds_countries_and_state_names() -> None:
     assert any("company" in reason for reason in report.skipped)
 
 
+def test_states_and_regions_with_dated_codes_are_names_of_their_state_not_people() -> None:
+    text = ("NEW_FREEDONIA_\n+NEW_FREEDONIAN_\n\t[USRFRA <910101]\n\t[FRA >910101]\n"
+            "FREEDONIAN_SERB_REPUBLIC_ [FRASRP]\n+SERB_REPUBLIC_\n\t[SRPUNR 920109-951214]\n"
+            "\t[FRASRP >951214]\n")
+    report = P.Report()
+    blocks = P.read_actor_dictionary(text, "x.actors.txt", report)
+    actors, names = P.to_actor_records(blocks, "x.actors.txt", STATES, {"GOV": "government"}, report, set())
+    assert actors == []
+    assert {(n["name"], n["iso3"]) for n in names} == {
+        ("New Freedonia", "FRA"), ("New Freedonian", "FRA"),
+        ("Freedonian Serb Republic", "FRA"), ("Serb Republic", "FRA")}
+
+
 def test_two_digit_years_and_bad_dates() -> None:
     report = P.Report()
     terms = P._terms("[USAGOV 480909-140101] [RUSGOV 13XX99]", "f:1", report)

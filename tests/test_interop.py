@@ -213,9 +213,10 @@ MaxDirtyBuffers = 6000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = {d}
+ServerThreads = 10
 [SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 300
 """
 
 

@@ -164,3 +164,27 @@ def test_the_pipeline_merges_reports_of_the_same_event(tmp_path: Path):
     store.remove_articles(["wire-1"])
     [strike] = [r for r in event_rows(store) if r["cameo"] and r["cameo"].startswith("19")]
     assert (strike["article"], strike["mentions"], strike["sources"]) == ("wire-2", 1, 1)
+
+
+def test_a_sentence_is_stored_once_however_many_facts_are_read_from_it():
+    """Two events read in one sentence: two mentions with their own offsets, one `kgo:Sentence`
+    holding the text; the event table and the sentence query still give each fact its text."""
+    sentence = "Israeli aircraft struck Gaza on Monday as the military said so."
+    struck = Event(**{**{f: getattr(_strike("e1"), f) for f in Event.__slots__},
+                      "evidence": _evidence(sentence, 17, 23)})
+    said = Event(**{**{f: getattr(_statement("s1"), f) for f in Event.__slots__},
+                    "evidence": _evidence(sentence, 55, 59)})
+    quads = to_quads(_extraction("a1", struck, said))
+    texts = [q for q in quads if q.predicate.value.endswith("#sentenceText")]
+    assert [q.object.value for q in texts] == [sentence]
+    in_sentence = {q.subject.value: q.object.value for q in quads
+                   if q.predicate.value.endswith("#inSentence")}
+    assert set(in_sentence) == {iri.mention_iri("a1", 17, 23), iri.mention_iri("a1", 55, 59)}
+    assert set(in_sentence.values()) == {iri.sentence_iri("a1", 0, len(sentence))}
+    store = Store.memory()
+    _load(store, _extraction("a1", struck, said))
+    rows = event_rows(store)
+    assert sorted((r["char_start"], r["text"]) for r in rows) == [(17, sentence), (55, sentence)]
+    words = {row["words"] for row in store.select(
+        (Path(__file__).parents[1] / "queries" / "sentence_behind_fact.rq").read_text())}
+    assert words == {"struck", "said"}

@@ -289,8 +289,10 @@ MINIMAL = """
 
 article:a1 a kgo:Article ; kgo:articleId "a1" .
 mention:10-20 a kgo:Mention ; kgo:inArticle article:a1 ;
-    kgo:sentenceText "Trump threatened Mexico." ;
-    kgo:sentenceStart 0 ; kgo:sentenceEnd 24 ; kgo:startOffset 6 ; kgo:endOffset 16 .
+    kgo:inSentence <https://w3id.org/kg-news/id/sentence/a1/0-24> ;
+    kgo:startOffset 6 ; kgo:endOffset 16 .
+<https://w3id.org/kg-news/id/sentence/a1/0-24> a kgo:Sentence ;
+    kgo:sentenceText "Trump threatened Mexico." ; kgo:sentenceStart 0 ; kgo:sentenceEnd 24 .
 actor:trump a kgo:Person ; rdfs:label "Donald Trump" ; kgo:countryCode "USA" .
 state:MEX a kgo:State ; rdfs:label "Mexico" ; kgo:countryCode "MEX" .
 event:e1 a kgo:Threat ;

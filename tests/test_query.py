@@ -188,3 +188,19 @@ def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
                            "--timeout", "0.05"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 3
     assert "did not finish in 0.05 s" in proc.stderr and "--timeout" in proc.stderr
+
+
+def test_a_query_process_imports_no_heavy_library(sample_store_dir):
+    """`kg query` as a whole process stays well under a second: building the CLI and running a
+    saved query import neither spaCy nor networkx, pandas or matplotlib (0.4 s of start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kg.cli import main\n"
+            f"main(['query', 'articles', '--store', {str(sample_store_dir)!r}, '--format', 'csv'])\n"
+            "heavy = {'spacy', 'networkx', 'pandas', 'matplotlib', 'rdflib', 'owlready2'}\n"
+            "print('HEAVY', sorted(heavy & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.startswith("article,iri,published,")  # the query ran
+    assert out.splitlines()[-1] == "HEAVY []"

@@ -208,8 +208,9 @@ def _add_chain(store) -> tuple[str, str, str]:
     triples = [
         (n(art), n(KGO + "articleId"), lit(aid)),
         (n(mention), n(KGO + "inArticle"), n(art)),
-        (n(mention), n(KGO + "sentenceText"), lit("Trump directed the Pentagon to have the "
-                                                   "army strike the camps.")),
+        (n(mention), n(KGO + "inSentence"), n(iri.sentence_iri(aid, 0, 62))),
+        (n(iri.sentence_iri(aid, 0, 62)), n(KGO + "sentenceText"),
+         lit("Trump directed the Pentagon to have the army strike the camps.")),
         (n(pentagon), n("http://www.w3.org/2000/01/rdf-schema#label"), lit("Pentagon")),
         (n(d1), rdf_type, n(KGO + "Directive")),
         (n(d1), n(KGO + "source"), n(SAMPLE.trump)),

@@ -235,12 +235,12 @@ def test_runaway_queries_are_killed_at_the_limit(strict_endpoint) -> None:
     killed), and a small query is answered at once afterwards."""
     answers: list[tuple[int, bytes]] = []
 
-    def run() -> None:
-        status, _, body = get_query(strict_endpoint, RUNAWAY)
+    def run(n: int) -> None:  # four different texts: the same one would run once (shared)
+        status, _, body = get_query(strict_endpoint, f"{RUNAWAY} # {n}")
         answers.append((status, body))
 
     started = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -266,6 +266,29 @@ def test_requests_wait_in_a_queue_rather_than_fail(strict_endpoint) -> None:
     for t in threads:
         t.join()
     assert statuses == [200] * 20
+
+
+def test_the_same_query_asked_while_it_runs_is_run_once(store_dir) -> None:
+    """Without the answer cache, eight clients asking one slow query at once are answered by one
+    run of it (one worker busy, the others free); asked again afterwards, it runs again."""
+    server = Endpoint(store_dir, port=0, timeout=2, workers=4, cache=False, quiet=True)
+    server.start()
+    try:
+        answers: list[tuple[int, bytes]] = []
+        threads = [threading.Thread(target=lambda: answers.append(
+            get_query(server, RUNAWAY)[::2])) for _ in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        assert server.pool.running == 1
+        for t in threads:
+            t.join()
+        assert [s for s, _ in answers] == [503] * 8  # all told the one run was stopped at 2 s
+        assert server.pool.killed == 1 and server.pool.shared == 7
+        assert get_query(server, THREATS)[0] == get_query(server, THREATS)[0] == 200
+        assert server.pool.shared == 7  # one after the other: each ran
+    finally:
+        server.stop()
 
 
 # -- attacks: each answered 4xx, the server still up ---------------------------------------------

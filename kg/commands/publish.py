@@ -20,20 +20,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--union-graph", metavar="IRI", default=None,
                    help="keep the union in this named graph instead of the default graph "
                         "(for stores whose default graph is every graph, e.g. Virtuoso)")
+    p.add_argument("--timeout", type=float, default=0, metavar="SECONDS",
+                   help="give up (an error, the next publish completes the work) when the whole "
+                        "publish takes longer than this; 0 (default): only each request is "
+                        "bounded (10 minutes)")
     p.add_argument("--full", action="store_true",
                    help="send everything, not only what changed since the last publish")
 
 
 def run(args: argparse.Namespace) -> int:
     from kg.publish import publish
-    from kg.remote import Endpoint, GraphStore, derive_address
+    from kg.errors import InputError
+    from kg.remote import Deadline, Endpoint, GraphStore, derive_address
     from kg.store import Store
 
-    target = GraphStore(args.to, update_url=args.update)
+    if args.timeout < 0:
+        raise InputError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
+    deadline = Deadline(args.timeout or None)
+    target = GraphStore(args.to, update_url=args.update, query_url=args.query,
+                        deadline=deadline)
     endpoint = None
     if args.full:
         query_url = args.query or derive_address(args.to, "query")
-        endpoint = Endpoint(query_url, default_graph=args.union_graph)
+        endpoint = Endpoint(query_url, default_graph=args.union_graph, deadline=deadline)
     with Store.open(args.store, read_only=True) as store:
         summary = publish(store, target, union_graph=args.union_graph, endpoint=endpoint,
                           full=args.full)

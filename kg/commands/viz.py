@@ -12,8 +12,6 @@ HELP = "write the actor network as an interactive, self-contained HTML page"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from kg.viz import DEFAULT_TOP
-
     add_store(p)
     p.add_argument("-o", "--output", default="graph.html", metavar="FILE",
                    help="the HTML file to write (default: graph.html)")
@@ -22,9 +20,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-events", action="store_true",
                    help="also draw events without a CAMEO code (nested content, reports)")
     p.add_argument("--isolated", action="store_true", help="also draw actors without events")
-    p.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
-                   help=f"draw the N actors in the most events and the events among them "
-                        f"(default {DEFAULT_TOP}; 0 draws every actor)")
+    # the default is kg.viz.DEFAULT_TOP, read in `run`: importing kg.viz (networkx, pandas)
+    # here would slow every kg command's start
+    p.add_argument("--top", type=int, default=None, metavar="N",
+                   help="draw the N actors in the most events and the events among them "
+                        "(default 40; 0 draws every actor)")
     p.add_argument("--title", help="the page title (default: Actor network)")
     add_progress(p)
 
@@ -32,8 +32,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kg.progress import Steps
     from kg.store import Store
-    from kg.viz import store_viz
+    from kg.viz import DEFAULT_TOP, store_viz
 
+    if args.top is None:
+        args.top = DEFAULT_TOP
     if args.top < 0:
         raise InputError(f"--top must be 0 (every actor) or more, got {args.top}")
     with Store.open(args.store, read_only=True) as store, \

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import event_places, of_other_states, place_actors, set_home
+from kg.extract.context import dateline_tokens, event_places, of_other_states, place_actors, set_home
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -41,6 +41,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     if article.source:
         table.skip_names.add(article.source.strip().lower())
     finder = ActorFinder(doc, table)
+    finder.skip |= dateline_tokens(doc, finder)
     set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
@@ -68,7 +69,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     quote_records = _quotes(quotes, drafts, doc, finder)
     repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
-    events = _one_per_occasion(events, repeats, table, trace)
+    events = _one_per_occasion(events, repeats, table, trace, _headline_end(article.text))
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records),
                       places=tuple(finder.places[i] for i in sorted(finder.places)))
@@ -83,6 +84,10 @@ class ArticleState:
     doc: Doc
     article: Article
     trace: Trace | None = None
+
+
+#: CAMEO roots of material conflict (acts of force whose reporter sentence_countries considers)
+_MEANS_ROOTS = {"15", "16", "17", "18", "19", "20"}
 
 
 def drop_unanchored(st: ArticleState) -> None:
@@ -150,6 +155,77 @@ def opponent_from_article(st: ArticleState) -> None:
             d.target = d.target + (table.state(best, None),)
 
 
+def same_attack_sides(st: ArticleState) -> None:
+    """"Vietnamese-led forces launched rocket fire against Kampuchean guerrilla camps, killing or
+    wounding 50": acts of force of one sentence with a side missing take it from another act of
+    force it hangs together with in the grammar (one is the other's head, or both hang from one
+    verb: the killing is the fire's, aimed at its target, done by its doer), when the borrowed
+    side is not the act's own other side."""
+    table = st.table
+
+    def anchor(tok: Token) -> Token:
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "artillery, mortar and rocket fire"
+            tok = tok.head
+        return tok
+
+    def linked(a: DraftEvent, b: DraftEvent) -> bool:
+        x, y = anchor(a.trigger.token), anchor(b.trigger.token)
+        return bool({x.i, x.head.i} & {y.i, y.head.i})
+
+    by_sentence: dict[int, list[DraftEvent]] = {}
+    for d in st.drafts:
+        if d.cameo[:2] in _VIOLENT_ROOTS and d.evidence is not None and d.modality == "actual":
+            by_sentence.setdefault(d.evidence.sent_start, []).append(d)
+    for drafts in by_sentence.values():
+        if len(drafts) < 2:
+            continue
+        for d in drafts:
+            mine = {table.country(k) for k in d.source} | set(d.source)
+            if not any(_placed(table, k) for k in d.target):
+                other = next((o.target for o in drafts if o is not d and linked(o, d) and any(_placed(table, k) for k in o.target)
+                              and not ({table.country(k) for k in o.target} | set(o.target)) & mine), ())
+                if other:
+                    d.target = d.target + tuple(k for k in other if k not in d.target)
+            if not d.source:
+                theirs = {table.country(k) for k in d.target} | set(d.target)
+                other = next((o.source for o in drafts if o is not d and linked(o, d) and o.source
+                              and not ({table.country(k) for k in o.source} | set(o.source)) & theirs), ())
+                if other:
+                    d.source = other
+
+
+#: roots of cooperative acts that are given to someone: intent, diplomatic and material
+#: cooperation, aid
+_GIVING_ROOTS = {"03", "05", "06", "07"}
+
+
+def partner_from_article(st: ArticleState) -> None:
+    """"The White House pledges quick aid delivery", "Zelenskyy welcomed such a strong
+    demonstration of support": cooperation with no recipient named is aimed at the actor's
+    partner in the article, the state most often on the other side of its other cooperative
+    acts (none when the article shows no such counterpart)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS | {"04", "08"}:
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                for x, y in ((a, b), (b, a)):
+                    pairs.setdefault(x, {}).setdefault(y, 0)
+                    pairs[x][y] += 1
+    for d in st.drafts:
+        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS or not d.source or d.target:
+            continue
+        countries = {table.country(k) for k in d.source} - {None}
+        if len(countries) != 1:
+            continue
+        counts = pairs.get(countries.pop(), {})
+        if counts:
+            best = max(sorted(counts), key=counts.get)
+            d.target = (table.state(best, None),)
+
+
 #: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
 _ABOUT_ACTS = {"10", "11", "12"}
 
@@ -158,13 +234,31 @@ def perpetrator_as_target(st: ArticleState) -> None:
     """"Guterres condemned the attack", "rejected the strikes": disapproval, rejection or a demand
     about an act with no placed target is aimed at who did the act: the source of the act it
     names, or, when that act names none ("the attack"), of the latest earlier act of the article
-    of the same root."""
+    of the same root. A target that is only the act's own target or place ("condemned the visit
+    by the U.S. delegation to Taipei") gives way to the act's doer."""
     table = st.table
     ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
     for d in ordered:
-        if d.cameo[:2] not in _ABOUT_ACTS or any(_placed(table, k) for k in d.target):
+        if d.cameo[:2] not in _ABOUT_ACTS:
             continue
         acts = [c for c in ordered if c is not d and (c.parent == d.id or c.extra.get("object_of") == d.id)]
+        if any(_placed(table, k) for k in d.target):
+            # "Beijing condemned the visit by the U.S. delegation to Taipei": the target found is
+            # the act's own target or place; the one condemned is who did it (not when the
+            # target is the verb's object: "criticized Japan for allowing ... to visit Tokyo")
+            objects = {c.i for c in d.trigger.token.children if c.dep_ in ("dobj", "dative", "nsubjpass")}
+            if any(i in objects and k in d.target for i, k in st.finder.history):
+                continue
+            for act in acts:
+                doer = tuple(k for k in act.source if k not in d.source and _placed(table, k))
+                tok = act.trigger.token
+                end = tok.sent.end  # (the parser may hang "to Taipei" on the main verb)
+                inside = {k for i, k in st.finder.history if tok.i < i < end and table.kind(k) == "state"}
+                if doer and not set(doer) & set(d.target) and set(d.target) <= (
+                        set(act.target) | {act.location} | inside):
+                    d.target = doer
+                    break
+            continue
         for act in acts:
             doer = act.source
             if not doer:
@@ -177,8 +271,22 @@ def perpetrator_as_target(st: ArticleState) -> None:
 
 
 def sentence_countries(st: ArticleState) -> None:
-    """An actor the text gives no country takes the one state its sentence names (`_sentence_countries`)."""
-    for key, country in _sentence_countries(st.finder):
+    """An actor the text gives no country takes the one state its sentence names
+    (`_sentence_countries`), leaving out the state of the doer of an act the actor only
+    reports ("officials said Russian drones struck ...": the officials are not Russia's)."""
+    by_id = {d.id: d for d in st.drafts}
+    reported: dict[str, set[str]] = {}
+    for d in st.drafts:
+        parent = by_id.get(d.parent) if d.parent else None
+        if (parent is None or not parent.trigger.entry.speech or d.modality != "actual"
+                or d.cameo[:2] not in _MEANS_ROOTS):
+            continue  # only a reported act of force, not what the speaker asks or foresees
+        # a state as a whole ("Russia", "Russian drones"), not a force of it that may well
+        # report its own act ("security forces in Mali killed ..., the army said")
+        doers = {st.table.country(k) for k in d.source if st.table.kind(k) == "state"} - {None}
+        for k in parent.source:
+            reported.setdefault(k, set()).update(doers)
+    for key, country in _sentence_countries(st.finder, reported):
         if st.trace is not None:
             st.trace.note("sentence_countries", "", f"actor {key} takes the country {country} of its sentence")
 
@@ -236,9 +344,92 @@ def joint_parties(st: ArticleState) -> None:
             d.extra["joint"] = True
 
 
+#: CAMEO codes of conventional force (clashes, artillery, air strikes) that, used by an armed
+#: group of no state, are the guide's assault (root 18: "attacks by armed groups")
+_CONVENTIONAL_FORCE = ("190", "193", "194", "195")
+_NON_STATE_ARMED = {"armed_group", "criminal"}
+#: CAMEO sectors of armed opposition ("rebels", "insurgents", "militants") and of criminals
+_INSURGENT_SECTORS = {"REB", "INS", "CRM"}
+
+
+def armed_group_assault(st: ArticleState) -> None:
+    """"The Houthis have launched more than 30 attacks on commercial vessels", "gangs opened
+    fire on the crowd": conventional force used by armed groups of no state (insurgents,
+    rebels, gangs; not forces that may be a state's, CAMEO sector UAF), with no state's actor
+    among the doers, other than on a state's forces, is assault (CAMEO 180, the coding guide: "18 assault (attacks by armed
+    groups ...); 19 fight (strikes, shelling, clashes by state forces)")."""
+    table = st.table
+    for d in st.drafts:
+        if not d.source or not d.cameo.startswith(_CONVENTIONAL_FORCE):
+            continue
+        if any(table.kind(k) == "military" for k in d.target):
+            continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
+        armed = [table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
+                 for k in d.source]
+        if any(armed) and not any(_state_side(table, k) for k in d.source):
+            d.cameo = "180"  # "Sanon and his gang": a leader acts with his armed group
+
+
+#: actor kinds and sectors of a state's side in a fight (CAMEO UAF: unidentified armed forces,
+#: that may fight alongside a state: "the army and associated clan militias")
+_STATE_KINDS = {"state", "government", "military", "police"}
+_STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "UAF", "JUD", "LEG"}
+
+
+def _state_side(table: ActorTable, key: str) -> bool:
+    return table.kind(key) in _STATE_KINDS or _sector(table, key) in _STATE_SECTORS
+
+
+def _sector(table: ActorTable, key: str) -> str | None:
+    b = table.actors.get(key)
+    return b.sector if b is not None else None
+
+
+#: CAMEO codes of administrative sanctions ("impose restrictions", "designate as terrorist")
+_ADMINISTRATIVE = "172"
+_SANCTION = "163"
+
+
+def foreign_sanctions(st: ArticleState) -> None:
+    """"The United States is imposing visa restrictions on eleven Guatemalan officials", "Viv
+    Ansanm was designated by the U.S. Department of State as a terrorist organization":
+    administrative sanctions a state imposes on actors of other states are sanctions (CAMEO
+    163; the coding guide: "16 reduce relations (... sanctions ...)"); at home they stay
+    administrative sanctions (172: curfews, bans)."""
+    table = st.table
+    for d in st.drafts:
+        if d.cameo != _ADMINISTRATIVE or not d.source or not d.target:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        theirs = {table.country(k) for k in d.target if _placed(table, k)}
+        if mine and theirs and None not in theirs and not theirs & mine:
+            d.cameo = _SANCTION
+
+
+def sanctioned_from_discourse(st: ArticleState) -> None:
+    """"The United States took this action following the United Kingdom's and the European
+    Union's designation of the same individuals": sanctions with no placed target of another
+    country are on whom the article's sanctions told before are (the target of the latest
+    earlier sanction)."""
+    table = st.table
+    ordered = sorted(st.drafts, key=lambda d: d.evidence.start)
+    for n, d in enumerate(ordered):
+        if not d.coded or d.cameo[:2] != "16" or not d.source:
+            continue
+        mine = {table.country(k) for k in d.source} - {None}
+        if any(_placed(table, k) and table.country(k) not in mine for k in d.target):
+            continue  # (a state does not sanction its own: "the same generals" read as Australian)
+        prev = next((e for e in reversed(ordered[:n]) if e.coded and e.cameo[:2] == "16"
+                     and any(_placed(table, k) for k in e.target)), None)
+        if prev is not None:
+            d.target = tuple(k for k in prev.target if k not in d.source)
+
+
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse, sentence_countries,
-                 actor_places, places_of_events, opponent_from_article, domestic_targets, directives,
+ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
+                 sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
+                 sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
+                 partner_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 
@@ -303,8 +494,17 @@ def _stated(date) -> bool:
     return date is not None and date.basis == "stated"
 
 
+def _headline_end(text: str) -> int:
+    """The end of the article's headline: a short first line without a closing full stop
+    ("Russia targets Ukraine with missiles, drones"), else 0 (no headline)."""
+    first = text.lstrip().split("\n", 1)[0].rstrip()
+    if not first or len(first) > 160 or first.endswith((".", "!", "?")) or "\n" not in text.strip():
+        return 0
+    return text.index(first) + len(first)
+
+
 def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: ActorTable,
-                      trace: Trace | None = None) -> tuple[Event, ...]:
+                      trace: Trace | None = None, headline_end: int = 0) -> tuple[Event, ...]:
     """One real-world event is one event of the article: a later coded event of the same CAMEO
     root and modality, on no other day, is a repeated mention of the first when it is told in the
     same words between the same countries (a photo caption repeated), or refers back to it
@@ -332,7 +532,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
             ks, kt = side(k.source), side(k.target)
-            if e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
+            if (k.evidence.start < headline_end <= e.evidence.start and s and s == ks and t == kt) or (
+                    _told_again_untargeted(e, k, s, t, ks, kt)) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
                     e.id in repeats and s <= ks and t <= kt and (s or t)) or (
                     e.cameo[:2] in _JOINT_ROOTS and s | t and (s | t) == (ks | kt)
                     and len(s | t) >= 2 and e.modality == "actual"):
@@ -356,11 +557,29 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
     return tuple(out)
 
 
+def _told_again_untargeted(e: Event, k: Event, s, t, ks, kt) -> bool:
+    """Whether `e`, naming no target, is the same actor's act of the same root told before with
+    one ("U.N. expresses concern over deadly Israeli strikes ... The U.N. human rights office
+    says, 'We have serious concerns ...'"): a repeated mention, not another event. Acts of force
+    are not merged this way (the same army strikes many times a day)."""
+    return (not t and bool(kt) and bool(s) and s == ks and e.cameo[:2] not in _VIOLENT_ROOTS
+            and e.modality == "actual" and k.modality == "actual")
+
+
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
     if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
+    elif coded and d.modality == "conditional" and not d.trigger.entry.speech:
+        # "if they come to kill our people, we will fight them": a coercive act on a condition
+        # is a threat; any other act on a condition is only discussed (the guide codes no
+        # hypotheticals): "if they arrest the oligarchs, I will applaud them"
+        threat = _mapped("announced.csv", d.cameo)
+        if threat and threat.startswith("13"):
+            d.cameo = threat
+        else:
+            coded = False
     elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
@@ -378,9 +597,12 @@ _COUNTRY_FROM_CONTEXT = {"person", "group", "government", "military", "police", 
                          "legislature", "party", "armed_group", "criminal", "organisation"}
 
 
-def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
-    """An actor the text gives no country takes the one state its sentence names, if only one;
-    returns the (actor, country) pairs so decided."""
+def _sentence_countries(finder: ActorFinder,
+                        reported: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """An actor the text gives no country takes the one state its sentence names, if only one,
+    besides the states `reported[actor]` of the doers of acts it reports; returns the (actor,
+    country) pairs so decided."""
+    reported = reported or {}
     decided: list[tuple[str, str]] = []
     table, doc = finder.table, finder.doc
     first: dict[str, int] = {}
@@ -393,10 +615,12 @@ def _sentence_countries(finder: ActorFinder) -> list[tuple[str, str]]:
         if b.kind == "person" and b.code or of_other_states(doc[i]):
             continue
         sent = doc[i].sent
+        other = reported.get(key, set())
         states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
+        states -= other
         if not states:  # "police in Karachi arrested militants": the state of the cities named
             states = {finder.place_in(t) for t in sent
-                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None}
+                      if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None} - other
         if len(states) == 1:
             b.country = states.pop()
             decided.append((key, b.country))

@@ -39,6 +39,17 @@ _STANCE_PREFIXES = ("anti-", "pro-")
 _BACKER_WORDS = {"backed", "sponsored", "supported", "funded", "armed", "trained", "allied", "aligned"}
 #: generational suffixes of personal names ("Lloyd J. Austin III", "Gilberto Teodoro Jr.")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+#: vessels and aircraft: one of a state ("an Indian-flagged fishing vessel", "Russian
+#: warships") stands for that state as a side of an act
+_CRAFT = {"ship", "vessel", "boat", "warship", "freighter", "trawler", "frigate", "destroyer",
+          "submarine", "aircraft", "airliner", "plane", "jet", "helicopter", "drone"}
+#: nouns by which a text refers back to a named organisation ("Hezbollah ... the group said")
+_BODY_ANAPHORS = {"group", "organization", "organisation", "movement", "militia", "faction"}
+#: modifiers that make such a noun a new body of several states, not the one named before
+_NOT_ANAPHORIC = {"international", "multinational", "foreign", "allied", "western", "global", "other",
+                  "new", "another", "second", "rival"}
+#: kinds of named actor such a noun refers back to
+_BODY_KINDS = {"armed_group", "organisation", "party", "criminal", "ngo", "igo"}
 #: words of a title that make it a local office (held at home: local officials do not travel)
 _LOCAL_OFFICE = {"regional", "provincial", "municipal", "district", "county", "local", "city"}
 _GOV_KINDS = {"government", "military", "police", "judiciary", "legislature"}
@@ -85,7 +96,36 @@ def _key(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
 
 
+def _defined_acronym(ent: Span) -> str | None:
+    """The acronym an entity is glossed with, in parentheses right after it or at its own end
+    (the tagger may take "(OFAC" in): one whose letters are mostly the initials of the name's
+    capitalised words, starting with one ("Office of Foreign Assets Control (OFAC)")."""
+    doc = ent.doc
+    words = list(ent)
+    if len(words) >= 3 and words[-2].text == "(":
+        acronym, words = words[-1].text, words[:-2]
+    elif ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+        acronym = doc[ent.end + 1].text
+    else:
+        return None
+    if not (2 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):
+        return None
+    initials = {w.text[0].upper() for w in words if w.text[:1].isupper()}
+    if len(words) < 2 or acronym[0] not in initials or sum(c in initials for c in acronym) * 2 < len(acronym):
+        return None
+    return acronym
+
+
+def _without_initials(name: str) -> str:
+    """A person's name without its middle initials ("Janet L. Yellen" -> "Janet Yellen")."""
+    parts = name.split()
+    if len(parts) < 3:
+        return name
+    return " ".join([parts[0], *(p for p in parts[1:-1] if len(p.rstrip(".")) > 1), parts[-1]])
+
+
 def _norm_name(text: str) -> str:
+    text = re.sub(r"\s*\([^)]*$", "", text.strip())  # "Office of ... Control (OFAC": the gloss cut
     text = _APOSTROPHE_S.sub("", text.strip())
     text = re.sub(r"\s+", " ", text)
     return text.strip(" ,.;:\"“”‘’'()-—")
@@ -102,6 +142,7 @@ class ActorTable:
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
         self.home: str | None = None  # the state the article is about (kg.extract.context)
+        self.scene: str | None = None  # the state named in most of its mentions of states
         self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
     # -- registration -------------------------------------------------------------------
@@ -125,14 +166,20 @@ class ActorTable:
         return iso3
 
     def known(self, known, alias: str | None = None) -> str:
-        """Register a curated actor (a `kg.gazetteer.KnownActor`)."""
-        country = known.country
+        """Register a curated actor (a `kg.gazetteer.KnownActor`); an imported one with dated
+        codes carries the code it had on the article's date (the office held then)."""
+        country, sector, code = known.country, known.sector, known.code
+        if known.terms:
+            code = known.code_on(self.date)
+            if code and code != known.code:
+                head = code[:3]
+                country, sector = (head, code[3:6] or None) if self.gaz.country_by_code(head) else (None, head)
         current = [r for r in known.roles if self._role_current(r)]
         if known.kind == "person" and current and all(
                 r.of and self.gaz.country_by_code(r.of) is None for r in current):
             country = None  # a U.N. secretary-general in office acts for the U.N., not his state
         b = self._get(known.key, known.label, known.kind, country=country,
-                      sector=known.sector, code=known.code, wikidata=known.wikidata)
+                      sector=sector, code=code, wikidata=known.wikidata)
         for role in known.roles:
             if self._role_current(role):
                 b.roles[(role.post, role.of, role.start)] = role
@@ -152,7 +199,7 @@ class ActorTable:
     def person(self, name: str, *, country: str | None = None, sector: str | None = None,
                title: str | None = None, of: str | None = None) -> str:
         name = _norm_name(name)
-        known = self.gaz.actor(name)
+        known = self.gaz.actor(name) or self.gaz.actor(_without_initials(name))
         if known is not None and known.kind == "person":
             key = self.known(known, name)
         else:
@@ -289,6 +336,7 @@ class ActorFinder:
         self.quote_speaker: dict[int, str] = {}
         self.speakers: dict[tuple[int, int], str] = {}  # quotation (start, end) -> speaker key
         self.places: dict[int, Place] = {}  # first token of a place entity -> its GeoNames place
+        self.acronyms: dict[str, str] = {}  # "SAF" -> the actor "the Sudanese Armed Forces (SAF)" is
 
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
@@ -526,6 +574,10 @@ class ActorFinder:
             return self._pronoun(head)
         if ent is not None:
             return self._entity(ent)
+        key = self.acronyms.get(head.text) if head.pos_ == "PROPN" else None
+        if key is not None and key in self.table.actors:
+            self.table.actors[key].mentions += 1
+            return key  # an acronym the article defined, left untagged
         name = self._untagged_name(head)
         if name is not None:
             return self._entity(name)
@@ -602,6 +654,20 @@ class ActorFinder:
         return Span(self.doc, start, head.i + 1, label="PERSON")
 
     def _entity(self, ent: Span) -> str | None:
+        """The actor an entity names: an acronym the article defined is what it stands for
+        there ("the Sudanese Armed Forces (SAF) ... the SAF shelled"), whatever the same letters
+        mean elsewhere; an entity followed by its own acronym defines it."""
+        key = self.acronyms.get(ent.text.strip("()").removeprefix("the ").strip())
+        if key is not None and key in self.table.actors:
+            self.table.actors[key].mentions += 1
+            return key
+        key = self._entity_key(ent)
+        acronym = _defined_acronym(ent)
+        if key is not None and acronym is not None:
+            self.acronyms.setdefault(acronym, key)
+        return key
+
+    def _entity_key(self, ent: Span) -> str | None:
         name = _norm_name(ent.text)
         if not name or not any(c.isalpha() for c in name):
             return None
@@ -657,7 +723,9 @@ class ActorFinder:
             country = self.country_in(ent.root) or self._country_from_name(ent)
             return self.table.group(ent.text, "group", "ETH", country)
         if label == "PERSON" or (known is not None and known.kind == "person") or (
-                label == "ORG" and name.split()[-1].lower() in self.table.surnames):
+                label == "ORG" and known is None and name.split()[-1].lower() in self.table.surnames):
+            # (an ORG whose last word is a person's surname is that person, unless it is a
+            # known body: "Republika Srpska" is no relative of a "... Srpska")
             title, sector, country, employer = self._title_before(ent)
             key = self.table.person(name, country=country, sector=sector, title=title,
                                     of=employer or country)
@@ -681,7 +749,7 @@ class ActorFinder:
             if ent.root.dep_ in ("compound", "conj") and " " not in name and head.i >= ent.end and (
                     head.pos_ == "NOUN" and self.gaz.agent(head.text) is not None):
                 return None  # "the Interior ministry": the noun phrase names the actor
-            body = self._known_body(ent) or self._known_acronym(ent)
+            body = self._known_body(ent) or self._known_acronym(ent) or self._apposed_body(ent)
             if body is not None:
                 return body
             kind, sector = self._classify_org(name)
@@ -727,6 +795,16 @@ class ActorFinder:
                 return self.table.known(known, span.text)
         return None
 
+    def _apposed_body(self, ent: Span) -> str | None:
+        """"the U.N. peacekeeping force in Lebanon, UNIFIL": an unknown name in apposition to a
+        phrase that names a body is that body."""
+        root = ent.root
+        if root.dep_ != "appos" or root.head.i >= ent.start or root.head.i in self.skip:
+            return None
+        keys = self.resolve(root.head)
+        b = self.table.actors.get(keys[0]) if len(keys) == 1 else None
+        return b.key if b is not None and b.kind not in ("state", "person", "group") else None
+
     def _known_acronym(self, ent: Span) -> str | None:
         """"the International Atomic Energy Authority (IAEA)": an unknown name glossed by a known
         acronym."""
@@ -738,10 +816,18 @@ class ActorFinder:
         return None
 
     def _country_from_name(self, ent: Span) -> str | None:
+        """The state a name names ("Sri Lankan Navy"), else the state of the region or town it
+        names ("Balochistan Liberation Army", "Kachin Independence Army": PETRARCH's places)."""
         for t in ent:
             c = self._country_token(t)
             if c:
                 return c
+        if ent.label_ == "PERSON":
+            return None
+        for t in ent:
+            c = self.gaz.place(t.text) if t.pos_ == "PROPN" and len(t.text) > 3 else None
+            if c is not None:
+                return c.iso3
         return None
 
     def _classify_org(self, name: str) -> tuple[str | None, str | None]:
@@ -756,6 +842,23 @@ class ActorFinder:
         return "organisation", None
 
     def _agent_noun(self, head: Token) -> str | None:
+        earlier = self._named_before(head) or self._body_anaphor(head)
+        if earlier is not None:
+            return earlier
+        named = next((self.ent_of[c.i] for c in head.children if c.dep_ == "appos" and c.i > head.i
+                      and c.i in self.ent_of and self.ent_of[c.i].label_ == "PERSON"), None)
+        noun = self.gaz.agent(head.lower_) or self.gaz.agent(head.lemma_.lower())
+        if named is not None and head.tag_ == "NN" and (noun is None or noun.person):
+            # "Trump's campaign chairman, Paul Manafort, resigned": the person the apposition
+            # names, not the possessor
+            key = self._entity(named)
+            b = self.table.actors.get(key) if key else None
+            if b is not None and not b.country:
+                # of the state of whom they serve ("Trump's", "Hezbollah's")
+                owner = next((k for c in head.children if c.dep_ == "poss" for k in self.resolve(c)), None)
+                b.country = self.table.country(owner) if owner else None
+            if key:
+                return key
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
         term = None
         text = head.text
@@ -772,6 +875,10 @@ class ActorFinder:
                     if term is not None and not term.person:
                         break
                     term = None
+        if term is None and head.lemma_.lower() in _CRAFT:
+            country = self.country_in(head)
+            if country:  # "an Indian-flagged fishing vessel", "Greek-owned ships"
+                return self.table.state(country, head.text)
         if term is None:
             return self._by_modifier(head)
         if term.person and head.dep_ in ("nmod", "compound", "appos") and self._names_person(head.head):
@@ -827,11 +934,53 @@ class ActorFinder:
                 return self.table.group(phrase or text, term.kind, term.sector, country)
             # "Hezbollah's leader", "the Taliban's spokesman", "the head of the IAEA": the
             # organisation speaks through them
-            return self._by_modifier(head) or self._body_of(head)
+            by = self._by_modifier(head) or self._body_of(head)
+            if by is None and head.tag_ == "NN" and head.dep_ != "compound" and term.kind in _GOV_KINDS and not any(
+                    c.dep_ == "poss" for c in head.children):
+                # "the interior minister", "a provincial spokesman": an office of no state
+                # named, placed later by the article (its dateline, its state)
+                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
+                return self.table.group(phrase or text, term.kind, term.sector, None)
+            return by
         if country is None:
             country = self._owner_country(head)
         full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
+
+    def _body_anaphor(self, head: Token) -> str | None:
+        """"Hezbollah fired rockets ... the group said": "the group", "the militant group", "the
+        movement" with no name of its own is the latest named organisation of the article."""
+        if head.lemma_.lower() not in _BODY_ANAPHORS or head.tag_ != "NN" or not any(
+                c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
+                c.dep_ in ("compound", "poss", "nmod") or c.pos_ == "PROPN" or c.lower_ in _NOT_ANAPHORIC
+                or c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            return None  # "the international group", "the Group of Seven": another body
+        for i, key in sorted(self.history, reverse=True):
+            b = self.table.actors.get(key)
+            if i < head.i and b is not None and b.kind in _BODY_KINDS and not key.startswith("group-"):
+                b.mentions += 1
+                return key
+        return None
+
+    def _named_before(self, head: Token) -> str | None:
+        """"UN agencies and charities issued a statement ... the agencies said": a definite noun
+        with no modifier of its own refers back to the latest earlier phrase with the same noun
+        whose modifiers named an actor (a body, a state), and is that actor."""
+        if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
+                c.dep_ in ("compound", "amod", "poss", "nmod", "nummod") for c in head.children):
+            return None
+        lemma = head.lemma_.lower()
+        for i in range(head.i - 1, -1, -1):
+            t = self.doc[i]
+            if t.lemma_.lower() != lemma or t.pos_ != "NOUN" or not any(
+                    c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
+                continue
+            keys = self.cache.get(i)
+            b = self.table.actors.get(keys[0]) if keys else None
+            if b is not None and (b.country or not b.key.startswith("group-")):
+                b.mentions += 1
+                return b.key
+        return None
 
     def _placed_in(self, head: Token) -> str | None:
         """The country of the place a group is said to be in or from ("rebels in Darfur",

@@ -7,12 +7,15 @@ Three passes, each a named rule, from the nearest evidence to the widest:
 1. `clause_country`: the one state the group's own relative or participial clause names
    ("drug cartels, which he said are controlling Mexico", "cartels operating in Mexico",
    "militants based in Pakistan").
-2. `coreferent_country`: the one country the article's other mentions of a group of the same
+2. `coreferent_country`: the one country the article's earlier mentions of a group of the same
    sector and kind have ("Pakistani police ... the police").
-3. `home_country`: the state the article is about (`article_home`: the dateline's place, else
-   the state named clearly most often), for government branches and domestic groups
-   (police, ministries, protesters, cartels); never for refugees, ethnic groups, foreigners,
-   nor for a named official (officials travel: the secretary in Manila is not Filipino).
+3. `home_country`: for domestic groups (police, protesters, cartels, offices named by title
+   alone), the state the article's events happen in (`ActorTable.scene`: named in most of its
+   mentions of states, unless the dateline is in a town that is no capital: there the events
+   are), else the state it is about (`article_home`: the dateline's place); a
+   generically named government branch ("Treasury") takes the dateline's state first, the
+   issuer's. Never for refugees, ethnic groups, foreigners, nor for a named official
+   (officials travel: the secretary in Manila is not Filipino).
 
 A group that gets a country becomes that country's group (`ActorTable.place_group`: one node
 per state and sector, as if the text had said "Mexican cartels"); the events' sides follow.
@@ -29,7 +32,7 @@ from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
 from kg.types import Article
 
-__all__ = ["of_other_states", "article_home", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
+__all__ = ["of_other_states", "article_home", "dateline_home", "dateline_tokens", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
            "home_country", "HOME_SHARE"]
 
 #: share of the article's state mentions the leading state needs to be its home
@@ -48,16 +51,18 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])(?:\s*,\s*([A-Z][\w.'’ 
 _CLAUSE_DEPS = ("acl", "relcl")
 #: how many of the article's first non-blank lines may carry the dateline (headline, dateline)
 _DATELINE_LINES = 3
+#: what may follow a dateline's place before the story: an agency in parentheses, a dash
+_DATELINE_TAIL = re.compile(r"[^\n—–]{0,40}?(?:—|–|\s-\s)\s*")
 
 
 
-def article_home(doc: Doc, finder: ActorFinder) -> str | None:
-    """The state an article is about: the place of its dateline ("KARACHI, Pakistan —", on one
-    of the first lines: a headline may come first), else
-    the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
-    """
+def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int, bool] | None:
+    """(state, first char, end char, whether its place is a capital) of the article's dateline
+    ("KARACHI, Pakistan (AP) —", on one of the first lines: a headline may come first), if it
+    has one with a known place."""
     # the dateline opens the body, which may follow a headline and a blank line
-    for line in [ln for ln in doc.text[:600].splitlines() if ln.strip()][:_DATELINE_LINES]:
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc.text[:600]) if m.group().strip()]
+    for start, line in lines[:_DATELINE_LINES]:
         m = _DATELINE.match(line)
         if m is None:
             continue
@@ -66,7 +71,40 @@ def article_home(doc: Doc, finder: ActorFinder) -> str | None:
                 continue
             c = finder.gaz.place(part.title()) or finder.gaz.place(part)
             if c is not None:
-                return c.iso3
+                tail = _DATELINE_TAIL.match(line, m.end())
+                capital = finder.gaz.is_capital(m.group(1).title()) is not None
+                return c.iso3, start, start + (tail.end() if tail else m.end()), capital
+    return None
+
+
+def dateline_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state of the article's dateline, if it has one (`_dateline`)."""
+    found = _dateline(doc, finder)
+    return found[0] if found else None
+
+
+def dateline_tokens(doc: Doc, finder: ActorFinder) -> set[int]:
+    """The tokens of the article's dateline ("NAIROBI, Kenya (AP) —"): a place and an agency
+    saying where the story was written, never an actor of the sentence they open (the parser
+    makes "NAIROBI" a subject of "Ethiopia accused Eritrea")."""
+    found = _dateline(doc, finder)
+    if found is None:
+        return set()
+    _, start, end, _ = found
+    return {t.i for t in doc if start <= t.idx < end}
+
+
+def article_home(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state an article is about: the place of its dateline (`dateline_home`), else
+    the state named in at least `HOME_SHARE` of its mentions of states, if named twice or more.
+    """
+    home = dateline_home(doc, finder)
+    return home if home is not None else majority_state(doc, finder)
+
+
+def majority_state(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state named in at least `HOME_SHARE` of an article's mentions of states, if named
+    twice or more."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP"):
@@ -131,17 +169,26 @@ def clause_country(finder: ActorFinder, heads: list[Token]) -> str | None:
 
 
 def coreferent_country(finder: ActorFinder, key: str) -> str | None:
-    """The one country of the article's other groups of the same kind and sector."""
+    """The one country of the article's other groups of the same kind and sector mentioned
+    before it ("Pakistani police ... the police"; a government named only later, "the interior
+    minister ... Afghanistan's Taliban government", is not the one meant)."""
     b = finder.table.actors[key]
+    first: dict[str, int] = {}
+    for i, k in finder.history:
+        first[k] = min(first.get(k, i), i)
+    mine = first.get(key, len(finder.doc))
     states = {o.country for k, o in finder.table.actors.items()
               if k != key and o.country and o.kind == b.kind and o.sector == b.sector
-              and o.kind != "state"}
+              and o.kind != "state" and first.get(k, len(finder.doc)) < mine}
     return states.pop() if len(states) == 1 else None
 
 
 def home_country(finder: ActorFinder, key: str) -> str | None:
-    """The article's home state, for a domestic group (see the module docstring)."""
-    return finder.table.home
+    """The state a domestic group of the article belongs to (see the module docstring): the
+    state the article's events happen in (`ActorTable.scene`: named in most of its mentions of
+    states), else its home (the dateline's: a Washington dateline says where the writer is,
+    not where the gangs and the police of a story about Haiti are)."""
+    return finder.table.scene or finder.table.home
 
 
 def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
@@ -161,7 +208,7 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     for key in _unplaced_branches(finder):
         # a named branch is its state's own body: only the article's home state places it
         # (another state's branch in the article is no evidence: "the regime" vs "Treasury")
-        country = home_country(finder, key)
+        country = finder.table.home
         if country:
             finder.table.place_group(key, country)
     if not renamed:
@@ -183,6 +230,10 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
+    found = _dateline(doc, finder)
+    # a dateline in a capital is often a bureau's or a government's seat (WASHINGTON, NAIROBI):
+    # the state named most says where the events are; any other dateline is where they are
+    finder.table.scene = majority_state(doc, finder) if found is None or found[3] else None
 
 
 #: prepositions that place an event ("arrested in Karachi", "clashes near Aleppo")

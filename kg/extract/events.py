@@ -33,6 +33,8 @@ _READY = {"ready", "willing", "prepared", "determined", "eager", "poised", "set"
 #: prepositions that put a nominal event in the background of the sentence's main event
 _BACKGROUND = {"after", "following", "since", "before", "during", "despite", "amid", "amidst",
                "over", "because", "like", "unlike"}
+#: background prepositions whose object happened ("after", "amid"), unlike "before", "like"
+_REAL_BACKGROUND = {"after", "following", "since", "during", "amid", "amidst", "despite", "over"}
 _HEAD_OF = ("head of state", "head of government", "president", "prime minister")
 
 
@@ -127,7 +129,7 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                     if keys:  # "shortened by one hour": a measure, not the agent
                         return keys
     for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
+        if c.dep_ in ("nsubj", "csubj") and c.i not in finder.skip:  # (not a dateline's place)
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
@@ -141,6 +143,12 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 # "its air defenses destroyed nine drones", "the army's drones struck": the
                 # possessor of the means is the one who acts
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
+            if not keys and c.pos_ == "NOUN":
+                # "the Ukrainian drones struck it", "Israeli jets bombed": the state the means
+                # belong to
+                iso = next((finder.country_in_token(x) for x in c.children
+                            if x.dep_ in ("amod", "compound") and x.i < c.i and finder.country_in_token(x)), None)
+                keys = (finder.table.state(iso, None),) if iso else ()
             if keys or depth == 0:
                 return keys
             break  # a clause whose subject is no actor: the actor is further up
@@ -152,6 +160,9 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
                 if keys:
                     return keys
+        keys = _subject_under_place(tok, finder)
+        if keys:
+            return keys
     head = tok.head
     if head.i == tok.i:
         return ()
@@ -173,6 +184,26 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
         if nxt.i == tok.i:
             return ()
         return _subject(nxt, finder, triggers, depth + 1)
+    return ()
+
+
+def _subject_under_place(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """"In Kyiv, Finland's president and Ukraine's president signed a pact": a verb left without
+    subject whose opening place phrase has people or organisations coordinated with the place
+    (the parser's reading) has them as its subject."""
+    for c in tok.children:
+        if c.dep_ != "prep" or c.i > tok.i or c.lower_ not in _PLACE_PREPS:
+            continue
+        for place in c.children:
+            if place.dep_ != "pobj" or place.ent_type_ not in ("GPE", "LOC", "FAC"):
+                continue
+            keys: list[str] = []
+            for x in place.children:
+                if x.dep_ in ("conj", "appos") and x.ent_type_ in ("PERSON", "ORG", "NORP"):
+                    keys.extend(finder.resolve(x))
+                    keys.extend(k for y in x.children if y.dep_ == "conj" for k in finder.resolve(y))
+            if keys:
+                return tuple(dict.fromkeys(keys))
     return ()
 
 
@@ -476,13 +507,17 @@ def _modality(tok: Token) -> str | None:
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _READY:
         return "planned"
-    # "going to start hitting": be + going + to, through a chain of complements
+    # "going to start hitting": be + going + to, through a chain of complements; "will
+    # continue to take steps to impose restrictions": the future of the chain's head
     cur = tok
-    for _ in range(3):
-        if cur.dep_ != "xcomp" or cur.head.i == cur.i:
+    for _ in range(4):
+        if cur.head.i == cur.i or not (cur.dep_ == "xcomp" or cur.dep_ in ("advcl", "acl") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)):
             break
         cur = cur.head
         if cur.lemma_ == "go" and cur.tag_ == "VBG":
+            return "planned"
+        if cur.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in cur.children):
             return "planned"
     return None
 
@@ -503,7 +538,8 @@ def _embedding(tok: Token, triggers: dict[int, Trigger]) -> Token | None:
                 if dep in ("nsubj", "nsubjpass", "prep", "pobj", "relcl") and not e.speech:
                     return None
                 return head
-        if dep in ("conj", "appos"):
+        if dep in ("conj", "appos") or dep == "compound" and head.lemma_.lower() in _MEASURES:
+            # "announced a $618 million aid package": the measure noun stands for its event
             cur = head
             continue
         if dep not in _EMBED_DEPS:
@@ -586,6 +622,8 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             if cur.dep_ not in ("dobj", "attr", "pobj", "prep", "compound", "nsubjpass") or cur.head.i == cur.i:
                 break
             cur = cur.head
+            if cur.pos_ in ("VERB", "AUX") and cur.lemma_.lower() in witness_verbs():
+                break  # "the WHO documents 102 attacks": who records an act does not do it
             if cur.pos_ in ("VERB", "AUX") and (cur.i not in st.triggers or cur.lemma_.lower() in st.light_verbs):
                 carrier = cur
                 if cur.lemma_.lower() == "be":
@@ -595,6 +633,13 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
                 if not source:
                     source = _subject(cur, finder, st.triggers)
                     how = f"subject of carrier verb '{cur.text}'" if source else how
+                if not source and tok.dep_ == "pobj" and (
+                        f"{cur.lemma_.lower()} {tok.head.lower_}" in st.light_verbs):
+                    # "Sanon and his gang have been involved in killings": the passive subject
+                    # of a light verb with its preposition is the one who acts
+                    subj = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
+                    source = finder.resolve(subj) if subj is not None else ()
+                    how = f"passive subject of light verb '{cur.text} {tok.head.text}'" if source else how
                 break
     return source, carrier, how
 
@@ -609,6 +654,10 @@ def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
     verb = tok.pos_ in ("VERB", "AUX")
     target = _targets(tok, trig.entry, finder, verb, source)
     how = "object or preposition" if target else ""
+    if not target and not verb and tok.dep_ == "compound" and tok.head.lemma_.lower() in _MEASURES:
+        # "an aid package for Ukraine": the measure noun's prepositions are the event's
+        target = _targets(tok.head, trig.entry, finder, False, source)
+        how = "preposition of the measure noun" if target else how
     if carrier is not None and not target:
         target = _targets(carrier, trig.entry, finder, True, source, carrier=True)
         how = f"object of carrier verb '{carrier.text}'" if target else how
@@ -686,12 +735,21 @@ def witness_verbs() -> frozenset[str]:
                                                         "kg/data/witness_verbs.csv", ("lemma",)))
 
 
+_FIRST_PERSON = {"we", "i"}
+
+
+def _first_person_subject(tok: Token) -> bool:
+    """Whether a verb's subject is "we" or "I" (in what someone says: the speaker)."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _FIRST_PERSON for c in tok.children)
+
+
 def nest_contents(st: SentenceState) -> None:
     """An event in the clausal content of a trigger with content ("threatened to cut gas", "said
     a bombing killed") gets that trigger as parent and its modality; it is not coded when the
     parent does not code its content; it inherits the parent's source (or, under "directed X
     to", the parent's target), but a reporter is not the agent of a reported clause, nor a
-    witness of the act it names ("reported strikes", see `witness_verbs`)."""
+    witness of the act it names ("reported strikes", see `witness_verbs`); "we" or "I" in what is
+    said is the speaker."""
     drafts = st.drafts
     for i, ev in drafts.items():
         parent_tok = _embedding(ev.trigger.token, st.triggers)
@@ -707,6 +765,8 @@ def nest_contents(st: SentenceState) -> None:
             ev.extra["object_of"] = parent.id
         if not ev.source and parent.target and pentry.content in _OBJECT_CONTROL:
             ev.source = parent.target
+        if not ev.source and parent.source and pentry.speech and _first_person_subject(ev.trigger.token):
+            ev.source = parent.source  # "we will fight them, Eritrea's president said": the speaker
         if not ev.source and parent.source and _lends_source(parent, ev) and (
                 not pentry.speech or not _through_clause(ev.trigger.token, parent_tok)
                 and parent_tok.lemma_.lower() not in witness_verbs()):
@@ -725,6 +785,36 @@ def speaker_judges(st: SentenceState) -> None:
         if not ev.source and ev.cameo[:2] in _CRITICISM_ROOTS and up is not None and up.trigger.entry.speech:
             ev.source = up.source
             ev.coded = True
+
+
+#: verbs that equate their subject with a judgement ("are a violation", "constitutes a crime")
+_COPULAS = {"be", "represent", "constitute", "amount", "remain"}
+
+
+def copular_judgement(st: SentenceState) -> None:
+    """"The DPRK's missile tests ... are a blatant violation of UN Security Council resolutions",
+    "the killings are an outrage": a criticism that a copula says its subject is, is aimed at
+    whoever did the subject (the source of the subject's event, or the actor it names), not at
+    what its "of" names (the resolutions violated)."""
+    drafts, finder = st.drafts, st.finder
+    for ev in drafts.values():
+        tok = ev.trigger.token
+        if ev.cameo[:2] not in _CRITICISM_ROOTS or tok.pos_ != "NOUN" or tok.dep_ not in ("attr", "dobj", "pobj"):
+            continue
+        verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "to" else tok.head
+        if verb.lemma_.lower() not in _COPULAS:
+            continue
+        subj = None
+        for v in (verb, verb.head if verb.dep_ == "conj" else None):
+            if v is not None:
+                subj = subj or next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            continue
+        act = drafts.get(subj.i)
+        doer = act.source if act is not None and act is not ev else finder.resolve(subj)
+        doer = tuple(k for k in doer if k not in ev.source)
+        if doer:
+            ev.target = doer
 
 
 def merge_support_verbs(st: SentenceState) -> None:
@@ -785,6 +875,21 @@ def lend_content_target(st: SentenceState) -> None:
             parent.target = tuple(k for k in ev.target if k not in parent.source)
 
 
+#: CAMEO codes of accusing (the act accused of exists only inside the accusation)
+_ACCUSE = "112"
+_VIOLENT = ("18", "19", "20")
+
+
+def _criticised_act(up: DraftEvent, ev: DraftEvent) -> bool:
+    """Whether `ev` is an act of violence that a criticism names as done by a named actor
+    ("expresses concern over deadly Israeli strikes", "condemned Russia's attack on Odesa"): the
+    act happened and is coded too (the guide codes the episode's events); an act one is accused
+    of ("accused Israel of strikes") exists only inside the accusation."""
+    return (up.cameo[:2] in _CRITICISM_ROOTS and not up.cameo.startswith(_ACCUSE) and up.coded
+            and ev.trigger.token.pos_ == "NOUN" and bool(ev.source) and ev.cameo[:2] in _VIOLENT
+            and ev.modality == "actual")
+
+
 def object_content(st: SentenceState) -> None:
     """An event inside the object of a coded act (or of an uncoded act's object) is that act's
     content, not coded on its own: "suspended aid deliveries", "rejected an offer of talks",
@@ -805,6 +910,9 @@ def object_content(st: SentenceState) -> None:
             cur = cur.head
             up = drafts.get(cur.i)
             if up is not None:
+                if _criticised_act(up, ev):
+                    ev.parent = up.id
+                    break
                 if not up.trigger.entry.speech and (up.coded or up.parent is not None):
                     ev.parent, ev.coded = up.id, False
                     ev.extra["object_of"] = up.id
@@ -831,7 +939,10 @@ def purpose_clause(st: SentenceState) -> None:
 
 def nominal_background_or_object(st: SentenceState) -> None:
     """A nominal event after a background preposition is background ("after two days of
-    fighting"); one that is the object of a coded act is its content ("agreed to a ceasefire",
+    fighting"), unless an actor is named as its doer (or, after "during", the actor of the
+    sentence takes part in it: "stressed ... during a meeting with Netanyahu") and the
+    preposition tells an act that happened (`_REAL_BACKGROUND`: "after a suspected Houthi
+    attack", "amid Russian shelling": the guide codes the episode's background events); one that is the object of a coded act is its content ("agreed to a ceasefire",
     "hosted ... for a meeting") and takes its source."""
     drafts = st.drafts
     for ev in drafts.values():
@@ -843,6 +954,11 @@ def nominal_background_or_object(st: SentenceState) -> None:
         if tok.dep_ == "pobj" and head.dep_ == "prep":
             prep, head = head.lower_, head.head
         if prep in _BACKGROUND or (prep is None and tok.dep_ == "pobj" and head.lower_ in _BACKGROUND):
+            word = prep or head.lower_
+            if word in _REAL_BACKGROUND and (_noun_source(tok, st.finder) or word == "during" and ev.source):
+                # "after a suspected Houthi attack": an act of the episode, by a named actor;
+                # "stressed ... during a meeting with Netanyahu": who acts during it takes part
+                continue
             ev.coded = False
             ev.extra["background"] = True
         elif head.i in drafts and head.i != tok.i and ev.parent is None and (
@@ -894,11 +1010,29 @@ def noun_modifier_background(st: SentenceState) -> None:
             ev.extra["background"] = True
 
 
+def _told_in_past(ev: DraftEvent) -> bool:
+    """Whether an event in a relative clause or participle is an act of the episode told in
+    passing: a relative clause in the simple past with its own actor ("a gang leader who
+    demanded that ...", "guerrillas who overran it late last month"; not a verb of saying: "it
+    said posed a threat"), or a nominal event with its actor after "following", which the
+    parser reads as a participle ("... following a Russian rocket attack in Kyiv")."""
+    tok = ev.trigger.token
+    if not ev.source or ev.modality != "actual":
+        return False
+    if tok.dep_ == "relcl" and tok.tag_ == "VBD" and not ev.trigger.entry.speech:
+        return True
+    return (tok.dep_ == "pobj" and tok.head.lemma_ == "follow" and tok.head.dep_ == "acl"
+            and tok.head.tag_ == "VBG")
+
+
 def relative_clause_background(st: SentenceState) -> None:
     """Events told inside a relative clause or a participle describing a noun are background
     ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup"), unless
-    the participle describes an event noun."""
+    the participle describes an event noun, or the clause tells an act of the episode in
+    passing (`_told_in_past`: the guide codes every event of the episode that really happened)."""
     for ev in st.drafts.values():
+        if _told_in_past(ev):
+            continue
         for cur in _heads(ev.trigger.token, 10):
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in st.drafts):
                 ev.coded = False
@@ -1196,6 +1330,8 @@ def content_modality(st: SentenceState) -> None:
 
 #: the generic statement: "said", "told", "announced", "a statement", "predicted"
 _GENERIC_STATEMENT = "010"
+#: considering a policy option ("plans", "decided", "sought"): a state of mind, no act between actors
+_CONSIDER = "014"
 
 
 def pure_reporting(st: SentenceState) -> None:
@@ -1203,9 +1339,10 @@ def pure_reporting(st: SentenceState) -> None:
     statement ("the ministry said", "officials told reporters", "analysts expect") is the channel
     through which events are known, not an event between actors (the coding guide: "X said" is
     never coded; root 01 only for denials and explicit comments, which have codes of their own,
-    and a statement read as a demand is coded as the demand)."""
+    and a statement read as a demand is coded as the demand). Nor is considering a policy
+    option (014: "Russia's next plan", "decided to", "sought"), which tells no act."""
     for ev in st.drafts.values():
-        if ev.coded and ev.cameo == _GENERIC_STATEMENT:
+        if ev.coded and ev.cameo in (_GENERIC_STATEMENT, _CONSIDER):
             ev.coded = False
             ev.extra["reporting"] = True
 
@@ -1237,13 +1374,147 @@ def standing_support(st: SentenceState) -> None:
     """Support stated in the simple present is a standing position, not an event ("the United
     States firmly supports Israel's right to defend itself", "NATO requires unanimous approval":
     the coding guide codes no standing positions or habitual statements); the act of praising
-    or endorsing is told in the past ("welcomed", "praised") or as news ("has endorsed")."""
+    or endorsing is told in the past ("welcomed", "praised") or as news ("has endorsed"). So is
+    a commitment stated as a present state ("the United States is committed to", "remains
+    committed to"), unlike the act of committing ("they committed to explore ...")."""
     for ev in st.drafts.values():
         tok = ev.trigger.token
         if (ev.coded and ev.cameo in _STANDING_SUPPORT and tok.tag_ in ("VBZ", "VBP")
                 and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)):
             ev.coded = False
             ev.extra["standing"] = True
+        elif ev.coded and ev.cameo[:2] == "03" and _present_state(tok):
+            ev.coded = False
+            ev.extra["standing"] = True
+            for c in st.drafts.values():  # nor is what it is committed to
+                if c.parent == ev.id:
+                    c.coded = False
+
+
+def _present_state(tok: Token) -> bool:
+    """Whether a participle states a present state through a copula ("the United States is
+    committed to", "remains committed", "are prepared to"), not an act ("committed to explore")."""
+    if tok.dep_ == "acomp" and tok.head.lemma_.lower() in ("be", "remain") and tok.head.tag_ in ("VBZ", "VBP"):
+        return True
+    return tok.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in tok.children)
+
+
+#: prepositions of a bare noun that tells why or how an act is done ("in solidarity", "in
+#: retaliation", "out of concern")
+_MOTIVE_PREPS = {"in", "of"}
+
+
+def motive_phrase(st: SentenceState) -> None:
+    """"conducting their attacks in solidarity with Palestinians", "resigned in protest", "fired
+    in retaliation": a bare event noun after "in" (no article, no possessor) tells the motive or
+    manner of the act it hangs on, not an act of its own: not coded."""
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.tag_ != "NN" or not ev.coded:
+            continue
+        prep = tok.head
+        if prep.lower_ not in _MOTIVE_PREPS or prep.lower_ == "of" and prep.head.lower_ != "out":
+            continue
+        if any(c.dep_ in ("det", "poss", "nummod", "amod", "compound") for c in tok.children):
+            continue
+        ev.coded = False
+        ev.extra["motive"] = True
+
+
+#: verbs of stopping an act ("end the campaign of violence", "halt the offensive")
+_STOP_VERBS = {"end", "stop", "halt", "cease"}
+#: codes of de-escalation (ceasefire, truce, withdrawal of forces) and of the demand for it
+_DE_ESCALATION = "087"
+_DEMAND_DE_ESCALATION = "1056"
+
+
+def call_to_stop(st: SentenceState) -> None:
+    """"Guterres repeated his call for the military to end the campaign of violence", "calls on
+    the Rapid Support Forces to commit to a humanitarian ceasefire immediately": an appeal
+    whose requested content is to stop fighting (a de-escalation, or a verb of stopping) is a
+    demand for de-escalation (CAMEO 1056), as the coding guide's coders read "call for X to
+    end"."""
+    drafts = st.drafts
+    by_id = st.by_id()
+    for ev in drafts.values():
+        if ev.cameo[:2] != "02" or not ev.coded:
+            continue
+        content = [c for c in drafts.values() if _under(c, ev, by_id)]
+        tok = ev.trigger.token
+        words = list(tok.subtree)
+        if tok.pos_ == "NOUN" and tok.dep_ == "dobj":
+            # "repeated his call for the military to end ...": the parser hangs the infinitive
+            # on the verb that holds the call
+            words += [c for c in tok.head.children if c.dep_ in ("advcl", "xcomp") and c.i > tok.i
+                      and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+        stops = any(t.lemma_.lower() in _STOP_VERBS and t.pos_ == "VERB" and t.i != tok.i for t in words)
+        if stops or any(c.cameo.startswith(_DE_ESCALATION) for c in content):
+            ev.cameo, ev.event_class = _DEMAND_DE_ESCALATION, "Demand"
+
+
+def _under(ev: DraftEvent, top: DraftEvent, by_id: dict[str, DraftEvent]) -> bool:
+    """Whether `ev` is nested (through parents) in the content of `top`."""
+    up, seen = by_id.get(ev.parent or ""), 0
+    while up is not None and seen < 6:
+        if up is top:
+            return True
+        up, seen = by_id.get(up.parent or ""), seen + 1
+    return False
+
+
+def posture_aim(st: SentenceState) -> None:
+    """"sending two carrier strike groups to the region to deter Iran and its proxies", "held
+    drills to warn Taiwan": a show of force (15x) is aimed at whom its purpose clause acts on,
+    when it has no target of another country (its own forces sent are not its target)."""
+    finder = st.finder
+    table = finder.table
+    for ev in st.drafts.values():
+        if ev.cameo[:2] != "15" or not ev.source:
+            continue
+        mine = {table.country(k) for k in ev.source} - {None}
+        if any(table.country(k) and table.country(k) not in mine for k in ev.target):
+            continue
+        tok = ev.trigger.token
+        top = tok.head if tok.pos_ == "NOUN" and tok.dep_ == "dobj" else tok  # "held drills to warn"
+        verbs = [top] + [c for c in top.children if c.dep_ in ("advcl", "conj") and c.pos_ == "VERB"]
+        aim: list[str] = []
+        for v in verbs:
+            for c in v.children:
+                if c.dep_ not in ("advcl", "xcomp") or not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                    continue
+                for o in c.children:
+                    if o.dep_ == "dobj":
+                        keys = list(finder.resolve(o)) + [k for x in o.children if x.dep_ == "conj"
+                                                          for k in finder.resolve(x)]
+                        aim += [k for k in keys if table.country(k) and table.country(k) not in mine]
+        if aim:
+            ev.target = tuple(dict.fromkeys(aim))
+
+
+#: the generic threat ("threaten", with no word naming the act threatened)
+_GENERIC_THREAT = "130"
+
+
+def danger_not_threat(st: SentenceState) -> None:
+    """"The Houthis continue to threaten vessels in the Red Sea", "the drought threatens crops":
+    a verb of threatening with a thing as object and no act named (no "to" clause, no "with",
+    no word of the lexicon's threatened acts) says that someone endangers something, not that
+    an actor threatened another with an act (CAMEO 13 is a threat of an act): not coded.
+    "Iran threatened Israel" (an actor as object) stays a threat."""
+    finder = st.finder
+    for ev in st.drafts.values():
+        tok, entry = ev.trigger.token, ev.trigger.entry
+        if (not ev.coded or entry.cameo != _GENERIC_THREAT or entry.requires or entry.pos != "VERB"
+                or tok.pos_ not in ("VERB", "AUX")):
+            continue
+        if any(c.dep_ in ("xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or finder.country_in_token(obj) or any(
+                _informative(k, finder) for k in finder.resolve(obj)):
+            continue
+        ev.coded = False
+        ev.extra["danger"] = True
 
 
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
@@ -1251,6 +1522,7 @@ SENTENCE_RULES = (
     nest_contents,
     archive_caption,
     speaker_judges,
+    copular_judgement,
     merge_support_verbs,
     inherit_noun_source,
     lend_content_target,
@@ -1274,6 +1546,10 @@ SENTENCE_RULES = (
     content_modality,
     conditional_second_target,
     standing_support,
+    danger_not_threat,
+    motive_phrase,
+    call_to_stop,
+    posture_aim,
     pure_reporting,
 )
 

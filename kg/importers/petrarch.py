@@ -238,7 +238,9 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
 
     `kinds` maps a CAMEO sector to a `kg.types.ACTOR_KINDS` kind; `keys` holds the keys used
     so far (extended here). An entry whose only code is a bare state code (`[AFG]`) names the
-    state: its names become country-name rows.
+    state: its names become country-name rows; so do the names of an entry whose current code
+    is a state's, bare or with a suffix that is no sector (a region: `[BIHSRP]`), unless its
+    comment marks it as a ruler (dated codes alone do not make a person: states have them too).
     """
     actors, country_names = [], []
     for b in blocks:
@@ -251,6 +253,14 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
                 country_names.append({"name": _label(n), "iso3": terms[0].code, "source": b.source})
             continue
         cur = _current(terms)
+        country, sector = parse_code(cur.code, states)
+        if country is not None and (sector is None or sector not in kinds) and not (
+                "CountryInfo" in b.comment or "rulers" in b.comment):
+            # a state or a region of one under a dated code ("CROATIA" [YUGHRV <910625]
+            # [HRV ...], "REPUBLICA SRPSKA" [BIHSRP]): no actor, its names are names of the state
+            for n in b.names:
+                country_names.append({"name": _label(n), "iso3": country, "source": b.source})
+            continue
         if cur.code.startswith("MNC"):
             report.skip("company (MNC code): left out, its aliases are generic business words", b.source)
             continue

@@ -13,11 +13,13 @@ the child's peak RSS). It prints one table and the store's size on disk.
     python tests/benchmarks/bench_scale.py --base STORE --copies 1 --out STORE   # the base itself
 
 `--base` is a built store (`kg build ../shared/corpora/voa.jsonl --store STORE`); a store at
-`--out` that already holds the wanted number of copies is reused, not rebuilt.
+`--out` that already holds the wanted number of copies of the same base build (triple count and
+predicates) is reused, not rebuilt.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -96,9 +98,19 @@ def make_copies(base: Path, out: Path, copies: int) -> float:
             print(f"  copy {i + 1}/{copies} written, {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)
         store.optimize()
-        (out / "bench-copies.json").write_text(json.dumps({"copies": copies, "base": str(base)}))
+        (out / "bench-copies.json").write_text(json.dumps(
+            {"copies": copies, "base": str(base), "fingerprint": fingerprint(base)}))
         store.stats()  # cached, as a build leaves it
     return time.perf_counter() - started
+
+
+def fingerprint(base: Path) -> str:
+    """The base store's triple count and predicates: a store of copies made from another build
+    (an older mapping) is not reused."""
+    with Store.open(base, read_only=True) as src:
+        preds = sorted(r["p"] for r in src.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))
+        return hashlib.sha256("\n".join([str(src.stats()["triples"]), *preds]).encode()
+                              ).hexdigest()[:16]
 
 
 def run(cmd: list[str], repeat: int) -> tuple[list[float], int, int, int, list[float]]:
@@ -145,8 +157,9 @@ def main() -> int:
     marker = out / "bench-copies.json"
     if out.resolve() == args.base.resolve():
         print(f"timing the base store {out} itself")
-    elif marker.is_file() and json.loads(marker.read_text())["copies"] == copies:
-        print(f"reusing {out} ({copies} copies)")
+    elif marker.is_file() and json.loads(marker.read_text()).get("copies") == copies and (
+            json.loads(marker.read_text()).get("fingerprint") == fingerprint(args.base)):
+        print(f"reusing {out} ({copies} copies of the same base build)")
     else:
         print(f"writing {copies} copies of {args.base} into {out} ...")
         seconds = make_copies(args.base, out, copies)

@@ -173,8 +173,9 @@ def main() -> None:
               f"{rss_after / 2**20:.0f} MiB ({(rss_after / rss_before - 1) * 100:+.0f} %)")
         if not args.oxigraph:
             answers: list[tuple[int | str, float]] = []
-            runners = [threading.Thread(target=lambda: answers.append(
-                get(base, sparql_path(RUNAWAY)))) for _ in range(4)]
+            # four different texts: the server runs a query asked while it runs only once
+            runners = [threading.Thread(target=lambda n=n: answers.append(
+                get(base, sparql_path(f"{RUNAWAY} # {n}")))) for n in range(4)]
             for t in runners:
                 t.start()
             for t in runners:

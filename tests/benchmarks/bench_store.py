@@ -47,7 +47,7 @@ KINDS = ["Person", "GovernmentBody", "MilitaryForce", "PoliceForce", "ArmedGroup
 Q_EVENT_TABLE = """
 SELECT ?event ?type ?cameo ?date ?source ?target ?text WHERE {
   ?event kgo:modality ?m ; a ?type ; kgo:evidence ?mention .
-  ?mention kgo:sentenceText ?text .
+  ?mention kgo:inSentence/kgo:sentenceText ?text .
   OPTIONAL { ?event kgo:cameoCode ?cameo }
   OPTIONAL { ?event kgo:dateText ?date }
   OPTIONAL { ?event kgo:source ?source }
@@ -146,13 +146,17 @@ def synthetic_graphs(n_articles: int, seed: int = 7) -> list[tuple[str, list[ox.
                          (KGO + "confidence", lit("0.7", "decimal")),
                          (KGO + "trigger", lit("threatened")), (KGO + "evidence", m)):
                 add(ev, p, o)
+            sent = iri.sentence_iri(aid, start - 10, start + 60)
             for p, o in ((RDF + "type", KGO + "Mention"), (KGO + "inArticle", art),
-                         (KGO + "sentenceText", lit(f"Sentence {e} of article {a} about {code}.")),
-                         (KGO + "sentenceStart", lit(start - 10, "integer")),
-                         (KGO + "sentenceEnd", lit(start + 60, "integer")),
+                         (KGO + "inSentence", sent),
                          (KGO + "startOffset", lit(start, "integer")),
                          (KGO + "endOffset", lit(start + 8, "integer"))):
                 add(m, p, o)
+            for p, o in ((RDF + "type", KGO + "Sentence"),
+                         (KGO + "sentenceText", lit(f"Sentence {e} of article {a} about {code}.")),
+                         (KGO + "sentenceStart", lit(start - 10, "integer")),
+                         (KGO + "sentenceEnd", lit(start + 60, "integer"))):
+                add(sent, p, o)
             parent = ev
         out.append((graph, quads))
     return out

@@ -118,9 +118,56 @@ def write_chunk(path: Path, rng: random.Random, first: int, count: int,
     return good, bad
 
 
+class _CountingStore:
+    """An rdflib store that counts the statements its parser hands it and keeps none.
+
+    rdflib's in-memory store indexes every triple three ways, which cost more than the parse
+    (measured on 233,013 triples: 56 s of CPU for the six formats against 25 s with this
+    store). The parse is what is checked: every statement read, its terms built; the count
+    must equal pyoxigraph's, so a parser that drops statements is caught too."""
+
+    def __new__(cls):
+        from rdflib.store import Store as RdflibStore
+
+        class Counting(RdflibStore):
+            context_aware = formula_aware = graph_aware = True
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.count = 0
+
+            def add(self, triple, context, quoted=False) -> None:
+                self.count += 1
+
+            def addN(self, quads) -> None:
+                for _ in quads:
+                    self.count += 1
+
+            def add_graph(self, graph) -> None:
+                pass
+
+            def remove_graph(self, graph) -> None:
+                pass
+
+            def remove(self, triple, context=None, txn=None) -> None:
+                pass
+
+            def contexts(self, triple=None):
+                return iter(())
+
+            def triples(self, pattern, context=None):
+                return iter(())
+
+            def __len__(self, context=None) -> int:
+                return self.count
+
+        return Counting()
+
+
 def parses(path: Path, fmt: str, use_rdflib: bool) -> dict[str, str]:
     ox_format, rdflib_format, rapper = EXPORTS[fmt]
     verdict: dict[str, str] = {}
+    n = -1
     try:
         with path.open("rb") as f:
             n = sum(1 for _ in ox.parse(f, ox_format))
@@ -131,9 +178,12 @@ def parses(path: Path, fmt: str, use_rdflib: bool) -> dict[str, str]:
         import rdflib
 
         try:
-            graph = rdflib.Dataset() if fmt in ("nq", "trig", "jsonld") else rdflib.Graph()
+            store = _CountingStore()
+            graph = (rdflib.Dataset(store=store) if fmt in ("nq", "trig", "jsonld")
+                     else rdflib.Graph(store=store))
             graph.parse(str(path), format=rdflib_format)
-            verdict["rdflib"] = "ok"
+            verdict["rdflib"] = (f"ok ({store.count:,})" if store.count == n else
+                                 f"FAILED: {store.count:,} statements, pyoxigraph read {n:,}")
         except Exception as err:  # any parser failure is the finding
             verdict["rdflib"] = f"FAILED: {type(err).__name__}: {str(err)[:120]}"
     if rapper and shutil.which("rapper"):
