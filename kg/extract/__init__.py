@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span, Token
 
@@ -133,26 +133,41 @@ def opponent_from_article(st: ArticleState) -> None:
     its other acts of force (none when the article shows no such counterpart: then the domestic
     rule decides)."""
     table = st.table
-    pairs: dict[str, dict[str, int]] = {}
-    for d in st.drafts:
-        if d.cameo[:2] not in _VIOLENT_ROOTS:
-            continue
-        for a in {table.country(k) for k in d.source} - {None}:
-            for b in {table.country(k) for k in d.target} - {None, a}:
-                pairs.setdefault(a, {}).setdefault(b, 0)
-                pairs[a][b] += 1
-                pairs.setdefault(b, {}).setdefault(a, 0)
-                pairs[b][a] += 1
+    pairs = _counterparts(st, lambda d: d.cameo[:2] in _VIOLENT_ROOTS)
     for d in st.drafts:
         if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
             continue
-        countries = {table.country(k) for k in d.source} - {None}
-        if len(countries) != 1:
-            continue
-        counts = pairs.get(countries.pop(), {})
-        if counts:
-            best = max(sorted(counts), key=counts.get)
+        best = _main_counterpart(st, d, pairs)
+        if best:
             d.target = d.target + (table.state(best, None),)
+
+
+def _counterparts(st: ArticleState, counted: Callable[[DraftEvent], bool]
+                  ) -> dict[str, dict[str, int]]:
+    """For each country, how often each other country is on the other side of the article's
+    drafts that `counted` admits (both directions)."""
+    table = st.table
+    pairs: dict[str, dict[str, int]] = {}
+    for d in st.drafts:
+        if not counted(d):
+            continue
+        for a in {table.country(k) for k in d.source} - {None}:
+            for b in {table.country(k) for k in d.target} - {None, a}:
+                for x, y in ((a, b), (b, a)):
+                    pairs.setdefault(x, {}).setdefault(y, 0)
+                    pairs[x][y] += 1
+    return pairs
+
+
+def _main_counterpart(st: ArticleState, d: DraftEvent, pairs: dict[str, dict[str, int]]
+                     ) -> str | None:
+    """The country most often opposite the one country of `d`'s source (None when the source
+    has no single country or the article shows no counterpart; ties by code)."""
+    countries = {st.table.country(k) for k in d.source} - {None}
+    if len(countries) != 1:
+        return None
+    counts = pairs.get(countries.pop(), {})
+    return max(sorted(counts), key=counts.get) if counts else None
 
 
 def same_attack_sides(st: ArticleState) -> None:
@@ -205,24 +220,12 @@ def partner_from_article(st: ArticleState) -> None:
     partner in the article, the state most often on the other side of its other cooperative
     acts (none when the article shows no such counterpart)."""
     table = st.table
-    pairs: dict[str, dict[str, int]] = {}
-    for d in st.drafts:
-        if not d.coded or d.cameo[:2] not in _GIVING_ROOTS | {"04", "08"}:
-            continue
-        for a in {table.country(k) for k in d.source} - {None}:
-            for b in {table.country(k) for k in d.target} - {None, a}:
-                for x, y in ((a, b), (b, a)):
-                    pairs.setdefault(x, {}).setdefault(y, 0)
-                    pairs[x][y] += 1
+    pairs = _counterparts(st, lambda d: d.coded and d.cameo[:2] in _GIVING_ROOTS | {"04", "08"})
     for d in st.drafts:
         if not d.coded or d.cameo[:2] not in _GIVING_ROOTS or not d.source or d.target:
             continue
-        countries = {table.country(k) for k in d.source} - {None}
-        if len(countries) != 1:
-            continue
-        counts = pairs.get(countries.pop(), {})
-        if counts:
-            best = max(sorted(counts), key=counts.get)
+        best = _main_counterpart(st, d, pairs)
+        if best:
             d.target = (table.state(best, None),)
 
 
