@@ -147,8 +147,6 @@ def _init_worker(model: str) -> None:
     global _WORKER_NLP, _WORKER_ERROR
     try:
         _WORKER_NLP = load_pipeline(model)
-        from kg.gazetteer import load_gazetteer
-
         load_gazetteer()
     except Exception as err:
         _WORKER_ERROR = err
