@@ -102,6 +102,8 @@ RULE_ROWS = [
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
+    ("branches_at_home", "WASHINGTON — Today, the Department of the Treasury's Office of Foreign Assets Control "
+     "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
     # the reporter of an attack is not of the attacker's state: the place named decides
     ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",

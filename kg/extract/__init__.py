@@ -15,7 +15,8 @@ from spacy.tokens import Doc, Span, Token
 from kg.codes import lookup
 from kg.datafiles import csv_rows, read_data
 from kg.extract.actors import ActorFinder, ActorTable
-from kg.extract.context import dateline_tokens, event_places, of_other_states, place_actors, set_home
+from kg.extract.context import (dateline_tokens, event_places, home_branches, of_other_states, place_actors,
+                               set_home)
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
@@ -273,6 +274,15 @@ def perpetrator_as_target(st: ArticleState) -> None:
                 break
 
 
+def branches_at_home(st: ArticleState) -> None:
+    """A generically named branch or an office of one ("the Department of the Treasury's Office
+    of Foreign Assets Control") is the home state's, before its sentence's state is considered
+    (`kg.extract.context.home_branches`)."""
+    for key in home_branches(st.finder):
+        if st.trace is not None:
+            st.trace.note("branches_at_home", "", f"actor {key} takes the home state {st.table.country(key)}")
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names
     (`_sentence_countries`), leaving out the state of the doer of an act the actor only
@@ -430,7 +440,7 @@ def sanctioned_from_discourse(st: ArticleState) -> None:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
-                 sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
+                 branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
                  sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)

@@ -146,11 +146,23 @@ def _unplaced_branches(finder: ActorFinder) -> list[str]:
         and b.kind in _BRANCH_KINDS and _generic_branch(finder, b.label)))
 
 
+#: "the Department of the Treasury", "the Ministry of the Interior": a branch named by its field
+_BRANCH_OF = re.compile(r"^(?:department|ministry)\s+of\s+(?:the\s+)?", re.I)
+#: "the Treasury's Office of Foreign Assets Control": an office of the branch before the "'s"
+_POSSESSOR = re.compile(r"\s*['’]s\s+")
+
+
 def _generic_branch(finder: ActorFinder, label: str) -> bool:
-    """A branch named by its generic name only ("Treasury", "the Interior Ministry"), not by
-    a name of its own ("the Munitions Industry Department")."""
+    """A branch named by its generic name only ("Treasury", "the Interior Ministry", "the
+    Department of the Treasury"), or an office of one ("the Department of the Treasury's
+    Office of Foreign Assets Control"), not by a name of its own ("the Munitions Industry
+    Department")."""
     name = re.sub(r"^the\s+", "", label.strip(), flags=re.I).lower()
-    return finder.gaz.agent(name) is not None
+    owner = _POSSESSOR.split(name, maxsplit=1)
+    if len(owner) == 2 and _generic_branch(finder, owner[0]):
+        return True
+    return finder.gaz.agent(name) is not None or (
+        _BRANCH_OF.match(name) is not None and finder.gaz.agent(_BRANCH_OF.sub("", name)) is not None)
 
 
 def clause_country(finder: ActorFinder, heads: list[Token]) -> str | None:
@@ -205,12 +217,7 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
                 if new != key:
                     renamed[key] = new
                 break
-    for key in _unplaced_branches(finder):
-        # a named branch is its state's own body: only the article's home state places it
-        # (another state's branch in the article is no evidence: "the regime" vs "Treasury")
-        country = finder.table.home
-        if country:
-            finder.table.place_group(key, country)
+    home_branches(finder)
     if not renamed:
         return
     for i, keys in list(finder.cache.items()):
@@ -224,6 +231,20 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
         d.target = tuple(k for k in d.target if k not in d.source)
         if d.location:
             d.location = renamed.get(d.location, d.location)
+
+
+def home_branches(finder: ActorFinder) -> list[str]:
+    """A generically named branch of no known state ("Treasury", "the Department of the
+    Treasury's Office of Foreign Assets Control") is the article's home state's own body, whatever
+    other state its sentence names ("... is targeting the Ortega-Murillo regime's repression"):
+    another state's branch would be named with its state. Returns the keys placed."""
+    country = finder.table.home
+    if not country:
+        return []
+    keys = _unplaced_branches(finder)
+    for key in keys:
+        finder.table.place_group(key, country)
+    return keys
 
 
 def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
