@@ -37,6 +37,8 @@ RULE_ROWS = [
      "coded True -> False"),
     ("speaker_judges", "\"The shelling of hospitals in Khartoum is an outrage,\" the Kenyan foreign minister said.",
      "source () -> "),
+    ("possessor_judged", "\"We will stand up to Russia's brutal ambitions,\" the British prime minister said.",
+     "target () -> ('RUS',)"),
     ("copular_judgement", "\"Russia's strikes on Kharkiv are an outrage,\" the Kenyan foreign minister said.",
      "target () -> ('RUS',)"),
     ("merge_support_verbs", "Sudanese troops fought fierce battles on Sunday.",

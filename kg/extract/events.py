@@ -791,6 +791,41 @@ def speaker_judges(st: SentenceState) -> None:
 _COPULAS = {"be", "represent", "constitute", "amount", "remain"}
 
 
+@functools.lru_cache(maxsize=1)
+def judgement_nouns() -> frozenset[str]:
+    """Nouns whose possessor is the actor judged (kg/data/judgement_nouns.csv)."""
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("judgement_nouns.csv"),
+                                                        "kg/data/judgement_nouns.csv", ("lemma",)))
+
+
+def possessor_judged(st: SentenceState) -> None:
+    """"The attack underscores the regime's disregard for human life, the spokesman said", "we
+    stand up to Russia's brutal ambitions": a judgement noun (`judgement_nouns`) in what someone
+    says is aimed at its possessor, and its critic is the nearest speaker above it (or the
+    quotation's); the judgement is voiced, whatever the clause it sits in plans or foresees."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if ev.cameo[:2] not in _CRITICISM_ROOTS or tok.pos_ != "NOUN" or tok.lemma_.lower() not in judgement_nouns():
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        judged = st.finder.resolve(poss) if poss is not None else ()
+        if not judged:
+            continue
+        speaker: tuple[str, ...] = ()
+        up = by_id.get(ev.parent or "")
+        while up is not None and not speaker:
+            if up.trigger.entry.speech:
+                speaker = up.source
+            up = by_id.get(up.parent or "")
+        if not speaker and tok.i in st.finder.quote_speaker:
+            speaker = (st.finder.quote_speaker[tok.i],)
+        speaker = tuple(k for k in speaker if k not in judged)
+        if not speaker:
+            continue
+        ev.source, ev.target, ev.modality, ev.coded = speaker, judged, "actual", True
+
+
 def copular_judgement(st: SentenceState) -> None:
     """"The DPRK's missile tests ... are a blatant violation of UN Security Council resolutions",
     "the killings are an outrage": a criticism that a copula says its subject is, is aimed at
@@ -1522,6 +1557,7 @@ SENTENCE_RULES = (
     nest_contents,
     archive_caption,
     speaker_judges,
+    possessor_judged,
     copular_judgement,
     merge_support_verbs,
     inherit_noun_source,
