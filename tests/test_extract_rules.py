@@ -122,6 +122,11 @@ RULE_ROWS = [
      "cameo '172' -> '163'"),
     ("sanctioned_from_discourse", "Canada imposed sanctions on three Iranian generals on Monday. Australia "
      "announced the designation of the same generals on Tuesday.", "target ("),
+    ("adversary_from_article", "The United States condemned Guatemala for the raids on Monday. The United "
+     "States also imposed visa restrictions on eleven individuals.", "target () -> ('GTM',)"),
+    # "we" in the article's own voice is the issuer: the latest state subject outside quotations
+    ("draft", "The United States stands with those defending democracy in Guatemala. We are taking steps "
+     "to impose visa restrictions on eleven individuals.", "source ['USA'] [subject of carrier verb 'impose']"),
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",

@@ -230,6 +230,35 @@ def partner_from_article(st: ArticleState) -> None:
             d.target = (table.state(best, None),)
 
 
+#: roots of verbal and material conflict that, with no target named, are aimed at the
+#: actor's adversary in the article: demand, disapprove, reject, threaten, reduce relations
+_PRESSURE_ROOTS = {"10", "11", "12", "13", "16"}
+#: roots whose sides count as adversaries (conflict, verbal or material)
+_ADVERSARY_ROOTS = _PRESSURE_ROOTS | {"15", "17", "18", "19", "20"}
+
+
+def adversary_from_article(st: ArticleState) -> None:
+    """"We are taking steps to impose visa restrictions on eleven individuals" (the United States,
+    in a statement about Guatemala): pressure with no placed target (demand, disapproval,
+    rejection, threat, sanction) is aimed at the actor's adversary in the article, the state most
+    often on the other side of its coded acts of conflict (none when it shows none)."""
+    table = st.table
+    pairs = _counterparts(st, lambda d: d.coded and d.cameo[:2] in _ADVERSARY_ROOTS)
+    told: set[tuple[str, str | None]] = set()  # (root, source country) of acts told with a target
+    for d in st.drafts:
+        mine = {table.country(k) for k in d.source}
+        if not d.coded or d.cameo[:2] not in _PRESSURE_ROOTS or not d.source:
+            continue
+        if any(_placed(table, k) for k in d.target):
+            told |= {(d.cameo[:2], c) for c in mine}
+            continue
+        if {(d.cameo[:2], c) for c in mine} & told:
+            continue  # the same act told again: a mention of the earlier one (_one_per_occasion)
+        best = _main_counterpart(st, d, pairs)
+        if best:
+            d.target = d.target + (table.state(best, None),)
+
+
 #: roots of acts aimed at whoever did what they are about: demand, disapprove, reject
 _ABOUT_ACTS = {"10", "11", "12"}
 
@@ -442,7 +471,7 @@ def sanctioned_from_discourse(st: ArticleState) -> None:
 ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
                  branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
                  sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
-                 partner_from_article, domestic_targets, directives,
+                 partner_from_article, adversary_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates)
 
 

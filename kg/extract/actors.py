@@ -24,6 +24,8 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "hersel
 _GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _THING_PRONOUNS = {"it", "its", "itself"}
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
+#: first-person pronouns that, outside quotations, are the issuing institution's voice
+_ISSUER_PRONOUNS = {"we", "us", "our"}
 _PHRASE_DEPS = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case", "punct", "prep", "pobj", "appos", "flat"}
 _APOSTROPHE_S = re.compile(r"[’']s$")
 _QUANTITIES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "ten", "tens",
@@ -335,6 +337,7 @@ class ActorFinder:
         self.history: list[tuple[int, str]] = []
         self.quote_speaker: dict[int, str] = {}
         self.speakers: dict[tuple[int, int], str] = {}  # quotation (start, end) -> speaker key
+        self.quoted: set[int] = set()  # indices of the tokens inside any quotation
         self.places: dict[int, Place] = {}  # first token of a place entity -> its GeoNames place
         self.acronyms: dict[str, str] = {}  # "SAF" -> the actor "the Sudanese Armed Forces (SAF)" is
 
@@ -363,6 +366,7 @@ class ActorFinder:
             span = self.doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
+            self.quoted.update(range(span.start, span.end))
             speaker = None
             for t in span:
                 if t.is_punct or t.is_space:
@@ -1052,10 +1056,22 @@ class ActorFinder:
             return self._body_of(head)  # "the head of the IAEA held talks"
         return None
 
+    def _issuer(self, tok: Token) -> str | None:
+        """"The United States stands with ... we are taking steps to impose visa restrictions":
+        "we" in the article's own voice (outside any quotation) is the issuer of a statement,
+        the latest state or government that is the subject of an unquoted clause before it."""
+        for i, key in sorted(self.history, reverse=True):
+            if i < tok.i and i not in self.quoted and self.doc[i].dep_ == "nsubj" and self.table.kind(key) in (
+                    "state", "government"):
+                return key
+        return None
+
     def _pronoun(self, tok: Token) -> str | None:
         lower = tok.text.lower()
         if lower in _SPEAKER_PRONOUNS:
-            return self.quote_speaker.get(tok.i)
+            if tok.i in self.quote_speaker or tok.i in self.quoted or lower not in _ISSUER_PRONOUNS:
+                return self.quote_speaker.get(tok.i)
+            return self._issuer(tok)
         want: set[str]
         if lower in _PERSON_PRONOUNS:
             want = {"person"}

@@ -152,6 +152,14 @@ _BRANCH_OF = re.compile(r"^(?:department|ministry)\s+of\s+(?:the\s+)?", re.I)
 _POSSESSOR = re.compile(r"\s*['’]s\s+")
 
 
+def _unplaced_parties(finder: ActorFinder) -> list[str]:
+    """Keys of named political parties of no known country ("the Semilla party")."""
+    return list(dict.fromkeys(
+        key for _, key in finder.history
+        if (b := finder.table.actors.get(key)) is not None and not b.country and b.kind == "party"
+        and not key.startswith("group-")))
+
+
 def _generic_branch(finder: ActorFinder, label: str) -> bool:
     """A branch named by its generic name only ("Treasury", "the Interior Ministry", "the
     Department of the Treasury"), or an office of one ("the Department of the Treasury's
@@ -218,6 +226,11 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
                     renamed[key] = new
                 break
     home_branches(finder)
+    for key in _unplaced_parties(finder):
+        # a political party is a party of the state the article's politics happen in
+        country = home_country(finder, key)
+        if country:
+            finder.table.place_group(key, country)
     if not renamed:
         return
     for i, keys in list(finder.cache.items()):
