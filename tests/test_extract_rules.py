@@ -52,6 +52,8 @@ RULE_ROWS = [
      "to enhance political freedoms.", "coded True -> False"),
     ("unreal_clauses", "Egypt agreed to open the crossing if Israel ends the strikes.",
      "modality 'actual' -> 'conditional'"),
+    ("unreal_clauses", "The rebel leader spoke on Monday. \"If the foreign troops attack our villages.\"",
+     "modality 'actual' -> 'conditional'"),
     ("noun_modifier_background", "Serbia was a close partner in the fight against piracy.",
      "coded True -> False"),
     ("relative_clause_background", "Police arrested the men who attacked the embassy in Nairobi.",

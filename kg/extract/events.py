@@ -1009,12 +1009,15 @@ def nominal_background_or_object(st: SentenceState) -> None:
 
 def unreal_clauses(st: SentenceState) -> None:
     """Events in a clause of condition or of a later time did not happen (yet): "if war starts",
+    "If the foreign forces arrive, and we see them ..." (a sentence that is only a condition),
     "until their demands were met", "before allowing aid convoys"; nor did the content of a negated
     verb ("Turkey will not allow U.S. troops to use its bases for an attack on Iraq")."""
     for ev in st.drafts.values():
         cur = ev.trigger.token
         for _ in range(8):
-            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children) or (
+            # (a sentence that is only the condition, "If they bring cholera back to Haiti.",
+            # has it as its root)
+            if cur.dep_ in ("advcl", "ROOT") and any(c.dep_ == "mark" and c.lower_ in _UNREAL_MARKS for c in cur.children) or (
                     cur.dep_ == "pcomp" and cur.head.lower_ in _UNREAL_MARKS):
                 ev.coded = False
                 if ev.modality == "actual":
