@@ -105,6 +105,8 @@ RULE_ROWS = [
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
+    ("one_per_occasion", "Kenya rejected Uganda's demands on Monday. The Kenyan government also condemned "
+     "Uganda's border closure.", "a repeated mention of e1 (120)"),
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("branches_at_home", "WASHINGTON — Today, the Department of the Treasury's Office of Foreign Assets Control "
      "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),

@@ -551,7 +551,8 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
     root and modality, on no other day, is a repeated mention of the first when it is told in the
     same words between the same countries (a photo caption repeated), or refers back to it
     ("U.S. and British forces struck ... these strikes", in `repeats`) naming no party the first
-    does not. A
+    does not, or, for a disapproval and a rejection of the same party by the same party, is
+    the same stand told in other words (`_DISOWNING_ROOTS`). A
     repeated mention keeps its node and evidence but becomes a mention of the first: it takes its
     code, modality, sides and date, so a dated event and its mentions are one node (see
     `kg.mapping.shared_event_node`); an undated repeat is left uncoded. Different occasions (two
@@ -568,12 +569,18 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         first = None
         for m in kept:
             k = out[m]
-            if k.cameo[:2] != e.cameo[:2] or k.modality != e.modality:
+            ks, kt = side(k.source), side(k.target)
+            if k.cameo[:2] != e.cameo[:2] and not (
+                    {k.cameo[:2], e.cameo[:2]} <= _DISOWNING_ROOTS and s and t and s == ks and t == kt):
+                continue  # (rejecting and condemning the same party: one stand, one event)
+            if k.modality != e.modality:
                 continue
             if (_stated(e.date) and _stated(k.date)
                     and (e.date.begin, e.date.end) != (k.date.begin, k.date.end)):
                 continue  # another occasion
-            ks, kt = side(k.source), side(k.target)
+            if k.cameo[:2] != e.cameo[:2]:
+                first = m
+                break
             if (k.evidence.start < headline_end <= e.evidence.start and s and s == ks and t == kt) or (
                     _told_again_untargeted(e, k, s, t, ks, kt)) or e.evidence.sentence == k.evidence.sentence and s == ks and t == kt or (
                     e.id in repeats and s <= ks and t <= kt and (s or t)) or (
@@ -597,6 +604,12 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         if trace is not None:
             trace.note("one_per_occasion", e.id, f"a repeated mention of {k.id} ({k.cameo})")
     return tuple(out)
+
+
+#: roots of one stand against a party, however many words tell it: disapprove, reject ("has
+#: forcefully rejected a statement by the gang leader ... 'condemns in the strongest terms the
+#: actions of gang leaders'": one event, as the guide codes one occasion)
+_DISOWNING_ROOTS = {"11", "12"}
 
 
 def _told_again_untargeted(e: Event, k: Event, s, t, ks, kt) -> bool:
