@@ -328,3 +328,13 @@ def test_the_body_telling_the_headline_again_is_the_same_event(nlp) -> None:
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     coded = [e for e in x.events if e.cameo]
     assert len(coded) == 2 and len({(e.cameo, e.source, e.target, e.date) for e in coded}) == 1, coded
+
+
+def test_advice_not_to_act_is_no_refusal(nlp) -> None:
+    """"advised citizens not to travel": a negated act addressed to others is advice, not a
+    refusal (12x) of the adviser's; the adviser's own "will not accept" stays a refusal."""
+    def roots(text):
+        x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+        return [e.cameo[:2] for e in x.events if e.cameo]
+    assert "12" not in roots("The Ethiopian foreign ministry advised Ethiopians not to travel to Kenya.")
+    assert "12" in roots("Syria says it will not accept any more refugees from Iraq.")

@@ -621,6 +621,13 @@ def _told_again_untargeted(e: Event, k: Event, s, t, ks, kt) -> bool:
             and e.modality == "actual" and k.modality == "actual")
 
 
+def _told_not_to(tok: Token) -> bool:
+    """"advised Afghans not to travel to the border", "told residents not to return": a negated
+    act in the infinitive an actor addresses to someone else is advice, not anyone's refusal."""
+    return (tok.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            and any(c.dep_ in ("dobj", "dative") for c in tok.head.children))
+
+
 def _finish(d: DraftEvent) -> Event:
     coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
     if coded and d.modality in ANNOUNCED_MODALITIES:
@@ -635,7 +642,7 @@ def _finish(d: DraftEvent) -> Event:
             d.cameo = threat
         else:
             coded = False
-    elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo):
+    elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo) and not _told_not_to(d.trigger.token):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
     return Event(
