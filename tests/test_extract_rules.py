@@ -122,6 +122,8 @@ RULE_ROWS = [
     ("actor_places", "Protesters clashed with police in Karachi on Monday. The police arrested twelve protesters.",
      "source ('group-cop-in-t',) -> ('police-pak',)"),
     ("armed_group_assault", "Al-Shabab fighters attacked a bus near Mandera on Monday.", "cameo '190' -> '180'"),
+    ("armed_group_assault", "Gang leader Wilson Joseph and his gang killed twelve civilians on Monday.",
+     "cameo '190' -> '180'"),
     ("foreign_sanctions", "Canada restricted the movement of five Iranian officials on Monday.",
      "cameo '172' -> '163'"),
     ("sanctioned_from_discourse", "Canada imposed sanctions on three Iranian generals on Monday. Australia "

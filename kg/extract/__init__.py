@@ -408,7 +408,10 @@ def armed_group_assault(st: ArticleState) -> None:
             continue  # "Hamas fighters clashed with Israeli troops": a fight between forces
         armed = [table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
                  for k in d.source]
-        if any(armed) and not any(_state_side(table, k) for k in d.source):
+        # a person of no known state beside an armed group is its leader or member ("Sanon and
+        # his gang", his title "leader" read as an office): not a state's side
+        if any(armed) and not any(_state_side(table, k) and not (
+                table.kind(k) == "person" and not table.country(k)) for k in d.source):
             d.cameo = "180"  # "Sanon and his gang": a leader acts with his armed group
 
 
