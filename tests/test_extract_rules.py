@@ -50,6 +50,8 @@ RULE_ROWS = [
     ("purpose_clause", "Students staged demonstrations in Dhaka to demand reforms.", "coded True -> False"),
     ("nominal_background_or_object", "Sudan's president, following the peace deal, has taken steps "
      "to enhance political freedoms.", "coded True -> False"),
+    ("nominal_background_or_object", "To join the alliance, Sweden needs the approval of every member.",
+     "coded True -> False"),
     ("unreal_clauses", "Egypt agreed to open the crossing if Israel ends the strikes.",
      "modality 'actual' -> 'conditional'"),
     ("unreal_clauses", "The rebel leader spoke on Monday. \"If the foreign troops attack our villages.\"",

@@ -972,6 +972,10 @@ def purpose_clause(st: SentenceState) -> None:
             ev.parent, ev.coded = up.id, False
 
 
+#: verbs whose object is an act needed, not done ("requires unanimous approval")
+_NEEDING = {"require", "need"}
+
+
 def nominal_background_or_object(st: SentenceState) -> None:
     """A nominal event after a background preposition is background ("after two days of
     fighting"), unless an actor is named as its doer (or, after "during", the actor of the
@@ -994,6 +998,10 @@ def nominal_background_or_object(st: SentenceState) -> None:
                 # "after a suspected Houthi attack": an act of the episode, by a named actor;
                 # "stressed ... during a meeting with Netanyahu": who acts during it takes part
                 continue
+            ev.coded = False
+            ev.extra["background"] = True
+        elif tok.dep_ == "dobj" and head.lemma_.lower() in _NEEDING and head.i not in drafts:
+            # "NATO requires unanimous approval from its members": what is needed has not happened
             ev.coded = False
             ev.extra["background"] = True
         elif head.i in drafts and head.i != tok.i and ev.parent is None and (
