@@ -246,9 +246,9 @@ def adversary_from_article(st: ArticleState) -> None:
     pairs = _counterparts(st, lambda d: d.coded and d.cameo[:2] in _ADVERSARY_ROOTS)
     told: set[tuple[str, str | None]] = set()  # (root, source country) of acts told with a target
     for d in st.drafts:
-        mine = {table.country(k) for k in d.source}
         if not d.coded or d.cameo[:2] not in _PRESSURE_ROOTS or not d.source:
             continue
+        mine = {table.country(k) for k in d.source}
         if any(_placed(table, k) for k in d.target):
             told |= {(d.cameo[:2], c) for c in mine}
             continue
