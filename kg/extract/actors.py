@@ -7,8 +7,11 @@ modifiers; else a pronoun, resolved to the most recent compatible actor (corefer
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -126,6 +129,7 @@ def _without_initials(name: str) -> str:
     return " ".join([parts[0], *(p for p in parts[1:-1] if len(p.rstrip(".")) > 1), parts[-1]])
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function, asked for the same names again and again
 def _norm_name(text: str) -> str:
     text = re.sub(r"\s*\([^)]*$", "", text.strip())  # "Office of ... Control (OFAC": the gloss cut
     text = _APOSTROPHE_S.sub("", text.strip())
@@ -340,6 +344,8 @@ class ActorFinder:
         self.quoted: set[int] = set()  # indices of the tokens inside any quotation
         self.places: dict[int, Place] = {}  # first token of a place entity -> its GeoNames place
         self.acronyms: dict[str, str] = {}  # "SAF" -> the actor "the Sudanese Armed Forces (SAF)" is
+        self._nouns_by_lemma: dict[str, list[int]] | None = None  # see `_modified_nouns`
+        self._countries: dict[int, str | None] = {}  # see `_country_token`
 
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
@@ -493,6 +499,17 @@ class ActorFinder:
                     stack.extend((c, d + 1) for c in t.children)
 
     def _country_token(self, t: Token) -> str | None:
+        """The country token `t` names; remembered per token (it reads only the parse, the
+        entities and the gazetteer, and is asked for the same tokens many times)."""
+        if t.doc is not self.doc:
+            return self._token_country(t)
+        try:
+            return self._countries[t.i]
+        except KeyError:
+            c = self._countries[t.i] = self._token_country(t)
+            return c
+
+    def _token_country(self, t: Token) -> str | None:
         if self._stance_prefixed(t) or self._ethnic(t):
             # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
             # "ethnic Albanian guerrillas" in Macedonia are not Albania's
@@ -966,6 +983,19 @@ class ActorFinder:
                 return key
         return None
 
+    def _modified_nouns(self) -> dict[str, list[int]]:
+        """Lower-case lemma -> indices (ascending) of the nouns with a modifier of their own
+        (compound, amod, nmod, poss): the phrases `_named_before` looks back to, found in one
+        pass over the article rather than one backward scan per definite noun."""
+        if self._nouns_by_lemma is None:
+            index: dict[str, list[int]] = defaultdict(list)
+            for t in self.doc:
+                if t.pos_ == "NOUN" and any(
+                        c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
+                    index[t.lemma_.lower()].append(t.i)
+            self._nouns_by_lemma = dict(index)
+        return self._nouns_by_lemma
+
     def _named_before(self, head: Token) -> str | None:
         """"UN agencies and charities issued a statement ... the agencies said": a definite noun
         with no modifier of its own refers back to the latest earlier phrase with the same noun
@@ -973,12 +1003,8 @@ class ActorFinder:
         if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or any(
                 c.dep_ in ("compound", "amod", "poss", "nmod", "nummod") for c in head.children):
             return None
-        lemma = head.lemma_.lower()
-        for i in range(head.i - 1, -1, -1):
-            t = self.doc[i]
-            if t.lemma_.lower() != lemma or t.pos_ != "NOUN" or not any(
-                    c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
-                continue
+        earlier = self._modified_nouns().get(head.lemma_.lower(), ())
+        for i in reversed(earlier[:bisect.bisect_left(earlier, head.i)]):
             keys = self.cache.get(i)
             b = self.table.actors.get(keys[0]) if keys else None
             if b is not None and (b.country or not b.key.startswith("group-")):
