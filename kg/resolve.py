@@ -72,7 +72,7 @@ __all__ = ["MergeReport", "PersonNode", "merge_actors", "name_tokens", "is_short
            "person_nodes", "plan_merges", "CountryReport", "settle_countries", "decide_country"]
 
 #: article graphs rewritten per journaled write (`Store.replace_graphs`)
-REWRITE_BATCH = 64
+REWRITE_BATCH = 16
 #: Tokens dropped before names are compared (honorifics and generational suffixes).
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "jr", "sr", "ii", "iii"})
 

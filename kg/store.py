@@ -695,7 +695,7 @@ def _fsync_dir(path: Path) -> None:
 @dataclass(slots=True)
 class _Content:
     """One graph's new content: N-Quads in the graph, N-Triples for the union, triple count,
-    and the triples themselves when they were given as quads (else parsed when needed)."""
+    and the triples themselves once a difference needed them as terms (parsed from `nt`)."""
 
     graph: ox.NamedNode
     nq: bytes
@@ -742,7 +742,8 @@ def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], 
         triples[q.triple] = None
     nt = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
     suffix = b" " + str(graph).encode("utf-8") + b" .\n"
-    return _Content(graph, nt.replace(b" .\n", suffix), nt, len(triples), set(triples))
+    # the triples are not kept: a batch holds bytes only (parsed again if a diff needs terms)
+    return _Content(graph, nt.replace(b" .\n", suffix), nt, len(triples))
 
 
 def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
