@@ -38,8 +38,12 @@ WRITE_BATCH = 64
 WRITE_BATCH_BYTES = 16_000_000
 #: batches written ahead of the store: parsing goes on while the writer thread writes
 WRITE_QUEUE = 2
+#: articles per task sent to a worker process: small, so that at the end of the input one
+#: worker does not finish a long last chunk while the others idle (parsing is as fast in
+#: chunks of 4 as of 16: measured on VOA)
+CHUNK = 8
 #: chunks of articles in flight per worker process (so that no worker waits for work)
-WINDOW = 3
+WINDOW = 4
 
 
 @dataclass(slots=True)
@@ -187,7 +191,7 @@ def process_articles(
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque = deque()
-        for chunk in _chunks(articles, BATCH_SIZE // 2):
+        for chunk in _chunks(articles, CHUNK):
             pending.append(pool.apply_async(_worker_chunk, (chunk,)))
             while len(pending) >= WINDOW * workers:
                 yield from pending.popleft().get()
