@@ -106,6 +106,24 @@ def test_replace_graph_replaces_old_content(sample_store, sample_iris):
         {"e": sample_iris.threat}]
 
 
+
+def test_replace_graph_with_blank_nodes_changes_by_terms(tmp_path):
+    """A graph with blank nodes given as quads, replaced by other quads: the difference is taken
+    over terms (the batch keeps bytes only and parses them again)."""
+    store = Store.open(tmp_path / "kg", create=True)
+    g = ox.NamedNode("https://w3id.org/kg-news/id/graph/b")
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode(KGO + "note")
+    first = [ox.Quad(s, p, ox.BlankNode("x"), g),
+             ox.Quad(ox.BlankNode("x"), p, ox.Literal("old"), g)]
+    assert store.replace_graph(g.value, first) == 2
+    second = [ox.Quad(s, p, ox.BlankNode("y"), g),
+              ox.Quad(ox.BlankNode("y"), p, ox.Literal("new"), g)]
+    assert store.replace_graph(g.value, second) == 2
+    quads = list(store.inner.quads_for_pattern(None, None, None, g))
+    assert sorted(q.object.value for q in quads if isinstance(q.object, ox.Literal)) == ["new"]
+    assert len(quads) == 2
+    store.close()
+
 def test_default_graph_is_the_union_as_a_set(sample_store, sample_iris):
     # the threat's class triple stands in both article graphs but counts once
     rows = sample_store.select("SELECT ?e WHERE { ?e a kgo:Threat }")
