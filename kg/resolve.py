@@ -159,17 +159,21 @@ def person_nodes(store: Store) -> list[PersonNode]:
     """Every node typed kgo:Person in the store, with its labels, aliases, countries and
     Wikidata ids, sorted by IRI."""
     inner = store.inner
-    out = []
     subjects = {q.subject for q in inner.quads_for_pattern(None, _TYPE, _PERSON, _UNION)
                 if isinstance(q.subject, ox.NamedNode)}
-    for s in sorted(subjects, key=lambda n: n.value):
-        def values(p: ox.NamedNode) -> list[str]:
-            return sorted({q.object.value for q in inner.quads_for_pattern(s, p, None, _UNION)})
-        out.append(PersonNode(iri=s.value, labels=tuple(values(_LABEL)),
-                              aliases=tuple(values(_ALT)),
-                              countries=frozenset(values(_COUNTRY)),
-                              wikidata=frozenset(values(_WIKIDATA))))
-    return out
+    # one scan per property over the union (not one lookup per person and property)
+    found: dict[ox.NamedNode, dict[ox.NamedNode, set[str]]] = {}
+    for p in (_LABEL, _ALT, _COUNTRY, _WIKIDATA):
+        by_subject: dict[ox.NamedNode, set[str]] = defaultdict(set)
+        for q in inner.quads_for_pattern(None, p, None, _UNION):
+            if q.subject in subjects:
+                by_subject[q.subject].add(q.object.value)
+        found[p] = by_subject
+    return [PersonNode(iri=s.value, labels=tuple(sorted(found[_LABEL].get(s, ()))),
+                       aliases=tuple(sorted(found[_ALT].get(s, ()))),
+                       countries=frozenset(found[_COUNTRY].get(s, ())),
+                       wikidata=frozenset(found[_WIKIDATA].get(s, ())))
+            for s in sorted(subjects, key=lambda n: n.value)]
 
 
 def _compatible(a: PersonNode, b: PersonNode) -> bool:
