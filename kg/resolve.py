@@ -404,8 +404,12 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
             stated[q.subject][q.graph_name] = q.object.value
     settled, ties = [], []
     rewrite: dict[ox.NamedNode, dict[ox.NamedNode, tuple[str, str]]] = defaultdict(dict)
+    labelled: dict[ox.NamedNode, set[str]] = defaultdict(set)  # one scan, not one per actor
+    for q in inner.quads_for_pattern(None, _LABEL, None, _UNION):
+        if q.subject in stated:
+            labelled[q.subject].add(q.object.value)
     for node, by_graph in sorted(stated.items(), key=lambda kv: kv[0].value):
-        labels = sorted({q.object.value for q in inner.quads_for_pattern(node, _LABEL, None, None)})
+        labels = sorted(labelled.get(node, ()))
         curated = _curated_country(gaz, node.value, labels)
         countries = set(by_graph.values())
         if len(countries) < 2 and (curated is None or countries == {curated}):
