@@ -136,7 +136,14 @@ RULE_ROWS = [
     ("draft", "The United States stands with those defending democracy in Guatemala. We are taking steps "
      "to impose visa restrictions on eleven individuals.", "source ['USA'] [subject of carrier verb 'impose']"),
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
-    ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date',)"),
+    ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date', 'date_how')"),
+    ("closed_history", "In 2008, Kenyan police arrested twelve protesters in Nairobi.", "coded True -> False"),
+    # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
+    ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
+     "declined"),
+    ("question_not_asserted", "Why did Russian troops attack Kharkiv on Monday?", "coded True -> False"),
+    ("media_not_sides", "The New York Times accused the Kenyan government of hiding the deaths.",
+     "source ('new-york-times',) -> ()"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
 ]
@@ -224,3 +231,12 @@ def test_a_missile_strike_on_a_state_is_not_its_own_violence(nlp) -> None:
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     [e] = [e for e in x.events if e.trigger == "targeted"]
     assert e.source != ("UKR",) and e.cameo is None, e
+
+
+def test_publisher_is_no_actor_by_any_of_its_names(nlp) -> None:
+    """"told VOA" in a VOA article (its `source` is "Voice of America"): the publisher is never an
+    actor of its own news, by its name or its abbreviation; another outlet still is one."""
+    text = "A Kenyan official told VOA that police met with protest groups. CNN reported the meeting."
+    article = Article(id="t", text=text, date=dt.date(2024, 5, 10), source="Voice of America")
+    labels = {a.label for a in extract(article, nlp(text)).actors}
+    assert "Voice of America" not in labels and "CNN" in labels, labels

@@ -303,6 +303,50 @@ def perpetrator_as_target(st: ArticleState) -> None:
                 break
 
 
+@functools.lru_cache(maxsize=1)
+def _state_media_words() -> frozenset[str]:
+    return frozenset(row["word"] for _, row in csv_rows(read_data("state_media.csv"),
+                                                       "kg/data/state_media.csv", ("word",)))
+
+
+#: roots of acts addressed to whoever hears them (statements, appeals, intents, meetings,
+#: demands, threats): a news outlet among their targets only carries them ("told reporters",
+#: "talks to the media", "according to Xinhua")
+_SAID_TO_ROOTS = {"01", "02", "03", "04", "05", "10", "13"}
+#: roots of an outlet's own stand: defying a ban, protesting ("a newspaper has violated a ban
+#: by General Michel Aoun")
+_OUTLET_OWN_ROOTS = {"12", "14"}
+
+
+def _news_outlet(table: ActorTable, key: str) -> bool:
+    """Whether an actor is a news outlet or a reporter that is not a state's voice
+    (`kg/data/state_media.csv`)."""
+    b = table.actors.get(key)
+    if b is None or b.sector != "MED" and b.kind != "media":
+        return False
+    return not set(re.split(r"[\s’']+", b.label.lower())) & _state_media_words()
+
+
+def media_not_sides(st: ArticleState) -> None:
+    """News outlets and reporters tell events, they are not their sides ("Malic told AP", "The
+    Chicago Tribune newspaper quotes police as saying ...", "the journalist said the regime's
+    idea was to ..."): an outlet is no event's source (but of its own defiance or protest: "a
+    newspaper has violated a ban"), and no target of what is said to it
+    ("telling journalists", "talks to the media"). A state's outlet speaks for its state ("North
+    Korea's state media criticized China"); acts done to outlets stay theirs ("blocking web
+    pages of the Voice of America", "closed 12 media outlets")."""
+    table = st.table
+    for d in st.drafts:
+        if not d.coded:
+            continue
+        source = tuple(k for k in d.source if not _news_outlet(table, k))
+        if source != d.source and d.cameo[:2] not in _OUTLET_OWN_ROOTS:
+            d.source = source
+            d.extra["media_source"] = True
+        if d.cameo[:2] in _SAID_TO_ROOTS:
+            d.target = tuple(k for k in d.target if not _news_outlet(table, k))
+
+
 def branches_at_home(st: ArticleState) -> None:
     """A generically named branch or an office of one ("the Department of the Treasury's Office
     of Foreign Assets Control") is the home state's, before its sentence's state is considered
@@ -470,12 +514,39 @@ def sanctioned_from_discourse(st: ArticleState) -> None:
             d.target = tuple(k for k in prev.target if k not in d.source)
 
 
+#: how long before the article's date an act's stated date must end for the act to be closed
+#: history (days): the coding guide codes background of the current episode ("designated ... on
+#: May 2, 2025" in a text of October 2025) but not closed history ("In 2008, African leaders
+#: refused to recognize an election", "Since Russia annexed Crimea in 2014" in 2016)
+HISTORY_DAYS = 365
+#: how a date reaches an act for `closed_history` to trust it: the act's own time expression or
+#: the dated clause it is told in (not a date carried from its speaker's other statements)
+_OWN_DATES = {"own clause", "dated clause"}
+
+
+def closed_history(st: ArticleState) -> None:
+    """An act whose own stated date ends more than `HISTORY_DAYS` before the article's date is
+    closed history told as background, not an event of the article ("In 2008, African leaders
+    refused to recognize an election", "Badreddine escaped from prison after the country was
+    invaded by Iraq in 1990", an archive photo's caption dated years earlier): it stays in the
+    graph, uncoded. A date carried from elsewhere (the speaker's other statement) does not count."""
+    day = st.article.date
+    if day is None:
+        return
+    for d in st.drafts:
+        value = d.extra.get("date")
+        if (d.coded and value is not None and d.extra.get("date_how") in _OWN_DATES
+                and (day - value.end).days > HISTORY_DAYS):
+            d.coded = False
+            d.extra["history"] = True
+
+
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (perpetrator_as_target, media_not_sides, drop_unanchored, launcher_from_discourse,
                  branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
                  sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
-                 joint_parties, no_agent, dates)
+                 joint_parties, no_agent, dates, closed_history)
 
 
 @functools.lru_cache(maxsize=None)

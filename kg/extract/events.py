@@ -26,6 +26,7 @@ __all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events", "draft_event
 
 _FUTURE = {"will", "'ll", "shall"}
 _HYPOTHETICAL = {"would", "could", "might", "may", "should"}
+_WOULD_CLITIC = {"'d", "’d"}
 _EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj", "pobj", "nsubj", "nsubjpass", "attr", "oprd", "prep", "appos", "csubj"}
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _OBJECT_CONTROL = {"directed", "requested"}
@@ -500,8 +501,8 @@ def _modality(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "aux" and c.lower_ in _FUTURE:
             return "planned"
-        if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL:
-            return "hypothetical"
+        if c.dep_ == "aux" and (c.lower_ in _HYPOTHETICAL or c.lower_ in _WOULD_CLITIC and tok.tag_ == "VB"):
+            return "hypothetical"  # "he'd ban all immigration" ('d before a bare verb: would)
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
             return "conditional"
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
@@ -1411,6 +1412,32 @@ def archive_caption(st: SentenceState) -> None:
             ev.extra["archive_caption"] = True
 
 
+#: roots of acts a question can itself be: an appeal or request ("Will you help us?")
+_ASKING_ROOTS = ("02",)
+
+
+def question_not_asserted(st: SentenceState) -> None:
+    """An act named inside a direct question is asked about, not told ("Do the Ukrainians want
+    the United States to invade Crimea?", "If it was an American aircraft, would they have
+    struck an American?", a headline "Can Rebels Hold On in Aleppo?"): the coding guide codes
+    no hypotheticals. The question runs from the last sentence-final mark before its "?"; an
+    appeal put as a question is still an appeal."""
+    toks = list(st.sent)
+    spans: list[tuple[int, int]] = []
+    begin = st.sent.start
+    for t in toks:
+        if t.text in (".", "!", "?") or t.text.endswith("?"):
+            if "?" in t.text:
+                spans.append((begin, t.i))
+            begin = t.i + 1
+    if not spans:
+        return
+    for i, ev in st.drafts.items():
+        if ev.coded and not ev.cameo.startswith(_ASKING_ROOTS) and any(a <= i < b for a, b in spans):
+            ev.coded = False
+            ev.extra["question"] = True
+
+
 #: CAMEO codes of verbal support (praise, endorse, defend verbally) that a present-tense verb
 #: states as a standing position rather than an act
 _STANDING_SUPPORT = ("050", "051", "052", "053")
@@ -1567,6 +1594,7 @@ def danger_not_threat(st: SentenceState) -> None:
 SENTENCE_RULES = (
     nest_contents,
     archive_caption,
+    question_not_asserted,
     speaker_judges,
     possessor_judged,
     copular_judgement,
