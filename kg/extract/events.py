@@ -1331,6 +1331,44 @@ def warning_of_own_act(st: SentenceState) -> None:
             ev.extra["warning_of_others"] = True
 
 
+@functools.lru_cache(maxsize=1)
+def speculation_modals() -> frozenset[str]:
+    return frozenset(row["word"] for _, row in csv_rows(read_data("speculation_modals.csv"),
+                                                       "kg/data/speculation_modals.csv", ("word",)))
+
+
+def _modal_of(tok: Token) -> str | None:
+    """The speculation modal (`kg/data/speculation_modals.csv`) of the verb that carries `tok`
+    (`tok` itself, or the verb a noun trigger hangs from), if any."""
+    verb = tok
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") and verb.dep_ not in ("aux", "auxpass"):
+            break
+        if verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in speculation_modals()), None)
+
+
+def speculation(st: SentenceState) -> None:
+    """An act under a modal of supposition ("could", "might", "should", "would": see
+    `kg/data/speculation_modals.csv`) that is not inside what its own actor (or an official of
+    its state) says is only supposed: "Lister said the groups could provide civilians with
+    protection", "sanctions on Russia might be lifted", "Soldiers dreamed of the day they would
+    march into the mosque". The coding guide codes no hypotheticals only discussed; an actor's own
+    "we could strike" stays its threat, and what another speaker foresees is `prediction`'s."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        if not ev.coded or ev.modality != "hypothetical" or _modal_of(ev.trigger.token) is None:
+            continue
+        up = by_id.get(ev.parent or "")
+        if up is not None and up.trigger.entry.speech and (not up.source or not ev.source or _same_side(
+                up.source, ev.source, st.finder, _SPEAKS_FOR_STATE)):
+            continue  # (a speaker the coder could not name may well be the actor's own)
+        ev.coded = False
+        ev.extra["speculation"] = True
+
+
 def aim_of_act(st: SentenceState) -> None:
     """"These strikes are intended to disrupt ...", "the operation aims to free hostages": when the
     subject of a verb of aim is an event, the event happened and the clause is its purpose: the
@@ -1617,6 +1655,7 @@ SENTENCE_RULES = (
     frame_target,
     prediction,
     warning_of_own_act,
+    speculation,
     aim_of_act,
     content_modality,
     conditional_second_target,
