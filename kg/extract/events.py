@@ -877,14 +877,43 @@ def merge_support_verbs(st: SentenceState) -> None:
             st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
 
 
+@functools.lru_cache(maxsize=1)
+def patient_nouns() -> frozenset[str]:
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("patient_nouns.csv"),
+                                                        "kg/data/patient_nouns.csv", ("lemma",)))
+
+
+def possessor_undergoes(st: SentenceState) -> None:
+    """"Trump confirmed al-Rufay'i's killing", "protests over Navalny's arrest": the possessor of a
+    noun of an act done to someone (`kg/data/patient_nouns.csv`) with no "of" phrase is who the
+    act is done to, its target; its doer is the "by" phrase, if any ("Russia's annexation of
+    Crimea" keeps its possessor as the doer)."""
+    finder = st.finder
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in patient_nouns() or not ev.source:
+            continue
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is None or set(finder.resolve(poss)) != set(ev.source):
+            continue
+        doer = next((finder.resolve(o) for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                     for o in c.children if o.dep_ == "pobj"), ())
+        ev.target = ev.source + tuple(k for k in ev.target if k not in ev.source)
+        ev.source = doer
+        ev.extra["possessor_undergoes"] = True  # (who did it is not the one who speaks of it)
+
+
 def inherit_noun_source(st: SentenceState) -> None:
     """A nominal event with no source takes it from the event it hangs on ("the operation that led
     to the capture of X"), but not from a reporter, and not as a passive subject ("the bombing ...
-    was condemned by the Arab League" is not the League's)."""
+    was condemned by the Arab League" is not the League's), nor to an act done to its possessor
+    ("shocked by Ley's murder": `possessor_undergoes`)."""
     drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
-        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass":
+        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass" or "possessor_undergoes" in ev.extra:
             continue
         cur = tok
         for _ in range(4):
@@ -1113,7 +1142,8 @@ def time_clause_background(st: SentenceState) -> None:
 
 def obligation_demand(st: SentenceState) -> None:
     """"X said Y must do Z": a verb of saying whose clause states an obligation of an actor is a
-    demand by X on Y, and Z is its uncoded content. What actors say while doing a coded act
+    demand by X on Y, and Z is its uncoded content (not when Y is X's own side: "'America
+    should be very proud,' Obama said"). What actors say while doing a coded act
     ("held marches against the mayor, saying she must quit") is not coded on its own."""
     drafts, finder = st.drafts, st.finder
     for ev in drafts.values():
@@ -1138,9 +1168,12 @@ def obligation_demand(st: SentenceState) -> None:
             target = finder.resolve(subj) if subj is not None else ()
             if not target:
                 continue
-            ev.event_class, ev.cameo, ev.coded = "Demand", _DEMAND, True
-            ev.target = tuple(k for k in target if k not in ev.source)
-            ev.extra["demand"] = True
+            if not (ev.source and _same_side(ev.source, target, finder, _SPEAKS_FOR_STATE)):
+                # ("America should be very proud," Obama said: no demand on one's own side, but
+                # what ought to be done is still not done)
+                ev.event_class, ev.cameo, ev.coded = "Demand", _DEMAND, True
+                ev.target = tuple(k for k in target if k not in ev.source)
+                ev.extra["demand"] = True
             for other in drafts.values():
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
@@ -1400,7 +1433,9 @@ def content_modality(st: SentenceState) -> None:
     """What is nested in directed, requested, announced or hypothetical content did not happen
     either: "asked Congress to approve sanctions on Iran" (the sanctions are requested, not
     actual), "ordered the army to prepare strikes" (directed). A nested event that reads
-    `actual` takes the modality of the nearest non-actual event above it."""
+    `actual` takes the modality of the nearest non-actual event above it; one only foreseen
+    ("governments fear sanctions could ... provoke Russian retaliation", "officials are worried
+    the government is working to suppress the opposition") is not coded."""
     by_id = st.by_id()
     for ev in st.drafts.values():
         if ev.modality != "actual":
@@ -1409,6 +1444,8 @@ def content_modality(st: SentenceState) -> None:
         while up is not None and seen < 6:
             if up.modality in _NON_ACTUAL:
                 ev.modality = up.modality
+                if ev.modality == "predicted":
+                    ev.coded = False  # foreseen by another, as in `prediction`
                 break
             up, seen = by_id.get(up.parent or ""), seen + 1
 
@@ -1637,6 +1674,7 @@ SENTENCE_RULES = (
     possessor_judged,
     copular_judgement,
     merge_support_verbs,
+    possessor_undergoes,
     inherit_noun_source,
     lend_content_target,
     object_content,
