@@ -153,6 +153,8 @@ RULE_ROWS = [
      "source ('new-york-times',) -> ()"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
+    # an arrest by no named actor is the state's where it happens
+    ("domestic_targets", "The opposition leader was arrested on Wednesday in Kampala.", "source () -> ('UGA',)"),
 ]
 
 

@@ -773,9 +773,12 @@ _DOMESTIC_ROOTS = {"08", "14", "17", "18", "19", "20"}
 def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: ActorFinder) -> None:
     """"Students staged demonstrations", "police arrested 12": the target is the source's state;
     "a roadside bomb killed three soldiers near Samarra": violence by no named actor is coded
-    to the state where it happened."""
+    to the state where it happened, and so is an arrest by no named actor ("following his arrest
+    in Khartoum, Sudan": Sudan's).
+    """
     for d in drafts:
-        if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
+        if d.source or d.cameo[:2] not in _VIOLENT_ROOTS and not (
+                d.cameo.startswith(_ARREST) and d.modality == "actual"):
             continue
         exclude = {table.country(k) for k in d.target}
         # "U.S. officials confirmed an attack with drones targeting a base in Irbil": the
@@ -811,6 +814,8 @@ def _placed(table: ActorTable, key: str) -> bool:
 
 
 _VIOLENT_ROOTS = {"18", "19", "20"}
+#: CAMEO codes of arrests and detentions (173): done by the state where they happen
+_ARREST = ("173",)
 #: CAMEO codes of strikes from afar (air, missile, drone strikes: 195)
 _REMOTE_STRIKE = ("195",)
 
