@@ -347,6 +347,38 @@ def media_not_sides(st: ArticleState) -> None:
             d.target = tuple(k for k in d.target if not _news_outlet(table, k))
 
 
+@functools.lru_cache(maxsize=1)
+def _commentator_words() -> frozenset[str]:
+    return frozenset(row["word"] for _, row in csv_rows(read_data("commentators.csv"),
+                                                       "kg/data/commentators.csv", ("word",)))
+
+
+#: roots of verbal acts (statements to threats): what a commentator says is not an act
+_VERBAL_ROOTS = {"01", "02", "03", "04", "05", "10", "11", "12", "13"}
+
+
+def _commentator(table: ActorTable, key: str) -> bool:
+    """Whether an actor is named, or holds a post named, by a word of `kg/data/commentators.csv`."""
+    b = table.actors.get(key)
+    if b is None or b.kind in ("state", "igo"):
+        return False
+    names = [b.label] + [r.post for r in b.roles.values()]
+    return any(set(re.split(r"[\s,’'-]+", n.lower())) & _commentator_words() for n in names)
+
+
+def commentators_remark(st: ArticleState) -> None:
+    """"Some analysts warn that ...", "Security analyst Kabiru Adamu welcomed the move", "Experts
+    also said the U.S. must do more": what analysts, experts and scholars (`kg/data/commentators.csv`)
+    say, praise or warn of is a remark on events, not an event between actors: a verbal act
+    whose every source is such a commentator is not coded (their material acts stay: "students
+    marched")."""
+    table = st.table
+    for d in st.drafts:
+        if d.coded and d.source and d.cameo[:2] in _VERBAL_ROOTS and all(_commentator(table, k) for k in d.source):
+            d.coded = False
+            d.extra["commentary"] = True
+
+
 def branches_at_home(st: ArticleState) -> None:
     """A generically named branch or an office of one ("the Department of the Treasury's Office
     of Foreign Assets Control") is the home state's, before its sentence's state is considered
@@ -542,7 +574,7 @@ def closed_history(st: ArticleState) -> None:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, media_not_sides, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
                  branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
                  sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
