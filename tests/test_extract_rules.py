@@ -149,6 +149,9 @@ RULE_ROWS = [
     # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
     ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
      "declined"),
+    ("anonymity_convention", "A European diplomat, who asked not to be identified, said Turkey was wrong.",
+     "coded True -> False"),
+    ("anonymity_convention", "Kenya asked Uganda to name a mediator.", "declined"),
     ("question_not_asserted", "Why did Russian troops attack Kharkiv on Monday?", "coded True -> False"),
     ("media_not_sides", "The New York Times accused the Kenyan government of hiding the deaths.",
      "source ('new-york-times',) -> ()"),

@@ -1487,6 +1487,47 @@ def archive_caption(st: SentenceState) -> None:
             ev.extra["archive_caption"] = True
 
 
+@functools.lru_cache(maxsize=1)
+def anonymity_words() -> frozenset[str]:
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("anonymity_words.csv"),
+                                                        "kg/data/anonymity_words.csv", ("lemma",)))
+
+
+#: links that leave what a verb asks for (another clause, its subject, a coordinated act)
+_NOT_ASKED_FOR = {"relcl", "conj", "ccomp", "advcl", "nsubj", "nsubjpass", "parataxis"}
+
+
+def _asks_anonymity(tok: Token) -> bool:
+    """Whether a verb asks for anonymity: a word of `kg/data/anonymity_words.csv` within four
+    links of what it asks for, a verb among them passive ("not to be identified"), not
+    active ("asked Uganda to name a mediator")."""
+    words, frontier = anonymity_words(), [tok]
+    for _ in range(4):
+        frontier = [c for t in frontier for c in t.children if c.dep_ not in _NOT_ASKED_FOR]
+        for c in frontier:
+            if c.lemma_.lower() in words and (c.pos_ not in ("VERB", "AUX") or any(
+                    a.dep_ == "auxpass" for a in c.children)):
+                return True
+    return False
+
+
+def anonymity_convention(st: SentenceState) -> None:
+    """"A European diplomat, who asked not to be identified", "requested anonymity for fear of
+    reprisal", "spoke on condition of anonymity": a source asking not to be named
+    (`kg/data/anonymity_words.csv`) is a convention of reporting, not a request or a meeting
+    between actors: not coded."""
+    for ev in list(st.drafts.values()):
+        if not (ev.coded and ev.cameo[:2] in ("02", "04", "10") and _asks_anonymity(ev.trigger.token)):
+            continue
+        asked, frontier = set(), [ev.trigger.token]
+        while frontier:  # nor what the asking carries ("asked for anonymity fearing retaliation")
+            frontier = [c for t in frontier for c in t.children if c.dep_ not in _NOT_ASKED_FOR]
+            asked.update(c.i for c in frontier)
+        for other in [ev] + [d for i, d in st.drafts.items() if i in asked]:
+            other.coded = False
+            other.extra["anonymity"] = True
+
+
 #: roots of acts a question can itself be: an appeal or request ("Will you help us?")
 _ASKING_ROOTS = ("02",)
 
@@ -1670,6 +1711,7 @@ SENTENCE_RULES = (
     nest_contents,
     archive_caption,
     question_not_asserted,
+    anonymity_convention,
     speaker_judges,
     possessor_judged,
     copular_judgement,
