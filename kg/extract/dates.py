@@ -6,7 +6,8 @@
    nearest event trigger above it in the parse, within its clause. A date inside a relative
    clause ("the talks, which began on Monday, ...") or in a participle describing a thing that
    is no event ("a schoolhouse renovated in 2012") stays there: it does not leak to the head
-   the clause describes. A weekday or year-less date in a clause about the future ("will meet
+   the clause describes. A date on a verb that is no event goes to the event its object names
+   ("imposed an arms embargo in 2011"). A weekday or year-less date in a clause about the future ("will meet
    on Friday", "plans to travel in March") is read forward from the article date.
 2. `carried_dates`: a speech act takes its speaker's one dated statement; an announced act
    coded as intent or threat takes the date of the statement it is made in; a nominal event
@@ -105,6 +106,12 @@ def stated_dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
         if article.date is not None and in_future_clause(tok):
             value = resolve(text[start:end], article.date, future=True) or value
         for _ in range(_MAX_CLIMB):
+            if tok.i not in by_tok and tok.pos_ in ("VERB", "AUX"):
+                # "had imposed an arms embargo in 2011": a verb that is no event itself carries
+                # the event its object names, and the date with it
+                carried = next((c for c in tok.children if c.dep_ in ("dobj", "attr") and c.i in by_tok), None)
+                if carried is not None:
+                    tok = carried
             if tok.i in by_tok:
                 d = by_tok[tok.i]
                 if "date" not in d.extra:
