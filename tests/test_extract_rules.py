@@ -92,6 +92,7 @@ RULE_ROWS = [
     ("warning_of_own_act", "Germany warned that Russia could attack the Baltic states.", "coded True -> False"),
     ("speculation", "Congress could stop funding aid programs for Kenya.", "coded True -> False"),
     ("speculation", "Soldiers dreamed of the day they would march into the capital of Chad.", "coded True -> False"),
+    ("speculation", "U.S. commando raids on Syria are also more likely.", "coded True -> False"),
     # an actor's own "could" in what it says stays its threat: the rule declines
     ("speculation", "Iran said it could close the Strait of Hormuz.", "declined"),
     ("aim_of_act", "These strikes are intended to disrupt the capabilities of the Houthis.",

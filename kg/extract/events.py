@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 import functools
 
 from kg.datafiles import csv_rows, read_data
+from kg.errors import DataFileError
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
 from kg.types import Evidence
@@ -1365,13 +1366,19 @@ def warning_of_own_act(st: SentenceState) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def speculation_modals() -> frozenset[str]:
-    return frozenset(row["word"] for _, row in csv_rows(read_data("speculation_modals.csv"),
-                                                       "kg/data/speculation_modals.csv", ("word",)))
+def speculation_words() -> dict[str, frozenset[str]]:
+    """The words of `kg/data/speculation_words.csv` by kind ("modal", "adjective")."""
+    kinds: dict[str, set[str]] = {"modal": set(), "adjective": set()}
+    for where, row in csv_rows(read_data("speculation_words.csv"), "kg/data/speculation_words.csv",
+                               ("word", "kind")):
+        if row["kind"] not in kinds:
+            raise DataFileError(f"{where}: kind {row['kind']!r} is not one of {sorted(kinds)}; fix the row")
+        kinds[row["kind"]].add(row["word"])
+    return {k: frozenset(v) for k, v in kinds.items()}
 
 
 def _modal_of(tok: Token) -> str | None:
-    """The speculation modal (`kg/data/speculation_modals.csv`) of the verb that carries `tok`
+    """The speculation modal (`kg/data/speculation_words.csv`) of the verb that carries `tok`
     (`tok` itself, or the verb a noun trigger hangs from), if any."""
     verb = tok
     for _ in range(4):
@@ -1380,18 +1387,32 @@ def _modal_of(tok: Token) -> str | None:
         if verb.head.i == verb.i:
             return None
         verb = verb.head
-    return next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in speculation_modals()), None)
+    modals = speculation_words()["modal"]
+    return next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in modals), None)
+
+
+def _only_likely(tok: Token) -> bool:
+    """Whether a noun trigger is the subject of a copula whose complement only says it is likely
+    ("raids are also more likely", "an outright war may be unlikely")."""
+    head = tok.head
+    return (tok.dep_ == "nsubj" and head.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lemma_.lower() in speculation_words()["adjective"] for c in head.children))
 
 
 def speculation(st: SentenceState) -> None:
     """An act under a modal of supposition ("could", "might", "should", "would": see
-    `kg/data/speculation_modals.csv`) that is not inside what its own actor (or an official of
+    `kg/data/speculation_words.csv`) that is not inside what its own actor (or an official of
     its state) says is only supposed: "Lister said the groups could provide civilians with
     protection", "sanctions on Russia might be lifted", "Soldiers dreamed of the day they would
     march into the mosque". The coding guide codes no hypotheticals only discussed; an actor's own
-    "we could strike" stays its threat, and what another speaker foresees is `prediction`'s."""
+    "we could strike" stays its threat, and what another speaker foresees is `prediction`'s. Nor
+    is an act a copula only calls likely ("U.S. commando raids are also more likely")."""
     by_id = st.by_id()
     for ev in st.drafts.values():
+        if ev.coded and _only_likely(ev.trigger.token):
+            ev.coded = False
+            ev.extra["speculation"] = True
+            continue
         if not ev.coded or ev.modality != "hypothetical" or _modal_of(ev.trigger.token) is None:
             continue
         up = by_id.get(ev.parent or "")
