@@ -8,7 +8,7 @@ RDF formats keep our prefixes; `nq`, `trig` and `jsonld` keep one named graph pe
 by predicate between two threads that each have the engine write its share (it releases the
 GIL), so two cores read the store at once. Reading and decoding the store's terms, not the
 writer, is what costs: the engine's compact Turtle (`compact=True`: subjects grouped, prefixed
-names; 3.4 times smaller) takes the same CPU as its N-Triples, on one core.
+names; 3.2 times smaller) takes the same CPU as its N-Triples, on one core.
 
 >>> import io
 >>> from kg.store import Store
@@ -201,7 +201,7 @@ def export(store: Store, out: IO[bytes] | str | Path, fmt: str, *,
     adds the union of the graphs as the default graph, so the file loads as is into a store
     that answers the saved queries on its default graph. `void` is the dataset's VoID/DCAT
     description (Turtle, `kg.dataset`). `ttl` is one triple a line, written by two threads
-    (`write_lines`); `compact` writes it with the engine's grouped Turtle instead (3.4 times
+    (`write_lines`); `compact` writes it with the engine's grouped Turtle instead (3.2 times
     smaller, about half as fast on two free cores).
     """
     if fmt not in FORMATS:

@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="nq, trig: add the union of the graphs as the default graph (loads as "
                         "is into any store)")
     p.add_argument("--compact", action="store_true",
-                   help="ttl: the engine's grouped Turtle with prefixed names (3.4 times "
+                   help="ttl: the engine's grouped Turtle with prefixed names (3.2 times "
                         "smaller, about half as fast as the default one triple a line)")
     p.add_argument("--all-events", action="store_true",
                    help="graphml/gexf: also draw events without a CAMEO code (default: the "
