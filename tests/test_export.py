@@ -131,3 +131,17 @@ def test_cli_export(sample_store_dir, tmp_path, sample_store):
     assert set(ox.parse(path=str(out), format=ox.RdfFormat.TRIG)) == set(sample_store.quads())
     assert main(["export", "--store", str(sample_store_dir), "--format", "csv",
                  "-o", str(tmp_path / "no" / "dir.csv")]) == 2
+
+
+def test_cli_export_turtle_fast_and_compact(sample_store_dir, tmp_path, sample_store):
+    from kg.cli import main
+
+    union = {q.triple for q in sample_store.quads()}
+    for extra, name in (([], "lines.ttl"), (["--compact"], "compact.ttl")):
+        out = tmp_path / name
+        assert main(["export", "--store", str(sample_store_dir), "-f", "ttl", *extra,
+                     "-o", str(out), "--no-progress"]) == 0
+        assert {q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)} == union
+    assert (tmp_path / "compact.ttl").stat().st_size < (tmp_path / "lines.ttl").stat().st_size
+    assert main(["export", "--store", str(sample_store_dir), "-f", "nt", "--compact",
+                 "-o", str(tmp_path / "x.nt"), "--no-progress"]) == 2
