@@ -3,7 +3,7 @@
 A small regex grammar (no date-parsing dependency) for the expressions news reports use:
 absolute dates ("January 9, 2026", "9 Jan. 2026", "2026-01-09", "01/09/2026" in US order),
 partial dates ("Jan. 9", "October 2024", "in October", "in 2024"), deictic days ("today",
-"yesterday", "last night"), weekdays ("Friday", "last Friday", "this Friday"), weekends,
+"yesterday", "last night"), decades ("the 1970s", "the early 2000s"), weekdays ("Friday", "last Friday", "this Friday"), weekends,
 weeks, months and years relative to the anchor ("last week", "earlier this month", "next
 year"), and counts ("two days ago", "the past three weeks").
 
@@ -210,6 +210,17 @@ def _h_year(m: re.Match[str], anchor: dt.date | None, future: bool) -> DateValue
     return _year(int(m["year"]))
 
 
+#: the years of a decade's part: "the early 1990s" 1990-1993, "the mid-1990s" 1993-1996,
+#: "the late 1990s" 1997-1999
+_DECADE_PARTS = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (7, 9)}
+
+
+def _h_decade(m: re.Match[str], anchor: dt.date | None, future: bool) -> DateValue | None:
+    first = int(m["decade"])
+    lo, hi = _DECADE_PARTS[_words(_group(m, "part"))]
+    return _span(dt.date(first + lo, 1, 1), dt.date(first + hi, 12, 31))
+
+
 def _h_weekday(m: re.Match[str], anchor: dt.date | None, future: bool) -> DateValue | None:
     if anchor is None:
         return None
@@ -337,6 +348,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_PART + _MON + r"(?:,|\s+of)?\s+" + _YEAR, _h_month_year),
     _rule(_PART + r"(?:(?P<rel>last|this|next)\s+)?" + _MON, _h_month, "context"),
     _rule(_PART + _YEAR, _h_year, "context"),
+    _rule(r"(?:the\s+)?" + _PART + r"(?P<decade>1[89]\d0|20[0-2]0)['’]?s", _h_decade),
     _rule(_REL_WD + _WD + r"(?:\s+(?:morning|afternoon|evening|night))?", _h_weekday),
     _rule(r"(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
           r"|(?:earlier|later)\s+today|today|tonight|yesterday|tomorrow"

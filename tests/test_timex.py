@@ -18,6 +18,10 @@ MON = dt.date(2026, 1, 12)
 @pytest.mark.parametrize(
     ("expression", "anchor", "expected"),
     [
+        # decades and their parts (no anchor needed)
+        ("in the 1970s", None, "1970-01-01/1979-12-31"),
+        ("the early 2000s", None, "2000-01-01/2003-12-31"),
+        ("the late 1990s", None, "1997-01-01/1999-12-31"),
         # weekdays: the latest such day on or before the anchor
         ("Friday", FRI, "2026-01-09"),
         ("Thursday", FRI, "2026-01-08"),

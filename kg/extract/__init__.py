@@ -303,6 +303,82 @@ def perpetrator_as_target(st: ArticleState) -> None:
                 break
 
 
+@functools.lru_cache(maxsize=1)
+def _state_media_words() -> frozenset[str]:
+    return frozenset(row["word"] for _, row in csv_rows(read_data("state_media.csv"),
+                                                       "kg/data/state_media.csv", ("word",)))
+
+
+#: roots of acts addressed to whoever hears them (statements, appeals, intents, meetings,
+#: demands, threats): a news outlet among their targets only carries them ("told reporters",
+#: "talks to the media", "according to Xinhua")
+_SAID_TO_ROOTS = {"01", "02", "03", "04", "05", "10", "13"}
+#: roots of an outlet's own stand: defying a ban, protesting ("a newspaper has violated a ban
+#: by General Michel Aoun")
+_OUTLET_OWN_ROOTS = {"12", "14"}
+
+
+def _news_outlet(table: ActorTable, key: str) -> bool:
+    """Whether an actor is a news outlet or a reporter that is not a state's voice
+    (`kg/data/state_media.csv`)."""
+    b = table.actors.get(key)
+    if b is None or b.sector != "MED" and b.kind != "media":
+        return False
+    return not set(re.split(r"[\s’']+", b.label.lower())) & _state_media_words()
+
+
+def media_not_sides(st: ArticleState) -> None:
+    """News outlets and reporters tell events, they are not their sides ("Malic told AP", "The
+    Chicago Tribune newspaper quotes police as saying ...", "the journalist said the regime's
+    idea was to ..."): an outlet is no event's source (but of its own defiance or protest: "a
+    newspaper has violated a ban"), and no target of what is said to it
+    ("telling journalists", "talks to the media"). A state's outlet speaks for its state ("North
+    Korea's state media criticized China"); acts done to outlets stay theirs ("blocking web
+    pages of the Voice of America", "closed 12 media outlets")."""
+    table = st.table
+    for d in st.drafts:
+        if not d.coded:
+            continue
+        source = tuple(k for k in d.source if not _news_outlet(table, k))
+        if source != d.source and d.cameo[:2] not in _OUTLET_OWN_ROOTS:
+            d.source = source
+            d.extra["media_source"] = True
+        if d.cameo[:2] in _SAID_TO_ROOTS:
+            d.target = tuple(k for k in d.target if not _news_outlet(table, k))
+
+
+@functools.lru_cache(maxsize=1)
+def _commentator_words() -> frozenset[str]:
+    return frozenset(row["word"] for _, row in csv_rows(read_data("commentators.csv"),
+                                                       "kg/data/commentators.csv", ("word",)))
+
+
+#: roots of verbal acts (statements to threats): what a commentator says is not an act
+_VERBAL_ROOTS = {"01", "02", "03", "04", "05", "10", "11", "12", "13"}
+
+
+def _commentator(table: ActorTable, key: str) -> bool:
+    """Whether an actor is named, or holds a post named, by a word of `kg/data/commentators.csv`."""
+    b = table.actors.get(key)
+    if b is None or b.kind in ("state", "igo"):
+        return False
+    names = [b.label] + [r.post for r in b.roles.values()]
+    return any(set(re.split(r"[\s,’'-]+", n.lower())) & _commentator_words() for n in names)
+
+
+def commentators_remark(st: ArticleState) -> None:
+    """"Some analysts warn that ...", "Security analyst Kabiru Adamu welcomed the move", "Experts
+    also said the U.S. must do more": what analysts, experts and scholars (`kg/data/commentators.csv`)
+    say, praise or warn of is a remark on events, not an event between actors: a verbal act
+    whose every source is such a commentator is not coded (their material acts stay: "students
+    marched")."""
+    table = st.table
+    for d in st.drafts:
+        if d.coded and d.source and d.cameo[:2] in _VERBAL_ROOTS and all(_commentator(table, k) for k in d.source):
+            d.coded = False
+            d.extra["commentary"] = True
+
+
 def branches_at_home(st: ArticleState) -> None:
     """A generically named branch or an office of one ("the Department of the Treasury's Office
     of Foreign Assets Control") is the home state's, before its sentence's state is considered
@@ -470,12 +546,39 @@ def sanctioned_from_discourse(st: ArticleState) -> None:
             d.target = tuple(k for k in prev.target if k not in d.source)
 
 
+#: how long before the article's date an act's stated date must end for the act to be closed
+#: history (days): the coding guide codes background of the current episode ("designated ... on
+#: May 2, 2025" in a text of October 2025) but not closed history ("In 2008, African leaders
+#: refused to recognize an election", "Since Russia annexed Crimea in 2014" in 2016)
+HISTORY_DAYS = 365
+#: how a date reaches an act for `closed_history` to trust it: the act's own time expression or
+#: the dated clause it is told in (not a date carried from its speaker's other statements)
+_OWN_DATES = {"own clause", "dated clause"}
+
+
+def closed_history(st: ArticleState) -> None:
+    """An act whose own stated date ends more than `HISTORY_DAYS` before the article's date is
+    closed history told as background, not an event of the article ("In 2008, African leaders
+    refused to recognize an election", "Badreddine escaped from prison after the country was
+    invaded by Iraq in 1990", an archive photo's caption dated years earlier): it stays in the
+    graph, uncoded. A date carried from elsewhere (the speaker's other statement) does not count."""
+    day = st.article.date
+    if day is None:
+        return
+    for d in st.drafts:
+        value = d.extra.get("date")
+        if (d.coded and value is not None and d.extra.get("date_how") in _OWN_DATES
+                and (day - value.end).days > HISTORY_DAYS):
+            d.coded = False
+            d.extra["history"] = True
+
+
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
                  branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
                  sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
-                 joint_parties, no_agent, dates)
+                 joint_parties, no_agent, dates, closed_history)
 
 
 @functools.lru_cache(maxsize=None)
@@ -702,9 +805,12 @@ _DOMESTIC_ROOTS = {"08", "14", "17", "18", "19", "20"}
 def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: ActorFinder) -> None:
     """"Students staged demonstrations", "police arrested 12": the target is the source's state;
     "a roadside bomb killed three soldiers near Samarra": violence by no named actor is coded
-    to the state where it happened."""
+    to the state where it happened, and so is an arrest by no named actor ("following his arrest
+    in Khartoum, Sudan": Sudan's).
+    """
     for d in drafts:
-        if d.source or d.cameo[:2] not in _VIOLENT_ROOTS:
+        if d.source or d.cameo[:2] not in _VIOLENT_ROOTS and not (
+                d.cameo.startswith(_ARREST) and d.modality == "actual"):
             continue
         exclude = {table.country(k) for k in d.target}
         # "U.S. officials confirmed an attack with drones targeting a base in Irbil": the
@@ -740,6 +846,8 @@ def _placed(table: ActorTable, key: str) -> bool:
 
 
 _VIOLENT_ROOTS = {"18", "19", "20"}
+#: CAMEO codes of arrests and detentions (173): done by the state where they happen
+_ARREST = ("173",)
 #: CAMEO codes of strikes from afar (air, missile, drone strikes: 195)
 _REMOTE_STRIKE = ("195",)
 

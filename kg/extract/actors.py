@@ -688,6 +688,9 @@ class ActorFinder:
             full = self._full_person_name(ent)
             if full != name and self.gaz.actor(full) is not None:
                 name, known = full, self.gaz.actor(full)
+        if known is not None and known.kind == "media" and (
+                {known.label.lower(), *(a.lower() for a in known.aliases)} & self.table.skip_names):
+            return None  # "told VOA" in a VOA article: the publisher, by any of its names
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")

@@ -4,8 +4,10 @@
 
 1. `stated_dates`: every time expression of the text (`kg.timex.find_dates`) goes to the
    nearest event trigger above it in the parse, within its clause. A date inside a relative
-   clause ("the talks, which began on Monday, ...") stays there: it does not leak to the head
-   the clause describes. A weekday or year-less date in a clause about the future ("will meet
+   clause ("the talks, which began on Monday, ...") or in a participle describing a thing that
+   is no event ("a schoolhouse renovated in 2012") stays there: it does not leak to the head
+   the clause describes. A date on a verb that is no event goes to the event its object names
+   ("imposed an arms embargo in 2011"). A weekday or year-less date in a clause about the future ("will meet
    on Friday", "plans to travel in March") is read forward from the article date.
 2. `carried_dates`: a speech act takes its speaker's one dated statement; an announced act
    coded as intent or threat takes the date of the statement it is made in; a nominal event
@@ -15,6 +17,8 @@
 Each date says how it was obtained (`DateValue.basis`): "stated" when the text gives it,
 "publication" when it is the article's date (as GDELT dates events). An article without a
 date leaves its undated events undated (the pipeline reports the article).
+`extra["date_how"]` says which step gave a draft its date: "own clause", "speaker",
+"statement", "linked event" or "dated clause" (absent for the publication date).
 """
 from __future__ import annotations
 
@@ -102,12 +106,20 @@ def stated_dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
         if article.date is not None and in_future_clause(tok):
             value = resolve(text[start:end], article.date, future=True) or value
         for _ in range(_MAX_CLIMB):
+            if tok.i not in by_tok and tok.pos_ in ("VERB", "AUX"):
+                # "had imposed an arms embargo in 2011": a verb that is no event itself carries
+                # the event its object names, and the date with it
+                carried = next((c for c in tok.children if c.dep_ in ("dobj", "attr") and c.i in by_tok), None)
+                if carried is not None:
+                    tok = carried
             if tok.i in by_tok:
                 d = by_tok[tok.i]
-                d.extra.setdefault("date", value)
+                if "date" not in d.extra:
+                    d.extra["date"] = value
+                    d.extra["date_how"] = "own clause"
                 break
-            if tok.head.i == tok.i or _clause_edge(tok):
-                break
+            if tok.head.i == tok.i or _clause_edge(tok) or tok.dep_ == "acl" and tok.head.i not in by_tok:
+                break  # "a schoolhouse renovated in 2012": the date stays with what it describes
             tok = tok.head
 
 
@@ -123,6 +135,7 @@ def carried_dates(drafts: list[DraftEvent]) -> None:
             values = dated_statements.get(d.source[0], set())
             if len(values) == 1 and d.modality == "actual":
                 d.extra["date"] = next(iter(values))
+                d.extra["date_how"] = "speaker"
     by_id = {d.id: d for d in drafts}
     # an announced act coded as an intent or a threat ("we're going to start hitting", he told
     # Fox) is the announcement: it has the date of the statement it is made in
@@ -131,11 +144,13 @@ def carried_dates(drafts: list[DraftEvent]) -> None:
         if ("date" not in d.extra and d.coded and d.modality in ANNOUNCED_MODALITIES
                 and up is not None and "date" in up.extra):
             d.extra["date"] = up.extra["date"]
+            d.extra["date_how"] = "statement"
     # a nominal event linked to another event ("led to the capture") shares its date
     for d in drafts:
         up = by_id.get(d.extra.get("link", ""))
         if "date" not in d.extra and up is not None and "date" in up.extra:
             d.extra["date"] = up.extra["date"]
+            d.extra["date_how"] = "linked event"
     # an actual event reported inside a dated clause takes that date
     by_tok = {d.trigger.token.i: d for d in drafts}
     for d in drafts:
@@ -148,6 +163,7 @@ def carried_dates(drafts: list[DraftEvent]) -> None:
             tok = tok.head
             if tok.i in by_tok and "date" in by_tok[tok.i].extra:
                 d.extra["date"] = by_tok[tok.i].extra["date"]
+                d.extra["date_how"] = "dated clause"
                 break
 
 

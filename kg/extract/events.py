@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 import functools
 
 from kg.datafiles import csv_rows, read_data
+from kg.errors import DataFileError
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
 from kg.types import Evidence
@@ -26,6 +27,7 @@ __all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events", "draft_event
 
 _FUTURE = {"will", "'ll", "shall"}
 _HYPOTHETICAL = {"would", "could", "might", "may", "should"}
+_WOULD_CLITIC = {"'d", "’d"}
 _EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj", "pobj", "nsubj", "nsubjpass", "attr", "oprd", "prep", "appos", "csubj"}
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _OBJECT_CONTROL = {"directed", "requested"}
@@ -500,8 +502,8 @@ def _modality(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "aux" and c.lower_ in _FUTURE:
             return "planned"
-        if c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL:
-            return "hypothetical"
+        if c.dep_ == "aux" and (c.lower_ in _HYPOTHETICAL or c.lower_ in _WOULD_CLITIC and tok.tag_ == "VB"):
+            return "hypothetical"  # "he'd ban all immigration" ('d before a bare verb: would)
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
             return "conditional"
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
@@ -876,14 +878,43 @@ def merge_support_verbs(st: SentenceState) -> None:
             st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
 
 
+@functools.lru_cache(maxsize=1)
+def patient_nouns() -> frozenset[str]:
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("patient_nouns.csv"),
+                                                        "kg/data/patient_nouns.csv", ("lemma",)))
+
+
+def possessor_undergoes(st: SentenceState) -> None:
+    """"Trump confirmed al-Rufay'i's killing", "protests over Navalny's arrest": the possessor of a
+    noun of an act done to someone (`kg/data/patient_nouns.csv`) with no "of" phrase is who the
+    act is done to, its target; its doer is the "by" phrase, if any ("Russia's annexation of
+    Crimea" keeps its possessor as the doer)."""
+    finder = st.finder
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in patient_nouns() or not ev.source:
+            continue
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is None or set(finder.resolve(poss)) != set(ev.source):
+            continue
+        doer = next((finder.resolve(o) for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                     for o in c.children if o.dep_ == "pobj"), ())
+        ev.target = ev.source + tuple(k for k in ev.target if k not in ev.source)
+        ev.source = doer
+        ev.extra["possessor_undergoes"] = True  # (who did it is not the one who speaks of it)
+
+
 def inherit_noun_source(st: SentenceState) -> None:
     """A nominal event with no source takes it from the event it hangs on ("the operation that led
     to the capture of X"), but not from a reporter, and not as a passive subject ("the bombing ...
-    was condemned by the Arab League" is not the League's)."""
+    was condemned by the Arab League" is not the League's), nor to an act done to its possessor
+    ("shocked by Ley's murder": `possessor_undergoes`)."""
     drafts = st.drafts
     for ev in drafts.values():
         tok = ev.trigger.token
-        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass":
+        if ev.source or tok.pos_ in ("VERB", "AUX") or tok.dep_ == "nsubjpass" or "possessor_undergoes" in ev.extra:
             continue
         cur = tok
         for _ in range(4):
@@ -1112,7 +1143,8 @@ def time_clause_background(st: SentenceState) -> None:
 
 def obligation_demand(st: SentenceState) -> None:
     """"X said Y must do Z": a verb of saying whose clause states an obligation of an actor is a
-    demand by X on Y, and Z is its uncoded content. What actors say while doing a coded act
+    demand by X on Y, and Z is its uncoded content (not when Y is X's own side: "'America
+    should be very proud,' Obama said"). What actors say while doing a coded act
     ("held marches against the mayor, saying she must quit") is not coded on its own."""
     drafts, finder = st.drafts, st.finder
     for ev in drafts.values():
@@ -1137,9 +1169,12 @@ def obligation_demand(st: SentenceState) -> None:
             target = finder.resolve(subj) if subj is not None else ()
             if not target:
                 continue
-            ev.event_class, ev.cameo, ev.coded = "Demand", _DEMAND, True
-            ev.target = tuple(k for k in target if k not in ev.source)
-            ev.extra["demand"] = True
+            if not (ev.source and _same_side(ev.source, target, finder, _SPEAKS_FOR_STATE)):
+                # ("America should be very proud," Obama said: no demand on one's own side, but
+                # what ought to be done is still not done)
+                ev.event_class, ev.cameo, ev.coded = "Demand", _DEMAND, True
+                ev.target = tuple(k for k in target if k not in ev.source)
+                ev.extra["demand"] = True
             for other in drafts.values():
                 if other.parent == ev.id and other.trigger.token.i in {t.i for t in c.subtree}:
                     other.coded = False
@@ -1330,6 +1365,64 @@ def warning_of_own_act(st: SentenceState) -> None:
             ev.extra["warning_of_others"] = True
 
 
+@functools.lru_cache(maxsize=1)
+def speculation_words() -> dict[str, frozenset[str]]:
+    """The words of `kg/data/speculation_words.csv` by kind ("modal", "adjective")."""
+    kinds: dict[str, set[str]] = {"modal": set(), "adjective": set()}
+    for where, row in csv_rows(read_data("speculation_words.csv"), "kg/data/speculation_words.csv",
+                               ("word", "kind")):
+        if row["kind"] not in kinds:
+            raise DataFileError(f"{where}: kind {row['kind']!r} is not one of {sorted(kinds)}; fix the row")
+        kinds[row["kind"]].add(row["word"])
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _modal_of(tok: Token) -> str | None:
+    """The speculation modal (`kg/data/speculation_words.csv`) of the verb that carries `tok`
+    (`tok` itself, or the verb a noun trigger hangs from), if any."""
+    verb = tok
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") and verb.dep_ not in ("aux", "auxpass"):
+            break
+        if verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    modals = speculation_words()["modal"]
+    return next((c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in modals), None)
+
+
+def _only_likely(tok: Token) -> bool:
+    """Whether a noun trigger is the subject of a copula whose complement only says it is likely
+    ("raids are also more likely", "an outright war may be unlikely")."""
+    head = tok.head
+    return (tok.dep_ == "nsubj" and head.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lemma_.lower() in speculation_words()["adjective"] for c in head.children))
+
+
+def speculation(st: SentenceState) -> None:
+    """An act under a modal of supposition ("could", "might", "should", "would": see
+    `kg/data/speculation_words.csv`) that is not inside what its own actor (or an official of
+    its state) says is only supposed: "Lister said the groups could provide civilians with
+    protection", "sanctions on Russia might be lifted", "Soldiers dreamed of the day they would
+    march into the mosque". The coding guide codes no hypotheticals only discussed; an actor's own
+    "we could strike" stays its threat, and what another speaker foresees is `prediction`'s. Nor
+    is an act a copula only calls likely ("U.S. commando raids are also more likely")."""
+    by_id = st.by_id()
+    for ev in st.drafts.values():
+        if ev.coded and _only_likely(ev.trigger.token):
+            ev.coded = False
+            ev.extra["speculation"] = True
+            continue
+        if not ev.coded or ev.modality != "hypothetical" or _modal_of(ev.trigger.token) is None:
+            continue
+        up = by_id.get(ev.parent or "")
+        if up is not None and up.trigger.entry.speech and (not up.source or not ev.source or _same_side(
+                up.source, ev.source, st.finder, _SPEAKS_FOR_STATE)):
+            continue  # (a speaker the coder could not name may well be the actor's own)
+        ev.coded = False
+        ev.extra["speculation"] = True
+
+
 def aim_of_act(st: SentenceState) -> None:
     """"These strikes are intended to disrupt ...", "the operation aims to free hostages": when the
     subject of a verb of aim is an event, the event happened and the clause is its purpose: the
@@ -1361,7 +1454,9 @@ def content_modality(st: SentenceState) -> None:
     """What is nested in directed, requested, announced or hypothetical content did not happen
     either: "asked Congress to approve sanctions on Iran" (the sanctions are requested, not
     actual), "ordered the army to prepare strikes" (directed). A nested event that reads
-    `actual` takes the modality of the nearest non-actual event above it."""
+    `actual` takes the modality of the nearest non-actual event above it; one only foreseen
+    ("governments fear sanctions could ... provoke Russian retaliation", "officials are worried
+    the government is working to suppress the opposition") is not coded."""
     by_id = st.by_id()
     for ev in st.drafts.values():
         if ev.modality != "actual":
@@ -1370,6 +1465,8 @@ def content_modality(st: SentenceState) -> None:
         while up is not None and seen < 6:
             if up.modality in _NON_ACTUAL:
                 ev.modality = up.modality
+                if ev.modality == "predicted":
+                    ev.coded = False  # foreseen by another, as in `prediction`
                 break
             up, seen = by_id.get(up.parent or ""), seen + 1
 
@@ -1409,6 +1506,73 @@ def archive_caption(st: SentenceState) -> None:
         if ev.coded:
             ev.coded = False
             ev.extra["archive_caption"] = True
+
+
+@functools.lru_cache(maxsize=1)
+def anonymity_words() -> frozenset[str]:
+    return frozenset(row["lemma"] for _, row in csv_rows(read_data("anonymity_words.csv"),
+                                                        "kg/data/anonymity_words.csv", ("lemma",)))
+
+
+#: links that leave what a verb asks for (another clause, its subject, a coordinated act)
+_NOT_ASKED_FOR = {"relcl", "conj", "ccomp", "advcl", "nsubj", "nsubjpass", "parataxis"}
+
+
+def _asks_anonymity(tok: Token) -> bool:
+    """Whether a verb asks for anonymity: a word of `kg/data/anonymity_words.csv` within four
+    links of what it asks for, a verb among them passive ("not to be identified"), not
+    active ("asked Uganda to name a mediator")."""
+    words, frontier = anonymity_words(), [tok]
+    for _ in range(4):
+        frontier = [c for t in frontier for c in t.children if c.dep_ not in _NOT_ASKED_FOR]
+        for c in frontier:
+            if c.lemma_.lower() in words and (c.pos_ not in ("VERB", "AUX") or any(
+                    a.dep_ == "auxpass" for a in c.children)):
+                return True
+    return False
+
+
+def anonymity_convention(st: SentenceState) -> None:
+    """"A European diplomat, who asked not to be identified", "requested anonymity for fear of
+    reprisal", "spoke on condition of anonymity": a source asking not to be named
+    (`kg/data/anonymity_words.csv`) is a convention of reporting, not a request or a meeting
+    between actors: not coded."""
+    for ev in list(st.drafts.values()):
+        if not (ev.coded and ev.cameo[:2] in ("02", "04", "10") and _asks_anonymity(ev.trigger.token)):
+            continue
+        asked, frontier = set(), [ev.trigger.token]
+        while frontier:  # nor what the asking carries ("asked for anonymity fearing retaliation")
+            frontier = [c for t in frontier for c in t.children if c.dep_ not in _NOT_ASKED_FOR]
+            asked.update(c.i for c in frontier)
+        for other in [ev] + [d for i, d in st.drafts.items() if i in asked]:
+            other.coded = False
+            other.extra["anonymity"] = True
+
+
+#: roots of acts a question can itself be: an appeal or request ("Will you help us?")
+_ASKING_ROOTS = ("02",)
+
+
+def question_not_asserted(st: SentenceState) -> None:
+    """An act named inside a direct question is asked about, not told ("Do the Ukrainians want
+    the United States to invade Crimea?", "If it was an American aircraft, would they have
+    struck an American?", a headline "Can Rebels Hold On in Aleppo?"): the coding guide codes
+    no hypotheticals. The question runs from the last sentence-final mark before its "?"; an
+    appeal put as a question is still an appeal."""
+    toks = list(st.sent)
+    spans: list[tuple[int, int]] = []
+    begin = st.sent.start
+    for t in toks:
+        if t.text in (".", "!", "?") or t.text.endswith("?"):
+            if "?" in t.text:
+                spans.append((begin, t.i))
+            begin = t.i + 1
+    if not spans:
+        return
+    for i, ev in st.drafts.items():
+        if ev.coded and not ev.cameo.startswith(_ASKING_ROOTS) and any(a <= i < b for a, b in spans):
+            ev.coded = False
+            ev.extra["question"] = True
 
 
 #: CAMEO codes of verbal support (praise, endorse, defend verbally) that a present-tense verb
@@ -1567,10 +1731,13 @@ def danger_not_threat(st: SentenceState) -> None:
 SENTENCE_RULES = (
     nest_contents,
     archive_caption,
+    question_not_asserted,
+    anonymity_convention,
     speaker_judges,
     possessor_judged,
     copular_judgement,
     merge_support_verbs,
+    possessor_undergoes,
     inherit_noun_source,
     lend_content_target,
     object_content,
@@ -1589,6 +1756,7 @@ SENTENCE_RULES = (
     frame_target,
     prediction,
     warning_of_own_act,
+    speculation,
     aim_of_act,
     content_modality,
     conditional_second_target,
