@@ -127,7 +127,7 @@ def to_quads(extraction: Extraction) -> list[Quad]:
 
     event_nodes = _event_nodes(extraction, nodes)
     for event in extraction.events:
-        _event(w, event, event_nodes, nodes, evidence(event.evidence))
+        _event(w, event, event_nodes, nodes, evidence(event.evidence), article.date)
     for stance in extraction.stances:
         _stance(w, article.id, stance, nodes, event_nodes, evidence(stance.evidence))
     for quote in extraction.quotes:
@@ -232,7 +232,10 @@ def _mention(w: _Writer, article_id: str, art: NamedNode, ev: Evidence,
 
 
 def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
-           actors: dict[str, NamedNode], mention: NamedNode) -> None:
+           actors: dict[str, NamedNode], mention: NamedNode, published: dt.date | None) -> None:
+    """An event's triples. `kgo:day` is precomputed for queries that group or filter by day:
+    the event's first day, else the publication date of the article it was read in (an undated
+    event has an article-local IRI, so that day is one value)."""
     node = event_nodes[event.id]
     w.add(node, _T["rdf:type"], _k(event.event_class))
     code = event.cameo or event.base_code
@@ -266,6 +269,9 @@ def _event(w: _Writer, event: Event, event_nodes: dict[str, NamedNode],
         w.add(node, _k("dateBasis"), Literal(d.basis))
         if d.is_start:
             w.add(node, _k("isStartDate"), Literal("true", datatype=_BOOL))
+    day = event.date.begin if event.date else published
+    if day is not None:
+        w.add(node, _k("day"), _date(day))
     if event.parent and event.parent in event_nodes:
         w.add(node, _k("parentEvent"), event_nodes[event.parent])
     w.add(node, _k("confidence"), _dec(event.confidence))

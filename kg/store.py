@@ -751,8 +751,14 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     its outermost WHERE group: bound as RDF terms (serialised by pyoxigraph, never pasted
     text), and seen by the planner before anything else. None values are left out (unbound).
 
+    A query whose parameters are used inside a sub-select (which does not see the outer
+    group's VALUES) names the place instead: the blocks go right after its one comment line
+    `# @parameters` (a comment: the query stays valid SPARQL without parameters).
+
     >>> with_values("SELECT ?x WHERE { ?x ?p ?a }", {"a": "1", "b": None})
     'SELECT ?x WHERE { VALUES ?a { "1" } ?x ?p ?a }'
+    >>> with_values("SELECT * { { SELECT ?x { # @parameters\\n ?x ?p ?a } } }", {"a": "2"})
+    'SELECT * { { SELECT ?x { # @parameters\\n VALUES ?a { "2" } ?x ?p ?a } } }'
     """
     blocks = []
     for name, value in bindings.items():
@@ -770,23 +776,36 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
         blocks.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
     if not blocks:
         return sparql
-    index = _where_brace(sparql)
+    index = _values_place(sparql)
     if index is None:
         raise QueryError("the query has no WHERE group to bind its parameters in")
-    return f"{sparql[:index + 1]} {' '.join(blocks)}{sparql[index + 1:]}"
+    return f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
 
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
-def _where_brace(text: str) -> int | None:
-    """Index of the first `{` that is SPARQL syntax (not in a comment, string or IRI)."""
+#: the comment line that names where `with_values` binds the parameters
+_PARAMETERS_MARK = re.compile(r"#\s*@parameters[ \t]*(?:\r?\n|$)")
+
+
+def _values_place(text: str) -> int | None:
+    """Where `with_values` puts the VALUES blocks: after the `# @parameters` comment line when
+    the query has one, else just inside the first `{` that is SPARQL syntax (not in a comment,
+    string or IRI); None when there is neither. Two marks are an error."""
     i, n = 0, len(text)
+    first_brace = mark = None
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = n if j < 0 else j + 1
+            end = n if j < 0 else j + 1
+            if _PARAMETERS_MARK.match(text, i):
+                if mark is not None:
+                    raise QueryError("the query has two '# @parameters' lines: keep one, in "
+                                     "the group whose variables the parameters bind")
+                mark = end
+            i = end
             continue
         if c == "<":
             m = _IRIREF.match(text, i)
@@ -799,10 +818,10 @@ def _where_brace(text: str) -> int | None:
                 i += 2 if text[i] == "\\" else 1
             i += len(quote)
             continue
-        if c == "{":
-            return i
+        if c == "{" and first_brace is None:
+            first_brace = i + 1
         i += 1
-    return None
+    return mark if mark is not None else first_brace
 
 
 #: a prefixed name's local part that every Turtle parser reads alike: no escapes, no dots

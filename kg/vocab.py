@@ -212,6 +212,7 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:dateText",
     "kgo:dateBasis",
     "kgo:isStartDate",
+    "kgo:day",
     "kgo:parentEvent",
     "kgo:confidence",
     "kgo:trigger",

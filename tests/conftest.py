@@ -163,6 +163,7 @@ def _day(g: _Graph, event: str, day: str) -> None:
     g.add(event, SEM + "hasBeginTimeStamp", _lit(day, "date"))
     g.add(event, SEM + "hasEndTimeStamp", _lit(day, "date"))
     g.add(event, KGO + "dateText", _lit(day))
+    g.add(event, KGO + "day", _lit(day, "date"))
 
 
 def _threat(g: _Graph, evidence: str) -> None:
@@ -208,6 +209,7 @@ def _graph1() -> list[ox.Quad]:
     g.add(strike, SEM + "hasActor", SAMPLE.mex)
     g.add(strike, SEM + "hasPlace", SAMPLE.mex)
     g.add(strike, KGO + "parentEvent", SAMPLE.threat)
+    g.add(strike, KGO + "day", _lit("2026-01-09", "date"))  # undated: the article's date
     g.add(strike, KGO + "confidence", _lit("0.6", "decimal"))
     g.add(strike, KGO + "trigger", _lit("strikes"))
     g.add(strike, KGO + "evidence", _mention(g, A1, art, s1, 120, 180, 187))

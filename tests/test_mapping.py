@@ -188,3 +188,16 @@ def test_a_sentence_is_stored_once_however_many_facts_are_read_from_it():
     words = {row["words"] for row in store.select(
         (Path(__file__).parents[1] / "queries" / "sentence_behind_fact.rq").read_text())}
     assert words == {"struck", "said"}
+
+
+@pytest.mark.parametrize("date, published, day", [
+    (MONDAY, dt.date(2026, 1, 7), "2026-01-05"),   # dated: its first day, not the article's
+    (None, dt.date(2026, 1, 7), "2026-01-07"),     # undated: the article's publication date
+    (None, None, None),                            # neither: no day
+])
+def test_every_event_gets_one_precomputed_day(date, published, day):
+    article = Article(id="a1", text="(text)", date=published)
+    event = _strike("e1", date=date, modality="threatened")
+    quads = to_quads(Extraction(article=article, actors=(ISR_MIL, PSE, IRN), events=(event,)))
+    days = [q.object.value for q in quads if q.predicate.value.endswith("#day")]
+    assert days == ([day] if day else [])

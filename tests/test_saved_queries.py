@@ -247,3 +247,19 @@ def test_iri_and_label_parameters_agree(sample_store) -> None:
     by_label = _run(sample_store, "events_involving_actor", {"actor": "Claudia Sheinbaum"})
     by_iri = _run(sample_store, "events_involving_actor", {"actor": SAMPLE.sheinbaum})
     assert by_label == by_iri and by_label
+
+
+def test_threats_by_actor_lists_every_cameo_code_under_root_13():
+    """threats_by_actor.rq names the codes under CAMEO root 13 as IRIs (looked up, not matched
+    by prefix): the list must be exactly the codes kg/data/cameo.csv has under that root."""
+    import csv
+    import re
+    from kg.query import load_saved
+
+    text = load_saved("threats_by_actor").text
+    with (Path(__file__).resolve().parents[1] / "kg" / "data" / "cameo.csv").open() as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        root13 = {r["code"] for r in rows if r["root"] == "13"}
+    for block in re.findall(r"VALUES \?\w+ \{([^}]*)\}", text):
+        assert set(re.findall(r"cameo:(\d+)", block)) == root13
+    assert len(re.findall(r"VALUES \?\w+ \{", text)) == 2

@@ -187,6 +187,18 @@ def test_values_go_into_the_outer_where_group():
         'WHERE { VALUES ?p { <http://e/p> } ?s ?p "{" }')
 
 
+def test_values_go_after_the_parameters_mark_when_there_is_one(sample_store, sample_iris):
+    """A sub-select does not see its outer group's VALUES: `# @parameters` names the group."""
+    text = ("SELECT ?e ?n WHERE { { SELECT ?e (COUNT(?m) AS ?n) ?c WHERE {\n"
+            "  # @parameters\n  ?e a ?c ; kgo:evidence ?m } GROUP BY ?e ?c } }")
+    threat = ox.NamedNode(KGO + "Threat")
+    bound = with_values(text, {"c": threat})
+    assert "# @parameters\n VALUES ?c { <" in bound and bound.startswith("SELECT ?e ?n WHERE { {")
+    assert {r["e"] for r in sample_store.select(text, {"c": threat})} == {sample_iris.threat}
+    with pytest.raises(QueryError, match="two '# @parameters' lines"):
+        with_values(text.replace("{\n", "{\n# @parameters\n", 1), {"c": threat})
+
+
 def test_timeout_stops_waiting_with_a_clear_message(sample_store):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1 s
     with pytest.raises(QueryTimeout, match=r"did not finish in 0.05 s.*--timeout"):

