@@ -6,12 +6,13 @@ malformed line is always reported the same way: `kg/data/NAME:LINE: what is wron
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.resources
 from collections.abc import Iterator
 
 from kg.errors import DataFileError
 
-__all__ = ["read_data", "csv_rows"]
+__all__ = ["read_data", "csv_rows", "word_set"]
 
 
 def read_data(name: str, missing_ok: bool = False) -> str:
@@ -55,3 +56,14 @@ def csv_rows(text: str, origin: str, columns: tuple[str, ...]) -> Iterator[tuple
         yield where, dict(zip(columns, (f.strip() for f in fields)))
     if not header_seen:
         raise DataFileError(f"{origin}: no header line; expected {','.join(columns)}")
+
+
+@functools.lru_cache(maxsize=None)
+def word_set(name: str, column: str) -> frozenset[str]:
+    """The values of the one `column` of the word list `kg/data/NAME` (read once).
+
+    >>> "analyst" in word_set("commentators.csv", "word")
+    True
+    """
+    return frozenset(row[column] for _, row in csv_rows(read_data(name), f"kg/data/{name}",
+                                                        (column,)))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Doc, Span, Token
 
 from kg.codes import lookup
-from kg.datafiles import csv_rows, read_data
+from kg.datafiles import csv_rows, read_data, word_set
 from kg.extract.actors import ActorFinder, ActorTable
 from kg.extract.context import (dateline_tokens, event_places, home_branches, of_other_states, place_actors,
                                set_home)
@@ -303,10 +303,8 @@ def perpetrator_as_target(st: ArticleState) -> None:
                 break
 
 
-@functools.lru_cache(maxsize=1)
 def _state_media_words() -> frozenset[str]:
-    return frozenset(row["word"] for _, row in csv_rows(read_data("state_media.csv"),
-                                                       "kg/data/state_media.csv", ("word",)))
+    return word_set("state_media.csv", "word")
 
 
 #: roots of acts addressed to whoever hears them (statements, appeals, intents, meetings,
@@ -347,10 +345,8 @@ def media_not_sides(st: ArticleState) -> None:
             d.target = tuple(k for k in d.target if not _news_outlet(table, k))
 
 
-@functools.lru_cache(maxsize=1)
 def _commentator_words() -> frozenset[str]:
-    return frozenset(row["word"] for _, row in csv_rows(read_data("commentators.csv"),
-                                                       "kg/data/commentators.csv", ("word",)))
+    return word_set("commentators.csv", "word")
 
 
 #: roots of verbal acts (statements to threats): what a commentator says is not an act

@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 import functools
 
-from kg.datafiles import csv_rows, read_data
+from kg.datafiles import csv_rows, read_data, word_set
 from kg.errors import DataFileError
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
@@ -708,10 +708,8 @@ def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
     return ev
 
 
-@functools.lru_cache(maxsize=1)
 def _channels() -> frozenset[str]:
-    return frozenset(row["name"] for _, row in csv_rows(read_data("media_channels.csv"),
-                                                       "kg/data/media_channels.csv", ("name",)))
+    return word_set("media_channels.csv", "name")
 
 
 def is_channel(tok: Token) -> bool:
@@ -730,11 +728,9 @@ def _lends_source(up: DraftEvent, ev: DraftEvent) -> bool:
     return not (up.cameo[:2] in _CRITICISM_ROOTS and ev.trigger.token.pos_ not in ("VERB", "AUX"))
 
 
-@functools.lru_cache(maxsize=1)
 def witness_verbs() -> frozenset[str]:
     """Verbs of saying whose subject only relays the act in their object (kg/data/witness_verbs.csv)."""
-    return frozenset(row["lemma"] for _, row in csv_rows(read_data("witness_verbs.csv"),
-                                                        "kg/data/witness_verbs.csv", ("lemma",)))
+    return word_set("witness_verbs.csv", "lemma")
 
 
 _FIRST_PERSON = {"we", "i"}
@@ -793,11 +789,9 @@ def speaker_judges(st: SentenceState) -> None:
 _COPULAS = {"be", "represent", "constitute", "amount", "remain"}
 
 
-@functools.lru_cache(maxsize=1)
 def judgement_nouns() -> frozenset[str]:
     """Nouns whose possessor is the actor judged (kg/data/judgement_nouns.csv)."""
-    return frozenset(row["lemma"] for _, row in csv_rows(read_data("judgement_nouns.csv"),
-                                                        "kg/data/judgement_nouns.csv", ("lemma",)))
+    return word_set("judgement_nouns.csv", "lemma")
 
 
 def possessor_judged(st: SentenceState) -> None:
@@ -878,10 +872,8 @@ def merge_support_verbs(st: SentenceState) -> None:
             st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
 
 
-@functools.lru_cache(maxsize=1)
 def patient_nouns() -> frozenset[str]:
-    return frozenset(row["lemma"] for _, row in csv_rows(read_data("patient_nouns.csv"),
-                                                        "kg/data/patient_nouns.csv", ("lemma",)))
+    return word_set("patient_nouns.csv", "lemma")
 
 
 def possessor_undergoes(st: SentenceState) -> None:
@@ -1508,10 +1500,8 @@ def archive_caption(st: SentenceState) -> None:
             ev.extra["archive_caption"] = True
 
 
-@functools.lru_cache(maxsize=1)
 def anonymity_words() -> frozenset[str]:
-    return frozenset(row["lemma"] for _, row in csv_rows(read_data("anonymity_words.csv"),
-                                                        "kg/data/anonymity_words.csv", ("lemma",)))
+    return word_set("anonymity_words.csv", "lemma")
 
 
 #: links that leave what a verb asks for (another clause, its subject, a coordinated act)
