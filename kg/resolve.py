@@ -57,7 +57,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -155,20 +155,25 @@ class MergeReport:
                 f"{self.graphs} graphs rewritten, {self.events} events re-keyed")
 
 
+def _values_by_subject(inner: ox.Store, predicate: ox.NamedNode,
+                       subjects: Collection[ox.NamedNode]) -> dict[ox.NamedNode, set[str]]:
+    """The values of `predicate` in the union for each of `subjects` that has any: one scan of
+    the predicate, not one lookup per subject."""
+    found: dict[ox.NamedNode, set[str]] = defaultdict(set)
+    for q in inner.quads_for_pattern(None, predicate, None, _UNION):
+        if q.subject in subjects:
+            found[q.subject].add(q.object.value)
+    return found
+
+
 def person_nodes(store: Store) -> list[PersonNode]:
     """Every node typed kgo:Person in the store, with its labels, aliases, countries and
     Wikidata ids, sorted by IRI."""
     inner = store.inner
     subjects = {q.subject for q in inner.quads_for_pattern(None, _TYPE, _PERSON, _UNION)
                 if isinstance(q.subject, ox.NamedNode)}
-    # one scan per property over the union (not one lookup per person and property)
-    found: dict[ox.NamedNode, dict[ox.NamedNode, set[str]]] = {}
-    for p in (_LABEL, _ALT, _COUNTRY, _WIKIDATA):
-        by_subject: dict[ox.NamedNode, set[str]] = defaultdict(set)
-        for q in inner.quads_for_pattern(None, p, None, _UNION):
-            if q.subject in subjects:
-                by_subject[q.subject].add(q.object.value)
-        found[p] = by_subject
+    found = {p: _values_by_subject(inner, p, subjects)
+             for p in (_LABEL, _ALT, _COUNTRY, _WIKIDATA)}
     return [PersonNode(iri=s.value, labels=tuple(sorted(found[_LABEL].get(s, ()))),
                        aliases=tuple(sorted(found[_ALT].get(s, ()))),
                        countries=frozenset(found[_COUNTRY].get(s, ())),
@@ -404,10 +409,7 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
             stated[q.subject][q.graph_name] = q.object.value
     settled, ties = [], []
     rewrite: dict[ox.NamedNode, dict[ox.NamedNode, tuple[str, str]]] = defaultdict(dict)
-    labelled: dict[ox.NamedNode, set[str]] = defaultdict(set)  # one scan, not one per actor
-    for q in inner.quads_for_pattern(None, _LABEL, None, _UNION):
-        if q.subject in stated:
-            labelled[q.subject].add(q.object.value)
+    labelled = _values_by_subject(inner, _LABEL, stated)
     for node, by_graph in sorted(stated.items(), key=lambda kv: kv[0].value):
         labels = sorted(labelled.get(node, ()))
         curated = _curated_country(gaz, node.value, labels)
