@@ -21,6 +21,7 @@ from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
+from kg.nlp import doc_text
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
@@ -978,7 +979,7 @@ def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
     """The quotations: the speaker the grammar gives (`ActorFinder.bind_quote_speakers`), else
     the source of a verb of saying just before or after it."""
     out: list[Quote] = []
-    text = doc.text  # Doc.text joins every token afresh on each call
+    text = doc_text(doc)  # Doc.text joins every token afresh on each call
     sent_start = finder.sent_start
     for start, end in spans:
         inside = [d for d in drafts if start <= d.evidence.start < end]

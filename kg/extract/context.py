@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.actors import ActorFinder
 from kg.extract.actors import _key as _scope_key
 from kg.extract.events import DraftEvent
+from kg.nlp import doc_text
 from kg.types import Article
 
 __all__ = ["of_other_states", "article_home", "dateline_home", "dateline_tokens", "set_home", "place_actors", "event_places", "clause_country", "coreferent_country",
@@ -61,7 +62,7 @@ def _dateline(doc: Doc, finder: ActorFinder) -> tuple[str, int, int, bool] | Non
     ("KARACHI, Pakistan (AP) —", on one of the first lines: a headline may come first), if it
     has one with a known place."""
     # the dateline opens the body, which may follow a headline and a blank line
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc.text[:600]) if m.group().strip()]
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc_text(doc)[:600]) if m.group().strip()]
     for start, line in lines[:_DATELINE_LINES]:
         m = _DATELINE.match(line)
         if m is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from kg.extract.events import DraftEvent
+from kg.nlp import doc_text
 from kg.timex import find_dates, resolve
 from kg.types import Article, DateValue
 
@@ -97,7 +98,7 @@ def in_future_clause(tok: Token) -> bool:
 def stated_dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
     """Attach each time expression of the text to the event trigger it modifies."""
     by_tok = {d.trigger.token.i: d for d in drafts}
-    text = doc.text
+    text = doc_text(doc)
     for start, end, value in find_dates(text, article.date):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
