@@ -54,8 +54,12 @@ _POST_CANON = {syn: canon for canon, syns in _POST_SYNONYMS.items() for syn in s
 def norm(text: str) -> str:
     """Lower-case, accent-free, possessive-free, punctuation-free form of a name (memoised:
     the extractor asks for the same few thousand names tens of thousands of times)."""
-    text = unicodedata.normalize("NFKD", text.strip())
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.strip()
+    if text.isascii():  # nothing to decompose: the same as below, without a pass per character
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"^the\s+", "", text)
     text = _POSSESSIVE.sub("", text) if re.search(r"[’']s?$", text) and len(text) > 3 else text
     text = text.replace(".", "").replace("-", " ")
