@@ -277,7 +277,7 @@ def merge_actors(store: Store) -> MergeReport:
     events = 0
     batch: list[tuple[str, list[ox.Quad]]] = []
     for g in sorted(graphs, key=lambda n: n.value):
-        triples = [q.triple for q in store.inner.quads_for_pattern(None, None, None, g)]
+        triples = [q.triple for q in ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES)]
         new, rekeyed = _rewrite(triples, rename, labels)
         events += rekeyed
         batch.append((g.value, [ox.Quad(t.subject, t.predicate, t.object, g) for t in new]))
@@ -432,7 +432,8 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
     batch: list[tuple[str, list[ox.Quad]]] = []
     for g, changes in sorted(rewrite.items(), key=lambda kv: kv[0].value):
         quads = []
-        for q in inner.quads_for_pattern(None, None, None, g):
+        for t in ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES):
+            q = ox.Quad(t.subject, t.predicate, t.object, g)
             change = changes.get(q.subject) if isinstance(q.subject, ox.NamedNode) else None
             if change is not None:
                 old, new = change

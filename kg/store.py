@@ -146,6 +146,9 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._journal_bytes = 0
+        #: graphs read by `graph_ntriples` and not written since: their text, which the
+        #: difference of their next replacement starts from (instead of a second dump)
+        self._read: dict[ox.NamedNode, bytes] = {}
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -294,6 +297,9 @@ class Store:
         except ValueError:
             self.checkpoint()  # the batch was not written: its journal entry must not be replayed
             raise
+        finally:
+            for b in batch:
+                self._read.pop(b.graph, None)
         if self._journal_bytes >= JOURNAL_BYTES:
             self.checkpoint()
         return [counts[g] for g, _ in items]
@@ -357,9 +363,23 @@ class Store:
             if b.n == 0:
                 inner.remove_graph(b.graph)
 
+    def graph_ntriples(self, graph: str | ox.NamedNode) -> bytes:
+        """The triples of one named graph as N-Triples, as the engine writes them (for a
+        store-wide pass that rewrites graphs: parsing this text is cheaper than reading the
+        graph's quads as terms, and its replacement is compared against this text without
+        reading the graph again). Writing through `.inner` afterwards: see `rebuild_union`."""
+        g = graph if isinstance(graph, ox.NamedNode) else ox.NamedNode(graph)
+        text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
+        if len(self._read) >= 256:
+            self._read.clear()
+        self._read[g] = text
+        return text
+
     def _difference(self, item: _Content) -> tuple[ox.NamedNode, bytes, list[ox.Triple]]:
         """(graph, the N-Triples it gains, the triples it loses) for an existing graph."""
-        old_text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=item.graph) or b""
+        old_text = self._read.pop(item.graph, None)
+        if old_text is None:
+            old_text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=item.graph) or b""
         if b"_:" in old_text or b"_:" in item.nt:  # blank nodes: compare terms, not text
             new = item.triple_set()
             old = {q.triple for q in
@@ -386,6 +406,7 @@ class Store:
         no other named graph holds: one transaction."""
         if not graphs:
             return
+        self._read.clear()
         listed = " ".join(str(g) for g in graphs)
         drops = " ; ".join(f"DROP SILENT GRAPH {g}" for g in graphs)
         self.inner.update(
@@ -455,6 +476,7 @@ class Store:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
         self._invalidate_stats()
+        self._read.clear()
         self.checkpoint()  # a journal replayed after this write would undo it
         self.inner.update("DROP SILENT DEFAULT ; "
                           "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
