@@ -68,6 +68,23 @@ class DraftEvent:
 def _words_ok(tok: Token, entry: EventEntry) -> bool:
     if not entry.requires:
         return True
+    return bool(_near_words(tok) & set(entry.requires))
+
+
+#: the words near the last token asked for (`_words_ok` is asked once per candidate entry)
+_near_last: tuple[Token | None, set[str]] = (None, set())
+
+
+def _near_words(tok: Token) -> set[str]:
+    global _near_last
+    last, near = _near_last
+    if last is None or last.doc is not tok.doc or last.i != tok.i:
+        near = _near_words_of(tok)
+        _near_last = (tok, near)
+    return near
+
+
+def _near_words_of(tok: Token) -> set[str]:
     near = {c.lemma_.lower() for c in tok.children} | {c.text.lower() for c in tok.children}
     for c in tok.children:
         near.update(g.lemma_.lower() for g in c.children)
@@ -82,7 +99,7 @@ def _words_ok(tok: Token, entry: EventEntry) -> bool:
         # the head of a noun ("launched an attack") or of a verb complement, not the reporting
         # verb of a clause ("Iran rejected the proposal, television reported")
         near.add(tok.head.lemma_.lower())
-    return bool(near & set(entry.requires))
+    return near
 
 
 def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
