@@ -65,7 +65,8 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
         before = _snapshot(state.drafts) if trace is not None else {}
         since = len(trace.decisions) if trace is not None else 0
         rule(state)
-        trace_changes(trace, rule.__name__, before, _snapshot(state.drafts), since)
+        if trace is not None:  # a snapshot of every draft per rule costs when nobody reads it
+            trace_changes(trace, rule.__name__, before, _snapshot(state.drafts), since)
     drafts = state.drafts
     stances = _stances(doc, lex, finder, drafts)
     quote_records = _quotes(quotes, drafts, doc, finder)
