@@ -21,7 +21,7 @@ from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
-from kg.nlp import doc_text
+from kg.nlp import doc_text, span_text
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
@@ -897,8 +897,9 @@ def _phrase(head: Token, drop: Iterable[str] = ("relcl", "appos", "punct")) -> t
 
 
 def _evidence(tok_start: int, tok_end: int, sent: Span) -> Evidence:
-    lead = len(sent.text) - len(sent.text.lstrip())
-    sentence = sent.text.strip()
+    text = span_text(sent)
+    lead = len(text) - len(text.lstrip())
+    sentence = text.strip()
     s0 = sent.start_char + lead
     return Evidence(sentence, s0, s0 + len(sentence), tok_start, tok_end)
 

@@ -20,6 +20,7 @@ from kg.datafiles import csv_rows, read_data, word_set
 from kg.errors import DataFileError
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
+from kg.nlp import span_text
 from kg.types import Evidence
 
 __all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events", "draft_event", "SENTENCE_RULES",
@@ -700,7 +701,7 @@ def draft_event(trig: Trigger, st: SentenceState) -> DraftEvent:
     tok, finder, sent = trig.token, st.finder, st.sent
     source, carrier, how_source = _draft_source(trig, st)
     target, how_target = _draft_target(trig, st, source, carrier)
-    sent_text = sent.text
+    sent_text = span_text(sent)
     lead = len(sent_text) - len(sent_text.lstrip())
     sent_start = sent.start_char + lead
     sentence = sent_text.strip()
@@ -1509,7 +1510,7 @@ def archive_caption(st: SentenceState) -> None:
     March 27, 2023") shows another day than the news: what it shows is not an event of the
     article's episode (the coding guide codes no closed history), and a caption repeated under
     the photo would count it twice."""
-    if not _ARCHIVE_CAPTION.match(st.sent.text):
+    if not _ARCHIVE_CAPTION.match(span_text(st.sent)):
         return
     for ev in st.drafts.values():
         if ev.coded:
