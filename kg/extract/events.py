@@ -1567,6 +1567,8 @@ def question_not_asserted(st: SentenceState) -> None:
     struck an American?", a headline "Can Rebels Hold On in Aleppo?"): the coding guide codes
     no hypotheticals. The question runs from the last sentence-final mark before its "?"; an
     appeal put as a question is still an appeal."""
+    if "?" not in span_text(st.sent):
+        return  # no question mark, no question
     toks = list(st.sent)
     spans: list[tuple[int, int]] = []
     begin = st.sent.start
