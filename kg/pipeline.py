@@ -33,9 +33,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BuildSummary", "ArticleResult", "build", "process_articles", "extract_article"]
 
-#: articles (or bytes of N-Quads) written to the store at once; a batch is one journaled write
+#: articles (or bytes of N-Quads) written to the store at once; a batch is one journaled write.
+#: The engine's bulk load holds about its batch's size again while it sorts: 8 MB batches
+#: (about 30 VOA articles) keep the build's peak memory 100 MB under 16 MB ones, for the same
+#: CPU (measured on 2,500 articles)
 WRITE_BATCH = 64
-WRITE_BATCH_BYTES = 16_000_000
+WRITE_BATCH_BYTES = 8_000_000
 #: batches written ahead of the store: parsing goes on while the writer thread writes
 WRITE_QUEUE = 2
 #: articles per task sent to a worker process: small, so that at the end of the input one
