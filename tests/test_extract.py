@@ -70,6 +70,12 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Turkey said it would close its border with Syria.", [("THREATEN", {"TUR"}, {"SYR"})]),
     # a refused cooperative act is a rejection
     ("Hungary will not accept more refugees from Serbia.", [("REJECT", {"HUN"}, {"SRB"})]),
+    # a negated act is a refusal only in a form of will or of a past act, not a state or a habit
+    ("Bolivia did not agree to talks with Chile.", [("REJECT", {"BOL"}, {"CHL"})]),
+    ("Peru is not supporting the rebels in Colombia, a Peruvian senator said.", []),
+    ("Ghana has never supported the junta in Niger.", []),
+    # an act another only foresees is no event
+    ("The Kenyan president is expected to meet Tanzanian officials in Arusha on Friday.", []),
     # "X said Y must ...": a demand by X on Y
     ("The French foreign minister said Iran must release the detained journalists.",
      [("REQUEST", {"FRA"}, {"IRN"})]),

@@ -730,8 +730,30 @@ def _told_not_to(tok: Token) -> bool:
             and any(c.dep_ in ("dobj", "dative") for c in tok.head.children))
 
 
+#: auxiliaries of a negated act that is a refusal: what the actor will not, would not, cannot
+#: do ("will not accept refugees", "cannot accept a partnership"), or did not do
+_REFUSAL_AUX = {"will", "wo", "'ll", "’ll", "shall", "would", "'d", "’d", "can", "ca", "cannot", "did"}
+
+
+def _refusal_form(tok: Token) -> bool:
+    """Whether the negated verb of an act reads as a refusal ("will not accept", "did not agree
+    to talks") rather than a state or a habit ("is not supporting terrorism", "has never invested
+    enough", "was not discussed", "never supported either candidate"): the verb that carries
+    the negation has an auxiliary of will, ability or a past act."""
+    cur = tok
+    for _ in range(4):
+        if any(c.dep_ == "neg" for c in cur.children):
+            return any(c.dep_ == "aux" and c.lower_ in _REFUSAL_AUX for c in cur.children)
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return False
+
+
 def _finish(d: DraftEvent) -> Event:
-    coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
+    # an act another foresees ("officials expect Rubio to meet Iwaya") is no event (yet)
+    coded = (d.coded and d.modality != "predicted"
+             and (d.modality not in ("negated",) or d.trigger.entry.speech))
     if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
@@ -744,7 +766,8 @@ def _finish(d: DraftEvent) -> Event:
             d.cameo = threat
         else:
             coded = False
-    elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo) and not _told_not_to(d.trigger.token):
+    elif (d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo)
+          and not _told_not_to(d.trigger.token) and _refusal_form(d.trigger.token)):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
     return Event(
