@@ -74,6 +74,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Bolivia did not agree to talks with Chile.", [("REJECT", {"BOL"}, {"CHL"})]),
     ("Peru is not supporting the rebels in Colombia, a Peruvian senator said.", []),
     ("Ghana has never supported the junta in Niger.", []),
+    # the subject of a verb of undergoing is the target, the doer is after "from"
+    ("A Turkish convoy came under attack from Syrian government forces near Idlib on Monday.",
+     [("ASSAULT", {"SYR"}, {"TUR"})]),
+    ("The Moldovan army received military aid from Romania on Monday.", [("AID", {"ROU"}, {"MDA"})]),
+    ("The Nigerien junta faced sharp criticism from Benin on Monday.", [("ACCUSE", {"BEN"}, {"NER"})]),
     # an act another only foresees is no event
     ("The Kenyan president is expected to meet Tanzanian officials in Arusha on Friday.", []),
     # "X said Y must ...": a demand by X on Y

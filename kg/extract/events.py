@@ -618,6 +618,13 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             source = finder.resolve(subj)
             how = "passive subject stands down" if source else how
     carrier = None
+    if not verb and _undergone(tok) is not None:
+        # "the convoy came under attack from gunmen": the subject is the target (`_draft_target`)
+        carrier = _undergone(tok)
+        if not source:
+            source = _from_doer(tok, finder) or _from_doer(carrier, finder)
+            how = f"'from' or 'by' of undergoing verb '{carrier.text}'" if source else how
+        return source, carrier, how
     if not verb:
         cur = tok
         for _ in range(4):
@@ -646,6 +653,42 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
     return source, carrier, how
 
 
+def _undergoers() -> frozenset[tuple[str, str]]:
+    return frozenset((row["lemma"], row["prep"]) for _, row in csv_rows(
+        read_data("undergo_verbs.csv"), "kg/data/undergo_verbs.csv", ("lemma", "prep")))
+
+
+_undergoers = functools.cache(_undergoers)
+
+
+def _undergone(tok: Token) -> Token | None:
+    """The verb whose subject undergoes the event noun `tok` (`undergo_verbs.csv`: "came under
+    attack", "suffered airstrikes", "received aid"), or None."""
+    if tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+        verb, prep = tok.head, ""
+    elif tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        verb, prep = tok.head.head, tok.head.lower_
+    else:
+        return None
+    if (verb.lemma_.lower(), prep) not in _undergoers():
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    return verb
+
+
+def _from_doer(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The actor after "from" or "by" of a token ("attack from militiamen", "aid from Germany")."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    keys = finder.resolve(p)
+                    if keys:
+                        return keys
+    return ()
+
+
 def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
                   carrier: Token | None) -> tuple[tuple[str, ...], str]:
     """The targets of a trigger, with how they were found: the grammar's object and lexicon
@@ -654,6 +697,17 @@ def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
     placed actor of the complements added ("contribute troops to a force in Liberia")."""
     tok, finder = trig.token, st.finder
     verb = tok.pos_ in ("VERB", "AUX")
+    undergoing = _undergone(tok) if carrier is not None and not verb else None
+    if undergoing is not None and undergoing.i == carrier.i:
+        subj = next(c for c in carrier.children if c.dep_ == "nsubj")
+        target = tuple(k for k in finder.resolve(subj) if k not in source)
+        if not target:  # a place undergoes it: "the town of Mandera suffered attacks"
+            iso = next((i for g in subj.subtree
+                        for i in (finder.country_in_token(g), finder.place_in(g)) if i), None)
+            target = (finder.table.state(iso, None),) if iso else ()
+            target = tuple(k for k in target if k not in source)
+        if target:
+            return target, f"subject of undergoing verb '{carrier.text}'"
     target = _targets(tok, trig.entry, finder, verb, source)
     how = "object or preposition" if target else ""
     if not target and not verb and tok.dep_ == "compound" and tok.head.lemma_.lower() in _MEASURES:
