@@ -79,6 +79,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
      [("ASSAULT", {"SYR"}, {"TUR"})]),
     ("The Moldovan army received military aid from Romania on Monday.", [("AID", {"ROU"}, {"MDA"})]),
     ("The Nigerien junta faced sharp criticism from Benin on Monday.", [("ACCUSE", {"BEN"}, {"NER"})]),
+    # a word of fighting used figuratively is no use of force; armed fighting stays
+    ("Kenya and Uganda are locked in a legal battle over the island.", []),
+    ("Peruvian police launched an operation to combat illegal logging in Loreto.", []),
+    ("Ghanaian activists are fighting for the freedom of jailed journalists.", []),
+    ("Chadian troops fought Sudanese rebels near the border on Monday.", [("ASSAULT", {"TCD"}, {"SDN"})]),
     # an act another only foresees is no event
     ("The Kenyan president is expected to meet Tanzanian officials in Arusha on Friday.", []),
     # "X said Y must ...": a demand by X on Y

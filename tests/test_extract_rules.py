@@ -80,6 +80,8 @@ RULE_ROWS = [
     ("standing_support", "Canada firmly supports Georgia's bid to join the alliance.", "coded True -> False"),
     ("danger_not_threat", "Somali pirates continue to threaten shipping in the Gulf of Aden.",
      "coded True -> False"),
+    ("figurative_force", "Kenya and Uganda are locked in a legal battle over the island.",
+     "coded True -> False"),
     ("motive_phrase", "The rebels said they were conducting their raids in solidarity with the Kurds.",
      "coded True -> False"),
     ("call_to_stop", "The African Union repeated its call for the Sudanese army to end the siege of El-Fasher.",

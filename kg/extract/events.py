@@ -1771,6 +1771,47 @@ def danger_not_threat(st: SentenceState) -> None:
         ev.extra["danger"] = True
 
 
+#: the words of fighting that can be meant figuratively
+_FIGHT_WORDS = {"fight", "fighting", "combat", "battle", "war", "struggle", "warfare", "crusade"}
+
+
+def _figurative_words(role: str) -> frozenset[str]:
+    return frozenset(row["lemma"] for _, row in csv_rows(
+        read_data("figurative_force.csv"), "kg/data/figurative_force.csv", ("lemma", "role"))
+        if row["role"] == role)
+
+
+_figurative_words = functools.cache(_figurative_words)
+
+
+def figurative_force(st: SentenceState) -> None:
+    """A word of fighting used figuratively is no use of force (`figurative_force.csv`): with a
+    modifier of another arena ("a legal battle", "a political fight", "the drug war"), or fought
+    against a thing that is no actor and no place ("an operation to combat illegal mining", "the
+    war on poverty", "fighting for the freedom of political prisoners")."""
+    def fought_things(word: Token) -> bool:
+        objects = [c for c in word.children if c.dep_ == "dobj"] + [
+            p for c in word.children if c.dep_ == "prep" and c.lower_ in ("against", "on", "for")
+            for p in c.children if p.dep_ == "pobj"]
+        return bool(objects) and all(o.lemma_.lower() in _figurative_words("object") and not o.ent_type_
+                                     for o in objects)
+
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if not ev.coded or ev.cameo[:2] not in ("18", "19", "20"):
+            continue
+        if tok.lemma_.lower() in _FIGHT_WORDS:
+            figurative = fought_things(tok) or any(
+                c.dep_ in ("amod", "compound", "nmod") and c.lemma_.lower() in _figurative_words("modifier")
+                for c in tok.children)
+        else:  # "an operation to combat illegal mining": the act's purpose names the fight
+            figurative = any(c.dep_ in ("acl", "relcl", "xcomp", "advcl") and c.lemma_.lower() in _FIGHT_WORDS
+                             and fought_things(c) for c in tok.children)
+        if figurative:
+            ev.coded = False
+            ev.extra["figurative"] = True
+
+
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
@@ -1806,6 +1847,7 @@ SENTENCE_RULES = (
     conditional_second_target,
     standing_support,
     danger_not_threat,
+    figurative_force,
     motive_phrase,
     call_to_stop,
     posture_aim,
