@@ -84,6 +84,13 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Peruvian police launched an operation to combat illegal logging in Loreto.", []),
     ("Ghanaian activists are fighting for the freedom of jailed journalists.", []),
     ("Chadian troops fought Sudanese rebels near the border on Monday.", [("ASSAULT", {"TCD"}, {"SDN"})]),
+    # a live blog's time stamp is no subject; an international body unknown to the curated
+    # knowledge is an NGO of no state, and the person its title names acts for it
+    ("9:15 a.m.: Kenyan President William Ruto on Monday invited the president of the "
+     "International Fencing Federation, Ivan Petrov, to visit Nairobi.", [("AGREE", {"KEN"}, {"NGO"})]),
+    ("10:05 p.m.: Kenyan President William Ruto on Monday met Tanzanian officials in Arusha.",
+     [("CONSULT", {"KEN"}, {"TZA"})]),
+    ("The International Rowing Federation criticised Kenya on Monday.", [("ACCUSE", {"NGO"}, {"KEN"})]),
     # an act another only foresees is no event
     ("The Kenyan president is expected to meet Tanzanian officials in Arusha on Friday.", []),
     # "X said Y must ...": a demand by X on Y

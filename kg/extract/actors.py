@@ -65,6 +65,10 @@ _PLACE_PREPS = {"in", "at", "from", "to", "near", "outside", "into", "across", "
                 "towards", "inside"}
 
 
+#: first words of the name of a body that calls itself international
+_INTERNATIONAL_WORDS = {"international", "world", "global", "transnational"}
+
+
 @dataclass(slots=True)
 class _ActorBuilder:
     key: str
@@ -780,6 +784,11 @@ class ActorFinder:
             if kind is None or label != "ORG" and sector is None and kind == "organisation":
                 return None  # a building, street or product is no actor ("Rustaveli Avenue")
             country = self.country_in(ent.root) or self._country_from_name(ent)
+            if (label == "ORG" and kind == "organisation" and sector is None and country is None
+                    and next((w for w in name.lower().split() if w != "the"), "") in _INTERNATIONAL_WORDS):
+                # "the International Olympic Committee", "the World Wildlife Fund": a body that
+                # names itself international and is no known IGO is an NGO of no state
+                kind, sector = "ngo", "NGO"
             return self.table.org(name, kind, country=country, sector=sector)
         return None
 
@@ -881,6 +890,15 @@ class ActorFinder:
                 # of the state of whom they serve ("Trump's", "Hezbollah's")
                 owner = next((k for c in head.children if c.dep_ == "poss" for k in self.resolve(c)), None)
                 b.country = self.table.country(owner) if owner else None
+            if b is not None and not b.country and not b.code:
+                # "the president of the International Olympic Committee, Thomas Bach": the
+                # person acts for the international body the title names
+                body = next((self.table.actors[k] for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for o in c.children if o.dep_ == "pobj" for k in self.resolve(o)
+                             if self.table.kind(k) in ("igo", "ngo")), None)
+                if body is not None:
+                    b.code = body.code or _actor_code(body.kind, body.country, body.sector)
+                    b.sector = b.sector or body.sector
             if key:
                 return key
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]

@@ -132,6 +132,11 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                         return keys
     for c in tok.children:
         if c.dep_ in ("nsubj", "csubj") and c.i not in finder.skip:  # (not a dateline's place)
+            if c.ent_type_ in ("TIME", "DATE") and any(
+                    x.dep_ == "nsubj" and x.i != c.i for x in tok.children):
+                # "8:47 p.m.: Zelenskyy invited Bach": a live blog's time stamp read as a second
+                # subject is no actor; the other subject is
+                continue
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
