@@ -125,6 +125,18 @@ def _defined_acronym(ent: Span) -> str | None:
     return acronym
 
 
+_NAME_LINKS = {"the", "of", "for", "and", "on", "in", "de", "&"}
+
+
+def _initials(ent: Span) -> str | None:
+    """The initials of a name of at least three capitalised words ("International Olympic
+    Committee" -> "IOC", "Office of Foreign Assets Control" -> "OFAC"), else None."""
+    words = [t.text for t in ent if t.text.lower() not in _NAME_LINKS and t.text[:1].isalpha()]
+    if len(words) < 3 or not all(w[0].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
 def _without_initials(name: str) -> str:
     """A person's name without its middle initials ("Janet L. Yellen" -> "Janet Yellen")."""
     parts = name.split()
@@ -690,6 +702,12 @@ class ActorFinder:
         acronym = _defined_acronym(ent)
         if key is not None and acronym is not None:
             self.acronyms.setdefault(acronym, key)
+        elif key is not None and self.table.kind(key) not in (None, "person", "state"):
+            # "the International Olympic Committee ... the IOC": a body's initials, used later
+            # without a gloss, are that body (not when they name a known actor of their own)
+            initials = _initials(ent)
+            if initials is not None and self.gaz.actor(initials) is None:
+                self.acronyms.setdefault(initials, key)
         return key
 
     def _entity_key(self, ent: Span) -> str | None:
