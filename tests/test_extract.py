@@ -91,6 +91,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("10:05 p.m.: Kenyan President William Ruto on Monday met Tanzanian officials in Arusha.",
      [("CONSULT", {"KEN"}, {"TZA"})]),
     ("The International Rowing Federation criticised Kenya on Monday.", [("ACCUSE", {"NGO"}, {"KEN"})]),
+    # a place named "New ..." is not the country its last word names
+    ("The governor of New Mexico criticised Mexico on Monday.", [("ACCUSE", {"USA"}, {"MEX"})]),
     # an act another only foresees is no event
     ("The Kenyan president is expected to meet Tanzanian officials in Arusha on Friday.", []),
     # "X said Y must ...": a demand by X on Y

@@ -537,6 +537,12 @@ class ActorFinder:
         if c is None and ent is not None and text == t.text and len(ent) > 1:
             # "Sri Lankan navy" with "Sri Lankan" tagged as an organisation
             c = self.gaz.demonym(_norm_name(ent.text))
+        if c is not None and t.i > 0 and t.doc[t.i - 1].text == "New":
+            # "New Mexico Democratic Senator Tom Udall": a place named "New ..." is not the
+            # country its last word names
+            place = find_place(f"New {t.text}")
+            if place is not None and place.country != c.iso3:
+                return place.country
         return c.iso3 if c else None
 
     def _stance_prefixed(self, t: Token) -> bool:
