@@ -149,6 +149,9 @@ RULE_ROWS = [
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date', 'date_how')"),
     ("closed_history", "In 2008, Kenyan police arrested twelve protesters in Nairobi.", "coded True -> False"),
+    # an undated act told in the time of a clause dated years back is history too
+    ("closed_history", "Two Kenyan officials were killed in an ambush after visiting a refugee camp near "
+     "Dadaab in 2009.", "coded True -> False"),
     # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
     ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
      "declined"),

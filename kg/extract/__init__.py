@@ -561,12 +561,35 @@ def closed_history(st: ArticleState) -> None:
     day = st.article.date
     if day is None:
         return
+    old: list[DraftEvent] = []
     for d in st.drafts:
         value = d.extra.get("date")
-        if (d.coded and value is not None and d.extra.get("date_how") in _OWN_DATES
+        if (value is not None and d.extra.get("date_how") in _OWN_DATES
                 and (day - value.end).days > HISTORY_DAYS):
+            old.append(d)
+            if d.coded:
+                d.coded = False
+                d.extra["history"] = True
+    # "Ryan was killed in an ambush after visiting the sect's headquarters in 1978": an act with
+    # no date of its own, told in the time of a clause dated years back, is history too
+    for d in st.drafts:
+        if d.coded and d.extra.get("date_how") not in _OWN_DATES and any(
+                _in_time_clause(o.trigger.token, d.trigger.token) for o in old):
             d.coded = False
             d.extra["history"] = True
+
+
+#: words that set an act in the time of their clause ("after visiting ... in 1978")
+_TIME_WORDS = {"after", "before", "when", "following", "during", "as"}
+
+
+def _in_time_clause(tok: Token, main: Token) -> bool:
+    """Whether `tok` heads a clause or phrase of time ("after", "when" ...) hung on `main`."""
+    if tok.head.i != main.i and not (tok.head.dep_ == "prep" and tok.head.head.i == main.i):
+        return False
+    if tok.dep_ == "advcl":
+        return any(c.dep_ in ("mark", "advmod") and c.lower_ in _TIME_WORDS for c in tok.children)
+    return tok.dep_ in ("pcomp", "pobj") and tok.head.dep_ == "prep" and tok.head.lower_ in _TIME_WORDS
 
 
 #: the article rules, in the order they run after every sentence has been read
