@@ -658,12 +658,11 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
     return source, carrier, how
 
 
+@functools.cache
 def _undergoers() -> frozenset[tuple[str, str]]:
+    """(lemma, preposition) of the verbs of undergoing (`kg/data/undergo_verbs.csv`)."""
     return frozenset((row["lemma"], row["prep"]) for _, row in csv_rows(
         read_data("undergo_verbs.csv"), "kg/data/undergo_verbs.csv", ("lemma", "prep")))
-
-
-_undergoers = functools.cache(_undergoers)
 
 
 def _undergone(tok: Token) -> Token | None:
@@ -1780,13 +1779,12 @@ def danger_not_threat(st: SentenceState) -> None:
 _FIGHT_WORDS = {"fight", "fighting", "combat", "battle", "war", "struggle", "warfare", "crusade"}
 
 
+@functools.cache
 def _figurative_words(role: str) -> frozenset[str]:
+    """The words of one role ("modifier" or "object") of `kg/data/figurative_force.csv`."""
     return frozenset(row["lemma"] for _, row in csv_rows(
         read_data("figurative_force.csv"), "kg/data/figurative_force.csv", ("lemma", "role"))
         if row["role"] == role)
-
-
-_figurative_words = functools.cache(_figurative_words)
 
 
 def figurative_force(st: SentenceState) -> None:
