@@ -522,6 +522,27 @@ class Store:
             return evaluate()
         return _with_timeout(lambda: _materialise(evaluate()), timeout)
 
+    def select_csv(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
+                   timeout: float | None = None) -> bytes:
+        """Run a SELECT query and let the engine write its solutions as CSV (SPARQL 1.1 query
+        results CSV: a header of variable names, IRIs in full, literals as their lexical form,
+        an unbound value empty, CRLF after each row), without a Python object per value.
+        Bindings, prefixes and `timeout` as in `query`; QueryError if it is not a SELECT."""
+        text = with_values(sparql, bindings or {})
+
+        def evaluate() -> bytes:
+            try:
+                result = self.inner.query(text, prefixes=dict(PREFIXES))
+                if not isinstance(result, ox.QuerySolutions):
+                    raise QueryError("expected a SELECT query")
+                return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
+            except SyntaxError as err:
+                raise QueryError(_syntax_message(err)) from err
+            except (RuntimeError, OSError) as err:
+                raise QueryError(f"the query failed: {err}") from err
+
+        return evaluate() if timeout is None else _with_timeout(evaluate, timeout)
+
     def select(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
                timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT query; each row a dict variable -> python value (None if unbound)."""
