@@ -776,10 +776,17 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     group's VALUES) names the place instead: the blocks go right after its one comment line
     `# @parameters` (a comment: the query stays valid SPARQL without parameters).
 
+    A comment line `# @if NAME: PATTERN` becomes `PATTERN` when NAME is bound: a pattern that
+    lets a bound parameter drive the join (`?event kgo:source|kgo:target ?actor .`), which
+    without the parameter would only multiply the rows. The pattern is the query's own text;
+    the value is still bound by the VALUES block.
+
     >>> with_values("SELECT ?x WHERE { ?x ?p ?a }", {"a": "1", "b": None})
     'SELECT ?x WHERE { VALUES ?a { "1" } ?x ?p ?a }'
     >>> with_values("SELECT * { { SELECT ?x { # @parameters\\n ?x ?p ?a } } }", {"a": "2"})
     'SELECT * { { SELECT ?x { # @parameters\\n VALUES ?a { "2" } ?x ?p ?a } } }'
+    >>> with_values("SELECT ?x {\\n  # @if a: ?x ?q ?a .\\n  ?x ?p ?y }", {"a": "3"})
+    'SELECT ?x { VALUES ?a { "3" }\\n  ?x ?q ?a .\\n  ?x ?p ?y }'
     """
     blocks = []
     for name, value in bindings.items():
@@ -797,12 +804,18 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
         blocks.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
     if not blocks:
         return sparql
+    bound = {name for name, value in bindings.items() if value is not None}
+    sparql = _IF_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound
+                           else m.group(0), sparql)
     index = _values_place(sparql)
     if index is None:
         raise QueryError("the query has no WHERE group to bind its parameters in")
     return f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
 
 
+#: `# @if NAME: PATTERN`, a comment line that `with_values` turns into PATTERN when NAME is bound
+_IF_BOUND = re.compile(r"^([ \t]*)#[ \t]*@if[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]*(.*)$",
+                       re.MULTILINE)
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
