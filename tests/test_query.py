@@ -236,3 +236,23 @@ def test_a_query_process_imports_no_heavy_library(sample_store_dir):
                          check=True).stdout
     assert out.startswith("article,iri,published,")  # the query ran
     assert out.splitlines()[-1] == "HEAVY []"
+
+
+def test_if_bound_lines_become_patterns_only_for_bound_parameters(sample_store):
+    """`# @if NAME: PATTERN` is the query's own text, switched on by a bound parameter: the
+    saved `events` query gives the same rows with it as a filter alone gives."""
+    from kg.store import with_values
+
+    text = "SELECT ?e WHERE {\n  # @if a: ?e kgo:source ?a .\n  # @if b: ?e kgo:target ?b .\n  ?e a ?c }"
+    assert with_values(text, {}) == text
+    bound = with_values(text, {"a": ox.NamedNode("urn:x:a"), "b": None})
+    assert "\n  ?e kgo:source ?a .\n" in bound and "# @if b: ?e kgo:target ?b ." in bound
+    events = kq.load_saved("events")
+    assert "# @if actor:" in events.text
+    plain = events.text.replace("# @if actor:", "# (off)")
+    for actor in ("Trump", "Donald Trump"):
+        rows = kq.run(sample_store, events, {"actor": actor}).rows
+        assert rows, actor
+        assert rows == kq.run(sample_store, kq.SavedQuery("plain", None, plain, events.question,
+                                                          events.columns, events.params),
+                              {"actor": actor}).rows
