@@ -773,7 +773,7 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     text), and seen by the planner before anything else. None values are left out (unbound).
 
     A query whose parameters are used inside a sub-select (which does not see the outer
-    group's VALUES) names the place instead: the blocks go right after its one comment line
+    group's VALUES) names the place instead: the blocks go right after each comment line
     `# @parameters` (a comment: the query stays valid SPARQL without parameters).
 
     A comment line `# @if NAME: PATTERN` becomes `PATTERN` when NAME is bound: a pattern that
@@ -807,10 +807,12 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     bound = {name for name, value in bindings.items() if value is not None}
     sparql = _IF_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound
                            else m.group(0), sparql)
-    index = _values_place(sparql)
-    if index is None:
+    places = _values_places(sparql)
+    if not places:
         raise QueryError("the query has no WHERE group to bind its parameters in")
-    return f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
+    for index in reversed(places):
+        sparql = f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
+    return sparql
 
 
 #: `# @if NAME: PATTERN`, a comment line that `with_values` turns into PATTERN when NAME is bound
@@ -823,22 +825,20 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _PARAMETERS_MARK = re.compile(r"#\s*@parameters[ \t]*(?:\r?\n|$)")
 
 
-def _values_place(text: str) -> int | None:
-    """Where `with_values` puts the VALUES blocks: after the `# @parameters` comment line when
-    the query has one, else just inside the first `{` that is SPARQL syntax (not in a comment,
-    string or IRI); None when there is neither. Two marks are an error."""
+def _values_places(text: str) -> list[int]:
+    """Where `with_values` puts the VALUES blocks: after each `# @parameters` comment line when
+    the query has some (two sub-selects may each need the parameters), else just inside the
+    first `{` that is SPARQL syntax (not in a comment, string or IRI); empty when neither."""
     i, n = 0, len(text)
-    first_brace = mark = None
+    first_brace = None
+    marks: list[int] = []
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
             end = n if j < 0 else j + 1
             if _PARAMETERS_MARK.match(text, i):
-                if mark is not None:
-                    raise QueryError("the query has two '# @parameters' lines: keep one, in "
-                                     "the group whose variables the parameters bind")
-                mark = end
+                marks.append(end)
             i = end
             continue
         if c == "<":
@@ -855,7 +855,7 @@ def _values_place(text: str) -> int | None:
         if c == "{" and first_brace is None:
             first_brace = i + 1
         i += 1
-    return mark if mark is not None else first_brace
+    return marks or ([first_brace] if first_brace is not None else [])
 
 
 #: a prefixed name's local part that every Turtle parser reads alike: no escapes, no dots
