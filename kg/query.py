@@ -14,7 +14,9 @@ IRI, or a label, alias or actor code: every node so named, case-insensitively; w
 written "IRI, label or ISO3 code"), `iri`, `date` (xsd:date), `integer`, `decimal`, `string`
 (or `text`), `modality` (a `kgo:Modality` local name), `auto` (any other description: an IRI
 when it looks like one, else a string). Values are bound as RDF terms in a `VALUES` block at
-the head of the query's WHERE group (`kg.store.with_values`), never pasted into the text; a
+the head of the query's WHERE group, or after each `# @parameters` comment line, with every
+`# @if NAME: PATTERN` line switched on for a bound NAME (`kg.store.with_values`), never pasted
+into the text; a
 name that matches several nodes binds all of them, one that matches none binds none (no rows).
 Parameter columns are left out of the result. A query runs at most `timeout` seconds
 (`kg.store.DEFAULT_TIMEOUT` unless told).
