@@ -169,6 +169,16 @@ def test_an_acronym_the_article_defines_is_what_it_stands_for_there(nlp) -> None
     assert not any(a.label == "SAF" for a in x.actors)  # no actor of its own
 
 
+def test_a_bodys_initials_used_later_without_a_gloss_are_that_body(nlp) -> None:
+    text = ("The Sahel Farmers Defence Union met Malian officials in Bamako on Monday. "
+            "Later the SFDU attacked a police post near Gao.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    attack = next(e for e in x.events if e.cameo and e.cameo.startswith("19"))
+    assert [actors[k].label for k in attack.source] == ["The Sahel Farmers Defence Union"]
+    assert not any(a.label == "SFDU" for a in x.actors)  # no actor of its own
+
+
 def test_a_definite_noun_refers_back_to_the_named_phrase_with_that_noun(nlp) -> None:
     text = ("UN agencies and international charities issued a joint appeal on Tuesday. The agencies "
             "condemned the killings of civilians in Gaza.")

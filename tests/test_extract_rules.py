@@ -80,6 +80,8 @@ RULE_ROWS = [
     ("standing_support", "Canada firmly supports Georgia's bid to join the alliance.", "coded True -> False"),
     ("danger_not_threat", "Somali pirates continue to threaten shipping in the Gulf of Aden.",
      "coded True -> False"),
+    ("figurative_force", "Kenya and Uganda are locked in a legal battle over the island.",
+     "coded True -> False"),
     ("motive_phrase", "The rebels said they were conducting their raids in solidarity with the Kurds.",
      "coded True -> False"),
     ("call_to_stop", "The African Union repeated its call for the Sudanese army to end the siege of El-Fasher.",
@@ -147,6 +149,9 @@ RULE_ROWS = [
     ("places_of_events", "Police arrested twelve smugglers in Karachi.", "extra () -> ('place',)"),
     ("dates", "Sudanese troops attacked Chadian villages on Monday.", "extra () -> ('date', 'date_how')"),
     ("closed_history", "In 2008, Kenyan police arrested twelve protesters in Nairobi.", "coded True -> False"),
+    # an undated act told in the time of a clause dated years back is history too
+    ("closed_history", "Two Kenyan officials were killed in an ambush after visiting a refugee camp near "
+     "Dadaab in 2009.", "coded True -> False"),
     # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
     ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
      "declined"),

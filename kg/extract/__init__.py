@@ -561,12 +561,35 @@ def closed_history(st: ArticleState) -> None:
     day = st.article.date
     if day is None:
         return
+    old: list[DraftEvent] = []
     for d in st.drafts:
         value = d.extra.get("date")
-        if (d.coded and value is not None and d.extra.get("date_how") in _OWN_DATES
+        if (value is not None and d.extra.get("date_how") in _OWN_DATES
                 and (day - value.end).days > HISTORY_DAYS):
+            old.append(d)
+            if d.coded:
+                d.coded = False
+                d.extra["history"] = True
+    # "Ryan was killed in an ambush after visiting the sect's headquarters in 1978": an act with
+    # no date of its own, told in the time of a clause dated years back, is history too
+    for d in st.drafts:
+        if d.coded and d.extra.get("date_how") not in _OWN_DATES and any(
+                _in_time_clause(o.trigger.token, d.trigger.token) for o in old):
             d.coded = False
             d.extra["history"] = True
+
+
+#: words that set an act in the time of their clause ("after visiting ... in 1978")
+_TIME_WORDS = {"after", "before", "when", "following", "during", "as"}
+
+
+def _in_time_clause(tok: Token, main: Token) -> bool:
+    """Whether `tok` heads a clause or phrase of time ("after", "when" ...) hung on `main`."""
+    if tok.head.i != main.i and not (tok.head.dep_ == "prep" and tok.head.head.i == main.i):
+        return False
+    if tok.dep_ == "advcl":
+        return any(c.dep_ in ("mark", "advmod") and c.lower_ in _TIME_WORDS for c in tok.children)
+    return tok.dep_ in ("pcomp", "pobj") and tok.head.dep_ == "prep" and tok.head.lower_ in _TIME_WORDS
 
 
 #: the article rules, in the order they run after every sentence has been read
@@ -730,8 +753,30 @@ def _told_not_to(tok: Token) -> bool:
             and any(c.dep_ in ("dobj", "dative") for c in tok.head.children))
 
 
+#: auxiliaries of a negated act that is a refusal: what the actor will not, would not, cannot
+#: do ("will not accept refugees", "cannot accept a partnership"), or did not do
+_REFUSAL_AUX = {"will", "wo", "'ll", "’ll", "shall", "would", "'d", "’d", "can", "ca", "cannot", "did"}
+
+
+def _refusal_form(tok: Token) -> bool:
+    """Whether the negated verb of an act reads as a refusal ("will not accept", "did not agree
+    to talks") rather than a state or a habit ("is not supporting terrorism", "has never invested
+    enough", "was not discussed", "never supported either candidate"): the verb that carries
+    the negation has an auxiliary of will, ability or a past act."""
+    cur = tok
+    for _ in range(4):
+        if any(c.dep_ == "neg" for c in cur.children):
+            return any(c.dep_ == "aux" and c.lower_ in _REFUSAL_AUX for c in cur.children)
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return False
+
+
 def _finish(d: DraftEvent) -> Event:
-    coded = d.coded and d.modality not in ("negated",) or (d.coded and d.trigger.entry.speech)
+    # an act another foresees ("officials expect Rubio to meet Iwaya") is no event (yet)
+    coded = (d.coded and d.modality != "predicted"
+             and (d.modality not in ("negated",) or d.trigger.entry.speech))
     if coded and d.modality in ANNOUNCED_MODALITIES:
         # "will provide aid" -> intent to provide aid; "will strike" -> threat of force
         d.cameo = _mapped("announced.csv", d.cameo) or d.cameo
@@ -744,7 +789,8 @@ def _finish(d: DraftEvent) -> Event:
             d.cameo = threat
         else:
             coded = False
-    elif d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo) and not _told_not_to(d.trigger.token):
+    elif (d.coded and d.modality == "negated" and _mapped("refused.csv", d.cameo)
+          and not _told_not_to(d.trigger.token) and _refusal_form(d.trigger.token)):
         d.cameo, coded = _mapped("refused.csv", d.cameo), True  # "will not accept refugees"
     info = lookup(d.cameo)
     return Event(

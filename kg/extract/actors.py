@@ -65,6 +65,10 @@ _PLACE_PREPS = {"in", "at", "from", "to", "near", "outside", "into", "across", "
                 "towards", "inside"}
 
 
+#: first words of the name of a body that calls itself international
+_INTERNATIONAL_WORDS = {"international", "world", "global", "transnational"}
+
+
 @dataclass(slots=True)
 class _ActorBuilder:
     key: str
@@ -119,6 +123,18 @@ def _defined_acronym(ent: Span) -> str | None:
     if len(words) < 2 or acronym[0] not in initials or sum(c in initials for c in acronym) * 2 < len(acronym):
         return None
     return acronym
+
+
+_NAME_LINKS = {"the", "of", "for", "and", "on", "in", "de", "&"}
+
+
+def _initials(ent: Span) -> str | None:
+    """The initials of a name of at least three capitalised words ("International Olympic
+    Committee" -> "IOC", "Office of Foreign Assets Control" -> "OFAC"), else None."""
+    words = [t.text for t in ent if t.text.lower() not in _NAME_LINKS and t.text[:1].isalpha()]
+    if len(words) < 3 or not all(w[0].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
 
 
 def _without_initials(name: str) -> str:
@@ -521,6 +537,12 @@ class ActorFinder:
         if c is None and ent is not None and text == t.text and len(ent) > 1:
             # "Sri Lankan navy" with "Sri Lankan" tagged as an organisation
             c = self.gaz.demonym(_norm_name(ent.text))
+        if c is not None and t.i > 0 and t.doc[t.i - 1].text == "New":
+            # "New Mexico Democratic Senator Tom Udall": a place named "New ..." is not the
+            # country its last word names
+            place = find_place(f"New {t.text}")
+            if place is not None and place.country != c.iso3:
+                return place.country
         return c.iso3 if c else None
 
     def _stance_prefixed(self, t: Token) -> bool:
@@ -686,6 +708,12 @@ class ActorFinder:
         acronym = _defined_acronym(ent)
         if key is not None and acronym is not None:
             self.acronyms.setdefault(acronym, key)
+        elif key is not None and self.table.kind(key) not in (None, "person", "state"):
+            # "the International Olympic Committee ... the IOC": a body's initials, used later
+            # without a gloss, are that body (not when they name a known actor of their own)
+            initials = _initials(ent)
+            if initials is not None and self.gaz.actor(initials) is None:
+                self.acronyms.setdefault(initials, key)
         return key
 
     def _entity_key(self, ent: Span) -> str | None:
@@ -780,6 +808,11 @@ class ActorFinder:
             if kind is None or label != "ORG" and sector is None and kind == "organisation":
                 return None  # a building, street or product is no actor ("Rustaveli Avenue")
             country = self.country_in(ent.root) or self._country_from_name(ent)
+            if (label == "ORG" and kind == "organisation" and sector is None and country is None
+                    and next((w for w in name.lower().split() if w != "the"), "") in _INTERNATIONAL_WORDS):
+                # "the International Olympic Committee", "the World Wildlife Fund": a body that
+                # names itself international and is no known IGO is an NGO of no state
+                kind, sector = "ngo", "NGO"
             return self.table.org(name, kind, country=country, sector=sector)
         return None
 
@@ -881,6 +914,15 @@ class ActorFinder:
                 # of the state of whom they serve ("Trump's", "Hezbollah's")
                 owner = next((k for c in head.children if c.dep_ == "poss" for k in self.resolve(c)), None)
                 b.country = self.table.country(owner) if owner else None
+            if b is not None and not b.country and not b.code:
+                # "the president of the International Olympic Committee, Thomas Bach": the
+                # person acts for the international body the title names
+                body = next((self.table.actors[k] for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for o in c.children if o.dep_ == "pobj" for k in self.resolve(o)
+                             if self.table.kind(k) in ("igo", "ngo")), None)
+                if body is not None:
+                    b.code = body.code or _actor_code(body.kind, body.country, body.sector)
+                    b.sector = b.sector or body.sector
             if key:
                 return key
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]

@@ -132,6 +132,11 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                         return keys
     for c in tok.children:
         if c.dep_ in ("nsubj", "csubj") and c.i not in finder.skip:  # (not a dateline's place)
+            if c.ent_type_ in ("TIME", "DATE") and any(
+                    x.dep_ == "nsubj" and x.i != c.i for x in tok.children):
+                # "8:47 p.m.: Zelenskyy invited Bach": a live blog's time stamp read as a second
+                # subject is no actor; the other subject is
+                continue
             if c.lower_ in ("which", "that", "who") and tok.dep_ == "relcl":
                 return finder.resolve(tok.head)
             keys = finder.resolve(c)
@@ -618,6 +623,13 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
             source = finder.resolve(subj)
             how = "passive subject stands down" if source else how
     carrier = None
+    if not verb and _undergone(tok) is not None:
+        # "the convoy came under attack from gunmen": the subject is the target (`_draft_target`)
+        carrier = _undergone(tok)
+        if not source:
+            source = _from_doer(tok, finder) or _from_doer(carrier, finder)
+            how = f"'from' or 'by' of undergoing verb '{carrier.text}'" if source else how
+        return source, carrier, how
     if not verb:
         cur = tok
         for _ in range(4):
@@ -646,6 +658,41 @@ def _draft_source(trig: Trigger, st: SentenceState) -> tuple[tuple[str, ...], To
     return source, carrier, how
 
 
+@functools.cache
+def _undergoers() -> frozenset[tuple[str, str]]:
+    """(lemma, preposition) of the verbs of undergoing (`kg/data/undergo_verbs.csv`)."""
+    return frozenset((row["lemma"], row["prep"]) for _, row in csv_rows(
+        read_data("undergo_verbs.csv"), "kg/data/undergo_verbs.csv", ("lemma", "prep")))
+
+
+def _undergone(tok: Token) -> Token | None:
+    """The verb whose subject undergoes the event noun `tok` (`undergo_verbs.csv`: "came under
+    attack", "suffered airstrikes", "received aid"), or None."""
+    if tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+        verb, prep = tok.head, ""
+    elif tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        verb, prep = tok.head.head, tok.head.lower_
+    else:
+        return None
+    if (verb.lemma_.lower(), prep) not in _undergoers():
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    return verb
+
+
+def _from_doer(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The actor after "from" or "by" of a token ("attack from militiamen", "aid from Germany")."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    keys = finder.resolve(p)
+                    if keys:
+                        return keys
+    return ()
+
+
 def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
                   carrier: Token | None) -> tuple[tuple[str, ...], str]:
     """The targets of a trigger, with how they were found: the grammar's object and lexicon
@@ -654,6 +701,17 @@ def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
     placed actor of the complements added ("contribute troops to a force in Liberia")."""
     tok, finder = trig.token, st.finder
     verb = tok.pos_ in ("VERB", "AUX")
+    undergoing = _undergone(tok) if carrier is not None and not verb else None
+    if undergoing is not None and undergoing.i == carrier.i:
+        subj = next(c for c in carrier.children if c.dep_ == "nsubj")
+        target = tuple(k for k in finder.resolve(subj) if k not in source)
+        if not target:  # a place undergoes it: "the town of Mandera suffered attacks"
+            iso = next((i for g in subj.subtree
+                        for i in (finder.country_in_token(g), finder.place_in(g)) if i), None)
+            target = (finder.table.state(iso, None),) if iso else ()
+            target = tuple(k for k in target if k not in source)
+        if target:
+            return target, f"subject of undergoing verb '{carrier.text}'"
     target = _targets(tok, trig.entry, finder, verb, source)
     how = "object or preposition" if target else ""
     if not target and not verb and tok.dep_ == "compound" and tok.head.lemma_.lower() in _MEASURES:
@@ -1717,6 +1775,46 @@ def danger_not_threat(st: SentenceState) -> None:
         ev.extra["danger"] = True
 
 
+#: the words of fighting that can be meant figuratively
+_FIGHT_WORDS = {"fight", "fighting", "combat", "battle", "war", "struggle", "warfare", "crusade"}
+
+
+@functools.cache
+def _figurative_words(role: str) -> frozenset[str]:
+    """The words of one role ("modifier" or "object") of `kg/data/figurative_force.csv`."""
+    return frozenset(row["lemma"] for _, row in csv_rows(
+        read_data("figurative_force.csv"), "kg/data/figurative_force.csv", ("lemma", "role"))
+        if row["role"] == role)
+
+
+def figurative_force(st: SentenceState) -> None:
+    """A word of fighting used figuratively is no use of force (`figurative_force.csv`): with a
+    modifier of another arena ("a legal battle", "a political fight", "the drug war"), or fought
+    against a thing that is no actor and no place ("an operation to combat illegal mining", "the
+    war on poverty", "fighting for the freedom of political prisoners")."""
+    def fought_things(word: Token) -> bool:
+        objects = [c for c in word.children if c.dep_ == "dobj"] + [
+            p for c in word.children if c.dep_ == "prep" and c.lower_ in ("against", "on", "for")
+            for p in c.children if p.dep_ == "pobj"]
+        return bool(objects) and all(o.lemma_.lower() in _figurative_words("object") and not o.ent_type_
+                                     for o in objects)
+
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        if not ev.coded or ev.cameo[:2] not in ("18", "19", "20"):
+            continue
+        if tok.lemma_.lower() in _FIGHT_WORDS:
+            figurative = fought_things(tok) or any(
+                c.dep_ in ("amod", "compound", "nmod") and c.lemma_.lower() in _figurative_words("modifier")
+                for c in tok.children)
+        else:  # "an operation to combat illegal mining": the act's purpose names the fight
+            figurative = any(c.dep_ in ("acl", "relcl", "xcomp", "advcl") and c.lemma_.lower() in _FIGHT_WORDS
+                             and fought_things(c) for c in tok.children)
+        if figurative:
+            ev.coded = False
+            ev.extra["figurative"] = True
+
+
 #: the sentence rules, in the order they run (each reads what the earlier ones decided)
 SENTENCE_RULES = (
     nest_contents,
@@ -1752,6 +1850,7 @@ SENTENCE_RULES = (
     conditional_second_target,
     standing_support,
     danger_not_threat,
+    figurative_force,
     motive_phrase,
     call_to_stop,
     posture_aim,
