@@ -10,7 +10,7 @@ A saved query is a `.rq` file whose opening comment block says what it answers:
 Several parameters may also share one line: `a (date, optional), b (IRI or label, optional)`.
 Parameter types: `actor` (an IRI, or a label/alias resolved to the actor's IRI), `named` (an
 IRI, or a label, alias or actor code: every node so named, case-insensitively; written
-"IRI or label" in a header), `place` (the same with ISO3 country codes instead of actor codes;
+"IRI or label" in a header), `place` (the same with a state's ISO3 code instead of actor codes;
 written "IRI, label or ISO3 code"), `iri`, `date` (xsd:date), `integer`, `decimal`, `string`
 (or `text`), `modality` (a `kgo:Modality` local name), `auto` (any other description: an IRI
 when it looks like one, else a string). Values are bound as RDF terms in a `VALUES` block at
@@ -283,9 +283,11 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
                      "give an actor IRI or an exact label (see `kg actors`)")
 
 
-#: the properties a `named` / `place` parameter matches, case-insensitively
-_NAME_PATHS = {"named": "rdfs:label|skos:altLabel|kgo:actorCode",
-               "place": "rdfs:label|skos:altLabel|kgo:countryCode"}
+#: the patterns by which a `named` / `place` parameter's value ?n names a node ?x (matched
+#: case-insensitively): a `place` code names the state that is that country, not every actor
+#: that merely carries the code (on VOA "USA" named 838 nodes, and each made a copy of every row)
+_NAME_PATHS = {"named": "?x rdfs:label|skos:altLabel|kgo:actorCode ?n .",
+               "place": "{ ?x rdfs:label|skos:altLabel ?n } UNION { ?x a kgo:State ; kgo:countryCode ?n }"}
 
 
 def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.NamedNode]:
@@ -298,7 +300,7 @@ def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.Name
     if sep and prefix in PREFIXES and " " not in value:
         return [ox.NamedNode(PREFIXES[prefix] + local)]
     rows = store.select(
-        f"SELECT DISTINCT ?x WHERE {{ ?x {_NAME_PATHS[kind]} ?n . "
+        f"SELECT DISTINCT ?x WHERE {{ {_NAME_PATHS[kind]} "
         "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": value})
     return [ox.NamedNode(v) for v in sorted(r["x"] for r in rows)]
 
