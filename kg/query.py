@@ -10,11 +10,13 @@ A saved query is a `.rq` file whose opening comment block says what it answers:
 Several parameters may also share one line: `a (date, optional), b (IRI or label, optional)`.
 Parameter types: `actor` (an IRI, or a label/alias resolved to the actor's IRI), `named` (an
 IRI, or a label, alias or actor code: every node so named, case-insensitively; written
-"IRI or label" in a header), `place` (the same with ISO3 country codes instead of actor codes;
+"IRI or label" in a header), `place` (the same with a state's ISO3 code instead of actor codes;
 written "IRI, label or ISO3 code"), `iri`, `date` (xsd:date), `integer`, `decimal`, `string`
 (or `text`), `modality` (a `kgo:Modality` local name), `auto` (any other description: an IRI
 when it looks like one, else a string). Values are bound as RDF terms in a `VALUES` block at
-the head of the query's WHERE group (`kg.store.with_values`), never pasted into the text; a
+the head of the query's WHERE group, or after each `# @parameters` comment line, with every
+`# @if NAME: PATTERN` line switched on for a bound NAME (`kg.store.with_values`), never pasted
+into the text; a
 name that matches several nodes binds all of them, one that matches none binds none (no rows).
 Parameter columns are left out of the result. A query runs at most `timeout` seconds
 (`kg.store.DEFAULT_TIMEOUT` unless told).
@@ -37,13 +39,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from kg.errors import DataFileError, QueryError
-from kg.sparqltext import check_query
-from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python
+from kg.sparqltext import check_query, code_only
+from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python, with_values
 from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
 
@@ -62,6 +65,8 @@ __all__ = [
     "bind_params",
     "resolve_actor",
     "run",
+    "projection",
+    "write_delimited",
     "format_table",
     "format_csv",
     "format_tsv",
@@ -278,9 +283,11 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
                      "give an actor IRI or an exact label (see `kg actors`)")
 
 
-#: the properties a `named` / `place` parameter matches, case-insensitively
-_NAME_PATHS = {"named": "rdfs:label|skos:altLabel|kgo:actorCode",
-               "place": "rdfs:label|skos:altLabel|kgo:countryCode"}
+#: the patterns by which a `named` / `place` parameter's value ?n names a node ?x (matched
+#: case-insensitively): a `place` code names the state that is that country, not every actor
+#: that merely carries the code (on VOA "USA" named 838 nodes, and each made a copy of every row)
+_NAME_PATHS = {"named": "?x rdfs:label|skos:altLabel|kgo:actorCode ?n .",
+               "place": "{ ?x rdfs:label|skos:altLabel ?n } UNION { ?x a kgo:State ; kgo:countryCode ?n }"}
 
 
 def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.NamedNode]:
@@ -293,7 +300,7 @@ def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.Name
     if sep and prefix in PREFIXES and " " not in value:
         return [ox.NamedNode(PREFIXES[prefix] + local)]
     rows = store.select(
-        f"SELECT DISTINCT ?x WHERE {{ ?x {_NAME_PATHS[kind]} ?n . "
+        f"SELECT DISTINCT ?x WHERE {{ {_NAME_PATHS[kind]} "
         "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": value})
     return [ox.NamedNode(v) for v in sorted(r["x"] for r in rows)]
 
@@ -407,7 +414,7 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
         result = store.query(q.text, bindings, timeout=timeout or None)
     else:  # a remote endpoint: its own HTTP time limit applies
         result = store.query(q.text, bindings)
-    hidden = {p.name for p in q.params} | set(bindings)
+    hidden = _hidden(q, bindings)
     kind = (result.kind if isinstance(result, Materialised)
             else "select" if isinstance(result, ox.QuerySolutions)
             else "ask" if isinstance(result, ox.QueryBoolean) else "construct")
@@ -420,6 +427,118 @@ def run(store: Store, query: SavedQuery | str, params: dict[str, str] | None = N
     return Result(["subject", "predicate", "object"],
                   [{"subject": t.subject, "predicate": t.predicate, "object": t.object}
                    for t in result])
+
+
+def _hidden(q: SavedQuery, bindings: Mapping[str, object]) -> set[str]:
+    """The result columns left out: parameters (declared or bound) that are not declared
+    columns (`events` both takes and shows `modality`)."""
+    return ({p.name for p in q.params} | set(bindings)) - set(q.columns)
+
+
+# -- streaming: the engine writes the rows -------------------------------------------------------
+_SELECT_HEAD = re.compile(r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
+_WHERE = re.compile(r"WHERE\b", re.IGNORECASE)
+_AS_VARIABLE = re.compile(r"\bAS\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
+
+
+def _split_prologue(text: str) -> tuple[str, str]:
+    """(`PREFIX`/`BASE` declarations and comments, the query from its form keyword on)."""
+    rest = text
+    while (m := _PROLOGUE.match(rest)) and m.end() > 0:
+        rest = rest[m.end():]
+    return text[: len(text) - len(rest)], rest
+
+
+def projection(text: str) -> list[str] | None:
+    """The variables a SELECT query projects, in order; None for `SELECT *`, another query
+    form, or a projection this scan does not follow.
+
+    >>> projection("PREFIX x: <urn:x:> SELECT DISTINCT ?a (MIN(?b) AS ?low) ?c WHERE { ?a ?b ?c }")
+    ['a', 'low', 'c']
+    >>> projection("ASK { ?s ?p ?o }") is None
+    True
+    """
+    code = code_only(_split_prologue(text)[1])
+    head = _SELECT_HEAD.match(code)
+    if not head:
+        return None
+    names: list[str] = []
+    depth, i, group = 0, head.end(), 0
+    while i < len(code):
+        c = code[i]
+        if depth == 0 and (c == "{" or _WHERE.match(code, i)):
+            return names or None
+        if c == "(":
+            depth += 1
+            group = i if depth == 1 else group
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                m = _AS_VARIABLE.search(code, group, i)
+                if not m:
+                    return None
+                names.append(m.group(1))
+        elif depth == 0 and c in "?$":
+            m = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").match(code, i + 1)
+            if not m:
+                return None
+            names.append(m.group(0))
+            i = m.end()
+            continue
+        elif depth == 0 and not c.isspace():
+            return None  # `*`, FROM, or something unforeseen
+        i += 1
+    return None
+
+
+def _unix_lines(csv_bytes: bytes) -> bytes:
+    """The engine's CSV with LF instead of CRLF after each row; a CRLF inside a quoted value
+    stays (outside quotes is where the count of `"` before it is even)."""
+    if b'"' not in csv_bytes:
+        return csv_bytes.replace(b"\r\n", b"\n")
+    parts = csv_bytes.split(b'"')
+    parts[::2] = [p.replace(b"\r\n", b"\n") for p in parts[::2]]
+    return b'"'.join(parts)
+
+
+def write_delimited(store: Store, query: SavedQuery | str, params: dict[str, str] | None,
+                    out: IO[bytes], fmt: str = "csv", *,
+                    timeout: float | None = DEFAULT_TIMEOUT) -> bool:
+    """Write a SELECT query's rows to `out` as CSV or TSV, the values written by the engine
+    (no Python object per value: 670 k rows of `events` in a fraction of `run`'s time).
+    Same output as `format_csv` / `format_tsv` of `run`'s result: a header of the columns
+    (parameters not declared as columns left out), IRIs in full, literals as their lexical
+    form, unbound values empty, one LF-ended line per row (quoted where CSV needs it).
+
+    False, writing nothing, when the query is not a SELECT with a listed projection or `store`
+    is a remote endpoint: use `run` and `FORMATTERS` then. QueryTimeout as `run`.
+    """
+    if fmt not in ("csv", "tsv"):
+        raise QueryError(f"unknown delimited format {fmt!r}; valid: csv, tsv")
+    q = to_saved(query)
+    check_query(q.text)
+    if not isinstance(store, Store):
+        return False
+    names = projection(q.text)
+    if names is None:
+        return False
+    bindings = bind_params(q, params or {}, store)
+    hidden = _hidden(q, bindings)
+    text = q.text
+    if hidden & set(names):
+        # project the shown columns around the query (its order kept: the engine streams the
+        # inner solutions through the outer projection)
+        prologue, body = _split_prologue(with_values(q.text, bindings))
+        shown = " ".join(f"?{n}" for n in names if n not in hidden)
+        text, bindings = f"{prologue}SELECT {shown} WHERE {{ {{\n{body}\n}} }}", {}
+    data = _unix_lines(store.select_csv(text, bindings, timeout=timeout or None))
+    if fmt == "tsv":
+        rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+        buf = io.StringIO()
+        csv.writer(buf, delimiter="\t", lineterminator="\n").writerows(rows)
+        data = buf.getvalue().encode("utf-8")
+    out.write(data)
+    return True
 
 
 # -- formatting ---------------------------------------------------------------------------------

@@ -549,6 +549,27 @@ class Store:
             return evaluate()
         return _with_timeout(lambda: _materialise(evaluate()), timeout)
 
+    def select_csv(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
+                   timeout: float | None = None) -> bytes:
+        """Run a SELECT query and let the engine write its solutions as CSV (SPARQL 1.1 query
+        results CSV: a header of variable names, IRIs in full, literals as their lexical form,
+        an unbound value empty, CRLF after each row), without a Python object per value.
+        Bindings, prefixes and `timeout` as in `query`; QueryError if it is not a SELECT."""
+        text = with_values(sparql, bindings or {})
+
+        def evaluate() -> bytes:
+            try:
+                result = self.inner.query(text, prefixes=dict(PREFIXES))
+                if not isinstance(result, ox.QuerySolutions):
+                    raise QueryError("expected a SELECT query")
+                return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
+            except SyntaxError as err:
+                raise QueryError(_syntax_message(err)) from err
+            except (RuntimeError, OSError) as err:
+                raise QueryError(f"the query failed: {err}") from err
+
+        return evaluate() if timeout is None else _with_timeout(evaluate, timeout)
+
     def select(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
                timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a SELECT query; each row a dict variable -> python value (None if unbound)."""
@@ -779,13 +800,20 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     text), and seen by the planner before anything else. None values are left out (unbound).
 
     A query whose parameters are used inside a sub-select (which does not see the outer
-    group's VALUES) names the place instead: the blocks go right after its one comment line
+    group's VALUES) names the place instead: the blocks go right after each comment line
     `# @parameters` (a comment: the query stays valid SPARQL without parameters).
+
+    A comment line `# @if NAME: PATTERN` becomes `PATTERN` when NAME is bound: a pattern that
+    lets a bound parameter drive the join (`?event kgo:source|kgo:target ?actor .`), which
+    without the parameter would only multiply the rows. The pattern is the query's own text;
+    the value is still bound by the VALUES block.
 
     >>> with_values("SELECT ?x WHERE { ?x ?p ?a }", {"a": "1", "b": None})
     'SELECT ?x WHERE { VALUES ?a { "1" } ?x ?p ?a }'
     >>> with_values("SELECT * { { SELECT ?x { # @parameters\\n ?x ?p ?a } } }", {"a": "2"})
     'SELECT * { { SELECT ?x { # @parameters\\n VALUES ?a { "2" } ?x ?p ?a } } }'
+    >>> with_values("SELECT ?x {\\n  # @if a: ?x ?q ?a .\\n  ?x ?p ?y }", {"a": "3"})
+    'SELECT ?x { VALUES ?a { "3" }\\n  ?x ?q ?a .\\n  ?x ?p ?y }'
     """
     blocks = []
     for name, value in bindings.items():
@@ -803,12 +831,20 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
         blocks.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
     if not blocks:
         return sparql
-    index = _values_place(sparql)
-    if index is None:
+    bound = {name for name, value in bindings.items() if value is not None}
+    sparql = _IF_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound
+                           else m.group(0), sparql)
+    places = _values_places(sparql)
+    if not places:
         raise QueryError("the query has no WHERE group to bind its parameters in")
-    return f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
+    for index in reversed(places):
+        sparql = f"{sparql[:index]} {' '.join(blocks)}{sparql[index:]}"
+    return sparql
 
 
+#: `# @if NAME: PATTERN`, a comment line that `with_values` turns into PATTERN when NAME is bound
+_IF_BOUND = re.compile(r"^([ \t]*)#[ \t]*@if[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]*(.*)$",
+                       re.MULTILINE)
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
@@ -816,22 +852,20 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _PARAMETERS_MARK = re.compile(r"#\s*@parameters[ \t]*(?:\r?\n|$)")
 
 
-def _values_place(text: str) -> int | None:
-    """Where `with_values` puts the VALUES blocks: after the `# @parameters` comment line when
-    the query has one, else just inside the first `{` that is SPARQL syntax (not in a comment,
-    string or IRI); None when there is neither. Two marks are an error."""
+def _values_places(text: str) -> list[int]:
+    """Where `with_values` puts the VALUES blocks: after each `# @parameters` comment line when
+    the query has some (two sub-selects may each need the parameters), else just inside the
+    first `{` that is SPARQL syntax (not in a comment, string or IRI); empty when neither."""
     i, n = 0, len(text)
-    first_brace = mark = None
+    first_brace = None
+    marks: list[int] = []
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
             end = n if j < 0 else j + 1
             if _PARAMETERS_MARK.match(text, i):
-                if mark is not None:
-                    raise QueryError("the query has two '# @parameters' lines: keep one, in "
-                                     "the group whose variables the parameters bind")
-                mark = end
+                marks.append(end)
             i = end
             continue
         if c == "<":
@@ -848,7 +882,7 @@ def _values_place(text: str) -> int | None:
         if c == "{" and first_brace is None:
             first_brace = i + 1
         i += 1
-    return mark if mark is not None else first_brace
+    return marks or ([first_brace] if first_brace is not None else [])
 
 
 #: a prefixed name's local part that every Turtle parser reads alike: no escapes, no dots

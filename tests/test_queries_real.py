@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import query
 from kg.ingest import read_articles
-from kg.iri import actor_iri, article_iri
+from kg.iri import actor_iri, article_iri, state_iri
 from kg.pipeline import build
 from kg.store import Store
 from kg.types import Article
@@ -253,6 +254,11 @@ def test_seed_events_involving_and_places(seed) -> None:
     assert operation["source_label"] == "United States" and operation["code"].startswith("19")
     conflict = _run(store, "interstate_conflict_events", country="VEN")
     assert {(r["source_country"], r["target_country"]) for r in conflict} == {("USA", "VEN")}
+    # a country code names the state, not every actor carrying the code (each such actor
+    # made another copy of every row)
+    assert query.resolve_names(store, "usa", "place") == [ox.NamedNode(state_iri("USA"))]
+    from_usa = _run(store, "interstate_conflict_events", country="USA")
+    assert len(from_usa) == len({tuple(r.values()) for r in from_usa}) > 0
     assert operation["event"] in {r["event"] for r in conflict}
     # one article: nothing is reported twice
     assert not _run(store, "events_reported_by_several_articles")

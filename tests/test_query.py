@@ -20,7 +20,37 @@ def test_every_saved_query_has_a_question_and_runs(sample_store):
     for q in saved:
         assert q.question, f"{q.path}: no '# Question:' line"
         result = kq.run(sample_store, q)
-        assert set(result.columns).isdisjoint({p.name for p in q.params}), q.name
+        # a parameter is a column only when the header declares it one (`events`: modality)
+        params = {p.name for p in q.params}
+        assert [c for c in result.columns if c in params] == [
+            c for c in q.columns if c in params], q.name
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_rows_written_by_the_engine_are_the_formatted_rows(sample_store, fmt):
+    """`write_delimited` (the engine writes the values) gives byte for byte what formatting
+    `run`'s result gives, for every saved query, with and without a parameter."""
+    cases = [(q, {}) for q in kq.list_saved()]
+    cases += [(kq.load_saved("events"), {"actor": "Trump"}),
+              (kq.load_saved("events"), {"modality": "threatened"}),
+              (kq.load_saved("events_involving_actor"), {"actor": "Donald Trump"})]
+    for q, params in cases:
+        buf = io.BytesIO()
+        assert kq.write_delimited(sample_store, q, params, buf, fmt), q.name
+        expected = kq.FORMATTERS[fmt](kq.run(sample_store, q, params))
+        assert buf.getvalue().decode("utf-8") == expected, (q.name, params)
+    assert "\r" not in buf.getvalue().decode("utf-8")
+
+
+def test_engine_rows_keep_quotes_commas_and_line_breaks(sample_store):
+    query = ('SELECT ?a ?b ?c ?d WHERE { VALUES (?a ?b ?c ?d) { (<http://x/y> "a,b" "q\\"x" '
+             '"l1\\r\\nl2") (<http://x/z> UNDEF "" "x\\ny") } }')
+    buf = io.BytesIO()
+    assert kq.write_delimited(sample_store, query, {}, buf, "csv")
+    assert buf.getvalue().decode() == kq.format_csv(kq.run(sample_store, query))
+    assert buf.getvalue() == b'a,b,c,d\nhttp://x/y,"a,b","q""x","l1\r\nl2"\nhttp://x/z,,,"x\ny"\n'
+    assert not kq.write_delimited(sample_store, "ASK { ?s ?p ?o }", {}, buf, "csv")
+    assert not kq.write_delimited(sample_store, "SELECT * { ?s ?p ?o }", {}, buf, "csv")
 
 
 def test_header_is_parsed():
@@ -177,7 +207,8 @@ def test_table_iris_paste_back_into_a_query(sample_store, sample_iris):
     assert kq._compact(ox.NamedNode(KGO + "Threat")) == "kgo:Threat"
 
 
-def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_cli_timeout_stops_with_a_clear_message(sample_store_dir, fmt):
     import subprocess
     import sys
     from pathlib import Path
@@ -185,8 +216,9 @@ def test_cli_timeout_stops_with_a_clear_message(sample_store_dir):
     kg = str(Path(sys.executable).parent / "kg")
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     proc = subprocess.run([kg, "query", slow, "--store", str(sample_store_dir),
-                           "--timeout", "0.05"], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 3
+                           "--timeout", "0.05", "--format", fmt], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 3 and proc.stdout == ""
     assert "did not finish in 0.05 s" in proc.stderr and "--timeout" in proc.stderr
 
 
@@ -204,3 +236,23 @@ def test_a_query_process_imports_no_heavy_library(sample_store_dir):
                          check=True).stdout
     assert out.startswith("article,iri,published,")  # the query ran
     assert out.splitlines()[-1] == "HEAVY []"
+
+
+def test_if_bound_lines_become_patterns_only_for_bound_parameters(sample_store):
+    """`# @if NAME: PATTERN` is the query's own text, switched on by a bound parameter: the
+    saved `events` query gives the same rows with it as a filter alone gives."""
+    from kg.store import with_values
+
+    text = "SELECT ?e WHERE {\n  # @if a: ?e kgo:source ?a .\n  # @if b: ?e kgo:target ?b .\n  ?e a ?c }"
+    assert with_values(text, {}) == text
+    bound = with_values(text, {"a": ox.NamedNode("urn:x:a"), "b": None})
+    assert "\n  ?e kgo:source ?a .\n" in bound and "# @if b: ?e kgo:target ?b ." in bound
+    events = kq.load_saved("events")
+    assert "# @if actor:" in events.text
+    plain = events.text.replace("# @if actor:", "# (off)")
+    for actor in ("Trump", "Donald Trump"):
+        rows = kq.run(sample_store, events, {"actor": actor}).rows
+        assert rows, actor
+        assert rows == kq.run(sample_store, kq.SavedQuery("plain", None, plain, events.question,
+                                                          events.columns, events.params),
+                              {"actor": actor}).rows

@@ -45,7 +45,7 @@ def _list() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, refuse_update, run as run_query
+    from kg.query import FORMATTERS, refuse_update, run as run_query, write_delimited
     from kg.store import DEFAULT_TIMEOUT
 
     if args.list:
@@ -61,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
         raise QueryError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
     try:
         with open_source(args) as store:
+            if args.format in ("csv", "tsv"):
+                # the engine writes the rows (no Python object per value), when it can
+                sys.stdout.flush()
+                if write_delimited(store, args.query, params, sys.stdout.buffer, args.format,
+                                   timeout=timeout or None):
+                    sys.stdout.buffer.flush()
+                    return 0
             result = run_query(store, args.query, params, timeout=timeout or None)
     except QueryTimeout as err:
         # the engine cannot be interrupted: leave at once rather than wait for it at exit

@@ -171,6 +171,8 @@ def main() -> int:
     print(f"store: {stats['articles']} articles, {stats['triples']:,} union triples, "
           f"{stats['quads']:,} article quads, {size / 1e9:.2f} GB on disk")
 
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(on a busy machine read the CPU column: user + system seconds of the child)")
     only = set(args.only or ("queries", "events", "stats", "export"))
     rows: list[tuple] = []
     store_arg = ["--store", str(out)]
