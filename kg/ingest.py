@@ -23,6 +23,10 @@ noncharacters U+FFFE/U+FFFF (and the other noncharacters) become U+FFFD, control
 other than tab and line feed become spaces. A `url` must be an absolute IRI: characters not
 allowed in a URI are percent-encoded (UTF-8), a `url` without a scheme rejects the record.
 A JSONL line with a NUL byte is reported as binary; the lines around it are read.
+Feeds that flattened line breaks into hyphens ("Headline-Body", "... (J. Doe/Wire)-Caption
+ends here") get those hyphens back as line breaks (`unglue`: same length, offsets hold), so
+that a headline or a photo credit is not read as part of the next sentence; hyphens inside
+names ("Guinea-Bissau", "Abdel-Fattah", "U.S.-Russia") stay.
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ from kg.errors import InputError
 from kg.timex import find_dates
 from kg.types import Article, BadRecord
 
-__all__ = ["read_articles", "count_records", "parse_dateline", "clean_text", "clean_url",
+__all__ = ["read_articles", "count_records", "parse_dateline", "clean_text", "clean_url", "unglue",
            "EXTENSIONS", "HEADLINE_MAX"]
 
 #: File extensions read, by kind.
@@ -256,10 +260,64 @@ def _not_utf8(data: bytes, index: int) -> str:
             "save the file as UTF-8")
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str, title: str | None = None) -> str:
     if text.startswith(_BOM):
         text = text[1:]
-    return clean_text(_NEWLINES.sub("\n", text))
+    return unglue(clean_text(_NEWLINES.sub("\n", text)), title)
+
+
+#: A hyphen standing for a lost line break: after a space and before a capital or an opening
+#: quote ("... Declared Over -Hong Kong protesters"), or after a closing bracket or quote, a
+#: word's full stop or a year ("(J. Doe/VOA)-Anita", "April 13, 2016-“We have won").
+#: "U.S.-Russia", "Guinea-Bissau", "al-Qaida" and "2015-16" are not matched.
+_GLUE = re.compile(r"(?:(?<=\S)[ \xa0]|(?<=[)\]”\"’'])|(?<=[a-z]{2}[.?!])|(?<=\b[12]\d{3}))"
+                   r"-(?=[A-Z“\"‘])")
+#: A headline glued to the body by a hyphen ("Burma Releases More Prisoners-Five prisoners
+#: were released"): the first hyphen between a word and a capital
+_GLUED_HEAD = re.compile(r"(?<=[A-Za-z0-9?!'\u2019])-(?=[A-Z\u201c\"\u2018])")
+_WORD = re.compile(r"[A-Za-z\u2019'][A-Za-z\u2019'-]*")
+#: a dateline opening a body ("CAIRO \u2014", "WASHINGTON, D.C. \u2014")
+_DATELINE = re.compile(r"[A-Z][A-Z .,'\u2019-]+ \u2014")
+
+
+def unglue(text: str, title: str | None = None) -> str:
+    """`text` with hyphens that stand for lost line breaks turned into line breaks (same
+    length, so offsets hold): between the record's `title` and the body it opens, between a
+    headline in title case and a body in sentence case, and at the `_GLUE` marks (photo captions
+    glued to the next sentence). Hyphens inside names stay."""
+    chars = list(text)
+    if title and text.startswith(title):
+        rest = len(title) + (text[len(title):len(title) + 1] == " ")
+        if text[rest:rest + 1] == "-" and text[rest + 1:rest + 2] not in ("-", " ", ""):
+            chars[rest] = "\n"  # not "... 12 people -- 11 ...": a title longer than the headline
+    head = _glued_headline(text)
+    if head is not None:
+        chars[head] = "\n"
+    for m in _GLUE.finditer(text):
+        chars[m.end() - 1] = "\n"  # the hyphen, not the space before it
+    return "".join(chars) if chars != list(text) else text
+
+
+def _glued_headline(text: str) -> int | None:
+    """Where a headline in title case (4 or more words of 4 letters or more, all capitalised,
+    no sentence end) is glued by a hyphen to a body in sentence case (4 or more of its next 8
+    words in lower case), the hyphen's offset: the last such hyphen, so that a name in the
+    headline ("... Across Guinea-Bissau Ports-Dock workers ...") stays whole."""
+    found = None
+    for m in _GLUED_HEAD.finditer(text, 0, 200):
+        head = text[:m.start()]
+        words = [w for w in _WORD.findall(head) if len(w) > 3]
+        if "\n" in head or re.search(r"[.!?]\s", head) or any(w[0].islower() for w in words):
+            break
+        last = head.split(" ")[-1][:1]
+        if len(words) < 4 or not (last.isupper() or last.isdigit()):
+            continue  # "... bin Khalifa al-Thani"
+        if "-" in text[m.end():].split(" ", 1)[0] or "-" in head.split(" ")[-1]:
+            continue  # "Zia-Ul-Haq"
+        tail = _WORD.findall(text[m.end():m.end() + 150])[1:9]
+        if sum(w[0].islower() for w in tail) >= 4 or _DATELINE.match(text, m.end()):
+            found = m.start()
+    return found
 
 
 def _txt(data: bytes, origin: str, ident: str,
@@ -346,7 +404,8 @@ def _from_json(value: object, where: str, derived_id: str,
         date = _iso_date(raw_date) if isinstance(raw_date, str) else None
         if date is None:
             return BadRecord(where, f"not an ISO date: {json.dumps(raw_date)}; use YYYY-MM-DD")
-    return Article(id=ident, text=_normalise(text), date=date, origin=where, **fields)
+    return Article(id=ident, text=_normalise(text, fields["title"]), date=date, origin=where,
+                   **fields)
 
 
 def _json_type(value: object) -> str:

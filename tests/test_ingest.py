@@ -435,3 +435,34 @@ def test_a_file_name_that_is_not_utf8_is_read_and_printable(tmp_path: Path) -> N
     (article,) = _articles(records)
     assert article.id == "caf\\xe9"
     assert str(article.origin).encode("utf-8")  # no surrogate left: it prints and stores
+
+
+def test_hyphens_standing_for_lost_line_breaks_become_line_breaks(tmp_path: Path) -> None:
+    """Flattened feeds glue headline, photo captions and body together with a hyphen; those
+    hyphens become line breaks (offsets unchanged), hyphens inside names stay."""
+    records = [
+        {"id": "titled", "title": "Ministers Meet in Accra Over Grain Prices",
+         "text": "Ministers Meet in Accra Over Grain Prices -The trade ministers of three "
+                 "states met on Monday."},
+        {"id": "untitled",
+         "text": "Harbour Workers Stage Walkout Across Guinea-Bissau Ports-Dock workers in "
+                 "Guinea-Bissau walked off the job on Friday, their union said. Dockers wait "
+                 "at the gate in Bissau, May 3, 2021. (K. Mensah/Wire)-Union leaders said the "
+                 "strike would go on. Talks with Austria-Hungary era bonds were not at issue, "
+                 "said Abdel-Fattah Nour, citing U.S.-Brazil trade in 2020-21."},
+        {"id": "name", "text": "Acting Foreign Minister Mohammad Al-Amin-Haq today rejected a "
+                               "fresh offer from the rebels."},
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    got = {a.id: a.text for a in read_articles([path])}
+    assert got["titled"].startswith("Ministers Meet in Accra Over Grain Prices \nThe trade")
+    untitled = got["untitled"]
+    assert untitled.startswith("Harbour Workers Stage Walkout Across Guinea-Bissau Ports\nDock")
+    assert "(K. Mensah/Wire)\nUnion leaders" in untitled
+    for name in ("in Guinea-Bissau walked", "Austria-Hungary", "Abdel-Fattah", "U.S.-Brazil",
+                 "2020-21"):
+        assert name in untitled
+    assert len(untitled) == len(records[1]["text"])
+    # a capitalised name in a headline-like opening is not a glued headline
+    assert got["name"] == records[2]["text"]
