@@ -363,3 +363,11 @@ def test_advice_not_to_act_is_no_refusal(nlp) -> None:
         return [e.cameo[:2] for e in x.events if e.cameo]
     assert "12" not in roots("The Ethiopian foreign ministry advised Ethiopians not to travel to Kenya.")
     assert "12" in roots("Syria says it will not accept any more refugees from Iraq.")
+
+
+def test_who_tells_of_an_act_is_not_its_target(nlp) -> None:
+    # "according to analyst X" names who tells of the act, never whom it is aimed at
+    assert _coded(nlp, "The Ugandan rebels, according to analyst Omar Hadi, would not back the new "
+                       "peace plan.") == [("REJECT", {"UGA"}, set())]
+    assert _coded(nlp, "Kenya, according to regional analyst Omar Hadi, has rejected the offer of "
+                       "talks.") == [("REJECT", {"KEN"}, set())]

@@ -120,6 +120,9 @@ RULE_ROWS = [
     ("one_per_occasion", "Kenya rejected Uganda's demands on Monday. The Kenyan government also condemned "
      "Uganda's border closure.", "a repeated mention of e1 (120)"),
     ("commentators_remark", "Security analyst Kabiru Adamu welcomed the move by ECOWAS.", "coded True -> False"),
+    ("commentators_remark", "The Tigers rebel group merged with the Hadi brigade on Monday. Although the deal "
+     "is not a full union, it will strengthen the Tigers and help them absorb other militias, fear analysts.",
+     "coded True -> False"),
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("branches_at_home", "WASHINGTON — Today, the Department of the Treasury's Office of Foreign Assets Control "
      "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),

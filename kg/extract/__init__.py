@@ -372,9 +372,23 @@ def commentators_remark(st: ArticleState) -> None:
     marched")."""
     table = st.table
     for d in st.drafts:
-        if d.coded and d.source and d.cameo[:2] in _VERBAL_ROOTS and all(_commentator(table, k) for k in d.source):
+        if not d.coded or d.cameo[:2] not in _VERBAL_ROOTS:
+            continue
+        if d.source and all(_commentator(table, k) for k in d.source) or _inverted_commentator(d, st):
             d.coded = False
             d.extra["commentary"] = True
+
+
+def _inverted_commentator(d: DraftEvent, st: ArticleState) -> bool:
+    """"..., fear analysts": a verb after a comma with no subject and commentators as the noun
+    that follows it is an inverted reporting clause whose speakers the parse took for objects."""
+    tok = d.trigger.token
+    if tok.i == 0 or tok.doc[tok.i - 1].text not in (",", "”", '"') or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False
+    obj = next((c for c in tok.rights if c.dep_ in ("dobj", "attr", "npadvmod")), None)
+    keys = st.finder.resolve(obj) if obj is not None else ()
+    return bool(keys) and all(_commentator(st.table, k) for k in keys)
 
 
 def branches_at_home(st: ArticleState) -> None:

@@ -367,6 +367,13 @@ _COMPLEMENT_DEPS = {"dobj", "prep", "pobj", "xcomp", "ccomp", "attr", "dative", 
                     "amod", "compound", "nmod", "poss", "pcomp", "acl", "appos", "conj"}
 
 
+def _commentator_told(prep: Token) -> bool:
+    """"according to analyst Omar Hadi": a commentator (`kg/data/commentators.csv`) telling of an
+    act is not a party to it (a party telling of it, "according to the Kremlin", may be)."""
+    return prep.lower_ == "according" and any(
+        t.lower_ in word_set("commentators.csv", "word") for t in prep.subtree)
+
+
 def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                       placed: bool = False) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
@@ -375,7 +382,8 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
     mutual = not placed and len(source) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
-                and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))]
+                and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or _commentator_told(c)
+                                               or mutual and c.lower_ in _PLACE_PREPS))]
     for c in tok.children:
         if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
@@ -414,7 +422,8 @@ def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
                 if iso and not any(finder.table.country(k) == iso for k in source):
                     place = iso
             nxt.extend(c for c in t.children if c.dep_ in _COMPLEMENT_DEPS and c.dep_ not in ("nsubj", "agent")
-                       and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or mutual and c.lower_ in _PLACE_PREPS))
+                       and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or _commentator_told(c)
+                                                      or mutual and c.lower_ in _PLACE_PREPS))
                        or t.dep_ in ("ccomp", "xcomp") and c.dep_ in ("nsubj", "nsubjpass"))
         frontier = sorted(nxt, key=lambda t: t.i)
     return (finder.table.state(place, None),) if place else vague
