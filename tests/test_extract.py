@@ -38,6 +38,10 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # pure reporting and an analyst's prediction are not events
+    # a statement told as a habit is a standing position; a material act told so is still news
+    ("Kenya has long accused Uganda of arming the rebels in the north.", []),
+    ("Ugandan soldiers routinely beat detainees in Gulu, a court was told on Monday.",
+     [("ASSAULT", {"UGA"}, set())]),
     ("The Kenyan foreign ministry said on Telegram that the weather was fine.", []),
     ("Analysts said Russia would launch a new offensive in the spring.", []),
     # a warning of another actor's act is no threat; a warning of one's own act is

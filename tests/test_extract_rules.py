@@ -120,6 +120,7 @@ RULE_ROWS = [
     ("one_per_occasion", "Kenya rejected Uganda's demands on Monday. The Kenyan government also condemned "
      "Uganda's border closure.", "a repeated mention of e1 (120)"),
     ("commentators_remark", "Security analyst Kabiru Adamu welcomed the move by ECOWAS.", "coded True -> False"),
+    ("habitual_acts", "Kenya has long accused Uganda of arming the rebels in the north.", "coded True -> False"),
     ("commentators_remark", "The Tigers rebel group merged with the Hadi brigade on Monday. Although the deal "
      "is not a full union, it will strengthen the Tigers and help them absorb other militias, fear analysts.",
      "coded True -> False"),

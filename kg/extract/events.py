@@ -1652,6 +1652,25 @@ def question_not_asserted(st: SentenceState) -> None:
             ev.extra["question"] = True
 
 
+#: roots of verbal acts (statements to threats), which an adverb of habit makes standing positions
+_HABITUAL_ROOTS = {"01", "02", "03", "04", "05", "10", "11", "12", "13"}
+
+
+def habitual_acts(st: SentenceState) -> None:
+    """A verbal act (statement to threat) told with an adverb of habit
+    (`kg/data/habitual_words.csv`: "the Taliban routinely deny sheltering fighters", "Iran has
+    always denied that", "officials have long refused", "Kabul has long accused Islamabad") is
+    a habitual statement or a standing position, not an event of the story: not coded. Material
+    acts stay ("soldiers routinely beat detainees, a court was told" is the news)."""
+    words = word_set("habitual_words.csv", "word")
+    for ev in st.drafts.values():
+        tok = ev.trigger.token
+        verbs = [tok] + ([tok.head] if tok.dep_ == "dobj" else [])
+        if ev.coded and ev.cameo[:2] in _HABITUAL_ROOTS and any(c.dep_ == "advmod" and c.lower_ in words for v in verbs for c in v.children):
+            ev.coded = False
+            ev.extra["habitual"] = True
+
+
 #: CAMEO codes of verbal support (praise, endorse, defend verbally) that a present-tense verb
 #: states as a standing position rather than an act
 _STANDING_SUPPORT = ("050", "051", "052", "053")
@@ -1878,6 +1897,7 @@ SENTENCE_RULES = (
     content_modality,
     conditional_second_target,
     standing_support,
+    habitual_acts,
     danger_not_threat,
     figurative_force,
     motive_phrase,
