@@ -38,6 +38,11 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # pure reporting and an analyst's prediction are not events
+    # a photo caption's scene of words and meetings is not coded; what it shows of force is
+    ("Kenyan President William Ruto meets with Ugandan President Yoweri Museveni in Nairobi, Kenya, "
+     "March 3, 2024. (K. Doe/Wire)", []),
+    ("Kenyan police detain a protester during a rally in Nairobi, Kenya, March 3, 2024.",
+     [("COERCE", {"KEN"}, {"KEN"})]),
     # a statement told as a habit is a standing position; a material act told so is still news
     ("Kenya has long accused Uganda of arming the rebels in the north.", []),
     ("Ugandan soldiers routinely beat detainees in Gulu, a court was told on Monday.",

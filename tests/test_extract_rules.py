@@ -33,6 +33,8 @@ def _trace(nlp, text: str) -> Trace:
 RULE_ROWS = [
     ("nest_contents", "Russia threatened to cut gas supplies to Moldova.",
      "modality 'actual' -> 'threatened'"),
+    ("photo_caption", "Kenyan President William Ruto meets with Ugandan President Yoweri Museveni in "
+     "Nairobi, Kenya, March 3, 2024.", "coded True -> False"),
     ("archive_caption", "FILE - Soldiers march during a parade in Naypyitaw, Myanmar, March 27, 2023.",
      "coded True -> False"),
     ("speaker_judges", "\"The shelling of hospitals in Khartoum is an outrage,\" the Kenyan foreign minister said.",

@@ -1585,6 +1585,33 @@ def archive_caption(st: SentenceState) -> None:
             ev.extra["archive_caption"] = True
 
 
+#: the close of a photo caption: the place and the full date the photo was taken, and an
+#: optional credit ("..., in Des Moines, Iowa, Jan. 28, 2016.", "... March 5, 2024. (Reuters)")
+_CAPTION_DATE = re.compile(
+    r",\s*(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\s+\d{1,2},\s+\d{4}\.?\s*(?:\([^()]*\)\s*)?$")
+
+
+#: roots of the scenes a photo shows of words and meetings (statements to aid, concessions):
+#: "the president addresses a meeting", "the minister arrives for talks"
+_CAPTION_SCENE_ROOTS = {"01", "02", "03", "04", "05", "06", "07", "08"}
+
+
+def photo_caption(st: SentenceState) -> None:
+    """A photo caption ("The president addresses a rally in Accra, Ghana, Jan. 28, 2016."): a
+    sentence in the present tense closed by the full date of the photo shows a scene. Speaking,
+    arriving, meeting or welcoming in it (roots 01-08) is a scene, coded where the story tells of
+    the occasion if it does; what the photo shows of force, arrests and protests stays coded
+    ("Police detain two protesters in ..., Sept. 21, 2016.")."""
+    root = st.sent.root
+    if root.tag_ not in ("VBZ", "VBP") or not _CAPTION_DATE.search(span_text(st.sent)):
+        return
+    for ev in st.drafts.values():
+        if ev.coded and ev.cameo[:2] in _CAPTION_SCENE_ROOTS:
+            ev.coded = False
+            ev.extra["photo_caption"] = True
+
+
 def anonymity_words() -> frozenset[str]:
     return word_set("anonymity_words.csv", "lemma")
 
@@ -1867,6 +1894,7 @@ def figurative_force(st: SentenceState) -> None:
 SENTENCE_RULES = (
     nest_contents,
     archive_caption,
+    photo_caption,
     question_not_asserted,
     anonymity_convention,
     speaker_judges,
