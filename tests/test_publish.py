@@ -305,6 +305,8 @@ VOA_CASES = [(n, {}) for n in SAVED if n not in TOO_SLOW_UNBOUND] + [
     ("events_involving_actor", {"actor": "Syria"}),
     ("office_holders_by_state", {"country": "USA"}),
     ("events_at_location", {"place": "Syria"}),
+    # a given country drives the join (`# @if country:` of interstate_conflict_events.rq)
+    ("interstate_conflict_events", {"country": "Syria"}),
     # parameters bound inside a sub-select (the `# @parameters` line of events.rq)
     ("events", {"actor": "Iran"}),
     ("events", {"from": "2024-01-01", "modality": "actual", "cameo_root": "1"}),
