@@ -479,10 +479,10 @@ def projection(text: str) -> list[str] | None:
                     return None
                 names.append(m.group(1))
         elif depth == 0 and c in "?$":
-            m = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").match(code, i + 1)
+            m = _VARIABLE.match(code, i)
             if not m:
                 return None
-            names.append(m.group(0))
+            names.append(m.group(1))
             i = m.end()
             continue
         elif depth == 0 and not c.isspace():
