@@ -555,16 +555,12 @@ class Store:
         results CSV: a header of variable names, IRIs in full, literals as their lexical form,
         an unbound value empty, CRLF after each row), without a Python object per value.
         Bindings, prefixes and `timeout` as in `query`; QueryError if it is not a SELECT."""
-        text = with_values(sparql, bindings or {})
-
         def evaluate() -> bytes:
+            result = self.query(sparql, bindings)  # lazy: the engine evaluates while writing
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError("expected a SELECT query")
             try:
-                result = self.inner.query(text, prefixes=dict(PREFIXES))
-                if not isinstance(result, ox.QuerySolutions):
-                    raise QueryError("expected a SELECT query")
                 return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
-            except SyntaxError as err:
-                raise QueryError(_syntax_message(err)) from err
             except (RuntimeError, OSError) as err:
                 raise QueryError(f"the query failed: {err}") from err
 
