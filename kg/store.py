@@ -37,6 +37,7 @@ from typing import IO, Any, Union
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.summary import SUMMARY_GRAPH
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
 __all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
@@ -49,6 +50,9 @@ DATA_DIR = "oxigraph"
 JOURNAL = "kg-journal.nq"
 #: the cached `Store.stats()`, removed before every write
 STATS_CACHE = "kg-stats.json"
+#: present while the event summary (`kg.summary`) may not match the other graphs: written
+#: before any of them changes, removed once the summary is written again
+SUMMARY_STALE = "kg-summary.stale"
 #: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
 BULK_BYTES = 4_000_000
 #: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size
@@ -149,6 +153,9 @@ class Store:
         #: graphs read by `graph_ntriples` and not written since: their text, which the
         #: difference of their next replacement starts from (instead of a second dump)
         self._read: dict[ox.NamedNode, bytes] = {}
+        #: the event summary (`kg.summary`) may not match the other graphs (on disk: the
+        #: `SUMMARY_STALE` file); `refresh_summary` recomputes it
+        self._summary_stale = False
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -179,9 +186,11 @@ class Store:
             marker.write_text(
                 json.dumps({"format": "kg-store", "version": STORE_VERSION, "engine": "oxigraph"},
                            indent=2) + "\n", encoding="utf-8")
-        if (root / JOURNAL).is_file():
+        if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file():
             cls._repair(root, read_only)
-        return cls(cls._open_inner(root, read_only), root, read_only)
+        store = cls(cls._open_inner(root, read_only), root, read_only)
+        store._summary_stale = (root / SUMMARY_STALE).is_file()
+        return store
 
     @staticmethod
     def _open_inner(root: Path, read_only: bool) -> ox.Store:
@@ -197,8 +206,9 @@ class Store:
 
     @classmethod
     def _repair(cls, root: Path, read_only: bool) -> None:
-        """A journal is left: a writer died mid-batch (or is writing now). Replay it, unless
-        another process holds the store (then it is that writer's journal)."""
+        """A journal is left, or the summary is marked stale: a writer died mid-batch (or is
+        writing now). Replay the journal and recompute the summary, unless another process
+        holds the store (then it is that writer's work)."""
         try:
             inner = ox.Store(str(root / DATA_DIR))
         except OSError as err:
@@ -209,8 +219,10 @@ class Store:
                                  "lock); wait for it to finish, then try again") from err
             raise StoreError(f"{root}: cannot open the store to replay its journal: {err}") from err
         store = cls(inner, root)
-        store._replay_journal()
-        store.close()
+        if (root / JOURNAL).is_file():
+            store._replay_journal()
+        store._summary_stale = (root / SUMMARY_STALE).is_file()
+        store.close()  # refreshes a stale summary
 
     @staticmethod
     def _check_marker(marker: Path) -> None:
@@ -232,6 +244,8 @@ class Store:
     def close(self) -> None:
         """Flush and release the store (and its lock)."""
         if self.inner is not None:
+            if self._summary_stale and not self.read_only:
+                self.refresh_summary()
             if self.path is not None and not self.read_only:
                 self.checkpoint()
                 self.inner.flush()
@@ -291,6 +305,8 @@ class Store:
         if not batch:
             return []
         self._invalidate_stats()
+        if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
+            self._mark_summary_stale()
         self._journal_append(batch)
         try:
             self._apply(batch)
@@ -472,6 +488,33 @@ class Store:
         self._invalidate_stats()
         self.checkpoint()
 
+    # the event summary (`kg.summary`): a function of the other graphs, kept in step by a mark
+    def _mark_summary_stale(self) -> None:
+        """Mark the summary stale before a graph other than the summary's changes (on disk:
+        the `SUMMARY_STALE` file, fsynced, so a writer killed afterwards leaves it behind)."""
+        if self._summary_stale:
+            return
+        self._summary_stale = True
+        if self.path is not None and not self.read_only:
+            path = self.path / SUMMARY_STALE
+            with open(path, "wb") as f:
+                os.fsync(f.fileno())
+            _fsync_dir(self.path)
+
+    def refresh_summary(self) -> None:
+        """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
+        Called by the build at its end; `query`, `stats` and `close` call it when the summary
+        is stale (after a write through `replace_graphs` or `remove_articles`)."""
+        from kg.summary import write_summary
+
+        self._summary_stale = True  # written again even if a replay wrote a summary
+        write_summary(self)
+        self._summary_stale = False
+        if self.path is not None and not self.read_only:
+            self.checkpoint()  # the summary is on disk before its mark goes
+            (self.path / SUMMARY_STALE).unlink(missing_ok=True)
+            _fsync_dir(self.path)
+
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
@@ -496,6 +539,7 @@ class Store:
         that are not in the store. Each article goes in one transaction."""
         missing: list[str] = []
         self.checkpoint()  # a journal replayed after these drops would bring the graphs back
+        self._mark_summary_stale()
         for article_id in ids:
             graphs = self._article_graphs(article_id)
             if not graphs:
@@ -536,6 +580,8 @@ class Store:
         the abandoned evaluation runs on in a background thread until it ends.
         """
         text = with_values(sparql, bindings or {})
+        if self._summary_stale and not self.read_only:
+            self.refresh_summary()
 
         def evaluate() -> QueryResult:
             try:
@@ -586,6 +632,8 @@ class Store:
         """Counts: articles, graphs, quads, distinct triples, events by class and by CAMEO root,
         actors by type. Computed by aggregate queries once after each write and cached in the
         store directory (`kg-stats.json`; every write removes it first)."""
+        if self._summary_stale and not self.read_only:
+            self.refresh_summary()
         cache = self.path / STATS_CACHE if self.path is not None else None
         if cache is not None and cache.is_file():
             try:

@@ -1,0 +1,163 @@
+"""The event summary: per-event columns precomputed from all the graphs of the store.
+
+An event reported by several articles is one node with one `kgo:evidence` mention per report,
+in several article graphs; a listing of every event (the event table, `events.rq`) would have
+to group all of their mentions, actors and classes at query time (60 s on 7.8 M triples). This
+pass computes, for every event (a node with a `kgo:modality`), what those queries grouped for:
+
+- `kgo:firstMention`: its first mention, by article id, then start and end offset, then IRI
+  (the mention whose article, sentence and offsets the event table shows);
+- `kgo:reportCount`: how many evidence mentions it has; `kgo:articleCount`: from how many
+  distinct articles (GDELT's NumMentions and NumSources);
+- `kgo:sourceList` / `kgo:targetList`: its source / target actor IRIs, sorted in code point
+  order and joined by one space (absent when it has none);
+- `kgo:typeName`: the local name of its least kgo class other than kgo:Event in code point
+  order (its most specific class), "Event" when it has no other.
+
+The summary triples live in named graphs of their own, `kgid:graph/summary/NN` (`BUCKETS`
+of them; an event's bucket is a hash of its IRI), so they are in the union default graph, in
+exports and in published copies like any graph, and are written through
+`Store.replace_graphs` (journaled; only the triples that change are written). They are a
+function of the other graphs only: `write_summary` recomputes them in full and writes each
+bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
+articles give the same summary, byte for byte. `kg.store.Store` marks the summary stale
+(a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
+query, at `close`, and at the next writable open after a crash.
+
+>>> from kg.store import Store
+>>> store = Store.memory()
+>>> e, m = ID + "event/e1", ID + "mention/a/0-5"
+>>> a = ID + "article/a"
+>>> text = (f'<{e}> <{KGO}modality> <{KGO}actual> .\\n<{e}> <{KGO}evidence> <{m}> .\\n'
+...         f'<{m}> <{KGO}inArticle> <{a}> .\\n<{a}> <{KGO}articleId> "a" .\\n'
+...         f'<{m}> <{KGO}startOffset> "0"^^<{XSD}integer> .\\n'
+...         f'<{m}> <{KGO}endOffset> "5"^^<{XSD}integer> .\\n')
+>>> _ = store.replace_graph(ID + "graph/a", text)
+>>> [r["n"] for r in store.select("SELECT ?n WHERE { ?e kgo:reportCount ?n }")]
+[1]
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.vocab import ID, KGO, RDF, XSD
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store import Store
+
+__all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summary_graph",
+           "summary_nquads", "write_summary"]
+
+#: the number of summary graphs (an incremental build rewrites only the triples that change)
+BUCKETS = 16
+#: the summary graphs' IRIs: this prefix and a two-digit bucket number
+SUMMARY_GRAPH = ID + "graph/summary/"
+#: the properties the summary writes (local names in kgo:)
+PROPERTIES = ("firstMention", "reportCount", "articleCount", "sourceList", "targetList",
+              "typeName")
+
+_DEFAULT = ox.DefaultGraph()
+_P = {name: ox.NamedNode(KGO + name) for name in (
+    "modality", "evidence", "inArticle", "articleId", "startOffset", "endOffset", "source",
+    "target", *PROPERTIES)}
+_TYPE = ox.NamedNode(RDF + "type")
+_INTEGER = ox.NamedNode(XSD + "integer")
+_EVENT_CLASS = KGO + "Event"
+
+
+def summary_graph(event: str) -> str:
+    """The summary graph holding an event's summary (a stable hash of its IRI).
+
+    >>> summary_graph(ID + "event/0123456789abcdef")[len(SUMMARY_GRAPH):]
+    '14'
+    """
+    digest = hashlib.blake2b(event.encode("utf-8"), digest_size=4).digest()
+    return f"{SUMMARY_GRAPH}{int.from_bytes(digest, 'big') % BUCKETS:02d}"
+
+
+def is_summary_graph(graph: str) -> bool:
+    """Whether a named graph IRI is one of the summary graphs."""
+    return graph.startswith(SUMMARY_GRAPH)
+
+
+def _objects(store: Store, predicate: str) -> dict[ox.NamedNode, list]:
+    """subject -> its objects for one predicate, read from the union default graph."""
+    out: dict = defaultdict(list)
+    for q in store.inner.quads_for_pattern(None, _P[predicate], None, _DEFAULT):
+        out[q.subject].append(q.object)
+    return out
+
+
+def _single(store: Store, predicate: str) -> dict:
+    """subject -> one object (the first read) for a predicate the mapping writes once."""
+    return {q.subject: q.object
+            for q in store.inner.quads_for_pattern(None, _P[predicate], None, _DEFAULT)}
+
+
+def _padded(n: str) -> str:
+    """An offset as `events.rq` pads it: the last ten characters of ten zeros and the number."""
+    return ("0000000000" + n)[len(n):]
+
+
+def summary_nquads(store: Store) -> dict[str, bytes]:
+    """Each summary graph's content as sorted N-Quads lines, computed from the union graph
+    (every summary graph of `BUCKETS` is in the dict, empty when no event hashes to it)."""
+    events = {q.subject for q in store.inner.quads_for_pattern(None, _P["modality"], None,
+                                                                 _DEFAULT)}
+    evidence = _objects(store, "evidence")
+    in_article = _single(store, "inArticle")
+    article_id = _single(store, "articleId")
+    starts = _single(store, "startOffset")
+    ends = _single(store, "endOffset")
+    sources = _objects(store, "source")
+    targets = _objects(store, "target")
+    classes: dict = defaultdict(list)
+    for q in store.inner.quads_for_pattern(None, _TYPE, None, _DEFAULT):
+        if q.subject in events:
+            classes[q.subject].append(q.object.value)
+    lines: dict[str, list[str]] = {f"{SUMMARY_GRAPH}{b:02d}": [] for b in range(BUCKETS)}
+    for event in events:
+        graph = summary_graph(event.value)
+        out = lines[graph]
+        s = f"<{event.value}> "
+        g = f" <{graph}> .\n"
+        keys = []
+        articles = set()
+        mentions = set(m for m in evidence.get(event, ()) if isinstance(m, ox.NamedNode))
+        for m in mentions:
+            art = in_article.get(m)
+            aid = article_id.get(art) if art is not None else None
+            start, end = starts.get(m), ends.get(m)
+            if aid is None or start is None or end is None:
+                continue  # not a mention of an article (events.rq skips it alike)
+            articles.add(aid.value)
+            ms, me = start.value, end.value
+            keys.append((f"{aid.value}\x1f{_padded(ms)}{_padded(me)}\x1f{ms}\x1f{me}\x1f"
+                         f"{m.value}", m))
+        if keys:
+            first = min(keys, key=lambda k: k[0])[1]
+            out.append(f"{s}<{KGO}firstMention> <{first.value}>{g}")
+            out.append(f'{s}<{KGO}reportCount> "{len(keys)}"^^<{XSD}integer>{g}')
+            out.append(f'{s}<{KGO}articleCount> "{len(articles)}"^^<{XSD}integer>{g}')
+        for prop, actors in (("sourceList", sources), ("targetList", targets)):
+            iris = sorted({a.value for a in actors.get(event, ())})
+            if iris:
+                out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
+        names = [c[len(KGO):] for c in classes.get(event, ())
+                 if c.startswith(KGO) and c != _EVENT_CLASS]
+        out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
+    return {graph: "".join(sorted(ls)).encode("utf-8") for graph, ls in lines.items()}
+
+
+def write_summary(store: Store) -> int:
+    """Recompute the summary from the store's graphs and write it (one journaled batch; each
+    summary graph changed by difference); return its triple count. Prefer
+    `Store.refresh_summary`, which also clears the stale mark."""
+    contents = summary_nquads(store)
+    return sum(store.replace_graphs(sorted(contents.items()), validate=False))
+
