@@ -259,6 +259,7 @@ class Store:
 
     def __len__(self) -> int:
         """The number of distinct triples (the size of the union graph)."""
+        self._fresh()
         return _count(self.inner, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
     # -- writing -------------------------------------------------------------------------------
@@ -503,7 +504,7 @@ class Store:
 
     def refresh_summary(self) -> None:
         """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
-        Called by the build at its end; `query`, `stats` and `close` call it when the summary
+        Called by the build at its end; reads (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
         is stale (after a write through `replace_graphs` or `remove_articles`)."""
         from kg.summary import write_summary
 
@@ -514,6 +515,11 @@ class Store:
             self.checkpoint()  # the summary is on disk before its mark goes
             (self.path / SUMMARY_STALE).unlink(missing_ok=True)
             _fsync_dir(self.path)
+
+    def _fresh(self) -> None:
+        """Before a read: refresh the summary if a write made it stale (a writable store)."""
+        if self._summary_stale and not self.read_only and self.inner is not None:
+            self.refresh_summary()
 
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
@@ -565,6 +571,7 @@ class Store:
 
     def graphs(self) -> list[str]:
         """The named graph IRIs, sorted."""
+        self._fresh()
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
@@ -580,8 +587,7 @@ class Store:
         the abandoned evaluation runs on in a background thread until it ends.
         """
         text = with_values(sparql, bindings or {})
-        if self._summary_stale and not self.read_only:
-            self.refresh_summary()
+        self._fresh()
 
         def evaluate() -> QueryResult:
             try:
@@ -625,6 +631,7 @@ class Store:
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the named graphs (the union default graph left out), graph by graph."""
+        self._fresh()
         for g in self.inner.named_graphs():
             yield from self.inner.quads_for_pattern(None, None, None, g)
 
@@ -632,8 +639,7 @@ class Store:
         """Counts: articles, graphs, quads, distinct triples, events by class and by CAMEO root,
         actors by type. Computed by aggregate queries once after each write and cached in the
         store directory (`kg-stats.json`; every write removes it first)."""
-        if self._summary_stale and not self.read_only:
-            self.refresh_summary()
+        self._fresh()
         cache = self.path / STATS_CACHE if self.path is not None else None
         if cache is not None and cache.is_file():
             try:
@@ -682,6 +688,7 @@ class Store:
         nq, trig and jsonld keep the named graphs. JSON-LD is compacted with `context`
         (default: our prefixes): `kg.jsonld`.
         """
+        self._fresh()
         if fmt not in RDF_FORMATS:
             raise StoreError(f"unknown RDF format {fmt!r}; valid: {', '.join(RDF_FORMATS)}")
         if isinstance(out, (str, Path)):
