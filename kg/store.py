@@ -53,6 +53,8 @@ STATS_CACHE = "kg-stats.json"
 #: present while the event summary (`kg.summary`) may not match the other graphs: written
 #: before any of them changes, removed once the summary is written again
 SUMMARY_STALE = "kg-summary.stale"
+#: the digest of each summary graph as last written in full (absent while one is written)
+SUMMARY_DIGESTS = "kg-summary.json"
 #: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
 BULK_BYTES = 4_000_000
 #: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size
@@ -156,6 +158,8 @@ class Store:
         #: the event summary (`kg.summary`) may not match the other graphs (on disk: the
         #: `SUMMARY_STALE` file); `refresh_summary` recomputes it
         self._summary_stale = False
+        #: the digest of each summary graph as last written (memory stores; on disk: a file)
+        self._summary_digests: dict[str, str] = {}
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -509,10 +513,28 @@ class Store:
         from kg.summary import write_summary
 
         self._summary_stale = True  # written again even if a replay wrote a summary
-        write_summary(self)
+        on_disk = self.path is not None and not self.read_only
+        known = self._summary_digests
+        if on_disk:
+            assert self.path is not None
+            digests = self.path / SUMMARY_DIGESTS
+            try:
+                known = json.loads(digests.read_text(encoding="utf-8")) if digests.is_file() \
+                    else {}
+            except ValueError:
+                known = {}
+            # the digests say what the store holds only while no summary graph is being written
+            digests.unlink(missing_ok=True)
+            _fsync_dir(self.path)
+        self._summary_digests = write_summary(self, known)
         self._summary_stale = False
-        if self.path is not None and not self.read_only:
+        if on_disk:
+            assert self.path is not None
             self.checkpoint()  # the summary is on disk before its mark goes
+            tmp = self.path / (SUMMARY_DIGESTS + ".tmp")
+            tmp.write_text(json.dumps(self._summary_digests, indent=0, sort_keys=True) + "\n",
+                           encoding="utf-8")
+            os.replace(tmp, self.path / SUMMARY_DIGESTS)
             (self.path / SUMMARY_STALE).unlink(missing_ok=True)
             _fsync_dir(self.path)
 

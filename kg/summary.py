@@ -53,8 +53,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summary_graph",
            "summary_nquads", "write_summary"]
 
-#: the number of summary graphs (an incremental build rewrites only the triples that change)
-BUCKETS = 16
+#: the number of summary graphs: a write rewrites only the graphs whose content changed (and
+#: in those only the triples that changed)
+BUCKETS = 64
+#: the summary graphs written at once (one journaled batch): bounds the text held in memory
+WRITE_BUCKETS = 8
 #: the summary graphs' IRIs: this prefix and a two-digit bucket number
 SUMMARY_GRAPH = ID + "graph/summary/"
 #: the properties the summary writes (local names in kgo:)
@@ -116,10 +119,7 @@ def summary_nquads(store: Store) -> dict[str, bytes]:
     ends = _single(store, "endOffset")
     sources = _objects(store, "source")
     targets = _objects(store, "target")
-    classes: dict = defaultdict(list)
-    for q in store.inner.quads_for_pattern(None, _TYPE, None, _DEFAULT):
-        if q.subject in events:
-            classes[q.subject].append(q.object.value)
+    inner = store.inner
     lines: dict[str, list[str]] = {f"{SUMMARY_GRAPH}{b:02d}": [] for b in range(BUCKETS)}
     for event in events:
         graph = summary_graph(event.value)
@@ -148,16 +148,27 @@ def summary_nquads(store: Store) -> dict[str, bytes]:
             iris = sorted({a.value for a in actors.get(event, ())})
             if iris:
                 out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
-        names = [c[len(KGO):] for c in classes.get(event, ())
-                 if c.startswith(KGO) and c != _EVENT_CLASS]
+        names = [c[len(KGO):] for c in (q.object.value for q in inner.quads_for_pattern(
+                 event, _TYPE, None, _DEFAULT)) if c.startswith(KGO) and c != _EVENT_CLASS]
         out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
     return {graph: "".join(sorted(ls)).encode("utf-8") for graph, ls in lines.items()}
 
 
-def write_summary(store: Store) -> int:
-    """Recompute the summary from the store's graphs and write it (one journaled batch; each
-    summary graph changed by difference); return its triple count. Prefer
-    `Store.refresh_summary`, which also clears the stale mark."""
+def digest(content: bytes) -> str:
+    """The digest of a summary graph's content (to skip rewriting an unchanged graph)."""
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def write_summary(store: Store, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Recompute the summary from the store's graphs and write it (journaled batches of
+    `WRITE_BUCKETS` graphs, each changed by difference); return each graph's digest. A graph
+    whose digest in `known` (what the store is known to hold) equals its new content's is not
+    written. Prefer `Store.refresh_summary`, which keeps the digests and the stale mark."""
+    known = known or {}
     contents = summary_nquads(store)
-    return sum(store.replace_graphs(sorted(contents.items()), validate=False))
+    digests = {g: digest(text) for g, text in contents.items()}
+    changed = [(g, contents.pop(g)) for g in sorted(contents) if known.get(g) != digests[g]]
+    for i in range(0, len(changed), WRITE_BUCKETS):
+        store.replace_graphs(changed[i:i + WRITE_BUCKETS], validate=False)
+    return digests
 
