@@ -119,7 +119,10 @@ def summary_nquads(store: Store) -> dict[str, bytes]:
     ends = _single(store, "endOffset")
     sources = _objects(store, "source")
     targets = _objects(store, "target")
-    inner = store.inner
+    classes: dict = defaultdict(list)
+    for q in store.inner.quads_for_pattern(None, _TYPE, None, _DEFAULT):
+        if q.subject in events:
+            classes[q.subject].append(q.object.value)
     lines: dict[str, list[str]] = {f"{SUMMARY_GRAPH}{b:02d}": [] for b in range(BUCKETS)}
     for event in events:
         graph = summary_graph(event.value)
@@ -148,8 +151,8 @@ def summary_nquads(store: Store) -> dict[str, bytes]:
             iris = sorted({a.value for a in actors.get(event, ())})
             if iris:
                 out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
-        names = [c[len(KGO):] for c in (q.object.value for q in inner.quads_for_pattern(
-                 event, _TYPE, None, _DEFAULT)) if c.startswith(KGO) and c != _EVENT_CLASS]
+        names = [c[len(KGO):] for c in classes.get(event, ())
+                 if c.startswith(KGO) and c != _EVENT_CLASS]
         out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
     return {graph: "".join(sorted(ls)).encode("utf-8") for graph, ls in lines.items()}
 
