@@ -10,8 +10,12 @@ maintain it; queries run on it. Write through these methods, not through `.inner
 (or call `rebuild_union` after). Each batch of graphs is appended to a journal
 (`kg-journal.nq`) before it is written, the journal is cleared once the engine has flushed
 (`checkpoint`, `close`), and `Store.open` replays what is left, so a killed writer never leaves
-the union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
-block (`with_values`); `timeout` bounds a query's wait.
+the union different from the union of the graphs. The event summary (`kg.summary`: per-event
+columns in the graphs `kgid:graph/summary/NN`, named graphs like the articles') is a function of
+the other graphs: a write marks it stale (the file `kg-summary.stale`, before the write), and
+`refresh_summary` computes it again before the next read (`query`, `stats`, `export`, ...), at
+`close`, or at the next `open` after a killed writer. Parameters are bound as RDF terms in a
+`VALUES` block (`with_values`); `timeout` bounds a query's wait.
 
 >>> store = Store.memory()
 >>> ns_id, ns_kgo = "https://w3id.org/kg-news/id/", "https://w3id.org/kg-news/ontology#"

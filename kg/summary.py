@@ -20,9 +20,10 @@ exports and in published copies like any graph, and are written through
 `Store.replace_graphs` (journaled; only the triples that change are written). They are a
 function of the other graphs only: `write_summary` recomputes them in full and writes each
 bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
-articles give the same summary, byte for byte. `kg.store.Store` marks the summary stale
+articles give the same summary, byte for byte; a graph whose content digest is the one last
+written (`kg-summary.json`) is not written at all. `kg.store.Store` marks the summary stale
 (a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
-query, at `close`, and at the next writable open after a crash.
+read, at `close`, and at the next open after a killed writer.
 
 >>> from kg.store import Store
 >>> store = Store.memory()
