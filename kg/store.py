@@ -571,13 +571,13 @@ class Store:
         that are not in the store. Each article goes in one transaction."""
         missing: list[str] = []
         self.checkpoint()  # a journal replayed after these drops would bring the graphs back
-        self._mark_summary_stale()
         for article_id in ids:
             graphs = self._article_graphs(article_id)
             if not graphs:
                 missing.append(article_id)
                 continue
             self._invalidate_stats()
+            self._mark_summary_stale()
             self._drop_graphs(sorted(graphs, key=lambda g: g.value))
         return missing
 
