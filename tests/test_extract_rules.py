@@ -129,6 +129,8 @@ RULE_ROWS = [
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("branches_at_home", "WASHINGTON — Today, the Department of the Treasury's Office of Foreign Assets Control "
      "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),
+    ("described_countries", "Police in Uganda raided the offices of the Kenyan charity, Mwangaza Trust, on "
+     "Monday.", "takes the country KEN of its description"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
     # the reporter of an attack is not of the attacker's state: the place named decides
     ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",

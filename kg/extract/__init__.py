@@ -400,6 +400,54 @@ def branches_at_home(st: ArticleState) -> None:
             st.trace.note("branches_at_home", "", f"actor {key} takes the home state {st.table.country(key)}")
 
 
+#: dependencies of the words that carry a description's state ("a former Haitian police
+#: officer", "Iran's envoy", "the Haitian gang coalition"): its own modifiers, not a phrase
+#: it governs ("a critic of Russia" is not Russia's)
+_DESCRIPTION_MODIFIERS = ("amod", "compound", "nmod", "poss")
+
+
+def _descriptions(tok: Token) -> list[Token]:
+    """The nouns a mention of a name is said to be: the phrase it stands in apposition to ("the
+    Haitian gang coalition, Viv Ansanm"), its own apposition ("Herard, a former police
+    officer"), or the predicate of a copula it is the subject of ("Herard is a former Haitian
+    police officer")."""
+    out = []
+    if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and tok.head.i < tok.i:
+        out.append(tok.head)
+    out.extend(c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN")
+    if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+        out.extend(c for c in tok.head.children if c.dep_ == "attr" and c.pos_ == "NOUN")
+    return out
+
+
+def described_countries(st: ArticleState) -> None:
+    """A person or body of no country takes the one state the description the text equates it
+    with names: "the Haitian gang coalition, Viv Ansanm", "Herard is a former Haitian police
+    officer", "X, Iran's envoy" (the description is its nationality; a coder reads it so)."""
+    finder, table = st.finder, st.table
+    found: dict[str, set[str]] = {}
+    for i, key in finder.history:
+        b = table.actors.get(key)
+        if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or key.startswith("group-") or (
+                b.code and b.code[:3] in ("IGO", "NGO", "IMG")):
+            continue  # (a group named by a noun takes its country from the article: actor_places)
+        for noun in _descriptions(st.doc[i]):
+            if of_other_states(noun):
+                continue
+            states = {c for m in noun.children if m.dep_ in _DESCRIPTION_MODIFIERS and m.i < noun.i
+                      for c in [finder.country_in_token(m)] if c}
+            found.setdefault(key, set()).update(states)
+    for key, states in found.items():
+        b = table.actors[key]
+        if len(states) != 1 or b.country:
+            continue
+        b.country = states.pop()
+        if b.code and len(b.code) == 3 and b.code == b.sector:
+            b.code = None  # recomputed from country + sector
+        if st.trace is not None:
+            st.trace.note("described_countries", "", f"actor {key} takes the country {b.country} of its description")
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names
     (`_sentence_countries`), leaving out the state of the doer of an act the actor only
@@ -610,8 +658,8 @@ def _in_time_clause(tok: Token, main: Token) -> bool:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
-                 branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
-                 sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
+                 branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
+                 foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
                  joint_parties, no_agent, dates, closed_history)
 
