@@ -380,3 +380,16 @@ def test_who_tells_of_an_act_is_not_its_target(nlp) -> None:
                        "peace plan.") == [("REJECT", {"UGA"}, set())]
     assert _coded(nlp, "Kenya, according to regional analyst Omar Hadi, has rejected the offer of "
                        "talks.") == [("REJECT", {"KEN"}, set())]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    # the state's foreign opponent is not the armed group's: its violence stays at home ...
+    ("Turkish jets bombed villages in northern Iraq on Monday. PKK militants launched a wave of "
+     "attacks on Tuesday.", {"TUR"}),
+    # ... or goes to the state where the sentence places it
+    ("Turkish jets bombed villages in northern Iraq on Monday. PKK militants launched a wave of "
+     "attacks in Syria on Tuesday.", {"SYR"}),
+])
+def test_an_armed_groups_untargeted_violence_is_not_aimed_at_its_states_opponent(nlp, text, target) -> None:
+    [attack] = [e for e in _coded(nlp, text) if e[1] != {"TUR"} or e[2] != {"IRQ"}]
+    assert attack[2] == target

@@ -134,11 +134,20 @@ def opponent_from_article(st: ArticleState) -> None:
     """"Ukraine's air force said it shot down 41 drones": force used with no target named is
     aimed at the actor's opponent in the article, the country most often on the other side of
     its other acts of force (none when the article shows no such counterpart: then the domestic
-    rule decides)."""
+    rule decides). Not for an armed group of no state ("PKK militants launched attacks", in an
+    article on Turkish strikes in Iraq): the state's foreign opponent is not its own; its
+    violence is aimed at the state where its sentence places it, else the domestic rule decides."""
     table = st.table
     pairs = _counterparts(st, lambda d: d.cameo[:2] in _VIOLENT_ROOTS)
     for d in st.drafts:
         if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
+            continue
+        if all(table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
+               for k in d.source):
+            place = (table.country(d.location) if d.location else None) or _sentence_place(
+                d.trigger.token.sent, st.finder, set())
+            if place:
+                d.target = d.target + (table.state(table.country(place) or place, None),)
             continue
         best = _main_counterpart(st, d, pairs)
         if best:
