@@ -189,7 +189,7 @@ def test_the_datelines_place_is_no_subject_of_the_first_sentence(nlp) -> None:
     ("Joseph Kamau is a Kenyan businessman who has funded protests in Uganda.", "Joseph Kamau", "KEN"),
     # a state the description only governs ("a critic of the Kenyan government") is not its own
     ("The Mwangaza Trust, a critic of the Kenyan government, met Ugandan ministers on Monday.",
-     "The Mwangaza Trust", None),
+     "Mwangaza Trust", None),
 ])
 def test_a_name_takes_the_state_of_the_description_it_is_equated_with(nlp, text, label, country) -> None:
     _, actors = _read(nlp, text)
