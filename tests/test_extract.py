@@ -393,3 +393,12 @@ def test_who_tells_of_an_act_is_not_its_target(nlp) -> None:
 def test_an_armed_groups_untargeted_violence_is_not_aimed_at_its_states_opponent(nlp, text, target) -> None:
     [attack] = [e for e in _coded(nlp, text) if e[1] != {"TUR"} or e[2] != {"IRQ"}]
     assert attack[2] == target
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # CAMEO codes "strike down" a law [---]: a ruling, no strike (petrarch_verbs_null.csv)
+    ("Kenya's Supreme Court struck down the law on Monday.", []),
+    ("Kenyan jets struck Somali militants near the border on Monday.", [("ASSAULT", {"KEN"}, {"SOM"})]),
+])
+def test_a_verb_pattern_coded_no_event_is_no_event(nlp, text, expected) -> None:
+    assert _coded(nlp, text) == expected

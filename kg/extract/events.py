@@ -132,9 +132,17 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
                 with_req = [(e, w) for e, w in cands if e.requires and _words_ok(tok, e)]
                 plain = [(e, w) for e, w in cands if not e.requires]
                 chosen = (with_req or plain or [None])[0]
-            if chosen is not None:
+            if chosen is not None and not (pos == "VERB" and _no_event(tok, lemma, chosen[0], lex)):
                 out.append(Trigger(tok, chosen[0], chosen[1]))
     return out
+
+
+def _no_event(tok: Token, lemma: str, entry: EventEntry, lex: Lexicon) -> bool:
+    """A CAMEO verb pattern coded [---] matches ("struck down the law"), unless a curated row
+    that names its own words chose the code (the curated lexicon wins)."""
+    if entry.requires and entry.origin.startswith("kg/data/event_lexicon"):
+        return False
+    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok))
 
 
 def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], depth: int = 0) -> tuple[str, ...]:
