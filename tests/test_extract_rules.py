@@ -171,6 +171,9 @@ RULE_ROWS = [
      "source ('new-york-times',) -> ()"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
+    # doers of whom one has a state ("X and his Haitian gang"): at home in that state
+    ("domestic_targets", "Wilson Joseph and his Haitian gang launched attacks on Monday, Dominican officials "
+     "said.", "target () -> ('HTI',)"),
     # an arrest by no named actor is the state's where it happens
     ("domestic_targets", "The opposition leader was arrested on Wednesday in Kampala.", "source () -> ('UGA',)"),
 ]

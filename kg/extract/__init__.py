@@ -491,7 +491,8 @@ def places_of_events(st: ArticleState) -> None:
 
 def domestic_targets(st: ArticleState) -> None:
     """Violence by no named actor is the state's where it happened; protest, repression and
-    violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
+    violence with no placed target are aimed at the source's own state, the one state of the
+    doers that have one ("Sanon and his gang") (`_domestic_targets`)."""
     _domestic_targets(st.drafts, st.table, st.finder)
 
 
@@ -947,9 +948,11 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
     for d in drafts:
         if not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS or any(_placed(table, k) for k in d.target):
             continue  # a target of no known country or kind ("Sivas" read as a person) says nothing
-        country = table.country(d.source[0])
+        # "Sanon and his gang": the one state of the doers that have one
+        countries = {table.country(k) for k in d.source} - {None}
+        country = countries.pop() if len(countries) == 1 else None
         # "thousands of Nigerians rallied in Lagos": a people protesting at home
-        if country and (table.kind(d.source[0]) != "state" or d.cameo[:2] == "14"):
+        if country and (any(table.kind(k) != "state" for k in d.source) or d.cameo[:2] == "14"):
             d.target = d.target + (table.state(country, None),)
             d.confidence -= 0.15
 
