@@ -238,3 +238,12 @@ def test_a_body_named_with_and_without_the_article_is_one_actor(nlp) -> None:
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     bodies = [a for a in x.actors if "Sahel Farmers Defence Union" in a.label]
     assert [a.label for a in bodies] == ["Sahel Farmers Defence Union"]
+
+
+def test_a_known_persons_one_untagged_name_as_subject_is_that_person(nlp) -> None:
+    # the tagger leaves "Zelenskyy" untagged here: the quotation's speaker is still found
+    text = ("“An unconditional ceasefire is the first crucial step towards a just and lasting peace,” "
+            "Zelenskyy wrote Wednesday in a post on the social media platform X.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    [quote] = x.quotes
+    assert quote.speaker == "volodymyr-zelensky"

@@ -695,8 +695,10 @@ class ActorFinder:
                 break
             start -= 1
         known = self.gaz.actor(self.doc[start:head.i + 1].text)
-        if known is not None and known.kind == "person" and start < head.i:
-            return Span(self.doc, start, head.i + 1, label="PERSON")  # a known full name
+        if known is not None and known.kind == "person" and (start < head.i or head.dep_ == "nsubj"):
+            # a known full name; a known person's one name as the subject of a clause
+            # ("..., Zelenskyy wrote in a post")
+            return Span(self.doc, start, head.i + 1, label="PERSON")
         if start == 0:
             return None
         title = self.doc[start - 1]
