@@ -131,6 +131,9 @@ RULE_ROWS = [
      "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),
     ("described_countries", "Police in Uganda raided the offices of the Kenyan charity, Mwangaza Trust, on "
      "Monday.", "takes the country KEN of its description"),
+    # an official of a body of the article's home state ("Secretary of the Treasury X") is of that state
+    ("described_countries", "WASHINGTON — Secretary of the Treasury John T. Miller condemned North Korea's "
+     "missile tests on Monday.", "actor person-john-t-miller takes the country USA"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
     # the reporter of an attack is not of the attacker's state: the place named decides
     ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",

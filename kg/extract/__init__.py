@@ -415,6 +415,10 @@ def branches_at_home(st: ArticleState) -> None:
 _DESCRIPTION_MODIFIERS = ("amod", "compound", "nmod", "poss")
 
 
+#: kinds of the state bodies whose officials are of the body's state
+_BODY_KINDS = {"government", "military", "police", "judiciary", "legislature"}
+
+
 def _descriptions(tok: Token) -> list[Token]:
     """The nouns a mention of a name is said to be: the phrase it stands in apposition to ("the
     Haitian gang coalition, Viv Ansanm"), its own apposition ("Herard, a former police
@@ -432,7 +436,9 @@ def _descriptions(tok: Token) -> list[Token]:
 def described_countries(st: ArticleState) -> None:
     """A person or body of no country takes the one state the description the text equates it
     with names: "the Haitian gang coalition, Viv Ansanm", "Herard is a former Haitian police
-    officer", "X, Iran's envoy" (the description is its nationality; a coder reads it so)."""
+    officer", "X, Iran's envoy" (the description is its nationality; a coder reads it so); an
+    official, the state of the body of the title ("Secretary of the Treasury Janet L. Yellen",
+    the Treasury placed by `branches_at_home`)."""
     finder, table = st.finder, st.table
     found: dict[str, set[str]] = {}
     for i, key in finder.history:
@@ -446,6 +452,12 @@ def described_countries(st: ArticleState) -> None:
             states = {c for m in noun.children if m.dep_ in _DESCRIPTION_MODIFIERS and m.i < noun.i
                       for c in [finder.country_in_token(m)] if c}
             found.setdefault(key, set()).update(states)
+        if b.kind == "person":
+            # "Secretary of the Treasury Janet L. Yellen": the state of the body of the title
+            found.setdefault(key, set()).update(
+                c for t in st.doc[i].subtree if t.i < i and t.dep_ == "pobj" and t.head.lower_ == "of"
+                for k in finder.cache.get(t.i, ()) if table.kind(k) in _BODY_KINDS
+                for c in [table.country(k)] if c)
     for key, states in found.items():
         b = table.actors[key]
         if len(states) != 1 or b.country:
