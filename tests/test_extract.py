@@ -402,3 +402,11 @@ def test_an_armed_groups_untargeted_violence_is_not_aimed_at_its_states_opponent
 ])
 def test_a_verb_pattern_coded_no_event_is_no_event(nlp, text, expected) -> None:
     assert _coded(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Kenyan police were unable to arrest the Somali smugglers on Monday.",
+    "Kenyan police failed to arrest the Somali smugglers on Monday.",
+])
+def test_an_act_that_failed_is_not_coded(nlp, text) -> None:
+    assert _coded(nlp, text) == []

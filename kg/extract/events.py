@@ -33,6 +33,8 @@ _EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _OBJECT_CONTROL = {"directed", "requested"}
 _READY = {"ready", "willing", "prepared", "determined", "eager", "poised", "set"}
+#: heads of a complement act that did not happen ("failed to deliver", "unable to reach")
+_FAILED = {"fail", "unable"}
 #: prepositions that put a nominal event in the background of the sentence's main event
 _BACKGROUND = {"after", "following", "since", "before", "during", "despite", "amid", "amidst",
                "over", "because", "like", "unlike"}
@@ -549,6 +551,9 @@ def _modality(tok: Token) -> str | None:
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _READY:
         return "planned"
+    # "failed to deliver the aid", "was unable to reach a deal": the act did not happen
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FAILED:
+        return "negated"
     # "going to start hitting": be + going + to, through a chain of complements; "will
     # continue to take steps to impose restrictions": the future of the chain's head
     cur = tok
