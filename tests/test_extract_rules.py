@@ -117,6 +117,9 @@ RULE_ROWS = [
      "modality 'actual' -> 'requested'"),
     ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
+    # officials of no state are vague actors; a people's or a force's acts stay coded
+    ("vague_sources", "Western governments agreed to lift sanctions on Iran on Monday.", "coded True -> False"),
+    ("vague_sources", "The rebels demanded a ceasefire on Monday.", "declined"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("one_per_occasion", "Kenya rejected Uganda's demands on Monday. The Kenyan government also condemned "

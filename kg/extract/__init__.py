@@ -528,6 +528,27 @@ def no_agent(st: ArticleState) -> None:
             d.extra["no_agent"] = True
 
 
+#: CAMEO sectors of the generic groups that, placed in no state, are vague actors: officials,
+#: leaders, governments ("Western governments"), and peoples ("Kurds", "Central Asians");
+#: not forces, rebels or gangs, whose acts a coder codes with the state left open
+_VAGUE_SECTORS = {"GOV"}
+
+
+def vague_sources(st: ArticleState) -> None:
+    """"Western governments have agreed to lift sanctions", "officials caution", "Kurds seize
+    airfield", "Democrats push for gun control": an act whose every doer is a generic group of
+    officials or of a people placed in no state (`_VAGUE_SECTORS`) is done by a vague actor,
+    which the coding guide does not code ("vague actors ('Western nations')"); it stays in the
+    graph, uncoded."""
+    table = st.table
+    for d in st.drafts:
+        if d.coded and d.source and all(
+                k.startswith("group-") and not table.country(k) and table.actors[k].sector in _VAGUE_SECTORS
+                for k in d.source):
+            d.coded = False
+            d.extra["vague_source"] = True
+
+
 #: CAMEO roots of acts done together (consult, diplomatic and material cooperation): with
 #: several parties as source and none as target, each party is also the other's target
 _JOINT_ROOTS = ("04", "05", "06")
@@ -683,7 +704,7 @@ ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, dr
                  branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
                  foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
-                 joint_parties, no_agent, dates, closed_history)
+                 joint_parties, vague_sources, no_agent, dates, closed_history)
 
 
 @functools.lru_cache(maxsize=None)
