@@ -18,8 +18,8 @@ The summary triples live in named graphs of their own, `kgid:graph/summary/NN` (
 of them; an event's bucket is a hash of its IRI), so they are in the union default graph, in
 exports and in published copies like any graph, and are written through
 `Store.replace_graphs` (journaled; only the triples that change are written). They are a
-function of the other graphs only: `write_summary` recomputes them in full and writes each
-bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
+function of the other graphs only: `write_summary` recomputes them in full, one graph at a
+time by lookups (memory does not grow with the store), and writes each bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
 articles give the same summary, byte for byte; a graph whose content digest is the one last
 written (`kg-summary.json`) is not written at all. `kg.store.Store` marks the summary stale
 (a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
@@ -40,8 +40,7 @@ read, at `close`, and at the next open after a killed writer.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -52,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kg.store import Store
 
 __all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summary_graph",
-           "summary_nquads", "write_summary"]
+           "iter_summary", "summary_nquads", "write_summary"]
 
 #: the number of summary graphs: a write rewrites only the graphs whose content changed (and
 #: in those only the triples that changed)
@@ -80,8 +79,7 @@ def summary_graph(event: str) -> str:
     >>> summary_graph(ID + "event/0123456789abcdef")[len(SUMMARY_GRAPH):]
     '31'
     """
-    digest = hashlib.blake2b(event.encode("utf-8"), digest_size=4).digest()
-    return f"{SUMMARY_GRAPH}{int.from_bytes(digest, 'big') % BUCKETS:02d}"
+    return f"{SUMMARY_GRAPH}{_bucket(event):02d}"
 
 
 def is_summary_graph(graph: str) -> bool:
@@ -89,18 +87,9 @@ def is_summary_graph(graph: str) -> bool:
     return graph.startswith(SUMMARY_GRAPH)
 
 
-def _objects(store: Store, predicate: str) -> dict[ox.NamedNode, list]:
-    """subject -> its objects for one predicate, read from the union default graph."""
-    out: dict = defaultdict(list)
-    for q in store.inner.quads_for_pattern(None, _P[predicate], None, _DEFAULT):
-        out[q.subject].append(q.object)
-    return out
-
-
-def _single(store: Store, predicate: str) -> dict:
-    """subject -> one object (the first read) for a predicate the mapping writes once."""
-    return {q.subject: q.object
-            for q in store.inner.quads_for_pattern(None, _P[predicate], None, _DEFAULT)}
+def _bucket(event: str) -> int:
+    return int.from_bytes(hashlib.blake2b(event.encode("utf-8"), digest_size=4).digest(),
+                          "big") % BUCKETS
 
 
 def _padded(n: str) -> str:
@@ -108,54 +97,85 @@ def _padded(n: str) -> str:
     return ("0000000000" + n)[len(n):]
 
 
+class _Reader:
+    """One event's summary lines, read by lookups on the union default graph (a bucket's
+    events at a time, so the pass holds one bucket's text, not the store's)."""
+
+    def __init__(self, store: Store) -> None:
+        self.inner = store.inner
+        self.article_ids: dict[ox.NamedNode, str | None] = {}
+
+    def objects(self, subject: ox.NamedNode, predicate: str) -> list:
+        return [q.object for q in self.inner.quads_for_pattern(subject, _P[predicate], None,
+                                                                _DEFAULT)]
+
+    def one(self, subject: ox.NamedNode, predicate: str) -> ox.NamedNode | ox.Literal | None:
+        for q in self.inner.quads_for_pattern(subject, _P[predicate], None, _DEFAULT):
+            return q.object
+        return None
+
+    def article_id(self, article: ox.NamedNode) -> str | None:
+        if article not in self.article_ids:
+            if len(self.article_ids) >= 100_000:
+                self.article_ids.clear()
+            aid = self.one(article, "articleId")
+            self.article_ids[article] = aid.value if aid is not None else None
+        return self.article_ids[article]
+
+    def lines(self, event: ox.NamedNode, graph: str) -> list[str]:
+        s = f"<{event.value}> "
+        g = f" <{graph}> .\n"
+        out = []
+        keys = []
+        articles = set()
+        for m in set(self.objects(event, "evidence")):
+            if not isinstance(m, ox.NamedNode):
+                continue
+            art = self.one(m, "inArticle")
+            aid = self.article_id(art) if isinstance(art, ox.NamedNode) else None
+            start, end = self.one(m, "startOffset"), self.one(m, "endOffset")
+            if aid is None or start is None or end is None:
+                continue  # not a mention of an article (events.rq skips it alike)
+            articles.add(aid)
+            ms, me = start.value, end.value
+            keys.append(f"{aid}\x1f{_padded(ms)}{_padded(me)}\x1f{ms}\x1f{me}\x1f{m.value}")
+        if keys:
+            first = min(keys).rsplit("\x1f", 1)[1]
+            out.append(f"{s}<{KGO}firstMention> <{first}>{g}")
+            out.append(f'{s}<{KGO}reportCount> "{len(keys)}"^^<{XSD}integer>{g}')
+            out.append(f'{s}<{KGO}articleCount> "{len(articles)}"^^<{XSD}integer>{g}')
+        for prop, predicate in (("sourceList", "source"), ("targetList", "target")):
+            iris = sorted({a.value for a in self.objects(event, predicate)})
+            if iris:
+                out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
+        names = [c.value[len(KGO):] for c in self.inner_types(event)
+                 if c.value.startswith(KGO) and c.value != _EVENT_CLASS]
+        out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
+        return out
+
+    def inner_types(self, event: ox.NamedNode) -> list:
+        return [q.object for q in self.inner.quads_for_pattern(event, _TYPE, None, _DEFAULT)]
+
+
+def iter_summary(store: Store) -> Iterator[tuple[str, bytes]]:
+    """Each summary graph (all `BUCKETS`, in order) and its content as sorted N-Quads lines
+    (empty when no event hashes to it), computed from the union graph one graph at a time:
+    the pass holds the event IRIs and one graph's text, whatever the store's size."""
+    buckets: list[set[ox.NamedNode]] = [set() for _ in range(BUCKETS)]
+    for q in store.inner.quads_for_pattern(None, _P["modality"], None, _DEFAULT):
+        buckets[_bucket(q.subject.value)].add(q.subject)
+    reader = _Reader(store)
+    for b, events in enumerate(buckets):
+        graph = f"{SUMMARY_GRAPH}{b:02d}"
+        lines = [line for event in events for line in reader.lines(event, graph)]
+        buckets[b] = set()  # done: its IRIs are not needed again
+        yield graph, "".join(sorted(lines)).encode("utf-8")
+
+
 def summary_nquads(store: Store) -> dict[str, bytes]:
     """Each summary graph's content as sorted N-Quads lines, computed from the union graph
     (every summary graph of `BUCKETS` is in the dict, empty when no event hashes to it)."""
-    events = {q.subject for q in store.inner.quads_for_pattern(None, _P["modality"], None,
-                                                                 _DEFAULT)}
-    evidence = _objects(store, "evidence")
-    in_article = _single(store, "inArticle")
-    article_id = _single(store, "articleId")
-    starts = _single(store, "startOffset")
-    ends = _single(store, "endOffset")
-    sources = _objects(store, "source")
-    targets = _objects(store, "target")
-    classes: dict = defaultdict(list)
-    for q in store.inner.quads_for_pattern(None, _TYPE, None, _DEFAULT):
-        if q.subject in events:
-            classes[q.subject].append(q.object.value)
-    lines: dict[str, list[str]] = {f"{SUMMARY_GRAPH}{b:02d}": [] for b in range(BUCKETS)}
-    for event in events:
-        graph = summary_graph(event.value)
-        out = lines[graph]
-        s = f"<{event.value}> "
-        g = f" <{graph}> .\n"
-        keys = []
-        articles = set()
-        mentions = set(m for m in evidence.get(event, ()) if isinstance(m, ox.NamedNode))
-        for m in mentions:
-            art = in_article.get(m)
-            aid = article_id.get(art) if art is not None else None
-            start, end = starts.get(m), ends.get(m)
-            if aid is None or start is None or end is None:
-                continue  # not a mention of an article (events.rq skips it alike)
-            articles.add(aid.value)
-            ms, me = start.value, end.value
-            keys.append((f"{aid.value}\x1f{_padded(ms)}{_padded(me)}\x1f{ms}\x1f{me}\x1f"
-                         f"{m.value}", m))
-        if keys:
-            first = min(keys, key=lambda k: k[0])[1]
-            out.append(f"{s}<{KGO}firstMention> <{first.value}>{g}")
-            out.append(f'{s}<{KGO}reportCount> "{len(keys)}"^^<{XSD}integer>{g}')
-            out.append(f'{s}<{KGO}articleCount> "{len(articles)}"^^<{XSD}integer>{g}')
-        for prop, actors in (("sourceList", sources), ("targetList", targets)):
-            iris = sorted({a.value for a in actors.get(event, ())})
-            if iris:
-                out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
-        names = [c[len(KGO):] for c in classes.get(event, ())
-                 if c.startswith(KGO) and c != _EVENT_CLASS]
-        out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
-    return {graph: "".join(sorted(ls)).encode("utf-8") for graph, ls in lines.items()}
+    return dict(iter_summary(store))
 
 
 def digest(content: bytes) -> str:
@@ -169,10 +189,14 @@ def write_summary(store: Store, known: dict[str, str] | None = None) -> dict[str
     whose digest in `known` (what the store is known to hold) equals its new content's is not
     written. Prefer `Store.refresh_summary`, which keeps the digests and the stale mark."""
     known = known or {}
-    contents = summary_nquads(store)
-    digests = {g: digest(text) for g, text in contents.items()}
-    changed = [(g, contents.pop(g)) for g in sorted(contents) if known.get(g) != digests[g]]
-    for i in range(0, len(changed), WRITE_BUCKETS):
-        store.replace_graphs(changed[i:i + WRITE_BUCKETS], validate=False)
+    digests: dict[str, str] = {}
+    changed: list[tuple[str, bytes]] = []
+    for graph, text in iter_summary(store):
+        digests[graph] = digest(text)
+        if known.get(graph) != digests[graph]:
+            changed.append((graph, text))
+        if len(changed) >= WRITE_BUCKETS:
+            store.replace_graphs(changed, validate=False)
+            changed = []
+    store.replace_graphs(changed, validate=False)
     return digests
-
