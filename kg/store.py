@@ -164,6 +164,9 @@ class Store:
         self._summary_stale = False
         #: the digest of each summary graph as last written (memory stores; on disk: a file)
         self._summary_digests: dict[str, str] = {}
+        #: the subjects whose summary the writes since the last refresh can have changed
+        #: (`kg.summary.touched_in_text`); None: unknown (a killed writer's), recompute it all
+        self._touched: set[str] | None = set()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -198,6 +201,8 @@ class Store:
             cls._repair(root, read_only)
         store = cls(cls._open_inner(root, read_only), root, read_only)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
+        if store._summary_stale:
+            store._touched = None
         return store
 
     @staticmethod
@@ -230,6 +235,7 @@ class Store:
         if (root / JOURNAL).is_file():
             store._replay_journal()
         store._summary_stale = (root / SUMMARY_STALE).is_file()
+        store._touched = None  # what the dead writer changed is not known: all of it
         store.close()  # refreshes a stale summary
 
     @staticmethod
@@ -316,6 +322,9 @@ class Store:
         self._invalidate_stats()
         if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
             self._mark_summary_stale()
+            for b in batch:
+                if not b.graph.value.startswith(SUMMARY_GRAPH):
+                    self._touch(b.graph, b.nt)
         self._journal_append(batch)
         try:
             self._apply(batch)
@@ -510,6 +519,19 @@ class Store:
                 os.fsync(f.fileno())
             _fsync_dir(self.path)
 
+    def _touch(self, graph: ox.NamedNode, new: bytes | None = None) -> None:
+        """Note the subjects whose summary a graph's replacement by `new` (None: its removal)
+        can change: those of its stored content and of the new."""
+        from kg.summary import MAX_TOUCHED, touched_in_graph, touched_in_text
+
+        if self._touched is None:
+            return
+        self._touched |= touched_in_graph(self, graph)
+        if new:
+            self._touched |= touched_in_text(new)
+        if len(self._touched) > MAX_TOUCHED:
+            self._touched = None  # a full recompute is as fast
+
     def refresh_summary(self) -> None:
         """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
         Called by the build at its end; reads (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
@@ -530,8 +552,9 @@ class Store:
             # the digests say what the store holds only while no summary graph is being written
             digests.unlink(missing_ok=True)
             _fsync_dir(self.path)
-        self._summary_digests = write_summary(self, known)
+        self._summary_digests = write_summary(self, known, self._touched)
         self._summary_stale = False
+        self._touched = set()
         if on_disk:
             assert self.path is not None
             self.checkpoint()  # the summary is on disk before its mark goes
@@ -578,6 +601,8 @@ class Store:
                 continue
             self._invalidate_stats()
             self._mark_summary_stale()
+            for g in graphs:
+                self._touch(g)
             self._drop_graphs(sorted(graphs, key=lambda g: g.value))
         return missing
 

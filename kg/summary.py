@@ -18,8 +18,9 @@ The summary triples live in named graphs of their own, `kgid:graph/summary/NN` (
 of them; an event's bucket is a hash of its IRI), so they are in the union default graph, in
 exports and in published copies like any graph, and are written through
 `Store.replace_graphs` (journaled; only the triples that change are written). They are a
-function of the other graphs only: `write_summary` recomputes them in full, one graph at a
-time by lookups (memory does not grow with the store), and writes each bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
+function of the other graphs only: `write_summary` recomputes the events the writes since the
+last refresh touched (or all of them, one graph at a time by lookups: memory does not grow with
+the store), and writes each bucket's sorted N-Triples, so an incremental build, a removal and a fresh build of the same
 articles give the same summary, byte for byte; a graph whose content digest is the one last
 written (`kg-summary.json`) is not written at all. `kg.store.Store` marks the summary stale
 (a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
@@ -40,6 +41,7 @@ read, at `close`, and at the next open after a killed writer.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -51,7 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from kg.store import Store
 
 __all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summary_graph",
-           "iter_summary", "summary_nquads", "write_summary"]
+           "iter_summary", "summary_nquads", "touched_in_graph", "touched_in_text",
+           "write_summary"]
 
 #: the number of summary graphs: a write rewrites only the graphs whose content changed (and
 #: in those only the triples that changed)
@@ -178,23 +181,78 @@ def summary_nquads(store: Store) -> dict[str, bytes]:
     return dict(iter_summary(store))
 
 
+#: the predicates whose subjects a write touches: an event's summary changes only through a
+#: graph that holds one of these triples of it (the mapping writes them with every report)
+TOUCHING = ("modality", "evidence", "source", "target")
+_TOUCHING_LINE = re.compile(
+    rb"^<([^>]*)> <" + re.escape(KGO.encode()) + rb"(?:" +
+    rb"|".join(p.encode() for p in TOUCHING) + rb")> ", re.MULTILINE)
+#: past this many touched subjects a refresh recomputes the whole summary (as fast, and it
+#: does not hold the set)
+MAX_TOUCHED = 50_000
+
+
+def touched_in_text(ntriples: bytes) -> set[str]:
+    """The subjects of a graph's N-Triples (or N-Quads) text whose summary it can change.
+
+    >>> sorted(touched_in_text(f'<{ID}event/e> <{KGO}evidence> <{ID}mention/m> .\\n'.encode()))
+    ['https://w3id.org/kg-news/id/event/e']
+    """
+    return {m.group(1).decode("utf-8") for m in _TOUCHING_LINE.finditer(ntriples)}
+
+
+def touched_in_graph(store: Store, graph: ox.NamedNode) -> set[str]:
+    """The subjects of a stored named graph whose summary it can change."""
+    return {q.subject.value for p in TOUCHING
+            for q in store.inner.quads_for_pattern(None, _P[p], None, graph)
+            if isinstance(q.subject, ox.NamedNode)}
+
+
+def _update(store: Store, touched: set[str]) -> Iterator[tuple[str, bytes]]:
+    """The summary graphs holding a touched subject, each with its new content: its stored
+    lines of other subjects and the touched events' lines computed again (the same bytes as a
+    full recompute: each event's lines depend on the union graph only)."""
+    by_bucket: dict[int, list[str]] = {}
+    for subject in touched:
+        by_bucket.setdefault(_bucket(subject), []).append(subject)
+    reader = _Reader(store)
+    for b in sorted(by_bucket):
+        graph = f"{SUMMARY_GRAPH}{b:02d}"
+        subjects = set(by_bucket[b])
+        suffix = f"<{graph}> .\n"
+        lines = [line[:-1] + suffix  # N-Triples `... .` as N-Quads `... <graph> .`
+                 for line in store.graph_ntriples(graph).decode("utf-8").splitlines()
+                 if line and line[1:line.index("> ")] not in subjects]
+        for subject in sorted(subjects):
+            event = ox.NamedNode(subject)
+            if reader.one(event, "modality") is not None:
+                lines.extend(reader.lines(event, graph))
+        yield graph, "".join(sorted(lines)).encode("utf-8")
+
+
 def digest(content: bytes) -> str:
     """The digest of a summary graph's content (to skip rewriting an unchanged graph)."""
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
-def write_summary(store: Store, known: dict[str, str] | None = None) -> dict[str, str]:
-    """Recompute the summary from the store's graphs and write it (journaled batches of
-    `WRITE_BUCKETS` graphs, each changed by difference); return each graph's digest. A graph
-    whose digest in `known` (what the store is known to hold) equals its new content's is not
-    written. Prefer `Store.refresh_summary`, which keeps the digests and the stale mark."""
-    known = known or {}
-    digests: dict[str, str] = {}
+def write_summary(store: Store, known: dict[str, str] | None = None,
+                  touched: set[str] | None = None) -> dict[str, str]:
+    """Write the summary (journaled batches of `WRITE_BUCKETS` graphs, each changed by
+    difference) and return each graph's digest. With `touched` (the subjects whose graphs
+    changed since the summary was last right, `touched_in_text` / `touched_in_graph`), only
+    their events are computed again and only their summary graphs read and written; without
+    it (or past `MAX_TOUCHED`) the whole summary is. A graph whose digest in `known` (what the
+    store is known to hold) equals its new content's is not written. Prefer
+    `Store.refresh_summary`, which keeps the digests, the touched subjects and the stale mark."""
+    digests = dict(known or {})
+    full = touched is None or len(touched) > MAX_TOUCHED or len(digests) < BUCKETS
+    contents = iter_summary(store) if full else _update(store, touched or set())
     changed: list[tuple[str, bytes]] = []
-    for graph, text in iter_summary(store):
-        digests[graph] = digest(text)
-        if known.get(graph) != digests[graph]:
+    for graph, text in contents:
+        new = digest(text)
+        if digests.get(graph) != new:
             changed.append((graph, text))
+        digests[graph] = new
         if len(changed) >= WRITE_BUCKETS:
             store.replace_graphs(changed, validate=False)
             changed = []

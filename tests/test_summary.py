@@ -126,3 +126,31 @@ def test_the_summary_properties_are_vocabulary_terms():
     from kg import summary, vocab
 
     assert {f"kgo:{p}" for p in summary.PROPERTIES} <= set(vocab.PROPERTIES)
+
+
+def test_a_refresh_after_a_few_writes_recomputes_only_their_events(tmp_path, monkeypatch):
+    import kg.summary as summary
+
+    store = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()), path=tmp_path / "store")
+    full = _summary_nquads(store)
+    # from now on a whole-store pass is an error: the touched events are known
+    monkeypatch.setattr(summary, "iter_summary", lambda s: (_ for _ in ()).throw(
+        AssertionError("whole-store pass")))
+    touched_buckets = {summary_graph(e) for e in (SAMPLE.threat, SAMPLE.strike)}
+    written: list[str] = []
+    replace = store.replace_graphs
+
+    def spy(items, **kw):
+        items = list(items)
+        written.extend(g for g, _ in items if is_summary_graph(g))
+        return replace(items, **kw)
+
+    monkeypatch.setattr(store, "replace_graphs", spy)
+    store.remove_articles([SAMPLE.a1])
+    store.refresh_summary()
+    assert set(written) <= touched_buckets and written
+    assert SAMPLE.strike not in _summary(store)
+    store.replace_graph(SAMPLE.g1, _graph1())
+    store.refresh_summary()
+    assert _summary_nquads(store) == full
+    store.close()
