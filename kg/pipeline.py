@@ -166,10 +166,20 @@ def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
     return run_chunk(_WORKER_NLP, articles)
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _chunks(items: Iterable[Article], size: int, last: int = 0) -> Iterator[list[Article]]:
+    """`items` in lists of `size`; the last `last` items (read ahead) in lists of a quarter of
+    that, so that at the end of the input the workers finish together."""
     it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    ahead: deque[Article] = deque(islice(it, last))
+    for item in it:
+        ahead.append(item)
+        if len(ahead) >= last + size:
+            yield [ahead.popleft() for _ in range(size)]
+    while len(ahead) > last:
+        yield [ahead.popleft() for _ in range(min(size, len(ahead) - last))]
+    small = max(1, size // 4)
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def process_articles(
@@ -194,7 +204,7 @@ def process_articles(
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque = deque()
-        for chunk in _chunks(articles, CHUNK):
+        for chunk in _chunks(articles, CHUNK, last=CHUNK * workers):
             pending.append(pool.apply_async(_worker_chunk, (chunk,)))
             while len(pending) >= WINDOW * workers:
                 yield from pending.popleft().get()
