@@ -97,13 +97,12 @@ def extract_article(article: Article, doc, nlp: Language | None = None):
 
 def article_to_result(article: Article, doc) -> ArticleResult:
     """The pure per-article function: article and its parse in, its graph out."""
-    from kg.mapping import actor_node, to_nquads, to_quads
+    from kg.mapping import actor_node, article_nquads
 
     extraction = extract_article(article, doc)
-    quads = to_quads(extraction)
     return ArticleResult(
         article_id=article.id,
-        nquads=to_nquads(quads),
+        nquads=article_nquads(extraction),
         events=len(extraction.events),
         actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
     )
