@@ -43,7 +43,8 @@ _STRING_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "NORM", "TAG", "DEP", "LEMMA
 _FLAG_ATTRS = frozenset({"IS_SPACE", "IS_PUNCT", "IS_ALPHA", "IS_DIGIT", "IS_TITLE",
                          "IS_LOWER", "IS_UPPER", "IS_STOP"})
 #: distinct token signatures (and lemma keys) remembered per process before the memo restarts
-_MEMO_LIMIT = 200_000
+#: (VOA has 32 k signatures; each about 300 bytes)
+_MEMO_LIMIT = 50_000
 
 
 def _line_breaks(doc: Doc) -> Doc:
