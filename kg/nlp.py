@@ -76,22 +76,25 @@ def doc_text(doc: Doc) -> str:
 class TokenColumns:
     """Per-token strings of one Doc, as lists indexed like the Doc: `words[i]` is
     `doc[i].text`, `pos[i]` `doc[i].pos_`, `dep[i]` `doc[i].dep_`. A loop over every token
-    reads these instead of making a Token object (and its strings) per token and question."""
+    reads these instead of making a Token object (and its strings) per token and question;
+    `tag[i]` is `doc[i].tag_`."""
 
-    __slots__ = ("words", "pos", "dep")
+    __slots__ = ("words", "pos", "dep", "tag")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, IDX, LENGTH, POS
+        from spacy.attrs import DEP, IDX, LENGTH, POS, TAG
         from spacy.parts_of_speech import NAMES
 
         text = doc_text(doc)
-        rows = doc.to_array([IDX, LENGTH, POS, DEP]).tolist()
+        rows = doc.to_array([IDX, LENGTH, POS, DEP, TAG]).tolist()
         strings = doc.vocab.strings
-        deps: dict[int, str] = {}
-        self.words = [text[i:i + n] for i, n, _, _ in rows]
-        self.pos = [NAMES.get(p, "") for _, _, p, _ in rows]
-        self.dep = [deps[d] if d in deps else deps.setdefault(d, strings[d])
-                    for _, _, _, d in rows]
+        labels: dict[int, str] = {}
+        self.words = [text[i:i + n] for i, n, _, _, _ in rows]
+        self.pos = [NAMES.get(p, "") for _, _, p, _, _ in rows]
+        self.dep = [labels[d] if d in labels else labels.setdefault(d, strings[d])
+                    for _, _, _, d, _ in rows]
+        self.tag = [labels[t] if t in labels else labels.setdefault(t, strings[t])
+                    for _, _, _, _, t in rows]
 
 
 _last_columns: tuple[object, TokenColumns | None] = (None, None)
