@@ -30,11 +30,13 @@ from kg.vocab import EVENT_CLASSES
 __all__ = [
     "EventEntry",
     "StanceEntry",
+    "NullEntry",
     "Lexicon",
     "load_lexicon",
     "read_event_lexicon",
     "read_stance_lexicon",
     "read_light_verbs",
+    "read_null_patterns",
     "merge_imported",
     "EVENT_COLUMNS",
     "STANCE_COLUMNS",
@@ -114,14 +116,18 @@ class Lexicon:
     lexicons). Entries sharing a lemma and pos keep their file order.
     """
 
-    __slots__ = ("_events", "_stances", "_light", "_particles", "entries", "stance_entries")
+    __slots__ = ("_events", "_stances", "_light", "_particles", "_null", "entries", "stance_entries")
 
     def __init__(
         self,
         events: Iterable[EventEntry],
         stances: Iterable[StanceEntry] = (),
         light_verbs: Mapping[str, str] | None = None,
+        null_patterns: Iterable[NullEntry] = (),
     ) -> None:
+        self._null: dict[str, tuple[NullEntry, ...]] = {}
+        for n in null_patterns:
+            self._null[n.verb] = self._null.get(n.verb, ()) + (n,)
         self.entries: tuple[EventEntry, ...] = tuple(events)
         self.stance_entries: tuple[StanceEntry, ...] = tuple(stances)
         self._light: dict[str, str] = dict(light_verbs or {})
@@ -166,7 +172,9 @@ class Lexicon:
         events = merge_imported(events, imported, admitted)
         stances = read_stance_lexicon(read_data("stance_lexicon.csv"), "kg/data/stance_lexicon.csv")
         light = read_light_verbs(read_data("light_verbs.csv"), "kg/data/light_verbs.csv")
-        return cls(events, stances, light)
+        nulls = read_null_patterns(read_data("petrarch_verbs_null.csv", missing_ok=True) or "lemma,words,source\n",
+                                   "kg/data/petrarch_verbs_null.csv")
+        return cls(events, stances, light, nulls)
 
     def events_for(self, lemma: str, pos: str) -> tuple[EventEntry, ...]:
         """The event entries of a lemma ("attack", "call for") and pos (VERB/NOUN), in file order.
@@ -192,6 +200,18 @@ class Lexicon:
             elif e.applies(near):
                 return e
         return plain
+
+    def no_event(self, verb: str, particles: Collection[str], near: Collection[str]) -> bool:
+        """Whether a CAMEO pattern coded [---] says the verb with the words `near` it is no
+        event ("fight corruption", "struck down the law", "killed in a car crash"): every word
+        the pattern names is near, and its particle, if any, is among `particles`.
+
+        >>> lex = Lexicon([], null_patterns=[NullEntry("strike", "down", (frozenset({"law"}),))])
+        >>> lex.no_event("strike", {"down"}, {"law", "court"}), lex.no_event("strike", (), {"law"})
+        (True, False)
+        """
+        return any((n.particle is None or n.particle in particles)
+                   and all(not w.isdisjoint(near) for w in n.words) for n in self._null.get(verb, ()))
 
     def is_light_verb(self, lemma: str) -> bool:
         """True for a verb that carries the event of its object noun ("launch", "carry out")."""
@@ -233,6 +253,28 @@ class Lexicon:
             f"<Lexicon {len(self.entries)} event entries, {len(self.stance_entries)} stance "
             f"entries, {len(self._light)} light verbs>"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class NullEntry:
+    """A verb pattern coded [---] (`kg/data/petrarch_verbs_null.csv`): the verb (and particle),
+    with each of `words` (a set of acceptable lemmas) near it, is no event."""
+    verb: str
+    particle: str | None
+    words: tuple[frozenset[str], ...]
+    origin: str = ""
+
+
+def read_null_patterns(text: str, origin: str) -> list[NullEntry]:
+    """The rows of a null-pattern file (columns lemma, words, source; see `NullEntry`)."""
+    out = []
+    for where, row in csv_rows(text, origin, ("lemma", "words", "source")):
+        verb, _, particle = row["lemma"].strip().lower().partition(" ")
+        words = tuple(frozenset(f for f in w.split("|") if f) for w in row["words"].split())
+        if not verb or not words:
+            raise DataFileError(f"{where}: a null pattern needs a verb and at least one word")
+        out.append(NullEntry(verb, particle or None, words, where))
+    return out
 
 
 def merge_imported(curated: list[EventEntry], imported: Iterable[EventEntry],

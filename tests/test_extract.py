@@ -380,3 +380,33 @@ def test_who_tells_of_an_act_is_not_its_target(nlp) -> None:
                        "peace plan.") == [("REJECT", {"UGA"}, set())]
     assert _coded(nlp, "Kenya, according to regional analyst Omar Hadi, has rejected the offer of "
                        "talks.") == [("REJECT", {"KEN"}, set())]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    # the state's foreign opponent is not the armed group's: its violence stays at home ...
+    ("Turkish jets bombed villages in northern Iraq on Monday. PKK militants launched a wave of "
+     "attacks on Tuesday.", {"TUR"}),
+    # ... or goes to the state where the sentence places it
+    ("Turkish jets bombed villages in northern Iraq on Monday. PKK militants launched a wave of "
+     "attacks in Syria on Tuesday.", {"SYR"}),
+])
+def test_an_armed_groups_untargeted_violence_is_not_aimed_at_its_states_opponent(nlp, text, target) -> None:
+    [attack] = [e for e in _coded(nlp, text) if e[1] != {"TUR"} or e[2] != {"IRQ"}]
+    assert attack[2] == target
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # CAMEO codes "strike down" a law [---]: a ruling, no strike (petrarch_verbs_null.csv)
+    ("Kenya's Supreme Court struck down the law on Monday.", []),
+    ("Kenyan jets struck Somali militants near the border on Monday.", [("ASSAULT", {"KEN"}, {"SOM"})]),
+])
+def test_a_verb_pattern_coded_no_event_is_no_event(nlp, text, expected) -> None:
+    assert _coded(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Kenyan police were unable to arrest the Somali smugglers on Monday.",
+    "Kenyan police failed to arrest the Somali smugglers on Monday.",
+])
+def test_an_act_that_failed_is_not_coded(nlp, text) -> None:
+    assert _coded(nlp, text) == []

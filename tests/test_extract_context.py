@@ -179,3 +179,19 @@ def test_the_datelines_place_is_no_subject_of_the_first_sentence(nlp) -> None:
     source, target = _sides(nlp, "NAIROBI, Kenya (AP) — Ethiopia accused Eritrea on Thursday of "
                                  "arming rebels in the Amhara region.", "accused")
     assert (source, target) == ({"ETH"}, {"ERI"})
+
+
+@pytest.mark.parametrize("text, label, country", [
+    # a name in apposition to a description with a demonym: the description's state
+    ("Police in Uganda raided the offices of the Kenyan charity, Mwangaza Trust, on Monday.",
+     "Mwangaza Trust", "KEN"),
+    # the predicate of a copula describes its subject ("X is a Kenyan businessman")
+    ("Joseph Kamau is a Kenyan businessman who has funded protests in Uganda.", "Joseph Kamau", "KEN"),
+    # a state the description only governs ("a critic of the Kenyan government") is not its own
+    ("The Mwangaza Trust, a critic of the Kenyan government, met Ugandan ministers on Monday.",
+     "Mwangaza Trust", None),
+])
+def test_a_name_takes_the_state_of_the_description_it_is_equated_with(nlp, text, label, country) -> None:
+    _, actors = _read(nlp, text)
+    [actor] = [a for a in actors.values() if a.label == label]
+    assert actor.country == country

@@ -117,6 +117,9 @@ RULE_ROWS = [
      "modality 'actual' -> 'requested'"),
     ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
+    # officials of no state are vague actors; a people's or a force's acts stay coded
+    ("vague_sources", "Western governments agreed to lift sanctions on Iran on Monday.", "coded True -> False"),
+    ("vague_sources", "The rebels demanded a ceasefire on Monday.", "declined"),
     ("one_per_occasion", "Sudanese troops attacked Chadian villages on Monday. The attack by Sudanese "
      "troops on Chadian villages lasted six hours.", "a repeated mention of e2"),
     ("one_per_occasion", "Kenya rejected Uganda's demands on Monday. The Kenyan government also condemned "
@@ -129,6 +132,11 @@ RULE_ROWS = [
     ("drop_unanchored", "Ghana and Togo opened talks aimed at establishing diplomatic relations.", "removed"),
     ("branches_at_home", "WASHINGTON — Today, the Department of the Treasury's Office of Foreign Assets Control "
      "sanctioned two Venezuelan generals for corruption.", "takes the home state USA"),
+    ("described_countries", "Police in Uganda raided the offices of the Kenyan charity, Mwangaza Trust, on "
+     "Monday.", "takes the country KEN of its description"),
+    # an official of a body of the article's home state ("Secretary of the Treasury X") is of that state
+    ("described_countries", "WASHINGTON — Secretary of the Treasury John T. Miller condemned North Korea's "
+     "missile tests on Monday.", "actor person-john-t-miller takes the country USA"),
     ("sentence_countries", "Police arrested twelve smugglers in Karachi.", "takes the country PAK"),
     # the reporter of an attack is not of the attacker's state: the place named decides
     ("sentence_countries", "Officials said Russian drones struck a power station in Kherson overnight.",
@@ -169,6 +177,9 @@ RULE_ROWS = [
      "source ('new-york-times',) -> ()"),
     ("domestic_targets", "Police arrested the men who attacked the embassy in Nairobi.",
      "target () -> ('KEN',)"),
+    # doers of whom one has a state ("X and his Haitian gang"): at home in that state
+    ("domestic_targets", "Wilson Joseph and his Haitian gang launched attacks on Monday, Dominican officials "
+     "said.", "target () -> ('HTI',)"),
     # an arrest by no named actor is the state's where it happens
     ("domestic_targets", "The opposition leader was arrested on Wednesday in Kampala.", "source () -> ('UGA',)"),
 ]

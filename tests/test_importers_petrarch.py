@@ -164,6 +164,19 @@ def test_verb_patterns_become_lexicon_rows() -> None:
     assert report.skipped["pattern code not in kg/data/cameo.csv"] == 1  # 9999
 
 
+def test_patterns_coded_no_event_keep_every_word_they_name() -> None:
+    text = VERBS + ("- * (BY &ARMY)                           [---]         # DENOUNCE\n"
+                    "- * (IN &WEATHER)                        [---]         # DENOUNCE\n"
+                    "- * DOWN {ELECTORAL LAW}                 [---]\n")
+    got = {(p.verb, p.particle, p.words) for p in P.read_null_patterns(text, "v.txt")}
+    assert ("send", None, (("word",),)) in got  # the verb its comment names, not the block's others
+    # a phrase's preposition counts ("backed by troops"), a synonym set gives its members
+    assert ("denounce", None, (("by",), ("troops", "troop", "soldiers", "soldier"))) in got
+    assert ("denounce", "down", (("electoral",), ("law",))) in got
+    # a synonym set the file does not define leaves the pattern unreadable: not imported
+    assert not any(p[2] == (("in",),) for p in got)
+
+
 def test_run_writes_files_with_provenance_and_licence(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
@@ -177,7 +190,8 @@ def test_run_writes_files_with_provenance_and_licence(tmp_path: Path) -> None:
     out.mkdir()
     lines = P.run(src, out)
     assert any(line.startswith("Phoenix.Countries.actors.txt:") for line in lines)
-    for name in ("petrarch_actors.jsonl", "petrarch_agents.csv", "petrarch_countries.csv", "petrarch_verbs.csv"):
+    for name in ("petrarch_actors.jsonl", "petrarch_agents.csv", "petrarch_countries.csv", "petrarch_verbs.csv",
+                 "petrarch_verbs_null.csv"):
         text = (out / name).read_text()
         assert "Upstream: openeventdata/UniversalPetrarch" in text and "MIT License" in text, name
     assert "Copyright (c) 2014 Somebody" in (out / "PETRARCH_NOTICE.txt").read_text()

@@ -134,11 +134,20 @@ def opponent_from_article(st: ArticleState) -> None:
     """"Ukraine's air force said it shot down 41 drones": force used with no target named is
     aimed at the actor's opponent in the article, the country most often on the other side of
     its other acts of force (none when the article shows no such counterpart: then the domestic
-    rule decides)."""
+    rule decides). Not for an armed group of no state ("PKK militants launched attacks", in an
+    article on Turkish strikes in Iraq): the state's foreign opponent is not its own; its
+    violence is aimed at the state where its sentence places it, else the domestic rule decides."""
     table = st.table
     pairs = _counterparts(st, lambda d: d.cameo[:2] in _VIOLENT_ROOTS)
     for d in st.drafts:
         if d.cameo[:2] not in _VIOLENT_ROOTS or not d.source or any(_placed(table, k) for k in d.target):
+            continue
+        if all(table.kind(k) in _NON_STATE_ARMED or _sector(table, k) in _INSURGENT_SECTORS
+               for k in d.source):
+            place = (table.country(d.location) if d.location else None) or _sentence_place(
+                d.trigger.token.sent, st.finder, set())
+            if place:
+                d.target = d.target + (table.state(table.country(place) or place, None),)
             continue
         best = _main_counterpart(st, d, pairs)
         if best:
@@ -400,6 +409,66 @@ def branches_at_home(st: ArticleState) -> None:
             st.trace.note("branches_at_home", "", f"actor {key} takes the home state {st.table.country(key)}")
 
 
+#: dependencies of the words that carry a description's state ("a former Haitian police
+#: officer", "Iran's envoy", "the Haitian gang coalition"): its own modifiers, not a phrase
+#: it governs ("a critic of Russia" is not Russia's)
+_DESCRIPTION_MODIFIERS = ("amod", "compound", "nmod", "poss")
+
+
+#: kinds of the state bodies whose officials are of the body's state
+_BODY_KINDS = {"government", "military", "police", "judiciary", "legislature"}
+
+
+def _descriptions(tok: Token) -> list[Token]:
+    """The nouns a mention of a name is said to be: the phrase it stands in apposition to ("the
+    Haitian gang coalition, Viv Ansanm"), its own apposition ("Herard, a former police
+    officer"), or the predicate of a copula it is the subject of ("Herard is a former Haitian
+    police officer")."""
+    out = []
+    if tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and tok.head.i < tok.i:
+        out.append(tok.head)
+    out.extend(c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN")
+    if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+        out.extend(c for c in tok.head.children if c.dep_ == "attr" and c.pos_ == "NOUN")
+    return out
+
+
+def described_countries(st: ArticleState) -> None:
+    """A person or body of no country takes the one state the description the text equates it
+    with names: "the Haitian gang coalition, Viv Ansanm", "Herard is a former Haitian police
+    officer", "X, Iran's envoy" (the description is its nationality; a coder reads it so); an
+    official, the state of the body of the title ("Secretary of the Treasury Janet L. Yellen",
+    the Treasury placed by `branches_at_home`)."""
+    finder, table = st.finder, st.table
+    found: dict[str, set[str]] = {}
+    for i, key in finder.history:
+        b = table.actors.get(key)
+        if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or key.startswith("group-") or (
+                b.code and b.code[:3] in ("IGO", "NGO", "IMG")):
+            continue  # (a group named by a noun takes its country from the article: actor_places)
+        for noun in _descriptions(st.doc[i]):
+            if of_other_states(noun):
+                continue
+            states = {c for m in noun.children if m.dep_ in _DESCRIPTION_MODIFIERS and m.i < noun.i
+                      for c in [finder.country_in_token(m)] if c}
+            found.setdefault(key, set()).update(states)
+        if b.kind == "person":
+            # "Secretary of the Treasury Janet L. Yellen": the state of the body of the title
+            found.setdefault(key, set()).update(
+                c for t in st.doc[i].subtree if t.i < i and t.dep_ == "pobj" and t.head.lower_ == "of"
+                for k in finder.cache.get(t.i, ()) if table.kind(k) in _BODY_KINDS
+                for c in [table.country(k)] if c)
+    for key, states in found.items():
+        b = table.actors[key]
+        if len(states) != 1 or b.country:
+            continue
+        b.country = states.pop()
+        if b.code and len(b.code) == 3 and b.code == b.sector:
+            b.code = None  # recomputed from country + sector
+        if st.trace is not None:
+            st.trace.note("described_countries", "", f"actor {key} takes the country {b.country} of its description")
+
+
 def sentence_countries(st: ArticleState) -> None:
     """An actor the text gives no country takes the one state its sentence names
     (`_sentence_countries`), leaving out the state of the doer of an act the actor only
@@ -434,7 +503,8 @@ def places_of_events(st: ArticleState) -> None:
 
 def domestic_targets(st: ArticleState) -> None:
     """Violence by no named actor is the state's where it happened; protest, repression and
-    violence with no placed target are aimed at the source's own state (`_domestic_targets`)."""
+    violence with no placed target are aimed at the source's own state, the one state of the
+    doers that have one ("Sanon and his gang") (`_domestic_targets`)."""
     _domestic_targets(st.drafts, st.table, st.finder)
 
 
@@ -456,6 +526,27 @@ def no_agent(st: ArticleState) -> None:
         if not d.source and d.coded:
             d.coded = False
             d.extra["no_agent"] = True
+
+
+#: CAMEO sectors of the generic groups that, placed in no state, are vague actors: officials,
+#: leaders, governments ("Western governments"), and peoples ("Kurds", "Central Asians");
+#: not forces, rebels or gangs, whose acts a coder codes with the state left open
+_VAGUE_SECTORS = {"GOV"}
+
+
+def vague_sources(st: ArticleState) -> None:
+    """"Western governments have agreed to lift sanctions", "officials caution", "Kurds seize
+    airfield", "Democrats push for gun control": an act whose every doer is a generic group of
+    officials or of a people placed in no state (`_VAGUE_SECTORS`) is done by a vague actor,
+    which the coding guide does not code ("vague actors ('Western nations')"); it stays in the
+    graph, uncoded."""
+    table = st.table
+    for d in st.drafts:
+        if d.coded and d.source and all(
+                k.startswith("group-") and not table.country(k) and table.actors[k].sector in _VAGUE_SECTORS
+                for k in d.source):
+            d.coded = False
+            d.extra["vague_source"] = True
 
 
 #: CAMEO roots of acts done together (consult, diplomatic and material cooperation): with
@@ -610,10 +701,10 @@ def _in_time_clause(tok: Token, main: Token) -> bool:
 
 #: the article rules, in the order they run after every sentence has been read
 ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
-                 branches_at_home, sentence_countries, actor_places, armed_group_assault, foreign_sanctions,
-                 sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
+                 branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
+                 foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
-                 joint_parties, no_agent, dates, closed_history)
+                 joint_parties, vague_sources, no_agent, dates, closed_history)
 
 
 @functools.lru_cache(maxsize=None)
@@ -890,9 +981,11 @@ def _domestic_targets(drafts: list[DraftEvent], table: ActorTable, finder: Actor
     for d in drafts:
         if not d.source or d.cameo[:2] not in _DOMESTIC_ROOTS or any(_placed(table, k) for k in d.target):
             continue  # a target of no known country or kind ("Sivas" read as a person) says nothing
-        country = table.country(d.source[0])
+        # "Sanon and his gang": the one state of the doers that have one
+        countries = {table.country(k) for k in d.source} - {None}
+        country = countries.pop() if len(countries) == 1 else None
         # "thousands of Nigerians rallied in Lagos": a people protesting at home
-        if country and (table.kind(d.source[0]) != "state" or d.cameo[:2] == "14"):
+        if country and (any(table.kind(k) != "state" for k in d.source) or d.cameo[:2] == "14"):
             d.target = d.target + (table.state(country, None),)
             d.confidence -= 0.15
 

@@ -154,6 +154,17 @@ def _norm_name(text: str) -> str:
     return text.strip(" ,.;:\"“”‘’'()-—")
 
 
+#: a leading definite article, which the tagger takes into some mentions of a body's name
+_ARTICLE = re.compile(r"^the\s+(?=\S)", re.I)
+
+
+def _without_article(name: str) -> str:
+    """A body's name without the definite article the tagger took into some of its mentions
+    ("the Muslim Brotherhood", "The Justice Project"): one body, one key and label, whichever
+    mention came first."""
+    return _ARTICLE.sub("", name)
+
+
 class ActorTable:
     """The actors of one article, keyed canonically, with their mentions counted."""
 
@@ -262,7 +273,7 @@ class ActorTable:
 
     def org(self, name: str, kind: str, *, country: str | None = None,
             sector: str | None = None) -> str:
-        name = _norm_name(name)
+        name = _without_article(_norm_name(name))
         key = f"{kind}-{_key(name)}"
         if kind in _GOV_KINDS:
             # "the Defense Ministry", "the Supreme Court": a branch's name is generic, the same
@@ -689,8 +700,10 @@ class ActorFinder:
                 break
             start -= 1
         known = self.gaz.actor(self.doc[start:head.i + 1].text)
-        if known is not None and known.kind == "person" and start < head.i:
-            return Span(self.doc, start, head.i + 1, label="PERSON")  # a known full name
+        if known is not None and known.kind == "person" and (start < head.i or head.dep_ == "nsubj"):
+            # a known full name; a known person's one name as the subject of a clause
+            # ("..., Zelenskyy wrote in a post")
+            return Span(self.doc, start, head.i + 1, label="PERSON")
         if start == 0:
             return None
         title = self.doc[start - 1]

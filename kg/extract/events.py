@@ -33,6 +33,8 @@ _EMBED_DEPS = {"xcomp", "ccomp", "advcl", "pcomp", "conj", "acl", "relcl", "dobj
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _OBJECT_CONTROL = {"directed", "requested"}
 _READY = {"ready", "willing", "prepared", "determined", "eager", "poised", "set"}
+#: heads of a complement act that did not happen ("failed to deliver", "unable to reach")
+_FAILED = {"fail", "unable"}
 #: prepositions that put a nominal event in the background of the sentence's main event
 _BACKGROUND = {"after", "following", "since", "before", "during", "despite", "amid", "amidst",
                "over", "because", "like", "unlike"}
@@ -137,9 +139,17 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
                 with_req = [(e, w) for e, w in cands if e.requires and _words_ok(tok, e)]
                 plain = [(e, w) for e, w in cands if not e.requires]
                 chosen = (with_req or plain or [None])[0]
-            if chosen is not None:
+            if chosen is not None and not (pos == "VERB" and _no_event(tok, lemma, chosen[0], lex)):
                 out.append(Trigger(tok, chosen[0], chosen[1]))
     return out
+
+
+def _no_event(tok: Token, lemma: str, entry: EventEntry, lex: Lexicon) -> bool:
+    """A CAMEO verb pattern coded [---] matches ("struck down the law"), unless a curated row
+    that names its own words chose the code (the curated lexicon wins)."""
+    if entry.requires and entry.origin.startswith("kg/data/event_lexicon"):
+        return False
+    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok))
 
 
 def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], depth: int = 0) -> tuple[str, ...]:
@@ -546,6 +556,9 @@ def _modality(tok: Token) -> str | None:
     # "is ready to host", "willing to withdraw": a stated readiness is an intention
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _READY:
         return "planned"
+    # "failed to deliver the aid", "was unable to reach a deal": the act did not happen
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FAILED:
+        return "negated"
     # "going to start hitting": be + going + to, through a chain of complements; "will
     # continue to take steps to impose restrictions": the future of the chain's head
     cur = tok

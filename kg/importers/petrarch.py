@@ -14,6 +14,8 @@ repository and commit, and the MIT licence:
 - `petrarch_agents.csv`: generic agent nouns with their CAMEO sector (`agents.csv` columns);
 - `petrarch_verbs.csv`: the CAMEO verb patterns as event-lexicon rows (verb + particle, the
   object or prepositional word the pattern needs as `requires`, the CAMEO code);
+- `petrarch_verbs_null.csv`: the verb patterns coded `[---]` (the verb with those words is no
+  event: "fight corruption", "strike down a law"), with every word each names;
 - `PETRARCH_NOTICE.txt`: the licence and attribution.
 
 The generated files are committed; `kg` never reads the source directory at run time. Records
@@ -36,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
-    "Term", "ActorBlock", "AgentRow", "VerbPattern", "Report",
-    "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary",
+    "Term", "ActorBlock", "AgentRow", "VerbPattern", "NullPattern", "Report",
+    "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary", "read_null_patterns",
     "parse_code", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
 ]
 
@@ -538,6 +540,102 @@ def read_verb_dictionary(text: str, origin: str, report: Report | None = None) -
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class NullPattern:
+    """One pattern line coded `[---]` (explicitly no event: "fight corruption", "strike down a
+    law", "killed in a crash"), read for `kg`: the verb (and particle) it applies to and every
+    word it names, each a set of acceptable forms (a synonym set's members, a plural's singular)."""
+
+    verb: str
+    particle: str | None
+    words: tuple[tuple[str, ...], ...]
+    source: str
+
+
+def _slot_words(token: str, synsets: dict[str, list[str]]) -> list[tuple[str, ...]] | None:
+    """The words a pattern token names, one tuple of acceptable forms each: every content word
+    of a phrase ("{ILLEGAL IMMIGRANTS}" -> illegal, immigrant(s)), a synonym set's last words;
+    None when it names a synonym set the file does not define (the pattern cannot be read)."""
+    if token.startswith("&"):
+        members = [m.split()[-1] for m in synsets.get(token.rstrip("_"), []) if m.split()]
+        forms = tuple(dict.fromkeys(f for m in members if re.fullmatch(r"[a-z][a-z'\-]*", m)
+                                    for f in _singular(m)))
+        return [forms] if forms else None
+    out = []
+    for i, w in enumerate(re.findall(r"&\w+|[A-Za-z][A-Za-z'\-]*", token)):
+        if w.startswith("&"):
+            words = _slot_words(w, synsets)
+            if words is None:
+                return None
+            out.extend(words)
+        elif w.lower() not in _FUNCTION or (i == 0 and token.startswith("(")):
+            # the preposition of a phrase counts: "(BY &MILITARY)" is "backed by troops",
+            # not "backed the troops"
+            out.append(_singular(w.lower()))
+    return out
+
+
+def read_null_patterns(text: str, origin: str, report: Report | None = None) -> list[NullPattern]:
+    """The `[---]` patterns of a PETRARCH verb file that name at least one word, one per verb
+    they apply to (the verb its comment names when in the block, else every verb of the block).
+    All the words a pattern names must be near the verb for it to apply (`kg.lexicon`).
+
+    >>> src = "--- FIGHT [190] ---\\nFIGHT\\nBATTLE\\n- * CONTROL (OF {THE HOUSE}) [---] # BATTLE\\n"
+    >>> [(p.verb, p.particle, p.words) for p in read_null_patterns(src, "x")]
+    [('battle', None, (('control',), ('of',), ('house',)))]
+    """
+    report = report or Report()
+    synsets: dict[str, list[str]] = {}
+    out: list[NullPattern] = []
+    in_verbs = False
+    cur_set: str | None = None
+    verbs: list[str] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if raw.startswith("####### VERB PATTERNS") or (raw.startswith("---") and not in_verbs):
+            in_verbs = True
+        if raw.startswith("######## TRANSFORMATIONS"):
+            break
+        body, _, comment = raw.partition("#")
+        line = body.strip()
+        if not line:
+            cur_set = None
+            continue
+        if not in_verbs:
+            if line.startswith("&"):
+                cur_set = line.split()[0].rstrip("_")
+                synsets[cur_set] = []
+            elif line.startswith("+") and cur_set:
+                synsets[cur_set].append(_name(line[1:].split("{")[0]).lower())
+            continue
+        if line.startswith("---"):
+            verbs = []
+            continue
+        if line.startswith("-"):
+            m = re.match(r"-\s*(.*?)\s*\[([^\]]*)\]\s*$", line)
+            if not m or m[2].strip() != "---" or "*" not in m[1]:
+                continue
+            before, _, after = m[1].partition("*")
+            toks = [t for t in _TOKEN.findall(after) if t not in ("$", "+", "%", "^")]
+            particle = toks.pop(0).lower() if toks and toks[0].lower() in _PARTICLES else None
+            toks += [t for t in _TOKEN.findall(before) if t not in ("$", "+", "%", "^")]
+            slots = [_slot_words(t, synsets) for t in toks]
+            if any(x is None for x in slots):
+                report.skip("[---] pattern naming an undefined synonym set", f"{origin}:{lineno}")
+                continue
+            words = tuple(dict.fromkeys(w for x in slots for w in x))
+            if not words:
+                report.skip("[---] pattern naming no word (only the verb)", f"{origin}:{lineno}")
+                continue
+            named = comment.strip().split()[0].lower() if comment.strip() else ""
+            for verb in ([v for v in verbs if v == named] or verbs):
+                out.append(NullPattern(verb, particle, words, f"{origin}:{lineno}"))
+            continue
+        word = line.lstrip("+").split("{")[0].split("[")[0].strip().lower().strip("_")
+        if re.fullmatch(r"[a-z][a-z'\-]*", word):
+            verbs.append(word)
+    return out
+
+
 def to_verb_rows(patterns: list[VerbPattern], classes: dict[str, str], codes: set[str],
                  report: Report) -> list[dict]:
     """Event-lexicon rows (plus `source`) for the patterns; the first pattern of a key wins."""
@@ -716,6 +814,17 @@ def run(source_dir: Path, out_dir: Path) -> list[str]:
                 "Columns: those of event_lexicon.csv (requires = the object or prepositional word the "
                 "pattern needs; empty = the verb block's default code) plus source (file:line)")
         + _csv(verbs, (*EVENT_COLUMNS, "source")), encoding="utf-8")
+    nulls = read_null_patterns((source_dir / VERB_FILE).read_text(encoding="utf-8", errors="replace"), VERB_FILE,
+                               report)
+    lines.append(f"{VERB_FILE}: {len(nulls)} verb patterns coded [---] (no event)")
+    (out_dir / "petrarch_verbs_null.csv").write_text(
+        _header("petrarch_verbs_null.csv: CAMEO verb patterns coded [---]: the verb with these words is "
+                "no event", [VERB_FILE],
+                "Columns: lemma (verb, and particle after a space), words (every word the pattern names, "
+                "space-separated; '|' between the acceptable forms of one), source (file:line)")
+        + _csv([{"lemma": f"{p.verb} {p.particle}" if p.particle else p.verb,
+                 "words": " ".join("|".join(w) for w in p.words), "source": p.source} for p in nulls],
+               ("lemma", "words", "source")), encoding="utf-8")
     (out_dir / "PETRARCH_NOTICE.txt").write_text(_notice(source_dir), encoding="utf-8")
     return lines + report.lines()
 
