@@ -361,6 +361,7 @@ def build(
     summary.merged = len(merged)
     settle_countries(store, gazetteer.result())  # one country per actor, from all its evidence
     summary.actors = len(actors - {old for old, _ in merged.merged})
+    store.refresh_summary()  # the per-event columns of the event table (`kg.summary`)
     store.optimize()
     stats = store.stats()  # computed once here, cached for `kg stats`
     summary.triples = stats["triples"]

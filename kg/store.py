@@ -10,8 +10,12 @@ maintain it; queries run on it. Write through these methods, not through `.inner
 (or call `rebuild_union` after). Each batch of graphs is appended to a journal
 (`kg-journal.nq`) before it is written, the journal is cleared once the engine has flushed
 (`checkpoint`, `close`), and `Store.open` replays what is left, so a killed writer never leaves
-the union different from the union of the graphs. Parameters are bound as RDF terms in a `VALUES`
-block (`with_values`); `timeout` bounds a query's wait.
+the union different from the union of the graphs. The event summary (`kg.summary`: per-event
+columns in the graphs `kgid:graph/summary/NN`, named graphs like the articles') is a function of
+the other graphs: a write marks it stale (the file `kg-summary.stale`, before the write), and
+`refresh_summary` computes it again before the next read (`query`, `stats`, `export`, ...), at
+`close`, or at the next `open` after a killed writer. Parameters are bound as RDF terms in a
+`VALUES` block (`with_values`); `timeout` bounds a query's wait.
 
 >>> store = Store.memory()
 >>> ns_id, ns_kgo = "https://w3id.org/kg-news/id/", "https://w3id.org/kg-news/ontology#"
@@ -37,6 +41,7 @@ from typing import IO, Any, Union
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.summary import SUMMARY_GRAPH
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
 __all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
@@ -49,6 +54,11 @@ DATA_DIR = "oxigraph"
 JOURNAL = "kg-journal.nq"
 #: the cached `Store.stats()`, removed before every write
 STATS_CACHE = "kg-stats.json"
+#: present while the event summary (`kg.summary`) may not match the other graphs: written
+#: before any of them changes, removed once the summary is written again
+SUMMARY_STALE = "kg-summary.stale"
+#: the digest of each summary graph as last written in full (absent while one is written)
+SUMMARY_DIGESTS = "kg-summary.json"
 #: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
 BULK_BYTES = 4_000_000
 #: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size
@@ -149,6 +159,11 @@ class Store:
         #: graphs read by `graph_ntriples` and not written since: their text, which the
         #: difference of their next replacement starts from (instead of a second dump)
         self._read: dict[ox.NamedNode, bytes] = {}
+        #: the event summary (`kg.summary`) may not match the other graphs (on disk: the
+        #: `SUMMARY_STALE` file); `refresh_summary` recomputes it
+        self._summary_stale = False
+        #: the digest of each summary graph as last written (memory stores; on disk: a file)
+        self._summary_digests: dict[str, str] = {}
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -179,9 +194,11 @@ class Store:
             marker.write_text(
                 json.dumps({"format": "kg-store", "version": STORE_VERSION, "engine": "oxigraph"},
                            indent=2) + "\n", encoding="utf-8")
-        if (root / JOURNAL).is_file():
+        if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file():
             cls._repair(root, read_only)
-        return cls(cls._open_inner(root, read_only), root, read_only)
+        store = cls(cls._open_inner(root, read_only), root, read_only)
+        store._summary_stale = (root / SUMMARY_STALE).is_file()
+        return store
 
     @staticmethod
     def _open_inner(root: Path, read_only: bool) -> ox.Store:
@@ -197,8 +214,9 @@ class Store:
 
     @classmethod
     def _repair(cls, root: Path, read_only: bool) -> None:
-        """A journal is left: a writer died mid-batch (or is writing now). Replay it, unless
-        another process holds the store (then it is that writer's journal)."""
+        """A journal is left, or the summary is marked stale: a writer died mid-batch (or is
+        writing now). Replay the journal and recompute the summary, unless another process
+        holds the store (then it is that writer's work)."""
         try:
             inner = ox.Store(str(root / DATA_DIR))
         except OSError as err:
@@ -209,8 +227,10 @@ class Store:
                                  "lock); wait for it to finish, then try again") from err
             raise StoreError(f"{root}: cannot open the store to replay its journal: {err}") from err
         store = cls(inner, root)
-        store._replay_journal()
-        store.close()
+        if (root / JOURNAL).is_file():
+            store._replay_journal()
+        store._summary_stale = (root / SUMMARY_STALE).is_file()
+        store.close()  # refreshes a stale summary
 
     @staticmethod
     def _check_marker(marker: Path) -> None:
@@ -232,6 +252,8 @@ class Store:
     def close(self) -> None:
         """Flush and release the store (and its lock)."""
         if self.inner is not None:
+            if self._summary_stale and not self.read_only:
+                self.refresh_summary()
             if self.path is not None and not self.read_only:
                 self.checkpoint()
                 self.inner.flush()
@@ -245,6 +267,7 @@ class Store:
 
     def __len__(self) -> int:
         """The number of distinct triples (the size of the union graph)."""
+        self._fresh()
         return _count(self.inner, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
     # -- writing -------------------------------------------------------------------------------
@@ -291,6 +314,8 @@ class Store:
         if not batch:
             return []
         self._invalidate_stats()
+        if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
+            self._mark_summary_stale()
         self._journal_append(batch)
         try:
             self._apply(batch)
@@ -472,6 +497,56 @@ class Store:
         self._invalidate_stats()
         self.checkpoint()
 
+    # the event summary (`kg.summary`): a function of the other graphs, kept in step by a mark
+    def _mark_summary_stale(self) -> None:
+        """Mark the summary stale before a graph other than the summary's changes (on disk:
+        the `SUMMARY_STALE` file, fsynced, so a writer killed afterwards leaves it behind)."""
+        if self._summary_stale:
+            return
+        self._summary_stale = True
+        if self.path is not None and not self.read_only:
+            path = self.path / SUMMARY_STALE
+            with open(path, "wb") as f:
+                os.fsync(f.fileno())
+            _fsync_dir(self.path)
+
+    def refresh_summary(self) -> None:
+        """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
+        Called by the build at its end; reads (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
+        is stale (after a write through `replace_graphs` or `remove_articles`)."""
+        from kg.summary import write_summary
+
+        self._summary_stale = True  # written again even if a replay wrote a summary
+        on_disk = self.path is not None and not self.read_only
+        known = self._summary_digests
+        if on_disk:
+            assert self.path is not None
+            digests = self.path / SUMMARY_DIGESTS
+            try:
+                known = json.loads(digests.read_text(encoding="utf-8")) if digests.is_file() \
+                    else {}
+            except ValueError:
+                known = {}
+            # the digests say what the store holds only while no summary graph is being written
+            digests.unlink(missing_ok=True)
+            _fsync_dir(self.path)
+        self._summary_digests = write_summary(self, known)
+        self._summary_stale = False
+        if on_disk:
+            assert self.path is not None
+            self.checkpoint()  # the summary is on disk before its mark goes
+            tmp = self.path / (SUMMARY_DIGESTS + ".tmp")
+            tmp.write_text(json.dumps(self._summary_digests, indent=0, sort_keys=True) + "\n",
+                           encoding="utf-8")
+            os.replace(tmp, self.path / SUMMARY_DIGESTS)
+            (self.path / SUMMARY_STALE).unlink(missing_ok=True)
+            _fsync_dir(self.path)
+
+    def _fresh(self) -> None:
+        """Before a read: refresh the summary if a write made it stale (a writable store)."""
+        if self._summary_stale and not self.read_only and self.inner is not None:
+            self.refresh_summary()
+
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
@@ -502,6 +577,7 @@ class Store:
                 missing.append(article_id)
                 continue
             self._invalidate_stats()
+            self._mark_summary_stale()
             self._drop_graphs(sorted(graphs, key=lambda g: g.value))
         return missing
 
@@ -521,6 +597,7 @@ class Store:
 
     def graphs(self) -> list[str]:
         """The named graph IRIs, sorted."""
+        self._fresh()
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
@@ -536,6 +613,7 @@ class Store:
         the abandoned evaluation runs on in a background thread until it ends.
         """
         text = with_values(sparql, bindings or {})
+        self._fresh()
 
         def evaluate() -> QueryResult:
             try:
@@ -579,6 +657,7 @@ class Store:
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the named graphs (the union default graph left out), graph by graph."""
+        self._fresh()
         for g in self.inner.named_graphs():
             yield from self.inner.quads_for_pattern(None, None, None, g)
 
@@ -586,6 +665,7 @@ class Store:
         """Counts: articles, graphs, quads, distinct triples, events by class and by CAMEO root,
         actors by type. Computed by aggregate queries once after each write and cached in the
         store directory (`kg-stats.json`; every write removes it first)."""
+        self._fresh()
         cache = self.path / STATS_CACHE if self.path is not None else None
         if cache is not None and cache.is_file():
             try:
@@ -634,6 +714,7 @@ class Store:
         nq, trig and jsonld keep the named graphs. JSON-LD is compacted with `context`
         (default: our prefixes): `kg.jsonld`.
         """
+        self._fresh()
         if fmt not in RDF_FORMATS:
             raise StoreError(f"unknown RDF format {fmt!r}; valid: {', '.join(RDF_FORMATS)}")
         if isinstance(out, (str, Path)):

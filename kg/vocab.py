@@ -218,6 +218,13 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:trigger",
     "kgo:evidence",
     "kgo:baseCode",
+    # the event summary (kg.summary)
+    "kgo:firstMention",
+    "kgo:reportCount",
+    "kgo:articleCount",
+    "kgo:sourceList",
+    "kgo:targetList",
+    "kgo:typeName",
     # stances
     "kgo:stanceHolder",
     "kgo:stanceTarget",

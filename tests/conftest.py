@@ -308,6 +308,7 @@ def sample_store():
     store = Store.memory()
     store.replace_graph(SAMPLE.g1, ox.serialize(_graph1(), format=ox.RdfFormat.N_QUADS))
     store.replace_graph(SAMPLE.g2, ox.serialize(_graph2(), format=ox.RdfFormat.N_QUADS))
+    store.refresh_summary()  # as a build ends (kg.summary)
     yield store
     store.close()
 

@@ -1,0 +1,128 @@
+"""The event summary (`kg.summary`): per-event columns computed from all the article graphs,
+kept right by incremental writes, removals and a writer killed before it refreshed them."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from conftest import SAMPLE, _graph1, _graph2
+from kg.store import SUMMARY_STALE, Store
+from kg.summary import BUCKETS, is_summary_graph, summary_graph, summary_nquads
+from kg.vocab import ID, KGO
+
+
+def _summary(store: Store) -> dict[str, dict[str, object]]:
+    """event IRI -> {summary property local name: python value}."""
+    out: dict[str, dict[str, object]] = {}
+    for q in store.quads():
+        if is_summary_graph(q.graph_name.value):
+            value = q.object.value
+            if isinstance(q.object, ox.Literal) and q.object.datatype.value.endswith("integer"):
+                value = int(value)
+            out.setdefault(q.subject.value, {})[q.predicate.value[len(KGO):]] = value
+    return out
+
+
+def _summary_nquads(store: Store) -> bytes:
+    """The summary graphs as the engine writes them, graph by graph in IRI order (an in-memory
+    store writes a graph's triples in the order they came: those are sorted)."""
+    dumps = [store.inner.dump(format=ox.RdfFormat.N_QUADS, from_graph=ox.NamedNode(g))
+             for g in store.graphs() if is_summary_graph(g)]
+    if store.path is None:
+        dumps = [b"".join(sorted(d.splitlines(keepends=True))) for d in dumps]
+    return b"".join(dumps)
+
+
+def _store(*graphs: tuple[str, list], path: Path | None = None) -> Store:
+    store = Store.memory() if path is None else Store.open(path, create=True)
+    for g, quads in graphs:
+        store.replace_graph(g, quads)
+    store.refresh_summary()
+    return store
+
+
+def test_an_event_two_articles_report_counts_both(sample_store):
+    threat = _summary(sample_store)[SAMPLE.threat]
+    assert threat["reportCount"] == 2 and threat["articleCount"] == 2
+    # the first mention: voa-001's (article ids compared before offsets)
+    assert threat["firstMention"].startswith(ID + "mention/voa-001/")
+    assert threat["sourceList"] == SAMPLE.trump
+    assert threat["typeName"] == "Threat"
+
+
+def test_an_event_one_article_reports(sample_store):
+    strike = _summary(sample_store)[SAMPLE.strike]
+    assert strike["reportCount"] == 1 and strike["articleCount"] == 1
+    assert strike["firstMention"].startswith(ID + "mention/voa-001/")
+
+
+def test_every_event_with_evidence_has_one_summary_in_its_bucket(sample_store):
+    events = {q.subject.value for q in sample_store.inner.quads_for_pattern(
+        None, ox.NamedNode(KGO + "modality"), None, ox.DefaultGraph())}
+    summary = _summary(sample_store)
+    assert set(summary) == events
+    for q in sample_store.quads():
+        if is_summary_graph(q.graph_name.value):
+            assert q.graph_name.value == summary_graph(q.subject.value)
+    assert all(0 <= int(summary_graph(e)[-2:]) < BUCKETS for e in events)
+
+
+def test_removing_an_article_gives_the_summary_of_the_rest(sample_store):
+    sample_store.remove_articles([SAMPLE.a1])
+    only_second = _store((SAMPLE.g2, _graph2()))
+    assert _summary_nquads(sample_store) == _summary_nquads(only_second)
+    threat = _summary(sample_store)[SAMPLE.threat]
+    assert threat["reportCount"] == 1 and threat["firstMention"].startswith(
+        ID + "mention/voa-002/")
+    assert SAMPLE.strike not in _summary(sample_store)
+
+
+def test_incremental_writes_give_the_full_recompute_byte_for_byte(tmp_path):
+    fresh = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()), path=tmp_path / "full")
+    full = _summary_nquads(fresh)
+    # the same articles written the other way round, one rewritten, one removed and restored
+    store = _store((SAMPLE.g2, _graph2()), path=tmp_path / "incremental")
+    store.replace_graph(SAMPLE.g1, _graph1()[:10])
+    store.refresh_summary()
+    store.replace_graph(SAMPLE.g1, _graph1())
+    store.remove_articles([SAMPLE.a2])
+    store.replace_graph(SAMPLE.g2, _graph2())
+    assert _summary_nquads(store) == full
+    # and what the store holds is what the pass computes
+    computed = {g: t for g, t in summary_nquads(store).items() if t}
+    assert sorted(computed) == [g for g in store.graphs() if is_summary_graph(g)]
+    assert summary_nquads(store) == summary_nquads(fresh)
+    buf_a, buf_b = io.BytesIO(), io.BytesIO()
+    store.export(buf_a, "nq")
+    fresh.export(buf_b, "nq")
+    assert buf_a.getvalue() == buf_b.getvalue()
+    store.close()
+    fresh.close()
+
+
+def test_a_write_marks_the_summary_stale_until_it_is_refreshed(tmp_path):
+    path = tmp_path / "store"
+    store = Store.open(path, create=True)
+    store.replace_graph(SAMPLE.g1, _graph1())
+    assert (path / SUMMARY_STALE).is_file()  # written before the graph changed
+    # the writer dies before its summary is written: the store is dropped, never closed
+    store.inner = None  # type: ignore[assignment]
+    del store
+    with Store.open(path, read_only=True) as reopened:  # repaired on the way in
+        assert not (path / SUMMARY_STALE).is_file()
+        assert SAMPLE.strike in _summary(reopened)
+    with Store.open(path) as store:
+        store.replace_graph(SAMPLE.g2, _graph2())
+        # a query of the writer sees the new article's events counted
+        rows = store.select("SELECT ?n WHERE { ?e kgo:reportCount ?n }", {"e": ox.NamedNode(
+            SAMPLE.threat)})
+        assert rows == [{"n": 2}]
+    assert not (path / SUMMARY_STALE).is_file()
+
+
+def test_the_summary_properties_are_vocabulary_terms():
+    from kg import summary, vocab
+
+    assert {f"kgo:{p}" for p in summary.PROPERTIES} <= set(vocab.PROPERTIES)
