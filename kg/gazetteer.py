@@ -39,6 +39,7 @@ __all__ = ["Country", "AgentTerm", "KnownActor", "Gazetteer", "load_gazetteer", 
            "parse_imported_places"]
 
 _POSSESSIVE = re.compile(r"[’']s?$")
+_PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")  # what `norm` leaves as it is (but "the ")
 _POST_SYNONYMS = {
     "foreign minister": ("foreign minister", "minister of foreign affairs", "secretary of foreign affairs",
                          "foreign secretary", "secretary of state", "foreign affairs minister", "top diplomat"),
@@ -57,6 +58,8 @@ def norm(text: str) -> str:
     text = text.strip()
     if text.isascii():  # nothing to decompose: the same as below, without a pass per character
         text = text.lower()
+        if _PLAIN.fullmatch(text):  # words and single spaces: only a leading "the" goes
+            return text[4:] if text.startswith("the ") else text
     else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c)).lower()

@@ -97,13 +97,12 @@ def extract_article(article: Article, doc, nlp: Language | None = None):
 
 def article_to_result(article: Article, doc) -> ArticleResult:
     """The pure per-article function: article and its parse in, its graph out."""
-    from kg.mapping import actor_node, to_nquads, to_quads
+    from kg.mapping import actor_node, article_nquads
 
     extraction = extract_article(article, doc)
-    quads = to_quads(extraction)
     return ArticleResult(
         article_id=article.id,
-        nquads=to_nquads(quads),
+        nquads=article_nquads(extraction),
         events=len(extraction.events),
         actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
     )
@@ -166,10 +165,20 @@ def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
     return run_chunk(_WORKER_NLP, articles)
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _chunks(items: Iterable[Article], size: int, last: int = 0) -> Iterator[list[Article]]:
+    """`items` in lists of `size`; the last `last` items (read ahead) in lists of a quarter of
+    that, so that at the end of the input the workers finish together."""
     it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    ahead: deque[Article] = deque(islice(it, last))
+    for item in it:
+        ahead.append(item)
+        if len(ahead) >= last + size:
+            yield [ahead.popleft() for _ in range(size)]
+    while len(ahead) > last:
+        yield [ahead.popleft() for _ in range(min(size, len(ahead) - last))]
+    small = max(1, size // 4)
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def process_articles(
@@ -194,7 +203,7 @@ def process_articles(
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque = deque()
-        for chunk in _chunks(articles, CHUNK):
+        for chunk in _chunks(articles, CHUNK, last=CHUNK * workers):
             pending.append(pool.apply_async(_worker_chunk, (chunk,)))
             while len(pending) >= WINDOW * workers:
                 yield from pending.popleft().get()

@@ -29,10 +29,12 @@ range `2026-01-03/2026-01-04`.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from kg.types import DateValue
@@ -84,6 +86,9 @@ class _Rule:
     pattern: re.Pattern[str]
     handler: Handler
     scan: str = "always"
+    #: a text piece every match contains (case-insensitively): `find_dates` runs the rule only
+    #: on the stretches of text (see `_OUTSIDE`) where this occurs; None: on all of it
+    key: re.Pattern[str] | None = None
 
 
 # --- value builders --------------------------------------------------------------------------
@@ -330,37 +335,59 @@ def _h_last_n(m: re.Match[str], anchor: dt.date | None, future: bool) -> DateVal
 # --- the grammar -----------------------------------------------------------------------------
 
 
-def _rule(body: str, handler: Handler, scan: str = "always") -> _Rule:
-    return _Rule(re.compile(_B + _PREP + body + _E, re.IGNORECASE), handler, scan)
+def _rule(body: str, handler: Handler, scan: str = "always", key: str | None = None) -> _Rule:
+    return _Rule(re.compile(_B + _PREP + body + _E, re.IGNORECASE), handler, scan,
+                 _key(key) if key else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _key(piece: str) -> re.Pattern[str]:
+    return re.compile(piece, re.IGNORECASE)
+
+
+# The keys of the rules: for each rule, a piece of text every one of its matches contains.
+# Literal words and short alternations: the regex engine finds them by a fast prefix search,
+# where each rule's own pattern (its optional preposition first) is tried at every position.
+_K_MONTH = "jan|feb|ma[ry]|apr|ju[nl]|aug|sep|oct|nov|dec"  # the first 3 letters of each month
+_K_YEAR = r"(?:1[89]|2[01])\d\d"  # every _YEAR, and every decade
+_K_DAY = "day"  # every weekday name, today, yesterday, days
+_K_UNIT = "week|month|year"
 
 
 _UNIT_REL = (r"(?P<rel>this\s+past|the\s+past|the\s+previous|the\s+coming|the\s+next|last|past"
              r"|previous|this|next|coming)")
 _RULES: tuple[_Rule, ...] = (
     _rule(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?",
-          _h_iso_day),
-    _rule(r"(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4})(?![\d/])", _h_us_numeric),
-    _rule(_WD_PREFIX + _MON + r"\s+" + _DAY + r"(?:,\s*|\s+)" + _YEAR, _h_full_date),
+          _h_iso_day, key=r"\d-\d"),
+    _rule(r"(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4})(?![\d/])", _h_us_numeric, key=r"\d/\d"),
+    _rule(_WD_PREFIX + _MON + r"\s+" + _DAY + r"(?:,\s*|\s+)" + _YEAR, _h_full_date,
+          key=_K_MONTH),
     _rule(_WD_PREFIX + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON + r",?\s+" + _YEAR,
-          _h_full_date),
-    _rule(_WD_PREFIX + _MON + r"\s+" + _DAY + r"(?!\d)", _h_month_day),
-    _rule(_WD_PREFIX + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON, _h_month_day),
-    _rule(_PART + _MON + r"(?:,|\s+of)?\s+" + _YEAR, _h_month_year),
-    _rule(_PART + r"(?:(?P<rel>last|this|next)\s+)?" + _MON, _h_month, "context"),
-    _rule(_PART + _YEAR, _h_year, "context"),
-    _rule(r"(?:the\s+)?" + _PART + r"(?P<decade>1[89]\d0|20[0-2]0)['’]?s", _h_decade),
-    _rule(_REL_WD + _WD + r"(?:\s+(?:morning|afternoon|evening|night))?", _h_weekday),
+          _h_full_date, key=_K_MONTH),
+    _rule(_WD_PREFIX + _MON + r"\s+" + _DAY + r"(?!\d)", _h_month_day, key=_K_MONTH),
+    _rule(_WD_PREFIX + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON, _h_month_day,
+          key=_K_MONTH),
+    _rule(_PART + _MON + r"(?:,|\s+of)?\s+" + _YEAR, _h_month_year, key=_K_MONTH),
+    _rule(_PART + r"(?:(?P<rel>last|this|next)\s+)?" + _MON, _h_month, "context",
+          key=_K_MONTH),
+    _rule(_PART + _YEAR, _h_year, "context", key=_K_YEAR),
+    _rule(r"(?:the\s+)?" + _PART + r"(?P<decade>1[89]\d0|20[0-2]0)['’]?s", _h_decade,
+          key=_K_YEAR),
+    _rule(_REL_WD + _WD + r"(?:\s+(?:morning|afternoon|evening|night))?", _h_weekday,
+          key=_K_DAY),
     _rule(r"(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
           r"|(?:earlier|later)\s+today|today|tonight|yesterday|tomorrow"
           r"|this\s+(?:morning|afternoon|evening)|last\s+night)"
-          r"(?:\s+(?:morning|afternoon|evening|night))?", _h_deictic),
+          r"(?:\s+(?:morning|afternoon|evening|night))?", _h_deictic,
+          key=_K_DAY + "|n(?:ing|ight)|noon|tomorrow"),
     _rule(r"(?:(?:over|at)\s+)?(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+previous"
-          r"|the\s+coming|last|past|previous|this|next|coming|the)\s+weekend", _h_weekend),
+          r"|the\s+coming|last|past|previous|this|next|coming|the)\s+weekend", _h_weekend,
+          key="weekend"),
     _rule(r"(?:(?P<pos>earlier|later|early|late|mid)(?:\s+|-))?" + _UNIT_REL
-          + r"\s+(?P<unit>week|month|year)", _h_unit),
-    _rule(rf"(?P<n>{_NUM})\s+(?P<unit>day|week|month|year)s?\s+ago", _h_ago),
+          + r"\s+(?P<unit>week|month|year)", _h_unit, key=_K_UNIT),
+    _rule(rf"(?P<n>{_NUM})\s+(?P<unit>day|week|month|year)s?\s+ago", _h_ago, key="ago"),
     _rule(rf"(?:the\s+)?(?P<rel>last|past|next|coming)\s+(?P<n>{_NUM})\s+"
-          r"(?P<unit>day|week|month|year)s", _h_last_n),
+          r"(?P<unit>day|week|month|year)s", _h_last_n, key=_K_DAY + "|" + _K_UNIT),
     # Only as a whole expression given to `resolve` (ISO values round-trip).
     _rule(r"(?P<b>\d{4}-\d\d-\d\d)/(?P<e>\d{4}-\d\d-\d\d)", _h_iso_range, "never"),
     _rule(r"(?P<y>\d{4})-(?P<m>\d\d)", _h_iso_month, "never"),
@@ -393,13 +420,52 @@ def _has_context(m: re.Match[str]) -> bool:
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:[^\s.,;:!?\"“”]+\s+){0,8}$", re.IGNORECASE)
 
 
+# Where no match of any rule can run across: a character outside the grammar's (letters,
+# digits, spaces and , . ' ’ / : + -), or the spaces between a full stop and a letter other
+# than "of" (a rule's full stop ends a month abbreviation or is in a time: followed by a digit,
+# spaces and a digit or "of", or nothing). A rule's matches in the text are its matches within
+# these stretches, found one stretch at a time; test_timex checks this against whole-text
+# matching on generated text.
+_OUTSIDE = re.compile(r"[^\w\s,.'’/:+\-]+|(?<=\.)\s+(?=[^\W\d_])(?!(?i:of)\s)")
+
+
+def _stretches(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of `text` between `_OUTSIDE` separators."""
+    spans = []
+    start = 0
+    for m in _OUTSIDE.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _matches(rule: _Rule, text: str, stretches: list[tuple[int, int]], starts: list[int],
+             keyed: dict[re.Pattern[str], list[int]]) -> Iterator[re.Match[str]]:
+    """`rule.pattern.finditer(text)`, run only on the stretches that hold the rule's key: the
+    same matches (none runs across stretches; the boundary tests at a stretch's ends see a
+    separator or the end of the text alike)."""
+    if rule.key is None:
+        yield from rule.pattern.finditer(text)
+        return
+    which = keyed.get(rule.key)
+    if which is None:
+        which = keyed[rule.key] = sorted({bisect.bisect_right(starts, m.start()) - 1
+                                          for m in rule.key.finditer(text)})
+    for i in which:
+        yield from rule.pattern.finditer(text, *stretches[i])
+
+
 def _scan(text: str, anchor: dt.date | None, future: bool,
           strict_case: bool) -> list[tuple[int, int, DateValue]]:
     candidates: list[tuple[int, int, int, DateValue]] = []
+    stretches = _stretches(text)
+    starts = [s for s, _ in stretches]
+    keyed: dict[re.Pattern[str], list[int]] = {}
     for index, rule in enumerate(_RULES):
         if rule.scan == "never":
             continue
-        for m in rule.pattern.finditer(text):
+        for m in _matches(rule, text, stretches, starts, keyed):
             if strict_case and not _capitalised(m):
                 continue
             if rule.scan == "context" and not _has_context(m):

@@ -201,3 +201,18 @@ def test_every_event_gets_one_precomputed_day(date, published, day):
     quads = to_quads(Extraction(article=article, actors=(ISR_MIL, PSE, IRN), events=(event,)))
     days = [q.object.value for q in quads if q.predicate.value.endswith("#day")]
     assert days == ([day] if day else [])
+
+
+def test_article_nquads_is_the_serialised_quads_byte_for_byte() -> None:
+    """The build writes an article's N-Quads without making its quads: the same bytes, in the
+    same order, as serialising `to_quads` (literals with quotes, newlines, tabs, non-ASCII
+    text, numbers and dates included)."""
+    from kg.mapping import article_nquads
+
+    text = 'He said "no"\n to\tIsraël’s plan \\ today.'
+    strike = _strike("e1")
+    strike = Event(**{**{f: getattr(strike, f) for f in strike.__dataclass_fields__},
+                      "evidence": _evidence(text, 3, 7), "trigger": 'said "no"'})
+    extraction = _extraction("a1", strike, _strike("e2", trigger="bombed", confidence=0.333))
+    assert article_nquads(extraction) == to_nquads(to_quads(extraction))
+    assert b'\\"no\\"' in article_nquads(extraction) and b"\\n" in article_nquads(extraction)

@@ -141,3 +141,16 @@ def test_a_store_write_that_fails_stops_the_build_with_its_error(tmp_path: Path)
     store = Full.memory()
     with pytest.raises(OSError, match="No space left"):
         build([src], store, on_undated=lambda a: None)
+
+
+def test_chunks_keep_order_and_end_in_small_chunks() -> None:
+    """Articles go to the workers in order; the last ones (read ahead) in quarter chunks, so
+    that no worker parses a long last chunk while the others wait."""
+    from kg.pipeline import _chunks
+
+    for n in (0, 1, 5, 16, 17, 30, 100):
+        chunks = list(_chunks(range(n), 8, last=16))
+        assert [x for c in chunks for x in c] == list(range(n))
+        assert all(len(c) <= 8 for c in chunks)
+        assert all(len(c) <= 2 for c in chunks[-min(8, n // 2):])
+    assert list(_chunks(range(5), 32)) == [[0, 1, 2, 3, 4]]

@@ -259,3 +259,54 @@ def test_yearless_dates_stay_near_the_anchor(anchor: dt.date, month: int, day: i
         assert 0 <= offset < 366
     else:
         assert -366 + 62 < offset <= 62
+
+
+def _whole_text_scan(text: str) -> list[tuple[int, int, int]]:
+    """Every rule's matches over the whole text (what `find_dates` matched before it ran
+    rules only on the stretches of text that hold their keys)."""
+    from kg import timex
+
+    return [(i, m.start(), m.end()) for i, rule in enumerate(timex._RULES)
+            if rule.scan != "never" for m in rule.pattern.finditer(text)]
+
+
+def _keyed_scan(text: str) -> list[tuple[int, int, int]]:
+    from kg import timex
+
+    stretches = timex._stretches(text)
+    starts = [s for s, _ in stretches]
+    keyed: dict = {}
+    return [(i, m.start(), m.end()) for i, rule in enumerate(timex._RULES)
+            if rule.scan != "never"
+            for m in timex._matches(rule, text, stretches, starts, keyed)]
+
+
+_PIECES = [
+    "January", "Jan.", "jan", "Sept.", "sept", "May", "may", "March", "Dec.", "of", "Of", "the",
+    "on", "in", "since", "as of", "by", "over", "at", "early", "mid-", "late", "last", "this",
+    "past", "next", "coming", "previous", "Monday", "friday", "Thursday,", "morning", "night",
+    "tonight", "today", "yesterday", "tomorrow", "evening", "afternoon", "earlier", "later",
+    "the day before", "weekend", "week", "weeks", "month", "months", "year", "years", "days",
+    "ago", "two", "a", "an", "12", "9", "31st", "3rd", "2024", "1999", "1970s", "2000’s",
+    "2026-01-09", "2026-01-09T10:30:00Z", "2026-01", "01/09/2026", "1/9/2026", "-", "/", ":",
+    "+", ",", ".", "'", "’", ";", "(", ")", "\"", "“", "”", "!", "?", "—", "\n", "\n\n", " ", "  ",
+    "Mr.", "U.S.", "St.", "said", "x",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40),
+       st.lists(st.sampled_from(["", " ", "  ", "\n", ". ", ", "]), max_size=40))
+def test_rules_match_the_same_on_keyed_stretches_as_on_the_whole_text(pieces, gaps) -> None:
+    text = "".join(p + (gaps[i] if i < len(gaps) else " ") for i, p in enumerate(pieces))
+    assert _keyed_scan(text) == _whole_text_scan(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It closed in Sept. of 2024 and again on Jan. 9. Tuesday was calm.",
+    "since \"January 9, 2026\" (Friday) — and 2026-01-09T10:30:00Z; the early 1990s!",
+    "Two days ago, last week, the past three weeks, this weekend, earlier this month.",
+    "In may 2024 they met on May 3 and on the 4th of May, 2024.",
+])
+def test_keyed_stretches_on_sentences(text) -> None:
+    assert _keyed_scan(text) == _whole_text_scan(text)
+    assert find_dates(text, FRI)

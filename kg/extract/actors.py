@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
+from kg.nlp import token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
 
@@ -377,17 +378,20 @@ class ActorFinder:
     # -- public -------------------------------------------------------------------------
     def scan(self) -> None:
         """Resolve every entity and agent noun in reading order (fills coreference history)."""
-        for sent in self.doc.sents:
-            if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        doc = self.doc
+        columns = token_columns(doc)  # no Token object per token and question
+        pos, dep = columns.pos, columns.dep
+        for sent in doc.sents:
+            if not any(pos[i] in ("VERB", "AUX") for i in range(sent.start, sent.end)):
                 continue  # datelines, bylines, headers
-            for t in sent:
-                if t.i in self.skip:
+            for i in range(sent.start, sent.end):
+                if i in self.skip:
                     continue
-                ent = self.ent_of.get(t.i)
-                if ent is not None and t.i == ent.root.i:
-                    self.resolve(t)
-                elif ent is None and t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
-                    self.resolve(t)
+                ent = self.ent_of.get(i)
+                if ent is not None and i == ent.root.i:
+                    self.resolve(doc[i])
+                elif ent is None and pos[i] in ("NOUN", "PROPN") and dep[i] != "compound":
+                    self.resolve(doc[i])
 
     def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str]) -> None:
         """The speaker of each quotation, read off the grammar: the subject of the verb of
@@ -477,7 +481,7 @@ class ActorFinder:
     def _ethnic(self, t: Token) -> bool:
         """"ethnic Albanian guerrillas": a demonym of ethnicity, not of the country."""
         return any(m.lower_ in ("ethnic", "ethnically") for m in t.children) or (
-            t.i > 0 and self.doc[t.i - 1].lower_ in ("ethnic", "ethnically"))
+            t.i > 0 and token_columns(self.doc).words[t.i - 1].lower() in ("ethnic", "ethnically"))
 
     def place_in(self, head: Token) -> str | None:
         """The country of the place a phrase names ("the southern port of Basra", "Gaza")."""
@@ -560,12 +564,13 @@ class ActorFinder:
         low = t.lower_
         if low.startswith(_STANCE_PREFIXES) and "-" in low:
             return True
-        doc = self.doc
-        if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and self.gaz.demonym(doc[t.i + 2].text):
+        words = token_columns(self.doc).words  # (a token's lower_ is its text lower-cased)
+        i = t.i
+        if i + 2 < len(words) and words[i + 1] == "-" and self.gaz.demonym(words[i + 2]):
             return True  # "Cuban-American": the heritage, not the state (the last part is)
-        if t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and doc[t.i + 2].lower_ in _BACKER_WORDS:
+        if i + 2 < len(words) and words[i + 1] == "-" and words[i + 2].lower() in _BACKER_WORDS:
             return True  # "US-backed fighters", "Iranian-backed rebels" are not the backer's
-        return t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ in _STANCE_WORDS
+        return i >= 2 and words[i - 1] == "-" and words[i - 2].lower() in _STANCE_WORDS
 
     def _title_before(self, ent: Span) -> tuple[str | None, str | None, str | None, str | None]:
         """(title, sector, country, employer key) from the words before a person's name."""

@@ -20,7 +20,7 @@ from kg.datafiles import csv_rows, read_data, word_set
 from kg.errors import DataFileError
 from kg.extract.actors import ActorFinder
 from kg.lexicon import EventEntry, Lexicon
-from kg.nlp import span_text
+from kg.nlp import span_text, token_columns
 from kg.types import Evidence
 
 __all__ = ["Trigger", "find_triggers", "DraftEvent", "read_events", "draft_event", "SENTENCE_RULES",
@@ -108,8 +108,13 @@ def _near_words_of(tok: Token) -> set[str]:
 def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
     """Lexicon triggers of one sentence, one per token at most."""
     out: list[Trigger] = []
-    for tok in sent:
-        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ != "VBG") or tok.tag_ == "VBG":
+    doc = sent.doc
+    columns = token_columns(doc)  # the test below without a Token per token
+    pos_of, tag_of = columns.pos, columns.tag
+    for i in range(sent.start, sent.end):
+        if (pos_of[i] in ("VERB", "AUX") or (pos_of[i] == "NOUN" and tag_of[i] != "VBG")
+                or tag_of[i] == "VBG"):
+            tok = doc[i]
             pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN"
             if pos == "VERB" and tok.dep_ in ("amod", "compound", "nmod"):
                 continue  # "added significance", "alleged operatives": modifiers, not events
