@@ -438,6 +438,32 @@ def _content(words: Iterable[str], synsets: dict[str, list[str]]) -> list[str]:
     return out
 
 
+def _verb_section(text: str, synsets: dict[str, list[str]]) -> Iterator[tuple[int, str, str]]:
+    """The lines of a PETRARCH verb dictionary's verb patterns, each as (line number, text
+    without its comment, stripped, comment), empty lines left out; the synonym sets (`&SET`
+    lines and their `+word` members) before the patterns are read into `synsets`."""
+    in_verbs = False
+    cur_set: str | None = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if raw.startswith("####### VERB PATTERNS") or (raw.startswith("---") and not in_verbs):
+            in_verbs = True
+        if raw.startswith("######## TRANSFORMATIONS"):
+            return
+        body, _, comment = raw.partition("#")
+        line = body.strip()
+        if not line:
+            cur_set = None
+            continue
+        if not in_verbs:
+            if line.startswith("&"):
+                cur_set = line.split()[0].rstrip("_")
+                synsets[cur_set] = []
+            elif line.startswith("+") and cur_set:
+                synsets[cur_set].append(_name(line[1:].split("{")[0]).lower())
+            continue
+        yield lineno, line, comment
+
+
 def read_verb_dictionary(text: str, origin: str, report: Report | None = None) -> list[VerbPattern]:
     """The patterns of a PETRARCH verb file, one per verb they apply to.
 
@@ -454,29 +480,11 @@ def read_verb_dictionary(text: str, origin: str, report: Report | None = None) -
     report = report or Report()
     synsets: dict[str, list[str]] = {}
     out: list[VerbPattern] = []
-    in_verbs = False
-    cur_set: str | None = None
     block_code: str | None = None
     verbs: list[tuple[str, str | None]] = []
 
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, line, comment in _verb_section(text, synsets):
         where = f"{origin}:{lineno}"
-        if raw.startswith("####### VERB PATTERNS") or (raw.startswith("---") and not in_verbs):
-            in_verbs = True
-        if raw.startswith("######## TRANSFORMATIONS"):
-            break
-        body, _, comment = raw.partition("#")
-        line = body.strip()
-        if not line:
-            cur_set = None
-            continue
-        if not in_verbs:
-            if line.startswith("&"):
-                cur_set = line.split()[0].rstrip("_")
-                synsets[cur_set] = []
-            elif line.startswith("+") and cur_set:
-                synsets[cur_set].append(_name(line[1:].split("{")[0]).lower())
-            continue
         if line.startswith("---"):
             m = re.match(r"---\s*(\S+)\s*\[([^\]]*)\]", line)
             if not m:
@@ -587,26 +595,8 @@ def read_null_patterns(text: str, origin: str, report: Report | None = None) -> 
     report = report or Report()
     synsets: dict[str, list[str]] = {}
     out: list[NullPattern] = []
-    in_verbs = False
-    cur_set: str | None = None
     verbs: list[str] = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        if raw.startswith("####### VERB PATTERNS") or (raw.startswith("---") and not in_verbs):
-            in_verbs = True
-        if raw.startswith("######## TRANSFORMATIONS"):
-            break
-        body, _, comment = raw.partition("#")
-        line = body.strip()
-        if not line:
-            cur_set = None
-            continue
-        if not in_verbs:
-            if line.startswith("&"):
-                cur_set = line.split()[0].rstrip("_")
-                synsets[cur_set] = []
-            elif line.startswith("+") and cur_set:
-                synsets[cur_set].append(_name(line[1:].split("{")[0]).lower())
-            continue
+    for lineno, line, comment in _verb_section(text, synsets):
         if line.startswith("---"):
             verbs = []
             continue
