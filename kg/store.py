@@ -197,7 +197,10 @@ class Store:
             marker.write_text(
                 json.dumps({"format": "kg-store", "version": STORE_VERSION, "engine": "oxigraph"},
                            indent=2) + "\n", encoding="utf-8")
-        if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file():
+        # no summary digests in an existing store: made before the event summary existed (or
+        # its digests lost), so its summary graphs are missing or unknown: computed here
+        unsummarised = (root / DATA_DIR).is_dir() and not (root / SUMMARY_DIGESTS).is_file()
+        if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file() or unsummarised:
             cls._repair(root, read_only)
         store = cls(cls._open_inner(root, read_only), root, read_only)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
@@ -219,9 +222,10 @@ class Store:
 
     @classmethod
     def _repair(cls, root: Path, read_only: bool) -> None:
-        """A journal is left, or the summary is marked stale: a writer died mid-batch (or is
-        writing now). Replay the journal and recompute the summary, unless another process
-        holds the store (then it is that writer's work)."""
+        """A journal is left, or the summary is marked stale or was never written (a store
+        made before it existed): a writer died mid-batch (or is writing now). Replay the
+        journal and recompute the summary, unless another process holds the store (then it
+        is that writer's work)."""
         try:
             inner = ox.Store(str(root / DATA_DIR))
         except OSError as err:
@@ -234,7 +238,8 @@ class Store:
         store = cls(inner, root)
         if (root / JOURNAL).is_file():
             store._replay_journal()
-        store._summary_stale = (root / SUMMARY_STALE).is_file()
+        store._summary_stale = ((root / SUMMARY_STALE).is_file()
+                                or not (root / SUMMARY_DIGESTS).is_file())
         store._touched = None  # what the dead writer changed is not known: all of it
         store.close()  # refreshes a stale summary
 

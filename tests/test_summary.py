@@ -154,3 +154,22 @@ def test_a_refresh_after_a_few_writes_recomputes_only_their_events(tmp_path, mon
     store.refresh_summary()
     assert _summary_nquads(store) == full
     store.close()
+
+
+def test_a_store_made_before_the_summary_gets_it_at_its_next_open(tmp_path):
+    path = tmp_path / "old"
+    store = Store.open(path, create=True)
+    for graph, quads in ((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2())):
+        # written as a store without the summary was: the graphs and their union only
+        store.inner.extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                            for q in quads])
+    store.rebuild_union()
+    store.close()
+    raw = ox.Store.read_only(str(path / "oxigraph"))
+    assert not any(is_summary_graph(g.value) for g in raw.named_graphs())
+    del raw
+    with Store.open(path, read_only=True) as reopened:
+        summary = _summary(reopened)
+    assert summary[SAMPLE.threat]["reportCount"] == 2
+    fresh = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()))
+    assert summary == _summary(fresh)
