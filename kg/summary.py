@@ -71,8 +71,7 @@ _DEFAULT = ox.DefaultGraph()
 _P = {name: ox.NamedNode(KGO + name) for name in (
     "modality", "evidence", "inArticle", "articleId", "startOffset", "endOffset", "source",
     "target", *PROPERTIES)}
-_TYPE = ox.NamedNode(RDF + "type")
-_INTEGER = ox.NamedNode(XSD + "integer")
+_P["type"] = ox.NamedNode(RDF + "type")
 _EVENT_CLASS = KGO + "Event"
 
 
@@ -151,13 +150,10 @@ class _Reader:
             iris = sorted({a.value for a in self.objects(event, predicate)})
             if iris:
                 out.append(f"{s}<{KGO}{prop}> {ox.Literal(' '.join(iris))}{g}")
-        names = [c.value[len(KGO):] for c in self.inner_types(event)
+        names = [c.value[len(KGO):] for c in self.objects(event, "type")
                  if c.value.startswith(KGO) and c.value != _EVENT_CLASS]
         out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
         return out
-
-    def inner_types(self, event: ox.NamedNode) -> list:
-        return [q.object for q in self.inner.quads_for_pattern(event, _TYPE, None, _DEFAULT)]
 
 
 def iter_summary(store: Store) -> Iterator[tuple[str, bytes]]:
