@@ -410,3 +410,19 @@ def test_a_verb_pattern_coded_no_event_is_no_event(nlp, text, expected) -> None:
 ])
 def test_an_act_that_failed_is_not_coded(nlp, text) -> None:
     assert _coded(nlp, text) == []
+
+
+def test_quotation_spans_pair_marks_within_a_paragraph() -> None:
+    from kg.extract import _quote_spans
+    text = ('He called the plan "a disaster for farmers" on Monday.\n'
+            '“The harvest is lost, and nobody will pay us for it.\n'
+            '“We will go to court,” he said. She said "no comment at all" and left.')
+    spans = [text[a:b] for a, b in _quote_spans(text)]
+    assert spans == ['"a disaster for farmers"', "“The harvest is lost, and nobody will pay us for it.",
+                     "“We will go to court,”", '"no comment at all"']
+
+
+def test_a_stray_straight_quote_does_not_shift_the_pairs() -> None:
+    from kg.extract import _quote_spans
+    text = 'The 6" pipe burst, he said. Officials called it "an act of sabotage" and "a warning."'
+    assert [text[a:b] for a, b in _quote_spans(text)] == ['"an act of sabotage"', '"a warning."']

@@ -26,7 +26,6 @@ from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
-_QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
@@ -755,12 +754,26 @@ def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = 
 _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
+_DEMONSTRATIVE = {"this", "that", "these", "those"}
+
+
 def _refers_back(tok: Token) -> bool:
     """Whether an event noun refers to an event already told: "the attack", "Tuesday's
-    strike", "its siege", "these attacks" (not "an attack", "attacks", nor a verb)."""
+    strike", "its siege", "these attacks" (not "an attack", "attacks"); or a verb whose object
+    points back with a demonstrative ("we are giving this military support", "carried out
+    these strikes"; not "the support", which may be told for the first time)."""
+    if tok.pos_ == "VERB":
+        return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and any(
+            d.dep_ == "det" and d.lower_ in _DEMONSTRATIVE for d in c.children) for c in tok.children)
     if tok.pos_ not in ("NOUN", "PROPN"):
         return False
     return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
+
+
+#: CAMEO intents (03x) and the root of the act each announces: a later mention of the act that
+#: refers back to it ("Finland would also send $203 million in military aid ... 'we are giving
+#: this military support'") is the same real-world event
+_INTENDED_ROOT = {"031": "06", "032": "05", "033": "07", "034": "08", "035": "08", "036": "04"}
 
 
 def _stated(date) -> bool:
@@ -802,6 +815,10 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         for m in kept:
             k = out[m]
             ks, kt = side(k.source), side(k.target)
+            if e.id in repeats and _INTENDED_ROOT.get(k.cameo[:3]) == e.cameo[:2] and (
+                    s <= ks and t <= kt and (s or t)):
+                first = m  # the act an intent announced, told again ("this support")
+                break
             if k.cameo[:2] != e.cameo[:2] and not (
                     {k.cameo[:2], e.cameo[:2]} <= _DISOWNING_ROOTS and s and t and s == ks and t == kt):
                 continue  # (rejecting and condemning the same party: one stand, one event)
@@ -1125,8 +1142,65 @@ def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> li
     return out
 
 
+_OPENERS = "“"
+_CLOSERS = "”"
+_BEFORE_OPENING = " \t([{—–-/"
+
+
+def _straight_opens(text: str, i: int, start: int) -> bool | None:
+    """Whether the straight quote at `i` opens (True), closes (False) or cannot tell (None):
+    an opening one follows a space or a bracket and precedes a word, a closing one follows a word."""
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before in _BEFORE_OPENING and not after.isspace():
+        return True
+    if not before.isspace():
+        return False
+    return None
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    """The quotations of `text` as (start, end) character spans, paired within a paragraph.
+
+    A quotation never runs over a line break: a quoted paragraph left open at its end (the
+    news convention for a quotation of several paragraphs, each opening with a quotation mark)
+    ends there. Straight quotes are told apart by what stands next to them, so that one stray
+    mark does not pair every later closing mark with the next opening one. Fewer than 8
+    characters inside is no quotation ("A", "the")."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for para in text.split("\n"):
+        end = start + len(para)
+        opened: int | None = None
+        for i in range(start, end):
+            ch = text[i]
+            if ch in _OPENERS:
+                opens = True
+            elif ch in _CLOSERS:
+                opens = False
+            elif ch == '"':
+                opens = _straight_opens(text, i, start)
+                if opens is None:
+                    opens = opened is None
+                elif opens and opened is not None and text[opened] == '"':
+                    opens = False  # a straight quote cannot nest in another
+            else:
+                continue
+            if opens:
+                opened = i
+            elif opened is not None:
+                if i - opened - 1 >= 8:
+                    out.append((opened, i + 1))
+                opened = None
+        if opened is not None and len(text[opened + 1:end].strip()) >= 8:
+            out.append((opened, len(text[:end].rstrip())))
+        start = end + 1
+    return out
+
+
+def _quoted_text(text: str, start: int, end: int) -> str:
+    """The words of a quotation without its marks (a paragraph left open has no closing one)."""
+    return text[start + 1:end - 1] if text[end - 1] in _CLOSERS + '"' else text[start + 1:end]
 
 
 def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
@@ -1151,6 +1225,6 @@ def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
         last = span[-1].i
         end_tok = next((i for i in range(last + 1, len(doc)) if sent_start[i] == i), len(doc))
         sent = doc[sent_start[span[0].i]:end_tok]
-        out.append(Quote(id=f"q{start}", speaker=speaker, text=text[start + 1:end - 1],
+        out.append(Quote(id=f"q{start}", speaker=speaker, text=_quoted_text(text, start, end),
                          evidence=_evidence(start, end, sent), events=tuple(d.id for d in inside)))
     return out
