@@ -426,3 +426,18 @@ def test_a_stray_straight_quote_does_not_shift_the_pairs() -> None:
     from kg.extract import _quote_spans
     text = 'The 6" pipe burst, he said. Officials called it "an act of sabotage" and "a warning."'
     assert [text[a:b] for a, b in _quote_spans(text)] == ['"an act of sabotage"', '"a warning."']
+
+
+@pytest.mark.parametrize("text, possessor", [
+    ("Venezuela's allies condemned the new sanctions on Tuesday.", "VEN"),
+    ("Israel's enemies fired rockets at Haifa overnight.", "ISR"),
+])
+def test_others_named_by_their_relation_to_a_state_are_not_that_state(nlp, text, possessor) -> None:
+    # "Iran's proxies": the possessor of a relational noun is not who acts
+    got = _coded(nlp, text)
+    assert all(possessor not in s for _, s, _ in got), got
+
+
+def test_the_possessor_of_the_means_still_acts(nlp) -> None:
+    got = _coded(nlp, "Ukraine's drones struck a Russian oil depot in Bryansk on Sunday.")
+    assert any(p == "ASSAULT" and "UKR" in s for p, s, _ in got), got

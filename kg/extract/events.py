@@ -181,8 +181,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
             if not keys:
                 # "its air defenses destroyed nine drones", "the army's drones struck": the
-                # possessor of the means is the one who acts
-                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
+                # possessor of the means is the one who acts (not of "Iran's proxies", who are
+                # others: kg/data/relational_nouns.csv)
+                keys = () if c.lemma_.lower() in relational_nouns() else next(
+                    (finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
             if not keys and c.pos_ == "NOUN":
                 # "the Ukrainian drones struck it", "Israeli jets bombed": the state the means
                 # belong to
@@ -973,6 +975,11 @@ def merge_support_verbs(st: SentenceState) -> None:
                     other.parent = noun.id
             del drafts[i]
             st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
+
+
+def relational_nouns() -> frozenset[str]:
+    """Nouns naming others by their relation to the possessor (kg/data/relational_nouns.csv)."""
+    return word_set("relational_nouns.csv", "lemma")
 
 
 def patient_nouns() -> frozenset[str]:
