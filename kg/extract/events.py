@@ -146,10 +146,13 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
 
 def _no_event(tok: Token, lemma: str, entry: EventEntry, lex: Lexicon) -> bool:
     """A CAMEO verb pattern coded [---] matches ("struck down the law"), unless a curated row
-    that names its own words chose the code (the curated lexicon wins)."""
+    that names its own words chose the code (the curated lexicon wins). A two-word verb that is
+    no event ("the court struck down a provision") only unseats the plain sense of its verb:
+    not a row for the two-word verb itself, nor one that names its words."""
     if entry.requires and entry.origin.startswith("kg/data/event_lexicon"):
         return False
-    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok))
+    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok),
+                        by_default=not entry.requires and " " not in entry.lemma)
 
 
 def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], depth: int = 0) -> tuple[str, ...]:
