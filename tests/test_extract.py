@@ -441,3 +441,14 @@ def test_others_named_by_their_relation_to_a_state_are_not_that_state(nlp, text,
 def test_the_possessor_of_the_means_still_acts(nlp) -> None:
     got = _coded(nlp, "Ukraine's drones struck a Russian oil depot in Bryansk on Sunday.")
     assert any(p == "ASSAULT" and "UKR" in s for p, s, _ in got), got
+
+
+@pytest.mark.parametrize("text, target", [
+    # the parser hangs the "for X to" clause on "repeated", not on "call"
+    ("The African Union condemned the attack and repeated its call “for the Sudanese army to "
+     "end the siege of El Fasher.”", "SDN"),
+    ("Kenya repeated its call for Ethiopia to withdraw its troops from the border, officials said.", "ETH"),
+])
+def test_a_call_for_someone_to_act_targets_them(nlp, text, target) -> None:
+    got = _coded(nlp, text)
+    assert any(p in ("REQUEST", "DEMAND") and target in t for p, _, t in got), got

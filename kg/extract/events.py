@@ -376,11 +376,28 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                     for m in obj.children:
                         if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
                             keys.extend(k for o in m.children if o.dep_ == "pobj" for k in finder.resolve(o))
+    if not keys and not verb and entry.content in _OBJECT_CONTROL:
+        keys.extend(_addressee_clause(tok, finder))
     seen: list[str] = []
     for k in keys:
         if k not in seen:
             seen.append(k)
     return tuple(seen)
+
+
+def _addressee_clause(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The subject of the "for X to do" clause right after a noun of request: whom the call is
+    addressed to ("his call for the military to end the campaign", "an appeal for both sides to
+    hold their fire"), also when the parser hung the clause on the verb of the noun."""
+    for c in [*tok.children, *(tok.head.children if tok.head.i != tok.i else ())]:
+        if c.i <= tok.i or c.dep_ not in ("advcl", "acl", "xcomp", "ccomp", "relcl"):
+            continue
+        if c.left_edge.i > tok.i + 2 or not any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+            continue
+        subj = next((x for x in c.children if x.dep_ == "nsubj"), None)
+        if subj is not None:
+            return finder.resolve(subj)
+    return ()
 
 
 _COMPLEMENT_DEPS = {"dobj", "prep", "pobj", "xcomp", "ccomp", "attr", "dative", "oprd", "acomp",
