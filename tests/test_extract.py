@@ -452,3 +452,13 @@ def test_the_possessor_of_the_means_still_acts(nlp) -> None:
 def test_a_call_for_someone_to_act_targets_them(nlp, text, target) -> None:
     got = _coded(nlp, text)
     assert any(p in ("REQUEST", "DEMAND") and target in t for p, _, t in got), got
+
+
+def test_a_quotation_after_a_warning_and_a_colon_is_its_content(nlp) -> None:
+    text = ("Sudan's army chief Abdel Fattah al-Burhan rejected the talks on Friday. He also issued a warning:\n\n"
+            "“If the militia sends its fighters to our cities, we will attack their bases "
+            "in Darfur and burn their trucks,” he said.")
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    coded = {e.trigger: e.cameo for e in x.events if e.cameo}
+    assert any(c.startswith("13") for c in coded.values()), coded  # the warning
+    assert "attack" not in coded, coded  # not what it warns of (a 138 of its own before)

@@ -92,6 +92,40 @@ class ArticleState:
 _MEANS_ROOTS = {"15", "16", "17", "18", "19", "20"}
 
 
+def colon_quote_content(st: ArticleState) -> None:
+    """A quotation that a sentence ending in a colon introduces is the content of that sentence's
+    threat, warning or demand ("But he also issued a warning: “... we will fight them until we
+    shed our last drops of blood”"): its events get the threat as parent and its modality and
+    are not coded, as the content of "warned that ..." is not (the guide codes the threat)."""
+    text = st.article.text
+    spans: list[tuple[int, int]] | None = None
+    for d in st.drafts:
+        entry = d.trigger.entry
+        if not d.coded or not entry.content or entry.content_coded or entry.speech:
+            continue
+        tok = d.trigger.token
+        sent = tok.sent
+        last = next((t for t in reversed(sent) if not t.is_space), None)
+        if last is None or last.text != ":" or any(
+                o.trigger.token.i > tok.i and o.trigger.token.i < last.i and o.coded for o in st.drafts):
+            continue  # not the colon sentence's last coded act
+        if spans is None:
+            spans = _quote_spans(text)
+        after = last.idx + 1
+        quote = next(((a, b) for a, b in spans if a >= after and not text[after:a].strip()), None)
+        if quote is None:
+            continue
+        inside = {e.id for e in st.drafts if quote[0] <= e.evidence.start < quote[1]}
+        for e in st.drafts:
+            if e is d or e.id not in inside or e.parent in inside:
+                continue  # (an event under another quoted one follows it; "..., he said" does not count)
+            e.parent = d.id
+            if e.modality == "actual":
+                e.modality = entry.content
+            e.coded = False
+            e.extra["object_of"] = d.id
+
+
 def drop_unanchored(st: ArticleState) -> None:
     """An event with neither source nor target nor content events says nothing about actors:
     dropped. A source is not also a target ("the deployment of NATO troops")."""
@@ -699,7 +733,7 @@ def _in_time_clause(tok: Token, main: Token) -> bool:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (colon_quote_content, perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
                  branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
                  foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
