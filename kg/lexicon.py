@@ -228,6 +228,22 @@ class Lexicon:
         """All light-verb lemmas (two-word ones as "carry out")."""
         return frozenset(self._light)
 
+    def verbal_lemmas(self) -> frozenset[str]:
+        """The verbs whose every sense is a verbal act: comments, appeals, intents, consultations,
+        demands, criticism, rejection, threats (CAMEO roots 01-04, 10-13: "condemn", "call",
+        "urge"; not "strike" or "support"). Quoted words they govern ("called it “a
+        disaster”") are their subject's.
+
+        >>> {"condemn", "urge"} <= load_lexicon().verbal_lemmas(), "attack" in load_lexicon().verbal_lemmas()
+        (True, False)
+        """
+        roots: dict[str, set[str]] = {}
+        for e in self.entries:
+            if e.pos == "VERB" and " " not in e.lemma:
+                roots.setdefault(e.lemma, set()).add(e.cameo[:2])
+        verbal = {"01", "02", "03", "04", "10", "11", "12", "13"}
+        return frozenset(v for v, r in roots.items() if r <= verbal)
+
     def speech_lemmas(self) -> frozenset[str]:
         """The verbs of saying ("say", "tell", "warn"): event entries marked `speech`."""
         return frozenset(e.head for e in self.entries if e.speech and e.pos == "VERB")

@@ -299,3 +299,13 @@ def test_an_ethnic_group_of_no_known_country_has_no_actor_code(nlp) -> None:
     groups = [a for a in x.actors if a.sector == "ETH"]
     assert groups, [(a.key, a.sector) for a in x.actors]
     assert all(a.country or a.code is None for a in groups), [(a.key, a.code) for a in groups]
+
+
+def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
+    # "condemned" is no verb of saying, but the quoted words are the condemner's
+    text = ("Kenya's foreign minister Musalia Mudavadi on Sunday condemned what he called "
+            "“a cowardly act of terror against innocent travellers.”")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert labels.get(quote.speaker) == "Musalia Mudavadi", labels

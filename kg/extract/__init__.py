@@ -46,7 +46,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
-    finder.bind_quote_speakers(quotes, lex.speech_lemmas())
+    finder.bind_quote_speakers(quotes, lex.speech_lemmas(), lex.verbal_lemmas())
     light = set(lex.light_verbs())
     drafts: list[DraftEvent] = []
     for sent in doc.sents:

@@ -8,6 +8,7 @@ modifiers; else a pronoun, resolved to the most recent compatible actor (corefer
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -397,7 +398,8 @@ class ActorFinder:
                 elif ent is None and pos[i] in ("NOUN", "PROPN") and dep[i] != "compound":
                     self.resolve(doc[i])
 
-    def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str]) -> None:
+    def bind_quote_speakers(self, spans: Iterable[tuple[int, int]], speech_lemmas: Collection[str],
+                            verbal_lemmas: Collection[str] = ()) -> None:
         """The speaker of each quotation, read off the grammar: the subject of the verb of
         saying the quoted words hang from ("“...,” Trump told Fox"), kept in `speakers` by
         character span; first-person pronouns inside it ("we will hit them") stand for that
@@ -421,14 +423,25 @@ class ActorFinder:
                         self.quote_speaker[t.i] = speaker
                         self.cache[t.i] = (speaker,)
                 continue
-            speaker = self._grammar_speaker(span, start, end, speech_lemmas, any_clause=True) or (
-                self._according_to(span))
+            with self._peeking():  # what the events read later is resolved as before
+                speaker = self._grammar_speaker(span, start, end, {*speech_lemmas, *verbal_lemmas},
+                                                any_clause=True) or self._according_to(span)
             if speaker is not None:
                 found[(start, end)] = speaker
         # the speakers found otherwise name the quotation's speaker only: the first person inside
         # them was measured to bring more wrong events than right ones (VOA, 2026-12-06)
         self._continued_speakers(spans, tokens, found)
         self.speakers.update(found)
+
+    @contextlib.contextmanager
+    def _peeking(self):
+        """Resolve phrases without leaving them in the cache or the coreference history."""
+        cached, told = dict(self.cache), len(self.history)
+        try:
+            yield
+        finally:
+            self.cache = cached
+            del self.history[told:]
 
     def _grammar_speaker(self, span: Span, start: int, end: int, speech_lemmas: Collection[str],
                          any_clause: bool = False) -> str | None:
