@@ -462,3 +462,10 @@ def test_a_quotation_after_a_warning_and_a_colon_is_its_content(nlp) -> None:
     coded = {e.trigger: e.cameo for e in x.events if e.cameo}
     assert any(c.startswith("13") for c in coded.values()), coded  # the warning
     assert "attack" not in coded, coded  # not what it warns of (a 138 of its own before)
+
+
+def test_the_outbreak_of_fighting_is_the_fighting(nlp) -> None:
+    # an aspect noun ("outbreak", "resumption") tells the act, as "a series of bombings" does
+    got = _coded(nlp, "Since the outbreak of fighting in Sudan on April 15, more than 76,000 people "
+                      "have crossed into Chad, the U.N. reports.")
+    assert any(p in ("FIGHT", "ASSAULT") and "SDN" in s for p, s, _ in got), got

@@ -507,7 +507,10 @@ def _informative(key: str, finder: ActorFinder) -> bool:
 #: nouns that measure what follows them ("tons of food aid", "a series of bombings")
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
-             "string", "spate", "flurry"}
+             "string", "spate", "flurry",
+             # aspect nouns: "the outbreak of fighting", "a resumption of hostilities" tell the act
+             "outbreak", "onset", "beginning", "resumption", "escalation", "renewal",
+             "upsurge", "surge", "eruption"}
 _BACKGROUND_MARKS = {"after", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around", "along", "over"}
