@@ -469,3 +469,9 @@ def test_the_outbreak_of_fighting_is_the_fighting(nlp) -> None:
     got = _coded(nlp, "Since the outbreak of fighting in Sudan on April 15, more than 76,000 people "
                       "have crossed into Chad, the U.N. reports.")
     assert any(p in ("FIGHT", "ASSAULT") and "SDN" in s for p, s, _ in got), got
+
+
+def test_an_act_carried_by_a_past_clause_of_time_is_told_in_passing(nlp) -> None:
+    got = _coded(nlp, "Al-Shabab has been under pressure since August, when Somalia's president "
+                      "began an offensive against the group in the centre of the country.")
+    assert any(p in ("FIGHT", "ASSAULT") and "SOM" in s for p, s, _ in got), got

@@ -1223,6 +1223,13 @@ def _told_in_past(ev: DraftEvent) -> bool:
         return False
     if tok.dep_ == "relcl" and tok.tag_ == "VBD" and not ev.trigger.entry.speech:
         return True
+    carrier = tok.head
+    if tok.dep_ == "dobj" and tok.pos_ == "NOUN" and carrier.dep_ == "relcl" and carrier.tag_ == "VBD" and any(
+            c.dep_ == "nsubj" for c in carrier.children) and any(
+            c.dep_ == "advmod" and c.lower_ in ("when", "where") for c in carrier.children):
+        # "since August, when the president began an offensive against them", "to New York,
+        # where he began his visit": the act a past verb of a clause of time or place carries
+        return True
     return (tok.dep_ == "pobj" and tok.head.lemma_ == "follow" and tok.head.dep_ == "acl"
             and tok.head.tag_ == "VBG")
 
@@ -1232,10 +1239,13 @@ def relative_clause_background(st: SentenceState) -> None:
     ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup"), unless
     the participle describes an event noun, or the clause tells an act of the episode in
     passing (`_told_in_past`: the guide codes every event of the episode that really happened)."""
+    told = {i for i, ev in st.drafts.items() if _told_in_past(ev)}
     for ev in st.drafts.values():
-        if _told_in_past(ev):
+        if ev.trigger.token.i in told:
             continue
         for cur in _heads(ev.trigger.token, 10):
+            if cur.i in told:
+                break  # "an offensive ..., supported by the United States": told with it
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in st.drafts):
                 ev.coded = False
                 ev.extra["background"] = True
