@@ -92,8 +92,8 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Kenya and Uganda are locked in a legal battle over the island.", []),
     ("Peruvian police launched an operation to combat illegal logging in Loreto.", []),
     ("Ghanaian activists are fighting for the freedom of jailed journalists.", []),
-    ("Kenya pledged new funds to help with the battle against the country's water crisis.",
-     [("AGREE", {"KEN"}, set())]),
+    ("Kenya and Uganda will spend more to help with the battle against the regional food crisis.", []),
+    ("Brazil launched a battle against the drought in the northeast.", []),
     ("Chadian troops fought Sudanese rebels near the border on Monday.", [("ASSAULT", {"TCD"}, {"SDN"})]),
     # a live blog's time stamp is no subject; an international body unknown to the curated
     # knowledge is an NGO of no state, and the person its title names acts for it
