@@ -309,3 +309,12 @@ def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
     labels = {a.key: a.label for a in x.actors}
     [quote] = x.quotes
     assert labels.get(quote.speaker) == "Musalia Mudavadi", labels
+
+
+def test_an_untagged_name_saying_a_quotation_is_its_speaker(nlp) -> None:
+    text = ("The clinic reopened on Monday after the floods. “We have enough medicine for two weeks, "
+            "not more,” Ruscher said, pointing to the empty shelves.")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert labels.get(quote.speaker) == "Ruscher", labels

@@ -465,7 +465,28 @@ class ActorFinder:
             keys = self.resolve(subject) if subject is not None else ()
             if keys:
                 return keys[0]
+            if any_clause and subject is not None:
+                name = self._untagged_speaker(subject)
+                if name is not None:
+                    return self._entity_key(name)
         return None
+
+    def _untagged_speaker(self, head: Token) -> Span | None:
+        """A capitalised name the tagger left untagged as the subject of a verb of saying
+        ("..., Ruscher said", "said lawmaker Asaduddin Owaisi"): a person, as a PERSON span."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper() or not head.is_alpha:
+            return None
+        start = head.i
+        while start > 0 and self.doc[start - 1].dep_ == "compound" and self.doc[start - 1].head.i == head.i and (
+                self.doc[start - 1].pos_ == "PROPN" and self.doc[start - 1].is_alpha
+                and self.doc[start - 1].text[:1].isupper()):
+            start -= 1
+        span = Span(self.doc, start, head.i + 1, label="PERSON")
+        text = span.text
+        if (self.gaz.agent(head.lower_) or self.gaz.country(text) or self.gaz.place(text)
+                or self.gaz.demonym(text) or self.gaz.actor(text)):
+            return None
+        return span
 
     def _according_to(self, span: Span) -> str | None:
         """"“...,” according to the indictment": the one the words are credited to, when
