@@ -116,6 +116,9 @@ RULE_ROWS = [
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",
      "modality 'actual' -> 'requested'"),
     ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
+    ("colon_quote_content", "Sudan's army chief Abdel Fattah al-Burhan rejected the talks on Friday. He also "
+     "issued a warning:\n\n“If the militia sends its fighters to our cities, we will attack their bases "
+     "in Darfur,” he said.", "coded True -> False"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     # officials of no state are vague actors; a people's or a force's acts stay coded
     ("vague_sources", "Western governments agreed to lift sanctions on Iran on Monday.", "coded True -> False"),
