@@ -116,6 +116,11 @@ RULE_ROWS = [
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",
      "modality 'actual' -> 'requested'"),
     ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
+    # a text cut off in mid-sentence: the act at its very end has lost its words
+    ("cut_off_ending", "Kenyan troops shelled rebel positions near Goma on Monday. The African Union "
+     "calls on the", "coded True -> False"),
+    ("cut_off_ending", "Kenyan troops shelled rebel positions near Goma on Monday. The African Union "
+     "calls on the army.", "declined"),
     ("colon_quote_content", "Sudan's army chief Abdel Fattah al-Burhan rejected the talks on Friday. He also "
      "issued a warning:\n\n“If the militia sends its fighters to our cities, we will attack their bases "
      "in Darfur,” he said.", "coded True -> False"),

@@ -126,6 +126,27 @@ def colon_quote_content(st: ArticleState) -> None:
             e.extra["object_of"] = d.id
 
 
+_ENDINGS = (".", "!", "?", "\"", "”", "’", "'", ")", "]", ":", ";")
+
+
+def cut_off_ending(st: ArticleState) -> None:
+    """A text cut off in mid-sentence ("“The United States calls on the") leaves an act at its
+    very end without the words that say what and on whom: an act with no target whose trigger
+    is among the last three words of such a text is not coded."""
+    text = st.article.text.rstrip()
+    if not text or text.endswith(_ENDINGS):
+        return
+    doc = st.doc
+    words = [t.i for t in doc if not t.is_space and not t.is_punct]
+    if not words:
+        return
+    last = set(words[-3:])
+    for d in st.drafts:
+        if d.coded and not d.target and any(w.i in last for w in d.trigger.words):
+            d.coded = False
+            d.extra["cut_off"] = True
+
+
 def drop_unanchored(st: ArticleState) -> None:
     """An event with neither source nor target nor content events says nothing about actors:
     dropped. A source is not also a target ("the deployment of NATO troops")."""
@@ -733,7 +754,7 @@ def _in_time_clause(tok: Token, main: Token) -> bool:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (colon_quote_content, perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (colon_quote_content, cut_off_ending, perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
                  branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
                  foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
