@@ -149,3 +149,15 @@ def test_module_doctest() -> None:
 
     outcome = doctest.testmod(results)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_the_python_api_reads_the_cache_unless_told_not_to(sample_store_dir):
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(sample_store_dir, read_only=True, cache=False) as graph:
+        rows = graph.query("events")
+        assert len(rows) == 3 and _entries(sample_store_dir) == []
+    with KnowledgeGraph.open(sample_store_dir, read_only=True) as graph:
+        assert graph.query("events") == rows
+        assert [e.rsplit(".", 1)[1] for e in _entries(sample_store_dir)] == ["tsv"]
+        assert graph.query("events") == rows  # read back
