@@ -161,3 +161,14 @@ def test_the_python_api_reads_the_cache_unless_told_not_to(sample_store_dir):
         assert graph.query("events") == rows
         assert [e.rsplit(".", 1)[1] for e in _entries(sample_store_dir)] == ["tsv"]
         assert graph.query("events") == rows  # read back
+
+
+def test_an_answer_too_big_to_keep_is_handed_on_lazily(sample_store_dir):
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    with Store.open(sample_store_dir, read_only=True) as store:
+        whole = [tuple(r) for r in store.query(text)]
+        store._results.max_entry_bytes = 1000  # the sample's triples take more as TSV
+        result = store.query(text)
+        assert [tuple(r) for r in result] == whole
+    assert [e for e in _entries(sample_store_dir) if e.endswith(".tsv")] \
+        and len(_entries(sample_store_dir)) == 1  # only the first, small enough, was kept
