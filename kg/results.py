@@ -40,6 +40,8 @@ _GENERATION = "generation"
 _FORMAT = "1"
 #: the default size bound of one store's cache (`KG_RESULT_CACHE_MB` overrides; 0: no cache)
 DEFAULT_MAX_MB = 2048
+#: the largest single answer kept, in MiB
+MAX_ENTRY_MB = 512
 #: queries answered faster than this are not worth a file (`KG_RESULT_CACHE_SECONDS`)
 DEFAULT_MIN_SECONDS = 0.2
 
@@ -64,6 +66,8 @@ class ResultCache:
                           if max_bytes is None else max_bytes)
         self.min_seconds = (_env_float("KG_RESULT_CACHE_SECONDS", DEFAULT_MIN_SECONDS)
                             if min_seconds is None else min_seconds)
+        #: the largest answer kept (a bigger one is handed on lazily, not held in memory)
+        self.max_entry_bytes = min(self.max_bytes, MAX_ENTRY_MB * 2**20)
         #: the generation this process's view of the store belongs to
         self.generation = self._on_disk()
 

@@ -666,7 +666,15 @@ class Store:
             result = self._evaluate(text)
             if cache is None or not isinstance(result, ox.QuerySolutions):
                 return result
-            data = _serialize(result, ox.QueryResultsFormat.TSV)
+            sink = _Capped(cache.max_entry_bytes)
+            try:
+                result.serialize(sink, ox.QueryResultsFormat.TSV)
+            except _Capped.Full:
+                # too big to keep: the engine's lazy answer again, so that memory stays flat
+                return self._evaluate(text)
+            except (RuntimeError, OSError) as err:
+                raise QueryError(f"the query failed: {err}") from err
+            data = b"".join(sink.parts)
             cache.put(text, "tsv", data, time.monotonic() - started)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
 
@@ -845,6 +853,27 @@ def _materialise(result: QueryResult) -> Materialised:
     if isinstance(result, ox.QueryBoolean):
         return Materialised("ask", [], [], bool(result))
     return Materialised("construct", [], list(result))
+
+
+class _Capped:
+    """A binary sink that holds what is written to it up to `limit` bytes, then raises Full."""
+
+    class Full(Exception):
+        pass
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size, self.limit = 0, limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise self.Full
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _serialize(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat) -> bytes:

@@ -149,3 +149,49 @@ def test_module_doctest() -> None:
 
     outcome = doctest.testmod(results)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_the_python_api_reads_the_cache_unless_told_not_to(sample_store_dir):
+    from kg.api import KnowledgeGraph
+
+    with KnowledgeGraph.open(sample_store_dir, read_only=True, cache=False) as graph:
+        rows = graph.query("events")
+        assert len(rows) == 3 and _entries(sample_store_dir) == []
+    with KnowledgeGraph.open(sample_store_dir, read_only=True) as graph:
+        assert graph.query("events") == rows
+        assert [e.rsplit(".", 1)[1] for e in _entries(sample_store_dir)] == ["tsv"]
+        assert graph.query("events") == rows  # read back
+
+
+def test_an_answer_too_big_to_keep_is_handed_on_lazily(sample_store_dir):
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    with Store.open(sample_store_dir, read_only=True) as store:
+        whole = [tuple(r) for r in store.query(text)]
+        store._results.max_entry_bytes = 1000  # the sample's triples take more as TSV
+        result = store.query(text)
+        assert [tuple(r) for r in result] == whole
+    assert [e for e in _entries(sample_store_dir) if e.endswith(".tsv")] \
+        and len(_entries(sample_store_dir)) == 1  # only the first, small enough, was kept
+
+
+def test_warm_keeps_every_saved_query_in_both_forms(sample_store_dir, capsys):
+    from kg.cli import main
+    from kg.query import list_saved
+
+    assert main(["warm", "--store", str(sample_store_dir)]) == 0
+    out = capsys.readouterr().out
+    saved = list_saved()
+    assert all(q.name in out for q in saved)
+    kinds = [e.rsplit(".", 1)[1] for e in _entries(sample_store_dir)]
+    assert kinds.count("tsv") == kinds.count("csv") == len(saved)
+    _poison(sample_store_dir, "csv", b"event\r\nwarmed\r\n")
+    assert main(["query", "events", "--store", str(sample_store_dir), "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "event\nwarmed\n"
+
+
+def test_warm_names_an_unknown_query_before_any_work(sample_store_dir, capsys):
+    from kg.cli import main
+
+    assert main(["warm", "events", "no_such_query", "--store", str(sample_store_dir)]) != 0
+    err = capsys.readouterr().err
+    assert "no_such_query" in err and _entries(sample_store_dir) == []
