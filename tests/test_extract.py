@@ -477,3 +477,10 @@ def test_an_act_carried_by_a_past_clause_of_time_is_told_in_passing(nlp) -> None
     got = _coded(nlp, "Al-Shabab has been under pressure since August, when Somalia's president "
                       "began an offensive against the group in the centre of the country.")
     assert any(p in ("FIGHT", "ASSAULT") and "SOM" in s for p, s, _ in got), got
+
+
+def test_an_act_dated_by_a_year_before_its_noun_years_ago_is_history(nlp) -> None:
+    text = "Kenyan police arrested him after the 2017 election protests in Nairobi, his lawyer said."
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
+    protests = [e for e in x.events if e.trigger == "protests"]
+    assert protests and not protests[0].cameo and protests[0].date.text == "2017", protests
