@@ -94,6 +94,9 @@ def _coded(nlp, text: str) -> list[tuple[str, set[str], set[str]]]:
     ("Ghanaian activists are fighting for the freedom of jailed journalists.", []),
     ("Kenya and Uganda will spend more to help with the battle against the regional food crisis.", []),
     ("Brazil launched a battle against the drought in the northeast.", []),
+    # releasing a document, a picture or proposals is no release of prisoners
+    ("Hezbollah released a picture of its slain commander on Friday.", []),
+    ("Kenya's government released new estimates of the number of refugees on Monday.", []),
     ("Chadian troops fought Sudanese rebels near the border on Monday.", [("ASSAULT", {"TCD"}, {"SDN"})]),
     # a live blog's time stamp is no subject; an international body unknown to the curated
     # knowledge is an NGO of no state, and the person its title names acts for it
