@@ -177,6 +177,11 @@ RULE_ROWS = [
     # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
     ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
      "declined"),
+    # "in the past" with no unit of time after it: history with no date
+    ("closed_history", "Norway's government has in the past urged Sri Lanka to free political prisoners.",
+     "coded True -> False"),
+    ("closed_history", "Norway's government has in the past week urged Sri Lanka to free political prisoners.",
+     "declined"),
     ("anonymity_convention", "A European diplomat, who asked not to be identified, said Turkey was wrong.",
      "coded True -> False"),
     ("anonymity_convention", "Kenya asked Uganda to name a mediator.", "declined"),

@@ -731,6 +731,13 @@ def closed_history(st: ArticleState) -> None:
             if d.coded:
                 d.coded = False
                 d.extra["history"] = True
+    # "has in the past called on countries to ...", "cooperated ... in the past": told as
+    # history, with no date
+    for d in st.drafts:
+        if d.coded and _in_the_past(d.trigger.token):
+            old.append(d)
+            d.coded = False
+            d.extra["history"] = True
     # "Ryan was killed in an ambush after visiting the sect's headquarters in 1978": an act with
     # no date of its own, told in the time of a clause dated years back, is history too
     for d in st.drafts:
@@ -738,6 +745,19 @@ def closed_history(st: ArticleState) -> None:
                 _in_time_clause(o.trigger.token, d.trigger.token) for o in old):
             d.coded = False
             d.extra["history"] = True
+
+
+def _in_the_past(tok: Token) -> bool:
+    """Whether an act's clause says it happened "in the past" (a bare "past": not "in the past
+    week"), the act being a verb or a noun such a verb carries."""
+    verbs = [tok] if tok.pos_ in ("VERB", "AUX") else [tok.head] if tok.dep_ in ("dobj", "nsubjpass") else []
+    for v in verbs:
+        for p in v.children:
+            if p.dep_ == "prep" and p.lower_ == "in":
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.lower_ == "past" and all(c.dep_ == "det" for c in o.children):
+                        return True
+    return False
 
 
 #: words that set an act in the time of their clause ("after visiting ... in 1978")
