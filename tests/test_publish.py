@@ -378,9 +378,18 @@ def voa_on_virtuoso(voa_store, tmp_path_factory):
         yield base
 
 
+#: saved queries whose answer Virtuoso 7.2 gets wrong on the VOA graph (checked against the
+#: Oxigraph server above, which agrees with the store): directive_chains' kgo:parentEvent*
+#: path over every directive leaves out the content of a directive that another event holds
+#: (2 of 113 rows; run for that directive alone it finds them), and with `actor` bound it
+#: finds no row at all (issue 9 closing note, 2026-12-06)
+VIRTUOSO_WRONG = {"directive_chains"}
+VIRTUOSO_CASES = [(n, p) for n, p in VOA_CASES if n not in VIRTUOSO_WRONG]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "params"), VOA_CASES,
-                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(VOA_CASES)])
+@pytest.mark.parametrize(("name", "params"), VIRTUOSO_CASES,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(VIRTUOSO_CASES)])
 def test_voa_on_virtuoso_answers_every_saved_query_like_the_store(voa_store, voa_on_virtuoso,
                                                                   name, params) -> None:
     _compare(voa_store, Endpoint(f"{voa_on_virtuoso}/sparql", default_graph=UNION), name,
