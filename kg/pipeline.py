@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -144,13 +145,25 @@ def run_chunk(nlp: Language, articles: list[Article]) -> list[ArticleResult]:
 
 _WORKER_NLP: Language | None = None
 _WORKER_ERROR: Exception | None = None
+_WORKER_MODEL: str | None = None
+#: the environment variable naming the pipeline the workers' fork server loads (`kg._preload`)
+PRELOAD_ENV = "KG_PRELOAD_MODEL"
+#: a short article run through the loaded pipeline and the coder once in the fork server: the
+#: data the coder reads on first use (lexicons, tables) is then read once, not once per worker
+_WARM_UP = Article(id="kg-warm-up", date=dt.date(2020, 1, 6), origin="kg.pipeline",
+                   text="On Monday, the French president met Russian officials in Moscow. "
+                        "He said that Paris would impose new sanctions.")
 
 
 def _init_worker(model: str) -> None:
-    """Load the pipeline (and the gazetteer the coder reads) once per worker process. A
-    failure is kept and raised by the first task, so the build stops with its message (an
-    initializer that raised would be restarted by the pool for ever)."""
-    global _WORKER_NLP, _WORKER_ERROR
+    """Load the pipeline (and the gazetteer the coder reads) once per worker process, unless
+    the fork server it was forked from has loaded it. A failure is kept and raised by the
+    first task, so the build stops with its message (an initializer that raised would be
+    restarted by the pool for ever)."""
+    global _WORKER_NLP, _WORKER_ERROR, _WORKER_MODEL
+    if _WORKER_MODEL == model:
+        return  # loaded (or failed) in the fork server
+    _WORKER_MODEL, _WORKER_NLP, _WORKER_ERROR = model, None, None
     try:
         _WORKER_NLP = load_pipeline(model)
         load_gazetteer()
@@ -158,11 +171,53 @@ def _init_worker(model: str) -> None:
         _WORKER_ERROR = err
 
 
+def preload_worker(model: str) -> None:
+    """What the fork server of the worker processes does once (`kg._preload`): load the
+    pipeline and the gazetteer, and run the coder on a short article so that its data is
+    read; each worker forked from the server starts with all of it."""
+    _init_worker(model)
+    if _WORKER_NLP is not None:
+        run_chunk(_WORKER_NLP, [_WARM_UP])
+
+
 def _worker_chunk(articles: list[Article]) -> list[ArticleResult]:
     if _WORKER_ERROR is not None:
         raise _WORKER_ERROR
     assert _WORKER_NLP is not None
     return run_chunk(_WORKER_NLP, articles)
+
+
+def _fork_server(model: str) -> tuple[Any, bool]:
+    """The multiprocessing context of the worker processes, and whether this call started its
+    server: workers fork from a server process that loaded the pipeline once (`kg._preload`)
+    instead of each starting Python and loading spaCy and kg's data (about 1.5 CPU s each);
+    the server never opens the store, so no process that holds RocksDB is forked."""
+    from multiprocessing import forkserver
+
+    ctx = mp.get_context("forkserver")
+    started = getattr(forkserver._forkserver, "_forkserver_pid", 0) is None
+    if started:
+        ctx.set_forkserver_preload(["kg._preload"])
+        before = os.environ.get(PRELOAD_ENV)
+        os.environ[PRELOAD_ENV] = model  # read by the server as it starts (it gets a copy)
+        try:
+            forkserver.ensure_running()
+        finally:
+            if before is None:
+                del os.environ[PRELOAD_ENV]
+            else:
+                os.environ[PRELOAD_ENV] = before
+    return ctx, started
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server this build started: it holds a loaded pipeline (a few hundred MB)
+    that nothing needs once the pool is closed."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _chunks(items: Iterable[Article], size: int, last: int = 0) -> Iterator[list[Article]]:
@@ -198,17 +253,21 @@ def process_articles(
         for chunk in _chunks(articles, BATCH_SIZE):
             yield from run_chunk(nlp, chunk)
         return
-    # the workers load the pipeline themselves (a missing model stops the build at the first
+    # the workers' fork server loads the pipeline (a missing model stops the build at the first
     # result, with its message): the main process never loads spaCy
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
-        pending: deque = deque()
-        for chunk in _chunks(articles, CHUNK, last=CHUNK * workers):
-            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
-            while len(pending) >= WINDOW * workers:
+    ctx, started = _fork_server(model)
+    try:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+            pending: deque = deque()
+            for chunk in _chunks(articles, CHUNK, last=CHUNK * workers):
+                pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+                while len(pending) >= WINDOW * workers:
+                    yield from pending.popleft().get()
+            while pending:
                 yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    finally:
+        if started:
+            _stop_fork_server()
 
 
 class _Background:
