@@ -192,6 +192,8 @@ def _fork_server(model: str) -> tuple[Any, bool]:
     server: workers fork from a server process that loaded the pipeline once (`kg._preload`)
     instead of each starting Python and loading spaCy and kg's data (about 1.5 CPU s each);
     the server never opens the store, so no process that holds RocksDB is forked."""
+    if "forkserver" not in mp.get_all_start_methods():  # Windows: each worker loads it
+        return mp.get_context("spawn"), False
     from multiprocessing import forkserver
 
     ctx = mp.get_context("forkserver")
