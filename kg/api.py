@@ -103,12 +103,16 @@ class KnowledgeGraph:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False
-             ) -> KnowledgeGraph:
-        """The graph of the store in directory `path` (`create=True` makes a new one)."""
+    def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False,
+             cache: bool = True) -> KnowledgeGraph:
+        """The graph of the store in directory `path` (`create=True` makes a new one).
+        `cache=False`: slow query answers are computed every time, neither read from nor kept
+        in the store's result cache (`kg.results`)."""
         from kg.store import Store
 
-        return cls(Store.open(path, create=create, read_only=read_only))
+        store = Store.open(path, create=create, read_only=read_only)
+        store.use_result_cache = store.use_result_cache and cache
+        return cls(store)
 
     @classmethod
     def memory(cls) -> KnowledgeGraph:

@@ -201,16 +201,19 @@ class Lexicon:
                 return e
         return plain
 
-    def no_event(self, verb: str, particles: Collection[str], near: Collection[str]) -> bool:
+    def no_event(self, verb: str, particles: Collection[str], near: Collection[str],
+                 by_default: bool = True) -> bool:
         """Whether a CAMEO pattern coded [---] says the verb with the words `near` it is no
         event ("fight corruption", "struck down the law", "killed in a car crash"): every word
-        the pattern names is near, and its particle, if any, is among `particles`.
+        the pattern names is near, and its particle, if any, is among `particles`. A pattern
+        naming no word (a two-word verb that is no event: "struck down") only counts
+        `by_default`, i.e. when no pattern naming its own words chose the code.
 
         >>> lex = Lexicon([], null_patterns=[NullEntry("strike", "down", (frozenset({"law"}),))])
         >>> lex.no_event("strike", {"down"}, {"law", "court"}), lex.no_event("strike", (), {"law"})
         (True, False)
         """
-        return any((n.particle is None or n.particle in particles)
+        return any((n.particle is None or n.particle in particles) and (n.words or by_default)
                    and all(not w.isdisjoint(near) for w in n.words) for n in self._null.get(verb, ()))
 
     def is_light_verb(self, lemma: str) -> bool:
@@ -224,6 +227,22 @@ class Lexicon:
     def light_verbs(self) -> frozenset[str]:
         """All light-verb lemmas (two-word ones as "carry out")."""
         return frozenset(self._light)
+
+    def verbal_lemmas(self) -> frozenset[str]:
+        """The verbs whose every sense is a verbal act: comments, appeals, intents, consultations,
+        demands, criticism, rejection, threats (CAMEO roots 01-04, 10-13: "condemn", "call",
+        "urge"; not "strike" or "support"). Quoted words they govern ("called it “a
+        disaster”") are their subject's.
+
+        >>> {"condemn", "urge"} <= load_lexicon().verbal_lemmas(), "attack" in load_lexicon().verbal_lemmas()
+        (True, False)
+        """
+        roots: dict[str, set[str]] = {}
+        for e in self.entries:
+            if e.pos == "VERB" and " " not in e.lemma:
+                roots.setdefault(e.lemma, set()).add(e.cameo[:2])
+        verbal = {"01", "02", "03", "04", "10", "11", "12", "13"}
+        return frozenset(v for v, r in roots.items() if r <= verbal)
 
     def speech_lemmas(self) -> frozenset[str]:
         """The verbs of saying ("say", "tell", "warn"): event entries marked `speech`."""
@@ -271,8 +290,9 @@ def read_null_patterns(text: str, origin: str) -> list[NullEntry]:
     for where, row in csv_rows(text, origin, ("lemma", "words", "source")):
         verb, _, particle = row["lemma"].strip().lower().partition(" ")
         words = tuple(frozenset(f for f in w.split("|") if f) for w in row["words"].split())
-        if not verb or not words:
-            raise DataFileError(f"{where}: a null pattern needs a verb and at least one word")
+        if not verb or not (words or particle):
+            raise DataFileError(f"{where}: a null pattern needs a verb and at least one word, or "
+                                "a verb and its particle (a two-word verb that is no event)")
         out.append(NullEntry(verb, particle or None, words, where))
     return out
 

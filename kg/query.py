@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -539,6 +539,41 @@ def write_delimited(store: Store, query: SavedQuery | str, params: dict[str, str
         data = buf.getvalue().encode("utf-8")
     out.write(data)
     return True
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """One saved query's answer computed by `warm`: its rows, the seconds each form took
+    (the rows of `run`, the CSV of `write_delimited`), or the error that stopped it."""
+    name: str
+    rows: int = 0
+    seconds: tuple[float, ...] = ()
+    error: str = ""
+
+
+def warm(store: Store, names: list[str] | None = None, *,
+         timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[Warmed]:
+    """Compute the answer of each saved query (all, or `names`) without parameters, in both
+    forms kg reads (the rows `run` and `kg events` read, the CSV `kg query --format csv|tsv`
+    writes), so that the store's result cache (`kg.results`) holds those that are slow: after a
+    build of a big store, their first run reads them. Yields one `Warmed` per query; a query
+    that fails or times out is reported, not raised, and the others go on."""
+    import time
+
+    for q in ([load_saved(n) for n in names] if names else list_saved()):
+        started, seconds = time.monotonic(), []
+        try:
+            check_query(q.text)
+            # the rows as `run` asks for them (same text and bindings), counted, not kept
+            rows = sum(1 for _ in store.query(q.text, bind_params(q, {}, store),
+                                              timeout=timeout))
+            seconds.append(time.monotonic() - started)
+            write_delimited(store, q, {}, io.BytesIO(), "csv", timeout=timeout)
+            seconds.append(time.monotonic() - started - seconds[0])
+        except QueryError as err:  # QueryTimeout too
+            yield Warmed(q.name, error=str(err))
+            continue
+        yield Warmed(q.name, rows, tuple(seconds))
 
 
 # -- formatting ---------------------------------------------------------------------------------

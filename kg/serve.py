@@ -7,7 +7,8 @@ in a queue for a free worker (up to `QUEUE_WAIT` seconds, at most `max_queue` of
 of being refused at once.
 
 Answers are cached (the 256 most recent up to 1 MiB each): the store is opened read-only, so
-the same query gets the same answer; `cache=False` (`--no-cache`) turns that off. Cache or not,
+the same query gets the same answer; `cache=False` (`--no-cache`) turns that off, and the
+workers' use of the store's result cache (`kg.results`) too. Cache or not,
 requests for a query that is running at that moment wait for its answer instead of running it
 again.
 
@@ -318,12 +319,15 @@ def _answer(store: Any, job: dict[str, Any], allow_service: bool) -> Answer:
         raise HttpError(HTTPStatus.BAD_REQUEST, str(err)) from err
 
 
-def _worker_main(conn: Any, store_path: str, allow_service: bool) -> None:
-    """A worker process: open the store read-only, answer jobs until the pipe closes."""
+def _worker_main(conn: Any, store_path: str, allow_service: bool, result_cache: bool = True
+                 ) -> None:
+    """A worker process: open the store read-only, answer jobs until the pipe closes
+    (`result_cache`: slow answers read from and kept in the store's result cache)."""
     from kg.store import Store
 
     try:
         store = Store.open(store_path, read_only=True)
+        store.use_result_cache = store.use_result_cache and result_cache
     except KGError as err:
         conn.send(("failed", str(err)))
         return
@@ -350,10 +354,12 @@ def _worker_main(conn: Any, store_path: str, allow_service: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, store_path: str, allow_service: bool) -> None:
+    def __init__(self, context: Any, store_path: str, allow_service: bool,
+                 result_cache: bool = True) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, name="kg-query-worker",
-                                       args=(child, store_path, allow_service), daemon=True)
+                                       args=(child, store_path, allow_service, result_cache),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.jobs = 0
@@ -395,7 +401,8 @@ class QueryPool:
         await asyncio.gather(*(self._ready(w) for w in workers))
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.store_path, self.allow_service)
+        worker = _Worker(self._context, self.store_path, self.allow_service,
+                         result_cache=self.cache_size > 0)
         self._all.add(worker)
         return worker
 

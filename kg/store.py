@@ -41,6 +41,7 @@ from typing import IO, Any, Union
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.results import RESULTS_DIR, ResultCache
 from kg.summary import SUMMARY_GRAPH
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
@@ -151,7 +152,8 @@ class Store:
     """A kg store; open with `Store.open(dir)` or `Store.memory()`. `.inner` is the
     pyoxigraph.Store."""
 
-    def __init__(self, inner: ox.Store, path: Path | None = None, read_only: bool = False):
+    def __init__(self, inner: ox.Store, path: Path | None = None, read_only: bool = False,
+                 results: ResultCache | None = None):
         self.inner = inner
         self.path = path
         self.read_only = read_only
@@ -167,6 +169,11 @@ class Store:
         #: the subjects whose summary the writes since the last refresh can have changed
         #: (`kg.summary.touched_in_text`); None: unknown (a killed writer's), recompute it all
         self._touched: set[str] | None = set()
+        #: the result cache of a store on disk (`kg.results`); every write invalidates it
+        self._results = results or (ResultCache(path / RESULTS_DIR) if path is not None else None)
+        #: whether `query` and `select_csv` read and fill the result cache
+        self.use_result_cache = self._results is not None and self._results.enabled
+        self._wrote = False
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -202,7 +209,8 @@ class Store:
         unsummarised = (root / DATA_DIR).is_dir() and not (root / SUMMARY_DIGESTS).is_file()
         if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file() or unsummarised:
             cls._repair(root, read_only)
-        store = cls(cls._open_inner(root, read_only), root, read_only)
+        results = ResultCache(root / RESULTS_DIR)  # its generation read before the data
+        store = cls(cls._open_inner(root, read_only), root, read_only, results)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
         if store._summary_stale or not (root / SUMMARY_DIGESTS).is_file():
             # stale, or no summary yet (a new store): the next refresh computes all of it, so
@@ -270,6 +278,9 @@ class Store:
             if self.path is not None and not self.read_only:
                 self.checkpoint()
                 self.inner.flush()
+            if self._wrote and self._results is not None:
+                # results a reader cached while this process was writing saw part of it
+                self._results.invalidate()
             self.inner = None  # type: ignore[assignment]  # RocksDB closes when dropped
 
     def __enter__(self) -> Store:
@@ -326,7 +337,7 @@ class Store:
             counts[graph_iri] = item.n
         if not batch:
             return []
-        self._invalidate_stats()
+        self._invalidate_caches()
         if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
             self._mark_summary_stale()
             for b in batch:
@@ -510,7 +521,7 @@ class Store:
                 self._apply(batch, replay=True)
             except ValueError:
                 self._drop_graphs(graphs)
-        self._invalidate_stats()
+        self._invalidate_caches()
         self.checkpoint()
 
     # the event summary (`kg.summary`): a function of the other graphs, kept in step by a mark
@@ -580,7 +591,7 @@ class Store:
     def rebuild_union(self) -> None:
         """Recompute the default graph as the union of the named graphs (after direct edits of
         `.inner`)."""
-        self._invalidate_stats()
+        self._invalidate_caches()
         self._read.clear()
         self.checkpoint()  # a journal replayed after this write would undo it
         self.inner.update("DROP SILENT DEFAULT ; "
@@ -606,7 +617,7 @@ class Store:
             if not graphs:
                 missing.append(article_id)
                 continue
-            self._invalidate_stats()
+            self._invalidate_caches()
             self._mark_summary_stale()
             for g in graphs:
                 self._touch(g)
@@ -642,37 +653,68 @@ class Store:
         the planner starts from them (see `with_values`). The `kgo:`, `kgid:`, ... prefixes are
         predeclared. With `timeout` (seconds) the result is computed in full (a `Materialised`)
         and QueryTimeout is raised if that takes longer; the engine cannot be interrupted, so
-        the abandoned evaluation runs on in a background thread until it ends.
+        the abandoned evaluation runs on in a background thread until it ends. On a store on
+        disk, the solutions of a slow SELECT are kept in the result cache (`kg.results`) and a
+        rerun of the same text and bindings reads them from there (`use_result_cache`).
         """
         text = with_values(sparql, bindings or {})
         self._fresh()
+        cache = self._results if self.use_result_cache else None
+        if cache is not None and (hit := cache.get(text, "tsv")) is not None:
+            return ox.parse_query_results(hit, format=ox.QueryResultsFormat.TSV)
 
         def evaluate() -> QueryResult:
+            started = time.monotonic()
+            result = self._evaluate(text)
+            if cache is None or not isinstance(result, ox.QuerySolutions):
+                return result
+            sink = _Capped(cache.max_entry_bytes)
             try:
-                return self.inner.query(text, prefixes=dict(PREFIXES))
-            except SyntaxError as err:
-                raise QueryError(_syntax_message(err)) from err
+                result.serialize(sink, ox.QueryResultsFormat.TSV)
+            except _Capped.Full:
+                # too big to keep: the engine's lazy answer again, so that memory stays flat
+                return self._evaluate(text)
             except (RuntimeError, OSError) as err:
                 raise QueryError(f"the query failed: {err}") from err
+            data = b"".join(sink.parts)
+            cache.put(text, "tsv", data, time.monotonic() - started)
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
 
         if timeout is None:
             return evaluate()
         return _with_timeout(lambda: _materialise(evaluate()), timeout)
+
+    def _evaluate(self, text: str) -> QueryResult:
+        """The engine's answer to query `text` (lazy for SELECT); QueryError if it fails."""
+        try:
+            return self.inner.query(text, prefixes=dict(PREFIXES))
+        except SyntaxError as err:
+            raise QueryError(_syntax_message(err)) from err
+        except (RuntimeError, OSError) as err:
+            raise QueryError(f"the query failed: {err}") from err
 
     def select_csv(self, sparql: str, bindings: Mapping[str, Binding] | None = None, *,
                    timeout: float | None = None) -> bytes:
         """Run a SELECT query and let the engine write its solutions as CSV (SPARQL 1.1 query
         results CSV: a header of variable names, IRIs in full, literals as their lexical form,
         an unbound value empty, CRLF after each row), without a Python object per value.
-        Bindings, prefixes and `timeout` as in `query`; QueryError if it is not a SELECT."""
+        Bindings, prefixes, `timeout` and the result cache as in `query`; QueryError if it is
+        not a SELECT."""
+        text = with_values(sparql, bindings or {})
+        self._fresh()
+        cache = self._results if self.use_result_cache else None
+        if cache is not None and (hit := cache.get(text, "csv")) is not None:
+            return hit
+
         def evaluate() -> bytes:
-            result = self.query(sparql, bindings)  # lazy: the engine evaluates while writing
+            started = time.monotonic()
+            result = self._evaluate(text)  # lazy: the engine evaluates while writing
             if not isinstance(result, ox.QuerySolutions):
                 raise QueryError("expected a SELECT query")
-            try:
-                return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
-            except (RuntimeError, OSError) as err:
-                raise QueryError(f"the query failed: {err}") from err
+            data = _serialize(result, ox.QueryResultsFormat.CSV)
+            if cache is not None:
+                cache.put(text, "csv", data, time.monotonic() - started)
+            return data
 
         return evaluate() if timeout is None else _with_timeout(evaluate, timeout)
 
@@ -732,9 +774,13 @@ class Store:
             "actors_by_type": actors,
         }
 
-    def _invalidate_stats(self) -> None:
+    def _invalidate_caches(self) -> None:
+        """Before a write: the cached counts and query results no longer hold."""
         if self.path is not None:
             (self.path / STATS_CACHE).unlink(missing_ok=True)
+        if self._results is not None:
+            self._results.invalidate()
+            self._wrote = True
 
     # -- export --------------------------------------------------------------------------------
     def export(self, out: IO[bytes] | str | Path, fmt: str, *,
@@ -809,6 +855,35 @@ def _materialise(result: QueryResult) -> Materialised:
     if isinstance(result, ox.QueryBoolean):
         return Materialised("ask", [], [], bool(result))
     return Materialised("construct", [], list(result))
+
+
+class _Capped:
+    """A binary sink that holds what is written to it up to `limit` bytes, then raises Full."""
+
+    class Full(Exception):
+        pass
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size, self.limit = 0, limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise self.Full
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _serialize(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat) -> bytes:
+    """The solutions written by the engine (evaluated meanwhile); QueryError if that fails."""
+    try:
+        return result.serialize(format=fmt) or b""
+    except (RuntimeError, OSError) as err:
+        raise QueryError(f"the query failed: {err}") from err
 
 
 def _with_timeout(fn: Callable[[], Any], timeout: float) -> Any:

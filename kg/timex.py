@@ -371,6 +371,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_PART + r"(?:(?P<rel>last|this|next)\s+)?" + _MON, _h_month, "context",
           key=_K_MONTH),
     _rule(_PART + _YEAR, _h_year, "context", key=_K_YEAR),
+    # a year that dates the noun after it: "the 2011 mass demonstrations", "its 2014 annexation"
+    # (no preposition before it: "in the 2011 protests" dates the protests, not the verb)
+    _Rule(re.compile(_B + r"(?:the|its|their|his|her)\s+" + _YEAR + r"(?=\s+[a-z])" + _E, re.IGNORECASE),
+          _h_year, key=_key(_K_YEAR)),
     _rule(r"(?:the\s+)?" + _PART + r"(?P<decade>1[89]\d0|20[0-2]0)['’]?s", _h_decade,
           key=_K_YEAR),
     _rule(_REL_WD + _WD + r"(?:\s+(?:morning|afternoon|evening|night))?", _h_weekday,

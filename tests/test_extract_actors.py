@@ -247,3 +247,74 @@ def test_a_known_persons_one_untagged_name_as_subject_is_that_person(nlp) -> Non
     x = _extract(nlp, text, dt.date(2024, 5, 10))
     [quote] = x.quotes
     assert quote.speaker == "volodymyr-zelensky"
+
+
+def test_a_quotation_right_after_an_attributed_one_continues_its_speaker(nlp) -> None:
+    text = ("Harbour officials met on Friday. “The cranes are broken again,” said Marta Kowalczyk, "
+            "a dock manager in Gdansk. “Nobody has ordered the spare parts since May.”")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    spare = next(q for q in x.quotes if "spare parts" in q.text)
+    assert labels.get(spare.speaker) == "Marta Kowalczyk", [(q.text, q.speaker) for q in x.quotes]
+
+
+def test_a_quotation_after_an_unrelated_sentence_keeps_no_speaker(nlp) -> None:
+    text = ("“The cranes are broken again,” said Marta Kowalczyk, a dock manager in Gdansk. "
+            "The port reopened on Monday after a week of storms. “Nobody has ordered the spare parts.”")
+    x = _extract(nlp, text)
+    spare = next(q for q in x.quotes if "spare parts" in q.text)
+    assert spare.speaker is None
+
+
+def test_a_quotation_credited_with_according_to_has_that_speaker(nlp) -> None:
+    text = ("“The ministry failed to inspect the bridge for six years,” according to "
+            "the World Bank, which funded its repair.")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert "World Bank" in labels.get(quote.speaker, ""), labels
+
+
+def test_a_quotation_as_the_clause_of_any_verb_has_its_subject_as_speaker(nlp) -> None:
+    # "warned" and "continued" are no verbs of saying in the event lexicon
+    text = ("“The camps will run out of clean water within a week,” warned Ingrid Solheim, "
+            "the Norwegian Refugee Council's director in Chad.")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert labels.get(quote.speaker) == "Ingrid Solheim"
+
+
+def test_the_surname_of_a_person_named_before_is_that_person_as_a_speaker(nlp) -> None:
+    text = ("Paul Okonjo, an analyst at the Lagos Policy Institute, doubts the plan will work. "
+            "“The money never reaches the farmers,” Okonjo said.")
+    x = _extract(nlp, text)
+    quote = next(q for q in x.quotes if "farmers" in q.text)
+    assert quote.speaker is not None and "okonjo" in quote.speaker
+
+
+def test_an_ethnic_group_of_no_known_country_has_no_actor_code(nlp) -> None:
+    # "ETH" is no CAMEO actor code, and read as a country code it is Ethiopia
+    x = _extract(nlp, "Kurds protested in several cities on Sunday against the new law.")
+    groups = [a for a in x.actors if a.sector == "ETH"]
+    assert groups, [(a.key, a.sector) for a in x.actors]
+    assert all(a.country or a.code is None for a in groups), [(a.key, a.code) for a in groups]
+
+
+def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
+    # "condemned" is no verb of saying, but the quoted words are the condemner's
+    text = ("Kenya's foreign minister Musalia Mudavadi on Sunday condemned what he called "
+            "“a cowardly act of terror against innocent travellers.”")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert labels.get(quote.speaker) == "Musalia Mudavadi", labels
+
+
+def test_an_untagged_name_saying_a_quotation_is_its_speaker(nlp) -> None:
+    text = ("The clinic reopened on Monday after the floods. “We have enough medicine for two weeks, "
+            "not more,” Ruscher said, pointing to the empty shelves.")
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    [quote] = x.quotes
+    assert labels.get(quote.speaker) == "Ruscher", labels

@@ -116,6 +116,14 @@ RULE_ROWS = [
     ("content_modality", "The president asked Congress to approve sanctions on Iran.",
      "modality 'actual' -> 'requested'"),
     ("joint_parties", "Kenya and Uganda held talks on Monday.", "target () -> ('KEN', 'UGA')"),
+    # a text cut off in mid-sentence: the act at its very end has lost its words
+    ("cut_off_ending", "Kenyan troops shelled rebel positions near Goma on Monday. The African Union "
+     "calls on the", "coded True -> False"),
+    ("cut_off_ending", "Kenyan troops shelled rebel positions near Goma on Monday. The African Union "
+     "calls on the army.", "declined"),
+    ("colon_quote_content", "Sudan's army chief Abdel Fattah al-Burhan rejected the talks on Friday. He also "
+     "issued a warning:\n\n“If the militia sends its fighters to our cities, we will attack their bases "
+     "in Darfur,” he said.", "coded True -> False"),
     ("no_agent", "Aid was promised to the Kenyan refugees.", "coded True -> False"),
     # officials of no state are vague actors; a people's or a force's acts stay coded
     ("vague_sources", "Western governments agreed to lift sanctions on Iran on Monday.", "coded True -> False"),
@@ -168,6 +176,11 @@ RULE_ROWS = [
      "Dadaab in 2009.", "coded True -> False"),
     # a date of a thing the act is about ("renovated in 2012") is not the act's: no history
     ("closed_history", "Prosecutors in Italy said they would investigate a schoolhouse renovated in 2012.",
+     "declined"),
+    # "in the past" with no unit of time after it: history with no date
+    ("closed_history", "Norway's government has in the past urged Sri Lanka to free political prisoners.",
+     "coded True -> False"),
+    ("closed_history", "Norway's government has in the past week urged Sri Lanka to free political prisoners.",
      "declined"),
     ("anonymity_convention", "A European diplomat, who asked not to be identified, said Turkey was wrong.",
      "coded True -> False"),

@@ -299,3 +299,38 @@ def test_imported_knowledge_on_written_sentences(nlp, text, expected) -> None:
     plover, src, tgt = expected
     got = _coded(nlp, text)
     assert any(p == plover and src <= s and tgt <= t for p, s, t in got), got
+
+
+def test_a_two_word_verb_coded_no_event_is_a_pattern_naming_no_word() -> None:
+    text = ("--- FELL   [---]  ---\n"
+            "+STRIKE_DOWN {+STRIKES_DOWN +STRUCK_DOWN }\n"
+            "+SHOOT_DOWN {+SHOT_DOWN } [190]\n"
+            "TOPPLE\n"
+            "- &WEAPON *                                   [190]         # FELL\n")
+    got = {(p.verb, p.particle, p.words) for p in P.read_null_patterns(VERBS + text, "v.txt")}
+    assert ("strike", "down", ()) in got
+    # a two-word verb with a code of its own, and a one-word verb, are not made no event
+    assert not any(v in ("shoot", "topple") for v, _, _ in got), got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "struck"), [
+    ("The Supreme Court struck down a provision of the election law on Monday.", False),
+    ("A federal judge struck down the city's rules for protesters.", False),
+    ("Israeli jets struck a Hamas compound in Gaza on Monday.", True),
+])
+def test_struck_down_is_no_strike(nlp, text, struck) -> None:
+    got = _coded(nlp, text)
+    assert any(p in ("ASSAULT", "ATTACK") for p, _, _ in got) is struck, got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "expected"), [
+    # two-word verbs admitted whole: the particle changes the root of the plain verb
+    ("Venezuela's foreign minister hit out at the United States over the new sanctions.", "ACCUSE"),
+    ("The rebels in Mali gave up their weapons to the army on Sunday.", "CONCEDE"),
+    ("Pakistan's prime minister fired off a letter to India on Monday.", "ACCUSE"),
+])
+def test_admitted_two_word_verbs_keep_their_own_sense(nlp, text, expected) -> None:
+    got = _coded(nlp, text)
+    assert [p for p, _, _ in got] == [expected], got

@@ -196,7 +196,7 @@ def test_find_dates_prefers_the_longest_expression() -> None:
         "Crowds will march 10 kilometres to the square.",  # the verb, not the month
         "Officials may 1 day reconsider.",
         "Turnout was over 2010 levels.",
-        "The 2024 election was close.",  # a bare year is too ambiguous in prose
+        "About 2024 delegates voted.",  # a bare year is too ambiguous in prose
         "He arrived soon after.",
     ],
 )
@@ -310,3 +310,16 @@ def test_rules_match_the_same_on_keyed_stretches_as_on_the_whole_text(pieces, ga
 def test_keyed_stretches_on_sentences(text) -> None:
     assert _keyed_scan(text) == _whole_text_scan(text)
     assert find_dates(text, FRI)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 2024 election was close.", "The 2024"),
+        ("Survivors of the 1994 genocide gathered.", "the 1994"),
+        ("He was jailed after the 2011 mass protests.", "the 2011"),  # not "after the 2011"
+    ],
+)
+def test_a_year_dates_the_noun_it_names(text: str, expected: str) -> None:
+    [(start, end, value)] = find_dates(text, FRI)
+    assert text[start:end] == expected and value.text == expected[-4:]

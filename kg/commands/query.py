@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list", action="store_true", help="list the saved queries and their question")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="stop waiting after SECONDS (default 60; 0 = no limit)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="compute the answer again, neither reading nor filling the store's "
+                        "result cache (the cache is dropped by every write anyway)")
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise QueryError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
     try:
         with open_source(args) as store:
+            if args.no_cache and hasattr(store, "use_result_cache"):
+                store.use_result_cache = False
             if args.format in ("csv", "tsv"):
                 # the engine writes the rows (no Python object per value), when it can
                 sys.stdout.flush()

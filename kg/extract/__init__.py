@@ -26,7 +26,6 @@ from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
 
-_QUOTE = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
 _TOP_POSTS = ("president", "prime minister", "head of state", "head of government", "premier",
               "chancellor", "king", "emir", "supreme leader")
 
@@ -47,7 +46,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     set_home(article, doc, finder)
     quotes = _quote_spans(article.text)
     finder.scan()
-    finder.bind_quote_speakers(quotes, lex.speech_lemmas())
+    finder.bind_quote_speakers(quotes, lex.speech_lemmas(), lex.verbal_lemmas())
     light = set(lex.light_verbs())
     drafts: list[DraftEvent] = []
     for sent in doc.sents:
@@ -91,6 +90,61 @@ class ArticleState:
 
 #: CAMEO roots of material conflict (acts of force whose reporter sentence_countries considers)
 _MEANS_ROOTS = {"15", "16", "17", "18", "19", "20"}
+
+
+def colon_quote_content(st: ArticleState) -> None:
+    """A quotation that a sentence ending in a colon introduces is the content of that sentence's
+    threat, warning or demand ("But he also issued a warning: “... we will fight them until we
+    shed our last drops of blood”"): its events get the threat as parent and its modality and
+    are not coded, as the content of "warned that ..." is not (the guide codes the threat)."""
+    text = st.article.text
+    spans: list[tuple[int, int]] | None = None
+    for d in st.drafts:
+        entry = d.trigger.entry
+        if not d.coded or not entry.content or entry.content_coded or entry.speech:
+            continue
+        tok = d.trigger.token
+        sent = tok.sent
+        last = next((t for t in reversed(sent) if not t.is_space), None)
+        if last is None or last.text != ":" or any(
+                o.trigger.token.i > tok.i and o.trigger.token.i < last.i and o.coded for o in st.drafts):
+            continue  # not the colon sentence's last coded act
+        if spans is None:
+            spans = _quote_spans(text)
+        after = last.idx + 1
+        quote = next(((a, b) for a, b in spans if a >= after and not text[after:a].strip()), None)
+        if quote is None:
+            continue
+        inside = {e.id for e in st.drafts if quote[0] <= e.evidence.start < quote[1]}
+        for e in st.drafts:
+            if e is d or e.id not in inside or e.parent in inside:
+                continue  # (an event under another quoted one follows it; "..., he said" does not count)
+            e.parent = d.id
+            if e.modality == "actual":
+                e.modality = entry.content
+            e.coded = False
+            e.extra["object_of"] = d.id
+
+
+_ENDINGS = (".", "!", "?", "\"", "”", "’", "'", ")", "]", ":", ";")
+
+
+def cut_off_ending(st: ArticleState) -> None:
+    """A text cut off in mid-sentence ("“The United States calls on the") leaves an act at its
+    very end without the words that say what and on whom: an act with no target whose trigger
+    is among the last three words of such a text is not coded."""
+    text = st.article.text.rstrip()
+    if not text or text.endswith(_ENDINGS):
+        return
+    doc = st.doc
+    words = [t.i for t in doc if not t.is_space and not t.is_punct]
+    if not words:
+        return
+    last = set(words[-3:])
+    for d in st.drafts:
+        if d.coded and not d.target and any(w.i in last for w in d.trigger.words):
+            d.coded = False
+            d.extra["cut_off"] = True
 
 
 def drop_unanchored(st: ArticleState) -> None:
@@ -677,6 +731,13 @@ def closed_history(st: ArticleState) -> None:
             if d.coded:
                 d.coded = False
                 d.extra["history"] = True
+    # "has in the past called on countries to ...", "cooperated ... in the past": told as
+    # history, with no date
+    for d in st.drafts:
+        if d.coded and _in_the_past(d.trigger.token):
+            old.append(d)
+            d.coded = False
+            d.extra["history"] = True
     # "Ryan was killed in an ambush after visiting the sect's headquarters in 1978": an act with
     # no date of its own, told in the time of a clause dated years back, is history too
     for d in st.drafts:
@@ -684,6 +745,19 @@ def closed_history(st: ArticleState) -> None:
                 _in_time_clause(o.trigger.token, d.trigger.token) for o in old):
             d.coded = False
             d.extra["history"] = True
+
+
+def _in_the_past(tok: Token) -> bool:
+    """Whether an act's clause says it happened "in the past" (a bare "past": not "in the past
+    week"), the act being a verb or a noun such a verb carries."""
+    verbs = [tok] if tok.pos_ in ("VERB", "AUX") else [tok.head] if tok.dep_ in ("dobj", "nsubjpass") else []
+    for v in verbs:
+        for p in v.children:
+            if p.dep_ == "prep" and p.lower_ == "in":
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.lower_ == "past" and all(c.dep_ == "det" for c in o.children):
+                        return True
+    return False
 
 
 #: words that set an act in the time of their clause ("after visiting ... in 1978")
@@ -700,7 +774,7 @@ def _in_time_clause(tok: Token, main: Token) -> bool:
 
 
 #: the article rules, in the order they run after every sentence has been read
-ARTICLE_RULES = (perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
+ARTICLE_RULES = (colon_quote_content, cut_off_ending, perpetrator_as_target, media_not_sides, commentators_remark, drop_unanchored, launcher_from_discourse,
                  branches_at_home, described_countries, sentence_countries, actor_places, armed_group_assault,
                  foreign_sanctions, sanctioned_from_discourse, places_of_events, same_attack_sides, opponent_from_article,
                  partner_from_article, adversary_from_article, domestic_targets, directives,
@@ -755,12 +829,26 @@ def _one_per_dyad(events: list[Event], table: ActorTable, trace: Trace | None = 
 _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
+_DEMONSTRATIVE = {"this", "that", "these", "those"}
+
+
 def _refers_back(tok: Token) -> bool:
     """Whether an event noun refers to an event already told: "the attack", "Tuesday's
-    strike", "its siege", "these attacks" (not "an attack", "attacks", nor a verb)."""
+    strike", "its siege", "these attacks" (not "an attack", "attacks"); or a verb whose object
+    points back with a demonstrative ("we are giving this military support", "carried out
+    these strikes"; not "the support", which may be told for the first time)."""
+    if tok.pos_ == "VERB":
+        return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and any(
+            d.dep_ == "det" and d.lower_ in _DEMONSTRATIVE for d in c.children) for c in tok.children)
     if tok.pos_ not in ("NOUN", "PROPN"):
         return False
     return any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in tok.children)
+
+
+#: CAMEO intents (03x) and the root of the act each announces: a later mention of the act that
+#: refers back to it ("Finland would also send $203 million in military aid ... 'we are giving
+#: this military support'") is the same real-world event
+_INTENDED_ROOT = {"031": "06", "032": "05", "033": "07", "034": "08", "035": "08", "036": "04"}
 
 
 def _stated(date) -> bool:
@@ -802,6 +890,10 @@ def _one_per_occasion(events: tuple[Event, ...], repeats: set[str], table: Actor
         for m in kept:
             k = out[m]
             ks, kt = side(k.source), side(k.target)
+            if e.id in repeats and _INTENDED_ROOT.get(k.cameo[:3]) == e.cameo[:2] and (
+                    s <= ks and t <= kt and (s or t)):
+                first = m  # the act an intent announced, told again ("this support")
+                break
             if k.cameo[:2] != e.cameo[:2] and not (
                     {k.cameo[:2], e.cameo[:2]} <= _DISOWNING_ROOTS and s and t and s == ks and t == kt):
                 continue  # (rejecting and condemning the same party: one stand, one event)
@@ -1125,8 +1217,65 @@ def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> li
     return out
 
 
+_OPENERS = "“"
+_CLOSERS = "”"
+_BEFORE_OPENING = " \t([{—–-/"
+
+
+def _straight_opens(text: str, i: int, start: int) -> bool | None:
+    """Whether the straight quote at `i` opens (True), closes (False) or cannot tell (None):
+    an opening one follows a space or a bracket and precedes a word, a closing one follows a word."""
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before in _BEFORE_OPENING and not after.isspace():
+        return True
+    if not before.isspace():
+        return False
+    return None
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    """The quotations of `text` as (start, end) character spans, paired within a paragraph.
+
+    A quotation never runs over a line break: a quoted paragraph left open at its end (the
+    news convention for a quotation of several paragraphs, each opening with a quotation mark)
+    ends there. Straight quotes are told apart by what stands next to them, so that one stray
+    mark does not pair every later closing mark with the next opening one. Fewer than 8
+    characters inside is no quotation ("A", "the")."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for para in text.split("\n"):
+        end = start + len(para)
+        opened: int | None = None
+        for i in range(start, end):
+            ch = text[i]
+            if ch in _OPENERS:
+                opens = True
+            elif ch in _CLOSERS:
+                opens = False
+            elif ch == '"':
+                opens = _straight_opens(text, i, start)
+                if opens is None:
+                    opens = opened is None
+                elif opens and opened is not None and text[opened] == '"':
+                    opens = False  # a straight quote cannot nest in another
+            else:
+                continue
+            if opens:
+                opened = i
+            elif opened is not None:
+                if i - opened - 1 >= 8:
+                    out.append((opened, i + 1))
+                opened = None
+        if opened is not None and len(text[opened + 1:end].strip()) >= 8:
+            out.append((opened, len(text[:end].rstrip())))
+        start = end + 1
+    return out
+
+
+def _quoted_text(text: str, start: int, end: int) -> str:
+    """The words of a quotation without its marks (a paragraph left open has no closing one)."""
+    return text[start + 1:end - 1] if text[end - 1] in _CLOSERS + '"' else text[start + 1:end]
 
 
 def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
@@ -1151,6 +1300,6 @@ def _quotes(spans: list[tuple[int, int]], drafts: list[DraftEvent], doc: Doc,
         last = span[-1].i
         end_tok = next((i for i in range(last + 1, len(doc)) if sent_start[i] == i), len(doc))
         sent = doc[sent_start[span[0].i]:end_tok]
-        out.append(Quote(id=f"q{start}", speaker=speaker, text=text[start + 1:end - 1],
+        out.append(Quote(id=f"q{start}", speaker=speaker, text=_quoted_text(text, start, end),
                          evidence=_evidence(start, end, sent), events=tuple(d.id for d in inside)))
     return out

@@ -104,6 +104,9 @@ def stated_dates(drafts: list[DraftEvent], doc: Doc, article: Article) -> None:
         if span is None:
             continue
         tok = span.root
+        if tok.dep_ in ("det", "nummod", "compound", "amod", "poss") and tok.head.i not in by_tok and (
+                tok.head.pos_ in ("NOUN", "PROPN")):
+            continue  # "the 1977 Panama Canal Treaty": the year dates the thing it names, no act
         if article.date is not None and in_future_clause(tok):
             value = resolve(text[start:end], article.date, future=True) or value
         for _ in range(_MAX_CLIMB):

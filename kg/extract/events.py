@@ -146,10 +146,13 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
 
 def _no_event(tok: Token, lemma: str, entry: EventEntry, lex: Lexicon) -> bool:
     """A CAMEO verb pattern coded [---] matches ("struck down the law"), unless a curated row
-    that names its own words chose the code (the curated lexicon wins)."""
+    that names its own words chose the code (the curated lexicon wins). A two-word verb that is
+    no event ("the court struck down a provision") only unseats the plain sense of its verb:
+    not a row for the two-word verb itself, nor one that names its words."""
     if entry.requires and entry.origin.startswith("kg/data/event_lexicon"):
         return False
-    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok))
+    return lex.no_event(lemma, {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}, _near_words(tok),
+                        by_default=not entry.requires and " " not in entry.lemma)
 
 
 def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], depth: int = 0) -> tuple[str, ...]:
@@ -181,8 +184,10 @@ def _subject(tok: Token, finder: ActorFinder, triggers: dict[int, Trigger], dept
                 keys = next((finder.resolve(x) for x in c.children if x.dep_ == "appos"), ())
             if not keys:
                 # "its air defenses destroyed nine drones", "the army's drones struck": the
-                # possessor of the means is the one who acts
-                keys = next((finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
+                # possessor of the means is the one who acts (not of "Iran's proxies", who are
+                # others: kg/data/relational_nouns.csv)
+                keys = () if c.lemma_.lower() in relational_nouns() else next(
+                    (finder.resolve(x) for x in c.children if x.dep_ == "poss"), ())
             if not keys and c.pos_ == "NOUN":
                 # "the Ukrainian drones struck it", "Israeli jets bombed": the state the means
                 # belong to
@@ -371,11 +376,28 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                     for m in obj.children:
                         if m.dep_ == "prep" and m.lower_ in ("for", "of", "belonging"):
                             keys.extend(k for o in m.children if o.dep_ == "pobj" for k in finder.resolve(o))
+    if not keys and not verb and entry.content in _OBJECT_CONTROL:
+        keys.extend(_addressee_clause(tok, finder))
     seen: list[str] = []
     for k in keys:
         if k not in seen:
             seen.append(k)
     return tuple(seen)
+
+
+def _addressee_clause(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
+    """The subject of the "for X to do" clause right after a noun of request: whom the call is
+    addressed to ("his call for the military to end the campaign", "an appeal for both sides to
+    hold their fire"), also when the parser hung the clause on the verb of the noun."""
+    for c in [*tok.children, *(tok.head.children if tok.head.i != tok.i else ())]:
+        if c.i <= tok.i or c.dep_ not in ("advcl", "acl", "xcomp", "ccomp", "relcl"):
+            continue
+        if c.left_edge.i > tok.i + 2 or not any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+            continue
+        subj = next((x for x in c.children if x.dep_ == "nsubj"), None)
+        if subj is not None:
+            return finder.resolve(subj)
+    return ()
 
 
 _COMPLEMENT_DEPS = {"dobj", "prep", "pobj", "xcomp", "ccomp", "attr", "dative", "oprd", "acomp",
@@ -485,7 +507,10 @@ def _informative(key: str, finder: ActorFinder) -> bool:
 #: nouns that measure what follows them ("tons of food aid", "a series of bombings")
 _MEASURES = {"ton", "tonne", "kilogram", "worth", "amount", "package", "shipment", "series", "wave",
              "round", "part", "portion", "number", "lot", "dozen", "hundred", "thousand", "million",
-             "string", "spate", "flurry"}
+             "string", "spate", "flurry",
+             # aspect nouns: "the outbreak of fighting", "a resumption of hostilities" tell the act
+             "outbreak", "onset", "beginning", "resumption", "escalation", "renewal",
+             "upsurge", "surge", "eruption"}
 _BACKGROUND_MARKS = {"after", "since", "because", "following"}
 _UNREAL_MARKS = {"if", "unless", "until", "till", "before", "lest", "once", "whether"}
 _PLACE_PREPS = {"in", "on", "inside", "into", "across", "within", "near", "outside", "at", "around", "along", "over"}
@@ -975,6 +1000,11 @@ def merge_support_verbs(st: SentenceState) -> None:
             st.note("merge_support_verbs", noun.id, f"'{tok.text}' ({ev.id}) is the support verb of '{noun.trigger.token.text}'")
 
 
+def relational_nouns() -> frozenset[str]:
+    """Nouns naming others by their relation to the possessor (kg/data/relational_nouns.csv)."""
+    return word_set("relational_nouns.csv", "lemma")
+
+
 def patient_nouns() -> frozenset[str]:
     return word_set("patient_nouns.csv", "lemma")
 
@@ -1193,6 +1223,13 @@ def _told_in_past(ev: DraftEvent) -> bool:
         return False
     if tok.dep_ == "relcl" and tok.tag_ == "VBD" and not ev.trigger.entry.speech:
         return True
+    carrier = tok.head
+    if tok.dep_ == "dobj" and tok.pos_ == "NOUN" and carrier.dep_ == "relcl" and carrier.tag_ == "VBD" and any(
+            c.dep_ == "nsubj" for c in carrier.children) and any(
+            c.dep_ == "advmod" and c.lower_ in ("when", "where") for c in carrier.children):
+        # "since August, when the president began an offensive against them", "to New York,
+        # where he began his visit": the act a past verb of a clause of time or place carries
+        return True
     return (tok.dep_ == "pobj" and tok.head.lemma_ == "follow" and tok.head.dep_ == "acl"
             and tok.head.tag_ == "VBG")
 
@@ -1202,10 +1239,13 @@ def relative_clause_background(st: SentenceState) -> None:
     ("Macedonia, which is preparing an offensive", "the curfew imposed after the coup"), unless
     the participle describes an event noun, or the clause tells an act of the episode in
     passing (`_told_in_past`: the guide codes every event of the episode that really happened)."""
+    told = {i for i, ev in st.drafts.items() if _told_in_past(ev)}
     for ev in st.drafts.values():
-        if _told_in_past(ev):
+        if ev.trigger.token.i in told:
             continue
         for cur in _heads(ev.trigger.token, 10):
+            if cur.i in told:
+                break  # "an offensive ..., supported by the United States": told with it
             if cur.dep_ in ("relcl", "acl") and not (cur.dep_ == "acl" and cur.head.i in st.drafts):
                 ev.coded = False
                 ev.extra["background"] = True

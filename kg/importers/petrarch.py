@@ -15,7 +15,8 @@ repository and commit, and the MIT licence:
 - `petrarch_verbs.csv`: the CAMEO verb patterns as event-lexicon rows (verb + particle, the
   object or prepositional word the pattern needs as `requires`, the CAMEO code);
 - `petrarch_verbs_null.csv`: the verb patterns coded `[---]` (the verb with those words is no
-  event: "fight corruption", "strike down a law"), with every word each names;
+  event: "fight corruption", "strike down a law"), with every word each names, and the two-word
+  verbs coded `[---]` as a whole, naming no word ("strike down");
 - `PETRARCH_NOTICE.txt`: the licence and attribution.
 
 The generated files are committed; `kg` never reads the source directory at run time. Records
@@ -586,7 +587,9 @@ def _slot_words(token: str, synsets: dict[str, list[str]]) -> list[tuple[str, ..
 def read_null_patterns(text: str, origin: str, report: Report | None = None) -> list[NullPattern]:
     """The `[---]` patterns of a PETRARCH verb file that name at least one word, one per verb
     they apply to (the verb its comment names when in the block, else every verb of the block).
-    All the words a pattern names must be near the verb for it to apply (`kg.lexicon`).
+    All the words a pattern names must be near the verb for it to apply (`kg.lexicon`). A
+    two-word verb coded `[---]` (its own code or its block's) is a pattern naming no word: the
+    verb with that particle is no event by default.
 
     >>> src = "--- FIGHT [190] ---\\nFIGHT\\nBATTLE\\n- * CONTROL (OF {THE HOUSE}) [---] # BATTLE\\n"
     >>> [(p.verb, p.particle, p.words) for p in read_null_patterns(src, "x")]
@@ -596,9 +599,12 @@ def read_null_patterns(text: str, origin: str, report: Report | None = None) -> 
     synsets: dict[str, list[str]] = {}
     out: list[NullPattern] = []
     verbs: list[str] = []
+    block_null = False
     for lineno, line, comment in _verb_section(text, synsets):
         if line.startswith("---"):
             verbs = []
+            m = re.match(r"---\s*(\S+)\s*\[([^\]]*)\]", line)
+            block_null = bool(m) and m[2].strip() == "---"
             continue
         if line.startswith("-"):
             m = re.match(r"-\s*(.*?)\s*\[([^\]]*)\]\s*$", line)
@@ -623,6 +629,14 @@ def read_null_patterns(text: str, origin: str, report: Report | None = None) -> 
         word = line.lstrip("+").split("{")[0].split("[")[0].strip().lower().strip("_")
         if re.fullmatch(r"[a-z][a-z'\-]*", word):
             verbs.append(word)
+        parts = word.split("_")
+        own = _BRACKET.findall(line)
+        if len(parts) == 2 and all(re.fullmatch(r"[a-z][a-z'\-]*", w) for w in parts) and (
+                parts[1] in _PARTICLES and (own[-1].strip() == "---" if own else block_null)):
+            # a two-word verb whose own code, or its block's, is [---] ("+STRIKE_DOWN" among
+            # FELL, TOPPLE): with its particle the verb is no event unless a pattern codes it
+            # ("the court struck down a provision" is no strike)
+            out.append(NullPattern(parts[0], parts[1], (), f"{origin}:{lineno}"))
     return out
 
 

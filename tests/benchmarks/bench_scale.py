@@ -9,6 +9,12 @@ process (median of `--repeat` runs): every saved query with its example paramete
 with none, `kg events` with filters, `kg stats`, and each RDF export format (with triples/s and
 the child's peak RSS). It prints one table and the store's size on disk.
 
+Queries are timed cold and warm: a cold run starts from an empty result cache (`kg.results`, the
+store's `kg-results/` is removed first), as the first run after a write does; the warm runs
+that follow read the answer the cold run left there. Both are reported (`cold s`, `warm s`);
+the summary lines give each. `--cache-as-is` leaves the cache as it is before the first runs:
+after `kg warm --store OUT` they time what a user's first run after a build and a warm-up takes.
+
     python tests/benchmarks/bench_scale.py --base STORE --triples 1000000 --out /tmp/scale-1m.kg
     python tests/benchmarks/bench_scale.py --base STORE --copies 1 --out STORE   # the base itself
 
@@ -36,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import pyoxigraph as ox  # noqa: E402
 
 from kg.query import list_saved  # noqa: E402
+from kg.results import RESULTS_DIR  # noqa: E402
 from kg.store import Store  # noqa: E402
 from kg.summary import is_summary_graph  # noqa: E402
 from kg.vocab import ID, KGO  # noqa: E402
@@ -117,11 +124,15 @@ def fingerprint(base: Path) -> str:
                               ).hexdigest()[:16]
 
 
-def run(cmd: list[str], repeat: int) -> tuple[list[float], int, int, int, list[float]]:
+def run(cmd: list[str], repeat: int, cache: Path | None = None
+        ) -> tuple[list[float], int, int, int, list[float]]:
     """Run `cmd` `repeat` times: (seconds each, exit code, stdout lines, peak RSS kB, CPU
-    seconds each). CPU seconds (user + system) are the figure to read on a busy machine."""
+    seconds each). CPU seconds (user + system) are the figure to read on a busy machine.
+    With `cache` (a store's result cache directory), each run starts with it removed."""
     times, rss, lines, code, cpu = [], 0, 0, 0, []
     for _ in range(repeat):
+        if cache is not None:
+            shutil.rmtree(cache, ignore_errors=True)
         with tempfile.TemporaryFile() as outf:
             started = time.perf_counter()
             proc = subprocess.Popen(cmd, stdout=outf, stderr=subprocess.PIPE)
@@ -148,6 +159,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=("queries", "events", "stats", "export"), action="append")
     ap.add_argument("--timeout", default="60", help="kg query --timeout (seconds)")
+    ap.add_argument("--cache-as-is", action="store_true",
+                    help="do not empty the result cache before the first runs (e.g. to time "
+                         "queries after `kg warm`)")
     ap.add_argument("--params-only", action="store_true",
                     help="time each saved query with its example parameters only")
     ap.add_argument("--formats", default="ttl,nt,nq,trig,jsonld,rdfxml",
@@ -180,6 +194,7 @@ def main() -> int:
     only = set(args.only or ("queries", "events", "stats", "export"))
     rows: list[tuple] = []
     store_arg = ["--store", str(out)]
+    cache = None if args.cache_as_is else out / RESULTS_DIR
     if "queries" in only:
         examples = dict(EXAMPLES, sentence_behind_fact={"iri": event},
                         nested_events={"outer": event})
@@ -193,12 +208,14 @@ def main() -> int:
                     cmd += ["-p", f"{k}={v}"]
                 label = q.name + (" " + " ".join(f"{k}={v}" for k, v in params.items())
                                   if params else "")
-                rows.append((label[:62], *run(cmd, args.repeat), "rows"))
+                rows.append((label[:62], *run(cmd, args.repeat, cache), "rows",
+                             run(cmd, args.repeat)[0]))
                 print(_line(rows[-1]), flush=True)
     if "events" in only:
         for filt in EVENT_FILTERS:
             cmd = KG + ["events", *store_arg, "--format", "csv", *filt]
-            rows.append(("kg events " + " ".join(filt), *run(cmd, args.repeat), "rows"))
+            rows.append(("kg events " + " ".join(filt), *run(cmd, args.repeat, cache), "rows",
+                         run(cmd, args.repeat)[0]))
             print(_line(rows[-1]), flush=True)
     if "stats" in only:
         rows.append(("kg stats", *run(KG + ["stats", *store_arg], args.repeat), "lines"))
@@ -217,12 +234,12 @@ def main() -> int:
                 print(_line(rows[-1]), flush=True)
                 target.unlink(missing_ok=True)
     print()
-    print(f"{'command':<62} {'median s':>8} {'max s':>7} {'cpu s':>6} {'rc':>3} {'out':>12} "
-          f"{'RSS MB':>7}")
+    print(f"{'command':<62} {'cold s':>8} {'max s':>7} {'cpu s':>6} {'rc':>3} {'out':>12} "
+          f"{'RSS MB':>7} {'warm s':>7}")
     for r in rows:
         print(_line(r))
     names = {q.name for q in list_saved()}
-    for what, index in (("wall", 1), ("CPU", 5)):
+    for what, index in (("cold, wall", 1), ("cold, CPU", 5), ("warm, wall", 7)):
         qs = [statistics.median(r[index]) for r in rows if r[0].split()[0] in names]
         if qs:
             print(f"saved queries ({what} s): {len(qs)} runs, median {statistics.median(qs):.2f},"
@@ -233,9 +250,11 @@ def main() -> int:
 
 
 def _line(r: tuple) -> str:
-    label, times, code, out, rss, cpu, unit = r
+    label, times, code, out, rss, cpu, unit, *warm = r
+    warm_s = f"{statistics.median(warm[0]):>7.2f}" if warm else f"{'':>7}"
     return (f"{label:<62} {statistics.median(times):>8.2f} {max(times):>7.2f} "
-            f"{statistics.median(cpu):>6.2f} {code:>3} {out:>12,} {rss / 1024:>7.0f}  {unit}")
+            f"{statistics.median(cpu):>6.2f} {code:>3} {out:>12,} {rss / 1024:>7.0f} {warm_s}"
+            f"  {unit}")
 
 
 if __name__ == "__main__":
