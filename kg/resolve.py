@@ -275,22 +275,29 @@ def merge_actors(store: Store) -> MergeReport:
             if isinstance(q.graph_name, ox.NamedNode):
                 graphs.add(q.graph_name)
     events = 0
-    batch: list[tuple[str, list[ox.Quad]]] = []
+    batch: list[tuple[str, bytes]] = []
     for g in sorted(graphs, key=lambda n: n.value):
-        triples = [q.triple for q in ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES)]
-        new, rekeyed = _rewrite(triples, rename, labels)
+        new, rekeyed = _rewrite(ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES),
+                                rename, labels)
         events += rekeyed
-        batch.append((g.value, [ox.Quad(t.subject, t.predicate, t.object, g) for t in new]))
+        batch.append((g.value, _in_graph(new, g)))
         if len(batch) >= REWRITE_BATCH:
-            store.replace_graphs(batch)
+            store.replace_graphs(batch, validate=False)
             batch = []
-    store.replace_graphs(batch)
+    store.replace_graphs(batch, validate=False)
     return MergeReport(merged=tuple(sorted(merges.items())),
                        ambiguous=tuple(sorted(ambiguous.items())),
                        graphs=len(graphs), events=events)
 
 
-def _rewrite(triples: list[ox.Triple], rename: dict[ox.NamedNode, ox.NamedNode],
+def _in_graph(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> bytes:
+    """Triples as N-Quads lines in `graph`, serialised by the engine (N-Triples escapes line
+    breaks, so every line ends in " .\\n"): text `Store.replace_graphs` takes as it is."""
+    nt = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    return nt.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n")
+
+
+def _rewrite(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
              labels: dict[str, str]) -> tuple[set[ox.Triple], int]:
     """One graph's triples with the actors renamed, then its events re-keyed."""
     def m(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
@@ -429,24 +436,24 @@ def settle_countries(store: Store, gazetteer: Gazetteer | None = None) -> Countr
         for g, country in by_graph.items():
             if country != keep:
                 rewrite[g][node] = (country, keep)
-    batch: list[tuple[str, list[ox.Quad]]] = []
+    batch: list[tuple[str, bytes]] = []
     for g, changes in sorted(rewrite.items(), key=lambda kv: kv[0].value):
-        quads = []
-        for t in ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES):
-            q = ox.Quad(t.subject, t.predicate, t.object, g)
+        triples: dict[ox.Triple | ox.Quad, None] = {}
+        for q in ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES):
             change = changes.get(q.subject) if isinstance(q.subject, ox.NamedNode) else None
             if change is not None:
                 old, new = change
                 if q.predicate == _COUNTRY:
-                    q = ox.Quad(q.subject, q.predicate, ox.Literal(new), g)
+                    q = ox.Triple(q.subject, q.predicate, ox.Literal(new))
                 elif q.predicate == _COUNTRY_NODE:
-                    q = ox.Quad(q.subject, q.predicate, ox.NamedNode(iri.state_iri(new)), g)
+                    q = ox.Triple(q.subject, q.predicate, ox.NamedNode(iri.state_iri(new)))
                 elif q.predicate == _ACTOR_CODE and q.object.value.startswith(old):
-                    q = ox.Quad(q.subject, q.predicate, ox.Literal(new + q.object.value[len(old):]), g)
-            quads.append(q)
-        batch.append((g.value, quads))
+                    q = ox.Triple(q.subject, q.predicate,
+                                  ox.Literal(new + q.object.value[len(old):]))
+            triples[q if isinstance(q, ox.Triple) else q.triple] = None
+        batch.append((g.value, _in_graph(triples, g)))
         if len(batch) >= REWRITE_BATCH:
-            store.replace_graphs(batch)
+            store.replace_graphs(batch, validate=False)
             batch = []
-    store.replace_graphs(batch)
+    store.replace_graphs(batch, validate=False)
     return CountryReport(settled=tuple(settled), ties=tuple(ties), graphs=len(rewrite))

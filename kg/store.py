@@ -212,7 +212,9 @@ class Store:
         results = ResultCache(root / RESULTS_DIR)  # its generation read before the data
         store = cls(cls._open_inner(root, read_only), root, read_only, results)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
-        if store._summary_stale:
+        if store._summary_stale or not (root / SUMMARY_DIGESTS).is_file():
+            # stale, or no summary yet (a new store): the next refresh computes all of it, so
+            # the writes need not note what they touch
             store._touched = None
         return store
 

@@ -59,8 +59,12 @@ __all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summar
 #: the number of summary graphs: a write rewrites only the graphs whose content changed (and
 #: in those only the triples that changed)
 BUCKETS = 64
-#: the summary graphs written at once (one journaled batch): bounds the text held in memory
-WRITE_BUCKETS = 8
+#: the summary graphs written at once (one journaled batch), at most this many or as many as
+#: hold `WRITE_BYTES` of text: bounds the text held in memory; a first write of a store's summary
+#: (new graphs) is then one or two bulk loads instead of a transaction per graph (VOA: 0.7 s
+#: less)
+WRITE_BUCKETS = 64
+WRITE_BYTES = 8_000_000
 #: the summary graphs' IRIs: this prefix and a two-digit bucket number
 SUMMARY_GRAPH = ID + "graph/summary/"
 #: the properties the summary writes (local names in kgo:)
@@ -233,7 +237,7 @@ def digest(content: bytes) -> str:
 
 def write_summary(store: Store, known: dict[str, str] | None = None,
                   touched: set[str] | None = None) -> dict[str, str]:
-    """Write the summary (journaled batches of `WRITE_BUCKETS` graphs, each changed by
+    """Write the summary (journaled batches of graphs, `WRITE_BUCKETS`/`WRITE_BYTES`, each changed by
     difference) and return each graph's digest. With `touched` (the subjects whose graphs
     changed since the summary was last right, `touched_in_text` / `touched_in_graph`), only
     their events are computed again and only their summary graphs read and written; without
@@ -244,13 +248,15 @@ def write_summary(store: Store, known: dict[str, str] | None = None,
     full = touched is None or len(touched) > MAX_TOUCHED or len(digests) < BUCKETS
     contents = iter_summary(store) if full else _update(store, touched or set())
     changed: list[tuple[str, bytes]] = []
+    held = 0
     for graph, text in contents:
         new = digest(text)
         if digests.get(graph) != new:
             changed.append((graph, text))
+            held += len(text)
         digests[graph] = new
-        if len(changed) >= WRITE_BUCKETS:
+        if len(changed) >= WRITE_BUCKETS or held >= WRITE_BYTES:
             store.replace_graphs(changed, validate=False)
-            changed = []
+            changed, held = [], 0
     store.replace_graphs(changed, validate=False)
     return digests

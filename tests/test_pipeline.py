@@ -77,6 +77,35 @@ def test_two_workers_give_the_same_graph_as_one(tmp_path: Path) -> None:
     assert dump_a == dump_b
 
 
+def test_workers_fork_from_a_server_that_loaded_the_pipeline_once(tmp_path: Path) -> None:
+    """The fork server loads the pipeline named in its environment (`kg._preload`) and is
+    stopped after the build: no process holding a loaded pipeline is left behind."""
+    import os
+    import subprocess
+    import sys
+    from multiprocessing import forkserver
+
+    from kg.nlp import DEFAULT_MODEL
+    from kg.pipeline import PRELOAD_ENV, process_articles
+    from kg.types import Article
+
+    probe = ("import kg._preload, kg.pipeline as p; "
+             "print(p._WORKER_MODEL, p._WORKER_NLP is not None, p._WORKER_ERROR)")
+    env = {k: v for k, v in os.environ.items() if k != PRELOAD_ENV}
+    plain = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    loaded = subprocess.run([sys.executable, "-c", probe], env={**env, PRELOAD_ENV: DEFAULT_MODEL},
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert plain == ["None", "False", "None"]  # an import alone loads nothing
+    assert loaded == [DEFAULT_MODEL, "True", "None"]
+    articles = [Article(id=f"a{i}", text=GOOD["text"]) for i in range(3)]
+    results = list(process_articles(articles, workers=2))
+    assert [r.article_id for r in results] == ["a0", "a1", "a2"]
+    assert all(r.failure is None and r.events for r in results)
+    assert forkserver._forkserver._forkserver_pid is None  # stopped
+    assert PRELOAD_ENV not in os.environ
+
+
 def test_an_article_without_a_date_is_reported_and_built(tmp_path: Path, capsys) -> None:
     src = tmp_path / "undated.jsonl"
     src.write_text(json.dumps({"id": "no-date", "text": GOOD["text"]}) + "\n"

@@ -102,6 +102,42 @@ def test_incremental_writes_give_the_full_recompute_byte_for_byte(tmp_path):
     fresh.close()
 
 
+def test_the_summary_is_the_same_whatever_its_write_batches(tmp_path, monkeypatch):
+    """A first write goes in batches bounded by bytes (bulk-loaded past `BULK_BYTES`): one
+    graph per batch, each bulk-loaded, gives the same store as the default batches."""
+    import kg.store
+    from kg import summary
+
+    graphs = ((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()))
+    default = _store(*graphs, path=tmp_path / "default")
+    monkeypatch.setattr(summary, "WRITE_BYTES", 1)
+    monkeypatch.setattr(kg.store, "BULK_BYTES", 0)
+    loaded: list[int] = []
+    small = _store(path=tmp_path / "small")
+    monkeypatch.setattr(small, "inner", _Spy(small.inner, loaded))
+    for g, quads in graphs:
+        small.replace_graph(g, quads)
+    small.refresh_summary()
+    assert len(loaded) > 2  # the articles, then the summary graphs one by one
+    assert _summary_nquads(small) == _summary_nquads(default) != b""
+    default.close()
+    small.close()
+
+
+class _Spy:
+    """A pyoxigraph store that counts its bulk loads."""
+
+    def __init__(self, inner: ox.Store, calls: list[int]) -> None:
+        self._inner, self._calls = inner, calls
+
+    def bulk_load(self, *args, **kwargs):
+        self._calls.append(1)
+        return self._inner.bulk_load(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
 def test_a_write_marks_the_summary_stale_until_it_is_refreshed(tmp_path):
     path = tmp_path / "store"
     store = Store.open(path, create=True)

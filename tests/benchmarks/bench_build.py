@@ -7,6 +7,8 @@ on-disk store with `workers=WORKERS` (ingest, parse, extract, map to RDF, store,
 Prints articles/s, words/s, CPU seconds (the process and its workers) and peak RSS of each, and
 the ratio of build time to baseline time (and of CPU time: the figure that a busy machine
 disturbs least).
+The build's workers fork from a fork server (`kg._preload`) that the build stops at its end,
+so the server's and its workers' CPU seconds and peak RSS are counted as the build's children.
 
 With `--copies N` it measures memory instead: `kg build` of the file, then of N copies of it
 (ids, hence article IRIs, renamed per copy; actors shared), each into a fresh store; it prints
