@@ -84,13 +84,24 @@ def test_a_branch_of_a_state_has_one_name_whatever_phrase_it_was_met_as(nlp) -> 
     assert any("commanders" in alias for alias in military.aliases)
 
 
+def _speaker_of_the_quote(nlp, text: str, words: str = "") -> tuple[str | None, dict]:
+    """The label of the speaker of the text's quotation (the one holding `words`, else the
+    only one), and the text, speaker and every actor's label to show when a test fails."""
+    x = _extract(nlp, text)
+    labels = {a.key: a.label for a in x.actors}
+    if words:
+        quote = next(q for q in x.quotes if words in q.text)
+    else:
+        [quote] = x.quotes
+    return labels.get(quote.speaker), {"quotes": [(q.text, q.speaker) for q in x.quotes],
+                                       "actors": labels}
+
+
 def test_a_quotation_speaker_is_the_subject_of_its_verb_of_saying(nlp) -> None:
     text = ("Governor Luis Ortega told reporters the plan was final. “We will not give up the "
             "fight for our water,” said Ana Lopez, the mayor of Arequipa, on Monday.")
-    x = _extract(nlp, text)
-    labels = {a.key: a.label for a in x.actors}
-    quote = next(q for q in x.quotes if "water" in q.text)
-    assert labels[quote.speaker] == "Ana Lopez"
+    speaker, seen = _speaker_of_the_quote(nlp, text, "water")
+    assert speaker == "Ana Lopez", seen
 
 
 def test_a_city_the_tagger_takes_for_a_people_is_no_ethnic_group(nlp) -> None:
@@ -252,10 +263,8 @@ def test_a_known_persons_one_untagged_name_as_subject_is_that_person(nlp) -> Non
 def test_a_quotation_right_after_an_attributed_one_continues_its_speaker(nlp) -> None:
     text = ("Harbour officials met on Friday. “The cranes are broken again,” said Marta Kowalczyk, "
             "a dock manager in Gdansk. “Nobody has ordered the spare parts since May.”")
-    x = _extract(nlp, text)
-    labels = {a.key: a.label for a in x.actors}
-    spare = next(q for q in x.quotes if "spare parts" in q.text)
-    assert labels.get(spare.speaker) == "Marta Kowalczyk", [(q.text, q.speaker) for q in x.quotes]
+    speaker, seen = _speaker_of_the_quote(nlp, text, "spare parts")
+    assert speaker == "Marta Kowalczyk", seen
 
 
 def test_a_quotation_after_an_unrelated_sentence_keeps_no_speaker(nlp) -> None:
@@ -305,16 +314,12 @@ def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
     # "condemned" is no verb of saying, but the quoted words are the condemner's
     text = ("Kenya's foreign minister Musalia Mudavadi on Sunday condemned what he called "
             "“a cowardly act of terror against innocent travellers.”")
-    x = _extract(nlp, text)
-    labels = {a.key: a.label for a in x.actors}
-    [quote] = x.quotes
-    assert labels.get(quote.speaker) == "Musalia Mudavadi", labels
+    speaker, labels = _speaker_of_the_quote(nlp, text)
+    assert speaker == "Musalia Mudavadi", labels
 
 
 def test_an_untagged_name_saying_a_quotation_is_its_speaker(nlp) -> None:
     text = ("The clinic reopened on Monday after the floods. “We have enough medicine for two weeks, "
             "not more,” Ruscher said, pointing to the empty shelves.")
-    x = _extract(nlp, text)
-    labels = {a.key: a.label for a in x.actors}
-    [quote] = x.quotes
-    assert labels.get(quote.speaker) == "Ruscher", labels
+    speaker, labels = _speaker_of_the_quote(nlp, text)
+    assert speaker == "Ruscher", labels
