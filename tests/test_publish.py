@@ -380,9 +380,9 @@ def voa_on_virtuoso(voa_store, tmp_path_factory):
 
 #: saved queries whose answer Virtuoso 7.2 gets wrong on the VOA graph (checked against the
 #: Oxigraph server above, which agrees with the store): directive_chains' kgo:parentEvent*
-#: path over every directive leaves out the content of a directive that another event holds
-#: (2 of 113 rows; run for that directive alone it finds them), and with `actor` bound it
-#: finds no row at all (issue 9 closing note, 2026-12-06)
+#: path over every directive leaves out, in most runs, the content of a directive that another
+#: event holds (2 of 113 rows: in 4 of 5 runs here; run for that directive alone it finds
+#: them), and with `actor` bound it finds no row at all (issue 9 closing note, 2026-12-06)
 VIRTUOSO_WRONG = {"directive_chains"}
 VIRTUOSO_CASES = [(n, p) for n, p in VOA_CASES if n not in VIRTUOSO_WRONG]
 
