@@ -47,6 +47,13 @@ class OrderPlan:
     limit: int | None
     offset: int
 
+    def modifiers(self) -> str:
+        """The ORDER BY (and LIMIT / OFFSET) clause that `text` lacks, written anew."""
+        keys = " ".join(f"?{name}" if asc else f"DESC(?{name})" for name, asc in self.keys)
+        limit = f" LIMIT {self.limit}" if self.limit is not None else ""
+        offset = f" OFFSET {self.offset}" if self.offset else ""
+        return f"ORDER BY {keys}{limit}{offset}"
+
 
 # --- scanning the query text ------------------------------------------------------------
 

@@ -152,3 +152,26 @@ def test_saved_queries_on_the_sample_store_give_the_engines_rows(sample_store) -
         # the same rows; ties of a partial ORDER BY may come in another order
         assert sorted(outside.split(b"\r\n")) == sorted(engine.split(b"\r\n")), saved.name
     assert compared >= 15
+
+
+def test_csv_of_a_saved_query_with_hidden_parameters_is_ordered_here(sample_store, monkeypatch
+                                                                     ) -> None:
+    """`kg query NAME --format csv` wraps a query whose parameters are not columns in a
+    projection; its ORDER BY goes outside the wrapper, where the store orders the rows."""
+    import io
+
+    from kg.query import load_saved, write_delimited
+
+    def csv_of(outside: bool) -> bytes:
+        sample_store.order_outside_engine = outside
+        buf = io.BytesIO()
+        assert write_delimited(sample_store, load_saved("events"), {"modality": "threatened"},
+                               buf, "csv")
+        return buf.getvalue()
+
+    engine = csv_of(False)
+    calls = []
+    real = ordering.order_tsv
+    monkeypatch.setattr(ordering, "order_tsv", lambda *a: calls.append(a) or real(*a))
+    assert csv_of(True) == engine
+    assert len(calls) == 1 and engine.count(b"\n") > 1
