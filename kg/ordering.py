@@ -7,8 +7,9 @@ rows by their IRI takes it 16 s on a 9.5 M-triple store, where the same rows uno
 OFFSET), as SPARQL TSV (which keeps every term: type, datatype, language), orders the lines
 here by keys decoded once per distinct value, and hands the ordered TSV back to the engine's
 parser. The rows and their order are the engine's, as long as each ORDER BY column holds
-terms of one kind (the saved queries' do); a column mixing, say, numbers and strings is
-ordered number-first here, where the engine falls back to comparing lexical forms.
+terms of one kind (the saved queries' do; a column mixing, say, numbers and strings is
+ordered number-first here, where the engine falls back to comparing lexical forms), except
+that rows the ORDER BY leaves tied are ordered by their text, whatever the engine's plan.
 
 Only what can be done exactly is taken over: ORDER BY conditions that are variables
 (`?v`, `ASC(?v)`, `DESC(?v)`) that the SELECT projects (or `SELECT *`), optionally followed by
@@ -304,6 +305,9 @@ def order_tsv(data: bytes, plan: OrderPlan) -> bytes | None:
     rows = body.split(b"\n")
     if rows and rows[-1] == b"":
         rows.pop()
+    # rows the ORDER BY leaves tied come in the order of their TSV text (the engine's order of
+    # ties depends on its plan), so that an answer is the same from run to run and store to store
+    rows.sort()
     for name, ascending in reversed(plan.keys):  # stable sorts, the least significant first
         rows.sort(key=_column_key(index[name]), reverse=not ascending)
     end = None if plan.limit is None else plan.offset + plan.limit

@@ -69,7 +69,7 @@ _BATCH_END = b"#kg-end\n"
 #: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
 DEFAULT_TIMEOUT = 60.0
 #: the largest answer (SPARQL TSV bytes) ordered outside the engine (`Store._evaluate`)
-ORDER_MAX_BYTES = 256 * 2**20
+ORDER_MAX_BYTES = 1024 * 2**20
 
 #: export format name -> pyoxigraph format
 RDF_FORMATS: dict[str, ox.RdfFormat] = {

@@ -175,3 +175,13 @@ def test_csv_of_a_saved_query_with_hidden_parameters_is_ordered_here(sample_stor
     monkeypatch.setattr(ordering, "order_tsv", lambda *a: calls.append(a) or real(*a))
     assert csv_of(True) == engine
     assert len(calls) == 1 and engine.count(b"\n") > 1
+
+
+def test_ties_come_in_the_same_order_whatever_the_engine_gave() -> None:
+    plan = ordering.split_order("SELECT ?a ?b WHERE { ?a ?p ?b } ORDER BY DESC(?a)")
+    assert plan is not None
+    rows = [b'<http://x/1>\t"b"', b'<http://x/2>\t"z"', b'<http://x/1>\t"a"', b'<http://x/2>\t"c"']
+    answers = {ordering.order_tsv(b"?a\t?b\n" + b"\n".join(order) + b"\n", plan)
+               for order in (rows, rows[::-1], rows[1:] + rows[:1])}
+    assert answers == {b'?a\t?b\n<http://x/2>\t"c"\n<http://x/2>\t"z"\n'
+                       b'<http://x/1>\t"a"\n<http://x/1>\t"b"\n'}
