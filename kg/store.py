@@ -42,7 +42,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.results import RESULTS_DIR, ResultCache
-from kg.summary import SUMMARY_GRAPH
+from kg.summary import SUMMARY_GRAPH, SummarySeeds
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
 __all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
@@ -174,6 +174,8 @@ class Store:
         #: whether `query` and `select_csv` read and fill the result cache
         self.use_result_cache = self._results is not None and self._results.enabled
         self._wrote = False
+        #: article graphs (not the summary's) that a write found in the store and changed
+        self.rewritten = 0
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -339,10 +341,7 @@ class Store:
             return []
         self._invalidate_caches()
         if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
-            self._mark_summary_stale()
-            for b in batch:
-                if not b.graph.value.startswith(SUMMARY_GRAPH):
-                    self._touch(b.graph, b.nt)
+            self._mark_summary_stale()  # the subjects it touches are noted by `_apply`
         self._journal_append(batch)
         try:
             self._apply(batch)
@@ -372,7 +371,9 @@ class Store:
         union = ox.DefaultGraph()
         fresh = [b for b in batch if not inner.contains_named_graph(b.graph)]
         known = [b for b in batch if inner.contains_named_graph(b.graph)]
+        self.rewritten += sum(not b.graph.value.startswith(SUMMARY_GRAPH) for b in known)
         changes = [self._difference(b) for b in known]
+        via = self._note_touched(fresh, known, changes) if not replay else set()
         if fresh:
             # one load of the graphs' quads followed by their union triples (N-Quads lines
             # without a graph are default-graph triples); lenient: every line was parsed and
@@ -414,6 +415,10 @@ class Store:
         for b in known:
             if b.n == 0:
                 inner.remove_graph(b.graph)
+        if via and self._touched is not None:
+            from kg.summary import events_via
+
+            self._touched |= events_via(self, via)  # read in the union as now written
 
     def graph_ntriples(self, graph: str | ox.NamedNode) -> bytes:
         """The triples of one named graph as N-Triples, as the engine writes them (for a
@@ -537,6 +542,29 @@ class Store:
                 os.fsync(f.fileno())
             _fsync_dir(self.path)
 
+    def _note_touched(self, fresh: list[_Content], known: list[_Content],
+                      changes: list[tuple[ox.NamedNode, bytes, list[ox.Triple]]]) -> set[str]:
+        """Note the subjects whose summary a batch can change (unless the next refresh
+        computes all of it): in a new graph those of its `TOUCHING` triples, in a changed
+        graph those of the summary triples it gains or loses (`kg.summary.touched_in_change`).
+        Returns the mentions and articles changed, whose events are found after the write."""
+        from kg.summary import MAX_TOUCHED, touched_in_change, touched_in_text
+
+        via: set[str] = set()
+        if self._touched is None:
+            return via
+        for b in fresh:
+            if not b.graph.value.startswith(SUMMARY_GRAPH):
+                self._touched |= touched_in_text(b.nt)
+        for b, (_, added, removed) in zip(known, changes):
+            if not b.graph.value.startswith(SUMMARY_GRAPH):
+                own, more = touched_in_change(added, removed)
+                self._touched |= own
+                via |= more
+        if len(self._touched) + len(via) > MAX_TOUCHED:
+            self._touched = None  # a full recompute is as fast
+        return via
+
     def _touch(self, graph: ox.NamedNode, new: bytes | None = None) -> None:
         """Note the subjects whose summary a graph's replacement by `new` (None: its removal)
         can change: those of its stored content and of the new."""
@@ -550,9 +578,17 @@ class Store:
         if len(self._touched) > MAX_TOUCHED:
             self._touched = None  # a full recompute is as fast
 
-    def refresh_summary(self) -> None:
+    def track_touched(self) -> None:
+        """From now on note the subjects whose summary each write can change, even in a store
+        whose next refresh was to compute the whole summary (a new store's build, before its
+        end-of-build passes: `refresh_summary(seeds=...)` then looks up only those)."""
+        self._touched = set()
+
+    def refresh_summary(self, seeds: SummarySeeds | None = None) -> None:
         """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
-        Called by the build at its end; reads (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
+        Called by the build at its end (with the seeds its workers computed, when every graph
+        of the store was written once by that build: `kg.summary.SummarySeeds`); reads
+        (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
         is stale (after a write through `replace_graphs` or `remove_articles`)."""
         from kg.summary import write_summary
 
@@ -570,7 +606,7 @@ class Store:
             # the digests say what the store holds only while no summary graph is being written
             digests.unlink(missing_ok=True)
             _fsync_dir(self.path)
-        self._summary_digests = write_summary(self, known, self._touched)
+        self._summary_digests = write_summary(self, known, self._touched, seeds)
         self._summary_stale = False
         self._touched = set()
         if on_disk:
