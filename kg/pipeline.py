@@ -421,6 +421,7 @@ def build(
     seeds = SummarySeeds() if next(iter(store.inner.named_graphs()), None) is None else None
     rewritten = store.rewritten
     in_batch: set[str] = set()
+    store.keep_texts()  # the end passes read the graphs they rewrite from this spool
     writer = _StoreWriter(store)
 
     def flush() -> None:
@@ -463,6 +464,7 @@ def build(
     except BaseException:
         if seeds is not None:
             seeds.close()
+        store.keep_texts(False)
         raise
     finally:
         writer.close()  # waits for the batches put so far; raises the writer's error
@@ -476,6 +478,7 @@ def build(
     finally:
         if seeds is not None:
             seeds.close()
+        store.keep_texts(False)
     summary.merged = len(merged)
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = stats["triples"]
