@@ -436,10 +436,11 @@ class Store:
             self._touched |= events_via(self, via)  # read in the union as now written
 
     def graph_ntriples(self, graph: str | ox.NamedNode) -> bytes:
-        """The triples of one named graph as N-Triples, as the engine writes them (for a
-        store-wide pass that rewrites graphs: parsing this text is cheaper than reading the
-        graph's quads as terms, and its replacement is compared against this text without
-        reading the graph again). Writing through `.inner` afterwards: see `rebuild_union`."""
+        """The triples of one named graph as N-Triples, as the engine writes them, or during a
+        build as they were written (`keep_texts`) (for a store-wide pass that rewrites graphs:
+        parsing this text is cheaper than reading the graph's quads as terms, and its
+        replacement is compared against this text without reading the graph again). Writing
+        through `.inner` afterwards: see `rebuild_union`."""
         g = graph if isinstance(graph, ox.NamedNode) else ox.NamedNode(graph)
         text = self._texts.get(g) if self._texts is not None else None
         if text is None:

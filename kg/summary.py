@@ -26,6 +26,12 @@ written (`kg-summary.json`) is not written at all. `kg.store.Store` marks the su
 (a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
 read, at `close`, and at the next open after a killed writer.
 
+A build into a new store does not look every event up: its workers compute, from each article
+graph alone, the summary lines of the events it states (`article_seeds`), the build keeps them in
+a spool per bucket (`SummarySeeds`), and its summary pass takes them as they are for every event
+only one graph states and the end-of-build passes did not rewrite; the others (an event several
+articles report, one a merge re-keyed) are looked up. The bytes are those of the full recompute.
+
 >>> from kg.store import Store
 >>> store = Store.memory()
 >>> e, m = ID + "event/e1", ID + "mention/a/0-5"
