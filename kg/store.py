@@ -217,10 +217,10 @@ class Store:
         unsummarised = (root / DATA_DIR).is_dir() and not (root / SUMMARY_DIGESTS).is_file()
         if (root / JOURNAL).is_file() or (root / SUMMARY_STALE).is_file() or unsummarised:
             cls._repair(root, read_only)
-        if not read_only:
-            (root / TEXTS).unlink(missing_ok=True)  # a killed build's spool
         results = ResultCache(root / RESULTS_DIR)  # its generation read before the data
         store = cls(cls._open_inner(root, read_only), root, read_only, results)
+        if not read_only:
+            (root / TEXTS).unlink(missing_ok=True)  # a killed build's spool (the lock is ours)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
         if store._summary_stale or not (root / SUMMARY_DIGESTS).is_file():
             # stale, or no summary yet (a new store): the next refresh computes all of it, so
