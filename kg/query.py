@@ -44,6 +44,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg import ordering
 from kg.errors import DataFileError, QueryError
 from kg.sparqltext import check_query, code_only
 from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python, with_values
@@ -529,8 +530,14 @@ def write_delimited(store: Store, query: SavedQuery | str, params: dict[str, str
         # project the shown columns around the query (its order kept: the engine streams the
         # inner solutions through the outer projection)
         prologue, body = _split_prologue(with_values(q.text, bindings))
-        shown = " ".join(f"?{n}" for n in names if n not in hidden)
-        text, bindings = f"{prologue}SELECT {shown} WHERE {{ {{\n{body}\n}} }}", {}
+        shown = [n for n in names if n not in hidden]
+        # its ORDER BY moved outside, where the store can apply it (kg.ordering)
+        plan = ordering.split_order(body)
+        order = ""
+        if plan is not None and all(name in shown for name, _ in plan.keys):
+            body, order = plan.text, plan.modifiers()
+        text = f"{prologue}SELECT {' '.join('?' + n for n in shown)} WHERE {{ {{\n{body}\n}} }}"
+        text, bindings = f"{text} {order}" if order else text, {}
     data = _unix_lines(store.select_csv(text, bindings, timeout=timeout or None))
     if fmt == "tsv":
         rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))

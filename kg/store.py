@@ -41,6 +41,7 @@ from typing import IO, Any, Union
 
 import pyoxigraph as ox
 
+from kg import ordering
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.results import RESULTS_DIR, ResultCache
 from kg.summary import SUMMARY_GRAPH, SummarySeeds
@@ -70,6 +71,8 @@ JOURNAL_BYTES = 64_000_000
 _BATCH_END = b"#kg-end\n"
 #: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
 DEFAULT_TIMEOUT = 60.0
+#: the largest answer (SPARQL TSV bytes) ordered outside the engine (`Store._evaluate`)
+ORDER_MAX_BYTES = 1024 * 2**20
 
 #: export format name -> pyoxigraph format
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -176,6 +179,8 @@ class Store:
         self._results = results or (ResultCache(path / RESULTS_DIR) if path is not None else None)
         #: whether `query` and `select_csv` read and fill the result cache
         self.use_result_cache = self._results is not None and self._results.enabled
+        #: order SELECT answers outside the engine where that is exact (`kg.ordering`)
+        self.order_outside_engine = True
         self._wrote = False
         #: article graphs (not the summary's) that a write found in the store and changed
         self.rewritten = 0
@@ -756,7 +761,28 @@ class Store:
         return _with_timeout(lambda: _materialise(evaluate()), timeout)
 
     def _evaluate(self, text: str) -> QueryResult:
-        """The engine's answer to query `text` (lazy for SELECT); QueryError if it fails."""
+        """The engine's answer to query `text` (lazy for SELECT); QueryError if it fails.
+
+        A SELECT whose outermost ORDER BY orders by variables is answered unordered by the
+        engine and ordered here (`kg.ordering`: the engine reads every IRI and long string
+        back from its string table at each comparison); an answer over `ORDER_MAX_BYTES` of
+        TSV is left to the engine's ORDER BY instead, so that memory stays bounded."""
+        plan = ordering.split_order(text) if self.order_outside_engine else None
+        if plan is not None:
+            try:
+                unordered = self.inner.query(plan.text, prefixes=dict(PREFIXES))
+                if isinstance(unordered, ox.QuerySolutions):
+                    sink = _Capped(ORDER_MAX_BYTES)
+                    unordered.serialize(sink, ox.QueryResultsFormat.TSV)
+                    ordered = ordering.order_tsv(b"".join(sink.parts), plan)
+                    if ordered is not None:
+                        return ox.parse_query_results(ordered, format=ox.QueryResultsFormat.TSV)
+            except _Capped.Full:
+                pass
+            except SyntaxError:
+                pass  # the engine reports the error on the query as written, below
+            except (RuntimeError, OSError) as err:
+                raise QueryError(f"the query failed: {err}") from err
         try:
             return self.inner.query(text, prefixes=dict(PREFIXES))
         except SyntaxError as err:
