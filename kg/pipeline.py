@@ -25,6 +25,7 @@ from kg.gazetteer import load_gazetteer
 from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
 from kg.resolve import MergeReport, merge_actors, settle_countries
+from kg.summary import SummarySeeds
 from kg.types import Article, BadRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,6 +88,9 @@ class ArticleResult:
     actors: tuple[str, ...]
     #: set when this article could not be built: the build reports it and goes on
     failure: BadRecord | None = None
+    #: the event summary's lines of the graph's events as if it were the only graph
+    #: (`kg.summary.article_seeds`): a new store's summary pass looks up only the rest
+    seeds: bytes = b""
 
 
 def extract_article(article: Article, doc, nlp: Language | None = None):
@@ -99,13 +103,16 @@ def extract_article(article: Article, doc, nlp: Language | None = None):
 def article_to_result(article: Article, doc) -> ArticleResult:
     """The pure per-article function: article and its parse in, its graph out."""
     from kg.mapping import actor_node, article_nquads
+    from kg.summary import article_seeds
 
     extraction = extract_article(article, doc)
+    nquads = article_nquads(extraction)
     return ArticleResult(
         article_id=article.id,
-        nquads=article_nquads(extraction),
+        nquads=nquads,
         events=len(extraction.events),
         actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
+        seeds=article_seeds(nquads),
     )
 
 
@@ -328,16 +335,21 @@ class _StoreWriter:
             raise err
 
 
-def _end_passes(store: Store, gazetteer) -> tuple[MergeReport, dict[str, Any]]:
+def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None
+                ) -> tuple[MergeReport, dict[str, Any]]:
     """The passes over the whole store once every article is in: actor merge, countries,
     event summary, then compaction and statistics at once: the compaction (the engine's, which
     releases the GIL) on a thread of its own, on the core the workers left idle, while the
     counts are computed (they read; the store ends as compact as after a compaction alone,
     which the queries need: compacting before the summary's writes left VOA's saved queries
-    15% slower)."""
+    15% slower). With `seeds` (every graph of the store written once by this build), the
+    summary takes the workers' lines of the events only one graph states and that the passes
+    did not rewrite, and looks up the others."""
+    if seeds is not None:
+        store.track_touched()  # what the passes rewrite: looked up again
     merged = merge_actors(store)  # one node per person across the store
     settle_countries(store, gazetteer)  # one country per actor, from all its evidence
-    store.refresh_summary()  # the per-event columns of the event table (`kg.summary`)
+    store.refresh_summary(seeds)  # the per-event columns of the event table (`kg.summary`)
     compaction = _Background(store.inner.optimize) if store.path is not None else None
     try:
         stats = store.stats()  # computed once here, cached for `kg stats`
@@ -404,6 +416,12 @@ def build(
     batch_bytes = 0
     # the resolver's gazetteer is read while the workers parse, not after them
     gazetteer = _Background(load_gazetteer)
+    # a new store: the summary pass takes the workers' summary lines (`kg.summary.SummarySeeds`)
+    # as long as no graph is written twice
+    seeds = SummarySeeds() if next(iter(store.inner.named_graphs()), None) is None else None
+    rewritten = store.rewritten
+    in_batch: set[str] = set()
+    store.keep_texts()  # the end passes read the graphs they rewrite from this spool
     writer = _StoreWriter(store)
 
     def flush() -> None:
@@ -412,6 +430,7 @@ def build(
             writer.put(batch)  # one journaled write per batch, on the writer thread
             batch = []
             batch_bytes = 0
+            in_batch.clear()
 
     try:
         for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp,
@@ -424,7 +443,15 @@ def build(
                 if bar is not None:
                     bar.update(1)
                 continue
-            batch.append((iri.graph_iri(result.article_id), result.nquads))
+            graph = iri.graph_iri(result.article_id)
+            if seeds is not None:
+                if graph in in_batch:  # written twice: the seeds of the first are stale
+                    seeds.close()
+                    seeds = None
+                else:
+                    in_batch.add(graph)
+                    seeds.add(result.seeds)
+            batch.append((graph, result.nquads))
             batch_bytes += len(result.nquads)
             if len(batch) >= WRITE_BATCH or batch_bytes >= WRITE_BATCH_BYTES:
                 flush()
@@ -434,11 +461,24 @@ def build(
             if bar is not None:
                 bar.update(1)
         flush()
+    except BaseException:
+        if seeds is not None:
+            seeds.close()
+        store.keep_texts(False)
+        raise
     finally:
         writer.close()  # waits for the batches put so far; raises the writer's error
         if bar is not None:
             bar.close()
-    merged, stats = _end_passes(store, gazetteer.result())
+    try:
+        if seeds is not None and store.rewritten != rewritten:
+            seeds.close()  # a graph was written twice (in two batches): look everything up
+            seeds = None
+        merged, stats = _end_passes(store, gazetteer.result(), seeds)
+    finally:
+        if seeds is not None:
+            seeds.close()
+        store.keep_texts(False)
     summary.merged = len(merged)
     summary.actors = len(actors - {old for old, _ in merged.merged})
     summary.triples = stats["triples"]

@@ -277,10 +277,9 @@ def merge_actors(store: Store) -> MergeReport:
     events = 0
     batch: list[tuple[str, bytes]] = []
     for g in sorted(graphs, key=lambda n: n.value):
-        new, rekeyed = _rewrite(ox.parse(store.graph_ntriples(g), ox.RdfFormat.N_TRIPLES),
-                                rename, labels)
+        new, rekeyed = _rewrite_text(store.graph_ntriples(g), rename, labels)
         events += rekeyed
-        batch.append((g.value, _in_graph(new, g)))
+        batch.append((g.value, new.replace(b" .\n", b" " + str(g).encode("utf-8") + b" .\n")))
         if len(batch) >= REWRITE_BATCH:
             store.replace_graphs(batch, validate=False)
             batch = []
@@ -297,9 +296,76 @@ def _in_graph(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> bytes:
     return nt.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n")
 
 
+def _token(node: ox.NamedNode) -> bytes:
+    return f"<{node.value}>".encode("utf-8")
+
+
+#: the predicates of the lines `_rewrite_text` parses whatever their subject: those `_rewrite`
+#: reads across triples (labels, aliases, mention counts, and what re-keys an event)
+_READ_BY_REWRITE = frozenset(_token(p) for p in (
+    _LABEL, _ALT, _MENTIONS, _CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN))
+
+
+def _split_nt(nt: bytes) -> Iterable[tuple[bytes, bytes, bytes, bytes]]:
+    """(line, subject, predicate, object) of each line of N-Triples text as the engine writes
+    it (`<s> <p> o .`: IRIs hold no space)."""
+    for line in nt.split(b"\n"):
+        if line:
+            s, p, rest = line.split(b" ", 2)
+            yield line, s, p, rest[:-2]
+
+
+def _joined(triples: Iterable[ox.Triple], lines: Iterable[bytes]) -> bytes:
+    """Triples (serialised by the engine) and N-Triples lines as one text, each line once."""
+    text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    out = dict.fromkeys(text.splitlines())
+    out.update(dict.fromkeys(lines))
+    return b"".join(line + b"\n" for line in out)
+
+
+def _rewrite_text(nt: bytes, rename: dict[ox.NamedNode, ox.NamedNode], labels: dict[str, str]
+                  ) -> tuple[bytes, int]:
+    """`_rewrite` of a graph's N-Triples text as the engine writes it, into N-Triples text (the
+    same triples): only the lines it can change are parsed (those naming a merged node, and
+    those of `_READ_BY_REWRITE`); the others are kept as text, their re-keyed events renamed."""
+    if b"_:" in nt:  # blank nodes: as terms
+        new, events = _rewrite(ox.parse(nt, ox.RdfFormat.N_TRIPLES), rename, labels)
+        return _joined(new, ()), events
+    old = {_token(n) for n in rename}
+    kept: list[tuple[bytes, bytes, bytes, bytes]] = []
+    picked: list[bytes] = []
+    for parts in _split_nt(nt):
+        line, s, p, o = parts
+        if p in _READ_BY_REWRITE or s in old or o in old:
+            picked.append(line)
+        else:
+            kept.append(parts)
+    out = _renamed(ox.parse(b"\n".join(picked) + b"\n", ox.RdfFormat.N_TRIPLES) if picked
+                   else (), rename, labels)
+    events = _event_renames(out, set(rename.values()))
+    if not events:
+        return _joined(out, (line for line, _, _, _ in kept)), 0
+    out = _renamed_events(out, events)
+    tokens = {_token(a): _token(b) for a, b in events.items()}
+    lines = [line if s not in tokens and o not in tokens
+             else b"%s %s %s ." % (tokens.get(s, s), p, tokens.get(o, o))
+             for line, s, p, o in kept]
+    return _joined(out, lines), len(events)
+
+
 def _rewrite(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
              labels: dict[str, str]) -> tuple[set[ox.Triple], int]:
     """One graph's triples with the actors renamed, then its events re-keyed."""
+    out = _renamed(triples, rename, labels)
+    events = _event_renames(out, set(rename.values()))
+    return (_renamed_events(out, events) if events else out), len(events)
+
+
+def _renamed(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
+             labels: dict[str, str]) -> set[ox.Triple]:
+    """Triples with the actors renamed: labels of merged nodes become aliases of the kept node
+    (which gets its own label), mention counts of a kept node summed, aliases equal to their
+    node's label dropped."""
     def m(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
         return rename.get(term, term) if isinstance(term, ox.NamedNode) else term
 
@@ -321,13 +387,13 @@ def _rewrite(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, 
         out.add(ox.Triple(s, _MENTIONS, ox.Literal(str(n), datatype=_INTEGER)))
     # an alias equal to the node's label in this graph says nothing
     graph_labels = {(t.subject, t.object) for t in out if t.predicate == _LABEL}
-    out = {t for t in out if not (t.predicate == _ALT and (t.subject, t.object) in graph_labels)}
-    return _rekey_events(out, set(rename.values()))
+    return {t for t in out if not (t.predicate == _ALT and (t.subject, t.object) in graph_labels)}
 
 
-def _rekey_events(triples: set[ox.Triple], changed: set[ox.NamedNode]
-                  ) -> tuple[set[ox.Triple], int]:
-    """Give each shared event whose source/target is in `changed` the IRI of its new actors."""
+def _event_renames(triples: set[ox.Triple], changed: set[ox.NamedNode]
+                   ) -> dict[ox.NamedNode, ox.NamedNode]:
+    """The new IRI of each shared event whose source/target is in `changed`: the IRI of its
+    new actors (`kg.mapping.shared_event_node`), when it differs."""
     props: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
         if t.predicate in (_CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN) and isinstance(
@@ -350,13 +416,15 @@ def _rekey_events(triples: set[ox.Triple], changed: set[ox.NamedNode]
                                  begin)
         if node != event:
             rename[event] = node
-    if not rename:
-        return triples, 0
+    return rename
 
+
+def _renamed_events(triples: set[ox.Triple], rename: dict[ox.NamedNode, ox.NamedNode]
+                    ) -> set[ox.Triple]:
     def m(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
         return rename.get(term, term) if isinstance(term, ox.NamedNode) else term
 
-    return {ox.Triple(m(t.subject), t.predicate, m(t.object)) for t in triples}, len(rename)
+    return {ox.Triple(m(t.subject), t.predicate, m(t.object)) for t in triples}
 
 
 @dataclass(frozen=True, slots=True)

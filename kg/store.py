@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ import pyoxigraph as ox
 from kg import ordering
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.results import RESULTS_DIR, ResultCache
-from kg.summary import SUMMARY_GRAPH
+from kg.summary import SUMMARY_GRAPH, SummarySeeds
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
 __all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
@@ -54,6 +55,8 @@ MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
 #: the batch being written (see `Store.replace_graphs`); replayed by `Store.open`
 JOURNAL = "kg-journal.nq"
+#: the spool of the graphs' N-Triples during a build (`Store.keep_texts`); removed at open
+TEXTS = "kg-texts.spool"
 #: the cached `Store.stats()`, removed before every write
 STATS_CACHE = "kg-stats.json"
 #: present while the event summary (`kg.summary`) may not match the other graphs: written
@@ -179,6 +182,11 @@ class Store:
         #: order SELECT answers outside the engine where that is exact (`kg.ordering`)
         self.order_outside_engine = True
         self._wrote = False
+        #: article graphs (not the summary's) that a write found in the store and changed
+        self.rewritten = 0
+        #: the N-Triples of the graphs written since `keep_texts` (a build's), read back by
+        #: `graph_ntriples` instead of the engine's dump
+        self._texts: _TextSpool | None = None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -216,6 +224,8 @@ class Store:
             cls._repair(root, read_only)
         results = ResultCache(root / RESULTS_DIR)  # its generation read before the data
         store = cls(cls._open_inner(root, read_only), root, read_only, results)
+        if not read_only:
+            (root / TEXTS).unlink(missing_ok=True)  # a killed build's spool (the lock is ours)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
         if store._summary_stale or not (root / SUMMARY_DIGESTS).is_file():
             # stale, or no summary yet (a new store): the next refresh computes all of it, so
@@ -286,6 +296,7 @@ class Store:
             if self._wrote and self._results is not None:
                 # results a reader cached while this process was writing saw part of it
                 self._results.invalidate()
+            self.keep_texts(False)
             self.inner = None  # type: ignore[assignment]  # RocksDB closes when dropped
 
     def __enter__(self) -> Store:
@@ -344,10 +355,7 @@ class Store:
             return []
         self._invalidate_caches()
         if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
-            self._mark_summary_stale()
-            for b in batch:
-                if not b.graph.value.startswith(SUMMARY_GRAPH):
-                    self._touch(b.graph, b.nt)
+            self._mark_summary_stale()  # the subjects it touches are noted by `_apply`
         self._journal_append(batch)
         try:
             self._apply(batch)
@@ -357,6 +365,12 @@ class Store:
         finally:
             for b in batch:
                 self._read.pop(b.graph, None)
+                if self._texts is not None:
+                    self._texts.drop(b.graph)
+        if self._texts is not None:
+            for b in batch:
+                if b.n and not b.graph.value.startswith(SUMMARY_GRAPH):
+                    self._texts.put(b.graph, b.nt)
         if self._journal_bytes >= JOURNAL_BYTES:
             self.checkpoint()
         return [counts[g] for g, _ in items]
@@ -377,7 +391,9 @@ class Store:
         union = ox.DefaultGraph()
         fresh = [b for b in batch if not inner.contains_named_graph(b.graph)]
         known = [b for b in batch if inner.contains_named_graph(b.graph)]
+        self.rewritten += sum(not b.graph.value.startswith(SUMMARY_GRAPH) for b in known)
         changes = [self._difference(b) for b in known]
+        via = self._note_touched(fresh, known, changes) if not replay else set()
         if fresh:
             # one load of the graphs' quads followed by their union triples (N-Quads lines
             # without a graph are default-graph triples); lenient: every line was parsed and
@@ -419,18 +435,39 @@ class Store:
         for b in known:
             if b.n == 0:
                 inner.remove_graph(b.graph)
+        if via and self._touched is not None:
+            from kg.summary import events_via
+
+            self._touched |= events_via(self, via)  # read in the union as now written
 
     def graph_ntriples(self, graph: str | ox.NamedNode) -> bytes:
-        """The triples of one named graph as N-Triples, as the engine writes them (for a
-        store-wide pass that rewrites graphs: parsing this text is cheaper than reading the
-        graph's quads as terms, and its replacement is compared against this text without
-        reading the graph again). Writing through `.inner` afterwards: see `rebuild_union`."""
+        """The triples of one named graph as N-Triples, as the engine writes them, or during a
+        build as they were written (`keep_texts`) (for a store-wide pass that rewrites graphs:
+        parsing this text is cheaper than reading the graph's quads as terms, and its
+        replacement is compared against this text without reading the graph again). Writing
+        through `.inner` afterwards: see `rebuild_union`."""
         g = graph if isinstance(graph, ox.NamedNode) else ox.NamedNode(graph)
-        text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
+        text = self._texts.get(g) if self._texts is not None else None
+        if text is None:
+            text = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
         if len(self._read) >= 256:
             self._read.clear()
         self._read[g] = text
         return text
+
+    def keep_texts(self, keep: bool = True) -> None:
+        """While kept (a build, until its end passes are done), the N-Triples of each article
+        graph written are kept in a spool file (beside the store, or in the temporary
+        directory), and `graph_ntriples` reads a graph from there: the text written, the same
+        triples as the engine's dump (its literals not in canonical form: "1.0" for "1"),
+        without the engine's reads (11 ms a VOA graph, and its read cache growing with the
+        store). `keep_texts(False)` deletes the spool."""
+        if self._texts is not None:
+            self._texts.close()
+            self._texts = None
+        if keep:
+            self._texts = _TextSpool(self.path / TEXTS if self.path is not None and
+                                     not self.read_only else None)
 
     def _difference(self, item: _Content) -> tuple[ox.NamedNode, bytes, list[ox.Triple]]:
         """(graph, the N-Triples it gains, the triples it loses) for an existing graph."""
@@ -464,6 +501,9 @@ class Store:
         if not graphs:
             return
         self._read.clear()
+        if self._texts is not None:
+            for g in graphs:
+                self._texts.drop(g)
         listed = " ".join(str(g) for g in graphs)
         drops = " ; ".join(f"DROP SILENT GRAPH {g}" for g in graphs)
         self.inner.update(
@@ -542,6 +582,29 @@ class Store:
                 os.fsync(f.fileno())
             _fsync_dir(self.path)
 
+    def _note_touched(self, fresh: list[_Content], known: list[_Content],
+                      changes: list[tuple[ox.NamedNode, bytes, list[ox.Triple]]]) -> set[str]:
+        """Note the subjects whose summary a batch can change (unless the next refresh
+        computes all of it): in a new graph those of its `TOUCHING` triples, in a changed
+        graph those of the summary triples it gains or loses (`kg.summary.touched_in_change`).
+        Returns the mentions and articles changed, whose events are found after the write."""
+        from kg.summary import MAX_TOUCHED, touched_in_change, touched_in_text
+
+        via: set[str] = set()
+        if self._touched is None:
+            return via
+        for b in fresh:
+            if not b.graph.value.startswith(SUMMARY_GRAPH):
+                self._touched |= touched_in_text(b.nt)
+        for b, (_, added, removed) in zip(known, changes):
+            if not b.graph.value.startswith(SUMMARY_GRAPH):
+                own, more = touched_in_change(added, removed)
+                self._touched |= own
+                via |= more
+        if len(self._touched) + len(via) > MAX_TOUCHED:
+            self._touched = None  # a full recompute is as fast
+        return via
+
     def _touch(self, graph: ox.NamedNode, new: bytes | None = None) -> None:
         """Note the subjects whose summary a graph's replacement by `new` (None: its removal)
         can change: those of its stored content and of the new."""
@@ -555,9 +618,17 @@ class Store:
         if len(self._touched) > MAX_TOUCHED:
             self._touched = None  # a full recompute is as fast
 
-    def refresh_summary(self) -> None:
+    def track_touched(self) -> None:
+        """From now on note the subjects whose summary each write can change, even in a store
+        whose next refresh was to compute the whole summary (a new store's build, before its
+        end-of-build passes: `refresh_summary(seeds=...)` then looks up only those)."""
+        self._touched = set()
+
+    def refresh_summary(self, seeds: SummarySeeds | None = None) -> None:
         """Recompute the event summary (`kg.summary.write_summary`) and clear the stale mark.
-        Called by the build at its end; reads (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
+        Called by the build at its end (with the seeds its workers computed, when every graph
+        of the store was written once by that build: `kg.summary.SummarySeeds`); reads
+        (`query`, `stats`, `export`, `quads`, ...) and `close` call it when the summary
         is stale (after a write through `replace_graphs` or `remove_articles`)."""
         from kg.summary import write_summary
 
@@ -575,7 +646,7 @@ class Store:
             # the digests say what the store holds only while no summary graph is being written
             digests.unlink(missing_ok=True)
             _fsync_dir(self.path)
-        self._summary_digests = write_summary(self, known, self._touched)
+        self._summary_digests = write_summary(self, known, self._touched, seeds)
         self._summary_stale = False
         self._touched = set()
         if on_disk:
@@ -948,6 +1019,40 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class _TextSpool:
+    """Graph texts appended to one file, the last of each graph found by its offset."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is None:
+            fd, name = tempfile.mkstemp(prefix="kg-texts-", suffix=".spool")
+            os.close(fd)
+            path = Path(name)
+        self.path = path
+        self._file = open(path, "w+b")
+        self._where: dict[ox.NamedNode, tuple[int, int]] = {}
+        self._end = 0
+
+    def put(self, graph: ox.NamedNode, text: bytes) -> None:
+        self._file.seek(self._end)
+        self._file.write(text)
+        self._where[graph] = (self._end, len(text))
+        self._end += len(text)
+
+    def drop(self, graph: ox.NamedNode) -> None:
+        self._where.pop(graph, None)
+
+    def get(self, graph: ox.NamedNode) -> bytes | None:
+        where = self._where.get(graph)
+        if where is None:
+            return None
+        self._file.seek(where[0])
+        return self._file.read(where[1])
+
+    def close(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
 
 
 @dataclass(slots=True)

@@ -26,6 +26,12 @@ written (`kg-summary.json`) is not written at all. `kg.store.Store` marks the su
 (a file `kg-summary.stale`) before any other graph changes and refreshes it before the next
 read, at `close`, and at the next open after a killed writer.
 
+A build into a new store does not look every event up: its workers compute, from each article
+graph alone, the summary lines of the events it states (`article_seeds`), the build keeps them in
+a spool per bucket (`SummarySeeds`), and its summary pass takes them as they are for every event
+only one graph states and the end-of-build passes did not rewrite; the others (an event several
+articles report, one a merge re-keyed) are looked up. The bytes are those of the full recompute.
+
 >>> from kg.store import Store
 >>> store = Store.memory()
 >>> e, m = ID + "event/e1", ID + "mention/a/0-5"
@@ -41,8 +47,12 @@ read, at `close`, and at the next open after a killed writer.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -54,7 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BUCKETS", "SUMMARY_GRAPH", "PROPERTIES", "is_summary_graph", "summary_graph",
            "iter_summary", "summary_nquads", "touched_in_graph", "touched_in_text",
-           "write_summary"]
+           "write_summary", "article_seeds", "SummarySeeds", "touched_in_change", "events_via"]
 
 #: the number of summary graphs: a write rewrites only the graphs whose content changed (and
 #: in those only the triples that changed)
@@ -160,6 +170,170 @@ class _Reader:
         return out
 
 
+#: the predicates an event's summary lines read (`_Reader.lines`)
+_READ = ("modality", "evidence", "inArticle", "articleId", "startOffset", "endOffset", "source",
+         "target", "type")
+_READ_TOKENS = frozenset(b"<" + _P[p].value.encode() + b">" for p in _READ)
+_TYPE_TOKEN = b"<" + _P["type"].value.encode() + b">"
+_EVENT_IRI = ID + "event/"
+_EVENT_TOKEN = b"<" + _EVENT_IRI.encode()
+
+
+def _read_lines(nquads: bytes) -> bytes:
+    """The lines of N-Quads text that an event's summary can read (the types of events only)."""
+    out = []
+    for line in nquads.split(b"\n"):
+        parts = line.split(b" ", 2)
+        if len(parts) == 3 and parts[1] in _READ_TOKENS and (
+                parts[1] != _TYPE_TOKEN or parts[0].startswith(_EVENT_TOKEN)):
+            out.append(line)
+    return b"\n".join(out)
+
+
+class _GraphReader(_Reader):
+    """`_Reader` over one article graph's N-Quads text instead of the store's union: the
+    summary lines an event would have if that graph were the only one (`article_seeds`).
+    `unsure` is set when a lookup the union answers with one value finds several here."""
+
+    def __init__(self, nquads: bytes) -> None:
+        self.article_ids = {}
+        self.unsure = False
+        self.values: dict[tuple[ox.NamedNode, str], list] = defaultdict(list)
+        names = {_P[p]: p for p in _READ}
+        text = _read_lines(nquads)
+        for q in ox.parse(text, ox.RdfFormat.N_QUADS) if text else ():
+            values = self.values[(q.subject, names[q.predicate])]
+            if q.object not in values:
+                values.append(q.object)
+
+    def objects(self, subject: ox.NamedNode, predicate: str) -> list:
+        return self.values.get((subject, predicate), [])
+
+    def one(self, subject: ox.NamedNode, predicate: str) -> ox.NamedNode | ox.Literal | None:
+        values = self.values.get((subject, predicate))
+        if not values:
+            return None
+        if len(values) > 1 or (isinstance(values[0], ox.Literal)
+                               and values[0].datatype.value == XSD + "integer"
+                               and values[0].value != str(int(values[0].value))):
+            self.unsure = True  # the engine's first value, or its canonical form: not known here
+        return values[0]
+
+
+def article_seeds(nquads: bytes) -> bytes:
+    """The summary seeds of one article graph (N-Quads text): one line per subject whose
+    summary the graph can change (a subject of `TOUCHING` triples, or an event IRI), `BB`
+    its bucket, then tab-separated: the subject IRI, a flag and, with flag `=`, its summary
+    lines as if the store held only this graph (`-`: no summary from this graph alone; `?`:
+    not decidable from it, computed from the store). Run by the build's workers: a subject
+    that only this graph states gets these lines as they are (`SummarySeeds`).
+
+    >>> e, m, a = ID + "event/e1", ID + "mention/a/0-5", ID + "article/a"
+    >>> g = f" <{ID}graph/a> .\\n"
+    >>> text = (f'<{e}> <{KGO}modality> <{KGO}actual>{g}<{e}> <{KGO}evidence> <{m}>{g}'
+    ...         f'<{m}> <{KGO}inArticle> <{a}>{g}<{a}> <{KGO}articleId> "a"{g}'
+    ...         f'<{m}> <{KGO}startOffset> "0"^^<{XSD}integer>{g}'
+    ...         f'<{m}> <{KGO}endOffset> "5"^^<{XSD}integer>{g}')
+    >>> seed = article_seeds(text.encode()).decode()
+    >>> seed.split("\\t")[:2], seed.count(f"<{KGO}reportCount>")
+    (['44 https://w3id.org/kg-news/id/event/e1', '='], 1)
+    """
+    reader = _GraphReader(nquads)
+    subjects = {s for (s, p) in reader.values
+                if isinstance(s, ox.NamedNode) and (p in TOUCHING or s.value.startswith(_EVENT_IRI))}
+    out = []
+    for event in subjects:
+        b = _bucket(event.value)
+        head = f"{b:02d} {event.value}\t"
+        if not reader.objects(event, "modality"):
+            out.append(head + "-\n")
+            continue
+        reader.unsure = False
+        lines = reader.lines(event, f"{SUMMARY_GRAPH}{b:02d}")
+        if reader.unsure:
+            out.append(head + "?\n")
+        else:
+            out.append(head + "=\t" + "\t".join(line[:-1] for line in lines) + "\n")
+    return "".join(out).encode("utf-8")
+
+
+class SummarySeeds:
+    """The summary seeds (`article_seeds`) of the graphs a build writes into a new store, kept
+    in one file per bucket in a temporary directory until the build's summary pass reads them
+    (`write_summary`): the pass then looks up in the store only the events that several
+    graphs state, that the end-of-build passes rewrote, or that a seed could not decide.
+    Use only when every graph of the store was written once, through `add`, since the store
+    was empty, and the subjects the later writes touched are known (`Store.refresh_summary`)."""
+
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="kg-summary-seeds-")
+        self._files: dict[bytes, object] = {}
+
+    def add(self, seeds: bytes) -> None:
+        """Keep one graph's seeds (`article_seeds`)."""
+        files = self._files
+        for line in seeds.splitlines(keepends=True):
+            key = line[:2]
+            f = files.get(key)
+            if f is None:
+                f = files[key] = open(os.path.join(self.dir, key.decode()), "ab")
+            f.write(line[3:])
+
+    def entries(self, bucket: int) -> dict[str, list[str] | None]:
+        """A bucket's subjects: their summary lines from their one graph, or None when they
+        must be computed from the store (seen in several graphs, or undecided)."""
+        key = f"{bucket:02d}".encode()
+        f = self._files.pop(key, None)
+        if f is None:
+            return {}
+        f.close()
+        out: dict[str, list[str] | None] = {}
+        with open(os.path.join(self.dir, key.decode()), "rb") as data:
+            for line in data.read().decode("utf-8").splitlines():
+                subject, flag, *lines = line.split("\t")
+                if subject in out or flag == "?":
+                    out[subject] = None
+                else:
+                    out[subject] = [x + "\n" for x in lines] if flag == "=" else []
+        return out
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+        self._files = {}
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> SummarySeeds:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _seeded(store: Store, seeds: SummarySeeds, touched: set[str]
+            ) -> Iterator[tuple[str, bytes]]:
+    """Each summary graph from the seeds, the events they leave undecided and the `touched`
+    subjects computed from the store (the same bytes as `iter_summary`)."""
+    by_bucket: dict[int, list[str]] = defaultdict(list)
+    for subject in touched:
+        by_bucket[_bucket(subject)].append(subject)
+    reader = _Reader(store)
+    for b in range(BUCKETS):
+        graph = f"{SUMMARY_GRAPH}{b:02d}"
+        entries = seeds.entries(b)
+        for subject in by_bucket.pop(b, ()):
+            entries[subject] = None
+        lines: list[str] = []
+        for subject, known in entries.items():
+            if known is not None:
+                lines.extend(known)
+                continue
+            event = ox.NamedNode(subject)
+            if reader.one(event, "modality") is not None:
+                lines.extend(reader.lines(event, graph))
+        yield graph, "".join(sorted(lines)).encode("utf-8")
+
+
 def iter_summary(store: Store) -> Iterator[tuple[str, bytes]]:
     """Each summary graph (all `BUCKETS`, in order) and its content as sorted N-Quads lines
     (empty when no event hashes to it), computed from the union graph one graph at a time:
@@ -201,6 +375,52 @@ def touched_in_text(ntriples: bytes) -> set[str]:
     return {m.group(1).decode("utf-8") for m in _TOUCHING_LINE.finditer(ntriples)}
 
 
+#: the predicates of an event's own lines that its summary reads, and those of its mentions
+#: and their articles (`_Reader.lines`)
+_OWN = (*TOUCHING, "type")
+_VIA = ("inArticle", "articleId", "startOffset", "endOffset")
+_CHANGED_LINE = re.compile(
+    rb"^<([^>]*)> <(" + rb"|".join(re.escape(_P[p].value.encode()) for p in _OWN + _VIA)
+    + rb")> ", re.MULTILINE)
+_VIA_IRIS = {_P[p].value for p in _VIA}
+_READ_NODES = {_P[p] for p in _OWN + _VIA}
+
+
+def touched_in_change(added: bytes, removed: Iterable[ox.Triple]) -> tuple[set[str], set[str]]:
+    """The subjects whose summary a change of a stored graph (the N-Triples it gains, the
+    triples it loses) can change: (those whose own summary triples changed, those whose
+    mention or article triples changed: `events_via` finds the events reading them).
+
+    >>> e, m = ID + "event/e", ID + "mention/a/1-2"
+    >>> touched_in_change(f'<{m}> <{KGO}startOffset> "1"^^<{XSD}integer> .\\n'.encode(),
+    ...                   [ox.Triple(ox.NamedNode(e), _P["type"], _P["modality"])])
+    ({'https://w3id.org/kg-news/id/event/e'}, {'https://w3id.org/kg-news/id/mention/a/1-2'})
+    """
+    own: set[str] = set()
+    via: set[str] = set()
+    for m in _CHANGED_LINE.finditer(added):
+        (via if m.group(2).decode("utf-8") in _VIA_IRIS else own).add(m.group(1).decode("utf-8"))
+    for t in removed:
+        if t.predicate in _READ_NODES and isinstance(t.subject, ox.NamedNode):
+            (via if t.predicate.value in _VIA_IRIS else own).add(t.subject.value)
+    return own, via
+
+
+def events_via(store: Store, subjects: Iterable[str]) -> set[str]:
+    """The events whose summary reads a mention or article among `subjects` (in the union):
+    the events with the mention as evidence, or with a mention in the article."""
+    inner = store.inner
+    out: set[str] = set()
+    for subject in subjects:
+        node = ox.NamedNode(subject)
+        mentions = [node] + [q.subject for q in inner.quads_for_pattern(
+            None, _P["inArticle"], node, _DEFAULT)]
+        for m in mentions:
+            out.update(q.subject.value for q in inner.quads_for_pattern(
+                None, _P["evidence"], m, _DEFAULT) if isinstance(q.subject, ox.NamedNode))
+    return out
+
+
 def touched_in_graph(store: Store, graph: ox.NamedNode) -> set[str]:
     """The subjects of a stored named graph whose summary it can change."""
     return {q.subject.value for p in TOUCHING
@@ -236,17 +456,23 @@ def digest(content: bytes) -> str:
 
 
 def write_summary(store: Store, known: dict[str, str] | None = None,
-                  touched: set[str] | None = None) -> dict[str, str]:
+                  touched: set[str] | None = None, seeds: SummarySeeds | None = None
+                  ) -> dict[str, str]:
     """Write the summary (journaled batches of graphs, `WRITE_BUCKETS`/`WRITE_BYTES`, each changed by
     difference) and return each graph's digest. With `touched` (the subjects whose graphs
     changed since the summary was last right, `touched_in_text` / `touched_in_graph`), only
     their events are computed again and only their summary graphs read and written; without
     it (or past `MAX_TOUCHED`) the whole summary is. A graph whose digest in `known` (what the
     store is known to hold) equals its new content's is not written. Prefer
-    `Store.refresh_summary`, which keeps the digests, the touched subjects and the stale mark."""
+    `Store.refresh_summary`, which keeps the digests, the touched subjects and the stale mark.
+    With `seeds` (a new store's build, see `SummarySeeds`) and `touched` known, the events
+    the seeds decide are not looked up."""
     digests = dict(known or {})
     full = touched is None or len(touched) > MAX_TOUCHED or len(digests) < BUCKETS
-    contents = iter_summary(store) if full else _update(store, touched or set())
+    if seeds is not None and touched is not None:
+        contents = _seeded(store, seeds, touched)
+    else:
+        contents = iter_summary(store) if full else _update(store, touched or set())
     changed: list[tuple[str, bytes]] = []
     held = 0
     for graph, text in contents:

@@ -183,3 +183,89 @@ def test_chunks_keep_order_and_end_in_small_chunks() -> None:
         assert all(len(c) <= 8 for c in chunks)
         assert all(len(c) <= 2 for c in chunks[-min(8, n // 2):])
     assert list(_chunks(range(5), 32)) == [[0, 1, 2, 3, 4]]
+
+
+#: three reports of one meeting: "Karimbekov" (article 2) is merged into "Rustam Karimbekov"
+#: at the end of the build, and the meeting becomes one event reported by all three
+MERGED = [
+    {"id": "m1", "date": "2016-03-07", "text": (
+        "Uzbek opposition leader Rustam Karimbekov met Egypt's president in Cairo on Monday. "
+        "Rustam Karimbekov said Uzbekistan would send aid to Egypt.")},
+    {"id": "m2", "date": "2016-03-07", "text": (
+        "Karimbekov met Egypt's president in Cairo on Monday. Karimbekov criticized the "
+        "government of Uzbekistan. Police arrested 20 protesters in Cairo.")},
+    {"id": "m3", "date": "2016-03-08", "text": (
+        "Rustam Karimbekov met Egypt's president in Cairo on Monday, Egyptian media reported.")},
+]
+
+
+def _summaries(store_dir: Path) -> tuple[dict[str, list[bytes]], dict[str, list[bytes]]]:
+    """The summary graphs as stored and as computed again from the union (sorted lines)."""
+    import pyoxigraph as ox
+
+    from kg.summary import is_summary_graph, summary_nquads
+
+    with Store.open(store_dir) as store:
+        stored = {g: sorted(store.inner.dump(format=ox.RdfFormat.N_TRIPLES,
+                                             from_graph=ox.NamedNode(g)).splitlines())
+                  for g in store.graphs() if is_summary_graph(g)}
+        computed = {g: sorted(text.replace(f" <{g}> .".encode(), b" .").splitlines())
+                    for g, text in summary_nquads(store).items() if text}
+    return stored, computed
+
+
+def test_a_new_store_takes_the_summary_lines_of_the_workers_and_looks_up_the_rest(
+        tmp_path: Path, monkeypatch) -> None:
+    import kg.summary as summary
+
+    looked_up: list[str] = []
+    lines = summary._Reader.lines
+
+    def spy(self, event, graph):  # the store's lookups only, not the workers' seeds
+        if type(self) is summary._Reader:
+            looked_up.append(event.value)
+        return lines(self, event, graph)
+
+    monkeypatch.setattr(summary._Reader, "lines", spy)
+    monkeypatch.setattr(summary, "iter_summary", lambda store: (_ for _ in ()).throw(
+        AssertionError("a whole-store summary pass")))
+    src = tmp_path / "m.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in MERGED))
+    assert main(["build", str(src), "--store", str(tmp_path / "s")]) == 0
+    monkeypatch.undo()
+    stored, computed = _summaries(tmp_path / "s")
+    assert stored == computed and stored
+    events = sum(len(v) for v in stored.values()) // 6  # at most 6 lines an event
+    # the events the merge rewrote (and the one all three report) were looked up, not all
+    assert looked_up and len(set(looked_up)) < events
+
+
+@pytest.mark.parametrize("write_batch", [64, 1])
+def test_an_article_written_twice_in_one_build_gets_the_summary_of_its_last_graph(
+        tmp_path: Path, monkeypatch, write_batch: int) -> None:
+    """(The input reader skips a repeated id; a cluster re-running a batch could still
+    deliver an article twice.) Its workers' summary lines are then not used."""
+    from kg import pipeline
+    from kg.ingest import read_articles
+
+    shorter = {**GOOD, "text": GOOD["text"].split(". ")[0] + "."}  # without the arrest
+    src, last = tmp_path / "a.jsonl", tmp_path / "last.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in (GOOD, *MERGED)))
+    last.write_text(json.dumps(shorter) + "\n")
+    real = pipeline.process_articles
+    [again] = list(real(read_articles([last])))
+
+    def twice(articles, **kw):  # good-1's graph comes back shorter, last (a batch apart or not)
+        yield from real(articles, **kw)
+        yield again
+
+    monkeypatch.setattr(pipeline, "process_articles", twice)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH", write_batch)
+    assert main(["build", str(src), "--store", str(tmp_path / "s")]) == 0
+    monkeypatch.undo()
+    stored, computed = _summaries(tmp_path / "s")
+    assert stored == computed and stored
+    one = tmp_path / "one.jsonl"
+    one.write_text("".join(json.dumps(r) + "\n" for r in (*MERGED, shorter)))
+    assert main(["build", str(one), "--store", str(tmp_path / "one")]) == 0
+    assert _summaries(tmp_path / "one")[0] == stored

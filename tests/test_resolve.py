@@ -40,8 +40,9 @@ def _article(article_id: str, *actors: Actor, visitor: str | None = None) -> Ext
                       actors=(*actors, EGY), events=events)
 
 
-def _store(*extractions: Extraction) -> Store:
+def _store(*extractions: Extraction, keep_texts: bool = False) -> Store:
     store = Store.memory()
+    store.keep_texts(keep_texts)
     for x in extractions:
         store.replace_graph(iri.graph_iri(x.article.id), to_nquads(to_quads(x)))
     return store
@@ -111,6 +112,38 @@ def test_a_bare_surname_merges_into_the_one_fuller_node_in_every_graph():
     [visit] = event_rows(store)
     assert (visit["mentions"], visit["sources"]) == (2, 2)
     assert [a["iri"] for a in visit["source"]] == [HILLARY]
+
+
+def test_the_text_rewrite_gives_the_triples_of_the_term_rewrite():
+    from kg.resolve import _rewrite, _rewrite_text
+
+    store = _store(_article("a1", _person("person-clinton", "Clinton", mentions=3),
+                            _person("hillary-clinton", "Hillary Clinton", mentions=2,
+                                    aliases=("Hillary Clinton", "Mrs Clinton")),
+                            visitor="person-clinton"))
+    nt = store.graph_ntriples(iri.graph_iri("a1"))
+    rename = {ox.NamedNode(CLINTON): ox.NamedNode(HILLARY)}
+    labels = {HILLARY: "Hillary Clinton"}
+    text, events = _rewrite_text(nt, rename, labels)
+    triples, rekeyed = _rewrite(ox.parse(nt, ox.RdfFormat.N_TRIPLES), rename, labels)
+    assert {q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)} == triples
+    assert events == rekeyed == 1 and len(text.splitlines()) == len(triples)
+    assert CLINTON.encode() not in text
+
+
+def test_a_merge_reading_the_texts_written_changes_the_store_as_one_reading_the_engine():
+    articles = (_article("a1", _person("person-clinton", "Clinton", mentions=3),
+                         visitor="person-clinton"),
+                _article("a2", _person("hillary-clinton", "Hillary Clinton", wikidata="Q6294",
+                                       mentions=2), visitor="hillary-clinton"))
+    engine, texts = _store(*articles), _store(*articles, keep_texts=True)
+    assert merge_actors(engine).merged == merge_actors(texts).merged == ((CLINTON, HILLARY),)
+    settle_countries(engine)
+    settle_countries(texts)
+    assert set(engine.quads()) == set(texts.quads()) and _union_is_right(texts)
+    spool = texts._texts.path
+    texts.close()
+    assert not spool.exists()
 
 
 def test_merging_is_idempotent_and_survives_removing_the_fuller_article():

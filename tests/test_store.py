@@ -383,3 +383,26 @@ def test_open_replays_every_whole_batch_of_the_journal_and_skips_a_torn_one(
             got = store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))
             assert {q.triple for q in got} == _as_stored(content)
     assert not (path / "kg-journal.nq").is_file()
+
+
+def test_a_build_reads_back_the_texts_it_wrote_and_leaves_no_spool(tmp_path):
+    from kg.store import TEXTS
+
+    g = "https://w3id.org/kg-news/id/graph/a"
+    one = f'<{g}> <{KGO}articleId> "1.0"^^<{XSD}decimal> <{g}> .\n'.encode()
+    two = f'<{g}> <{KGO}articleId> "2" <{g}> .\n'.encode()
+    store = Store.open(tmp_path / "s", create=True)
+    assert store.graph_ntriples(g) == b""  # not kept: the engine's dump
+    store.keep_texts()
+    store.replace_graph(g, one)
+    assert store.graph_ntriples(g) == one.replace(f" <{g}> .".encode(), b" .")  # as written
+    store.replace_graph(g, two)
+    assert store.graph_ntriples(g) == two.replace(f" <{g}> .".encode(), b" .")
+    assert (tmp_path / "s" / TEXTS).is_file()
+    store.remove_articles(["2"])
+    assert store.graph_ntriples(g) == b""
+    store.close()
+    assert not (tmp_path / "s" / TEXTS).exists()
+    (tmp_path / "s" / TEXTS).write_bytes(one)  # as a killed build leaves it
+    Store.open(tmp_path / "s").close()
+    assert not (tmp_path / "s" / TEXTS).exists()
