@@ -270,7 +270,8 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
         return ox.NamedNode(PREFIXES[prefix] + local)
     exact = sorted({r["actor"] for r in store.select(_ACTOR_NAMED, {"want": value})})
     if not exact:
-        exact = sorted({r["actor"] for r in store.select(_ACTOR_NAMED_ANY_CASE, {"want": value})})
+        exact = sorted({r["actor"] for r in store.select(_ACTOR_NAMED_ANY_CASE,
+                                                         {"want": _name_value(value)})})
     if len(exact) == 1:
         return ox.NamedNode(exact[0])
     if len(exact) > 1:
@@ -302,8 +303,16 @@ def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.Name
         return [ox.NamedNode(PREFIXES[prefix] + local)]
     rows = store.select(
         f"SELECT DISTINCT ?x WHERE {{ {_NAME_PATHS[kind]} "
-        "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": value})
+        "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": _name_value(value)})
     return [ox.NamedNode(v) for v in sorted(r["x"] for r in rows)]
+
+
+def _name_value(value: str) -> str | list[str]:
+    """A name as the value of a DISTINCT lookup that compares it through string functions: a
+    name with non-ASCII letters is bound twice (two rows of its VALUES block, which DISTINCT
+    makes one), because Virtuoso 7.2 mangles such a string bound by a one-row block (`LCASE`
+    of "Erdoğan" gave "erdo?an", so no label matched) and compares it right from two rows."""
+    return value if value.isascii() else [value, value]
 
 
 _ACTOR_NAMES = """
