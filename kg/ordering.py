@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from kg.sparqltext import masked, projection, split_prologue
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -56,168 +58,69 @@ class OrderPlan:
         return f"ORDER BY {keys}{limit}{offset}"
 
 
-# --- scanning the query text ------------------------------------------------------------
+# --- reading the query text --------------------------------------------------------------
 
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_VAR = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
-_SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
-
-
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of the query's tokens that matter here: kind is the punctuation
-    `{ } ( )`, 'word' (a keyword or name), 'var', 'num', 'iri' or 'other' (strings, prefixed
-    names, operators); comments and white space are dropped."""
-    out: list[tuple[int, int, str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif c in "{}()":
-            out.append((i, i + 1, c))
-            i += 1
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            if j >= n:
-                raise ValueError("unterminated string")
-            out.append((i, j + len(quote), "other"))
-            i = j + len(quote)
-        elif c == "<" and (m := _IRI.match(text, i)):
-            out.append((i, m.end(), "iri"))
-            i = m.end()
-        elif c in "?$" and (m := _VAR.match(text, i)):
-            out.append((i, m.end(), "var"))
-            i = m.end()
-        elif c.isdigit():
-            m = re.compile(r"[0-9]+").match(text, i)
-            assert m is not None
-            out.append((i, m.end(), "num"))
-            i = m.end()
-        elif m := _WORD.match(text, i):
-            j = m.end()
-            if j < n and text[j] == ":":  # a prefixed name
-                m2 = re.compile(r":[^\s{}()<>,;]*").match(text, j)
-                j = m2.end() if m2 else j + 1
-                out.append((i, j, "other"))
-            else:
-                out.append((i, j, "word"))
-            i = j
-        else:
-            out.append((i, i + 1, "other"))
-            i += 1
-    return out
+_NAME = r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)"
+_FORM = re.compile(r"\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+_CONDITION = re.compile(rf"\s*(?:{_NAME}|(ASC|DESC)\s*\(\s*{_NAME}\s*\))", re.IGNORECASE)
+_SLICE = re.compile(r"\s*(LIMIT|OFFSET)\s+([0-9]+)", re.IGNORECASE)
+_END = re.compile(r"\s*(?:VALUES\b|$)", re.IGNORECASE)
+_SELECT_STAR = re.compile(r"\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
 
 
 def split_order(text: str) -> OrderPlan | None:
     """The query split at its outermost ORDER BY (see OrderPlan), or None when it has none
     or the ordering is one to leave to the engine."""
-    if not re.search(r"\border\s+by\b", text, re.IGNORECASE):
+    if not _ORDER_BY.search(text):
         return None
-    try:
-        tokens = _tokens(text)
-    except ValueError:
+    prologue, rest = split_prologue(text)
+    code = masked(rest)  # comments, strings and IRIs blanked: positions stay
+    form = _FORM.match(code)
+    if form is None or form.group(1).upper() != "SELECT":
         return None
-    # the query form: SELECT at the top level, before any brace
-    words = [text[a:b].upper() for a, b, k in tokens if k == "word"]
-    if "SELECT" not in words:
-        return None
-    first_form = next(text[a:b].upper() for a, b, k in tokens
-                      if k == "word" and text[a:b].upper() in
-                      ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"))
-    if first_form != "SELECT":
-        return None
-    # the end of the WHERE group: the first brace opened outside parentheses and braces closes
+    # the WHERE group: the first brace opened outside parentheses, to where it closes
     depth = parens = 0
     where_end = None
-    for index, (a, _b, kind) in enumerate(tokens):
-        if kind == "(":
+    for i in range(form.end(), len(code)):
+        c = code[i]
+        if c == "(":
             parens += 1
-        elif kind == ")":
+        elif c == ")":
             parens -= 1
-        elif kind == "{":
+        elif c == "{":
             depth += 1
-        elif kind == "}":
+        elif c == "}":
             depth -= 1
             if depth == 0 and parens == 0:
-                where_end = index
+                where_end = i + 1
                 break
     if where_end is None:
         return None
-    rest = tokens[where_end + 1:]
-    upper = [text[a:b].upper() if k == "word" else k for a, b, k in rest]
-    for i in range(len(upper) - 1):
-        if upper[i] == "ORDER" and upper[i + 1] == "BY":
-            start = i
-            break
-    else:
+    order = _ORDER_BY.search(code, where_end)
+    if order is None:
         return None
     keys: list[tuple[str, bool]] = []
-    i = start + 2
-    while i < len(rest):
-        a, b, kind = rest[i]
-        if kind == "var":
-            keys.append((text[a + 1:b], True))
-            i += 1
-        elif (kind == "word" and upper[i] in ("ASC", "DESC") and i + 3 < len(rest)
-              and rest[i + 1][2] == "(" and rest[i + 2][2] == "var" and rest[i + 3][2] == ")"):
-            va, vb, _ = rest[i + 2]
-            keys.append((text[va + 1:vb], upper[i] == "ASC"))
-            i += 4
-        else:
-            break
-    if not keys:
-        return None
+    at = order.end()
+    while m := _CONDITION.match(code, at):
+        name = m.group(1) or m.group(3)
+        keys.append((name, (m.group(2) or "ASC").upper() == "ASC"))
+        at = m.end()
     limit, offset = None, 0
-    while i < len(rest) and upper[i] in ("LIMIT", "OFFSET"):
-        if i + 1 >= len(rest) or rest[i + 1][2] != "num":
-            return None
-        value = int(text[rest[i + 1][0]:rest[i + 1][1]])
-        if upper[i] == "LIMIT":
-            limit = value
+    while m := _SLICE.match(code, at):
+        if m.group(1).upper() == "LIMIT":
+            limit = int(m.group(2))
         else:
-            offset = value
-        i += 2
-    if i < len(rest) and upper[i] != "VALUES":
-        return None  # something this scanner does not know: the engine orders
-    cut_from = rest[start][0]
-    cut_to = rest[i - 1][1]
-    stripped = text[:cut_from] + text[cut_to:]
+            offset = int(m.group(2))
+        at = m.end()
+    if not keys or not _END.match(code, at):
+        return None  # an expression, or what this reading does not know: the engine orders
     # every key must be a column of the answer
-    if not _SELECT_STAR.search(text[:tokens[where_end][0]]):
-        projected = _projected(text, tokens)
+    if not _SELECT_STAR.match(code):
+        projected = projection(text)
         if projected is None or any(name not in projected for name, _ in keys):
             return None
-    return OrderPlan(stripped, tuple(keys), limit, offset)
-
-
-def _projected(text: str, tokens: list[tuple[int, int, str]]) -> set[str] | None:
-    """The variables the outermost SELECT projects (`?v` and `(... AS ?v)`)."""
-    names: set[str] = set()
-    started = False
-    parens = 0
-    previous = ""
-    for a, b, kind in tokens:
-        word = text[a:b].upper() if kind == "word" else ""
-        if not started:
-            started = word == "SELECT"
-            continue
-        if kind == "{" or word in ("WHERE", "FROM"):
-            return names
-        if kind == "(":
-            parens += 1
-        elif kind == ")":
-            parens -= 1
-        elif kind == "var" and (parens == 0 or previous == "AS"):
-            names.add(text[a + 1:b])
-        previous = word
-    return None
+    return OrderPlan(prologue + rest[:order.start()] + rest[at:], tuple(keys), limit, offset)
 
 
 # --- ordering SPARQL TSV lines ----------------------------------------------------------

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from kg import ordering
 from kg.errors import DataFileError, QueryError
-from kg.sparqltext import check_query, code_only
+from kg.sparqltext import check_query, projection, split_prologue
 from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python, with_values
 from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
@@ -446,61 +446,6 @@ def _hidden(q: SavedQuery, bindings: Mapping[str, object]) -> set[str]:
 
 
 # -- streaming: the engine writes the rows -------------------------------------------------------
-_SELECT_HEAD = re.compile(r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
-_WHERE = re.compile(r"WHERE\b", re.IGNORECASE)
-_AS_VARIABLE = re.compile(r"\bAS\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
-
-
-def _split_prologue(text: str) -> tuple[str, str]:
-    """(`PREFIX`/`BASE` declarations and comments, the query from its form keyword on)."""
-    rest = text
-    while (m := _PROLOGUE.match(rest)) and m.end() > 0:
-        rest = rest[m.end():]
-    return text[: len(text) - len(rest)], rest
-
-
-def projection(text: str) -> list[str] | None:
-    """The variables a SELECT query projects, in order; None for `SELECT *`, another query
-    form, or a projection this scan does not follow.
-
-    >>> projection("PREFIX x: <urn:x:> SELECT DISTINCT ?a (MIN(?b) AS ?low) ?c WHERE { ?a ?b ?c }")
-    ['a', 'low', 'c']
-    >>> projection("ASK { ?s ?p ?o }") is None
-    True
-    """
-    code = code_only(_split_prologue(text)[1])
-    head = _SELECT_HEAD.match(code)
-    if not head:
-        return None
-    names: list[str] = []
-    depth, i, group = 0, head.end(), 0
-    while i < len(code):
-        c = code[i]
-        if depth == 0 and (c == "{" or _WHERE.match(code, i)):
-            return names or None
-        if c == "(":
-            depth += 1
-            group = i if depth == 1 else group
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                m = _AS_VARIABLE.search(code, group, i)
-                if not m:
-                    return None
-                names.append(m.group(1))
-        elif depth == 0 and c in "?$":
-            m = _VARIABLE.match(code, i)
-            if not m:
-                return None
-            names.append(m.group(1))
-            i = m.end()
-            continue
-        elif depth == 0 and not c.isspace():
-            return None  # `*`, FROM, or something unforeseen
-        i += 1
-    return None
-
-
 def _unix_lines(csv_bytes: bytes) -> bytes:
     """The engine's CSV with LF instead of CRLF after each row; a CRLF inside a quoted value
     stays (outside quotes is where the count of `"` before it is even)."""
@@ -538,7 +483,7 @@ def write_delimited(store: Store, query: SavedQuery | str, params: dict[str, str
     if hidden & set(names):
         # project the shown columns around the query (its order kept: the engine streams the
         # inner solutions through the outer projection)
-        prologue, body = _split_prologue(with_values(q.text, bindings))
+        prologue, body = split_prologue(with_values(q.text, bindings))
         shown = [n for n in names if n not in hidden]
         # its ORDER BY moved outside, where the store can apply it (kg.ordering)
         plan = ordering.split_order(body)
@@ -671,7 +616,6 @@ def format_json(result: Result) -> str:
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE)
-_PROLOGUE = re.compile(r"^\s*(#[^\n]*(\n|$)|(PREFIX|BASE)\s[^<]*<[^>]*>|\s+)", re.IGNORECASE)
 
 
 def refuse_update(text: str) -> None:
@@ -683,10 +627,7 @@ def refuse_update(text: str) -> None:
     ...
     kg.errors.QueryError: this is a SPARQL update (INSERT); queries here are read-only: add articles with `kg build`, remove them with `kg remove`
     """
-    rest = text
-    while (m := _PROLOGUE.match(rest)) and m.end() > 0:
-        rest = rest[m.end():]
-    found = _UPDATE.match(rest)
+    found = _UPDATE.match(split_prologue(text)[1])
     if found:
         raise QueryError(f"this is a SPARQL update ({found.group(1).upper()}); queries here are "
                          "read-only: add articles with `kg build`, remove them with `kg remove`")

@@ -19,7 +19,7 @@ import re
 from kg.errors import QueryError
 
 __all__ = ["MAX_DEPTH", "MAX_QUERY", "MAX_ELEMENTS", "count_elements", "strip_comments", "code_only", "nesting_depth",
-           "is_update", "uses_service", "check_query"]
+           "is_update", "uses_service", "check_query", "split_prologue", "projection", "masked"]
 
 #: Deepest nesting of `{`, `(` and `[` accepted (real queries stay under 20).
 MAX_DEPTH = 128
@@ -40,8 +40,9 @@ _SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-def _scan(text: str, keep_literals: bool) -> str:
-    """`text` without comments; strings and IRIs kept (`keep_literals`) or blanked to `""`/`<>`."""
+def _scan(text: str, keep_literals: bool, same_length: bool = False) -> str:
+    """`text` without comments; strings and IRIs kept (`keep_literals`) or blanked to `""`/`<>`;
+    with `same_length`, comments, strings and IRIs become spaces, so positions stay."""
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -49,7 +50,8 @@ def _scan(text: str, keep_literals: bool) -> str:
         if c == "<":
             j = text.find(">", i)
             if j != -1 and not re.search(r"[\s{}()]", text[i + 1:j]):
-                out.append(text[i:j + 1] if keep_literals else "<>")
+                out.append(text[i:j + 1] if keep_literals
+                           else " " * (j + 1 - i) if same_length else "<>")
                 i = j + 1
                 continue
         elif c in "\"'":
@@ -59,12 +61,16 @@ def _scan(text: str, keep_literals: bool) -> str:
             while j < n and not text.startswith(quote, j) and (long or text[j] != "\n"):
                 j += 2 if text[j] == "\\" else 1
             end = min(j + len(quote), n)
-            out.append(text[i:end] if keep_literals else '""')
+            out.append(text[i:end] if keep_literals
+                       else " " * (end - i) if same_length else '""')
             i = end
             continue
         elif c == "#":
             j = text.find("\n", i)
-            i = n if j == -1 else j
+            j = n if j == -1 else j
+            if same_length:
+                out.append(" " * (j - i))
+            i = j
             continue
         out.append(c)
         i += 1
@@ -82,6 +88,16 @@ def code_only(text: str) -> str:
     decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
                           if int(m.group(1) or m.group(2), 16) < 0x110000 else "", text)
     return _scan(decoded, keep_literals=False)
+
+
+def masked(text: str) -> str:
+    """`text` with its comments, strings and IRIs turned into spaces: the same length, so that
+    a position found in it is the same position in `text`.
+
+    >>> masked('SELECT ?s { ?s <urn:x> "}" } # {')
+    'SELECT ?s { ?s             }    '
+    """
+    return _scan(text, keep_literals=False, same_length=True)
 
 
 def nesting_depth(text: str) -> int:
@@ -139,3 +155,61 @@ def check_query(text: str, *, allow_service: bool = True) -> None:
     if not allow_service and uses_service(text):
         raise QueryError("SERVICE (federated query) is not allowed here: it would make this "
                          "server send requests; start it with --allow-service to permit it")
+
+
+#: one comment, PREFIX/BASE declaration or run of white space of a query's prologue
+_PROLOGUE_ITEM = re.compile(r"^\s*(#[^\n]*(\n|$)|(PREFIX|BASE)\s[^<]*<[^>]*>|\s+)", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_SELECT_HEAD = re.compile(r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
+_WHERE = re.compile(r"WHERE\b", re.IGNORECASE)
+_AS_VARIABLE = re.compile(r"\bAS\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE)
+
+
+def split_prologue(text: str) -> tuple[str, str]:
+    """(`PREFIX`/`BASE` declarations and comments, the query from its form keyword on)."""
+    rest = text
+    while (m := _PROLOGUE_ITEM.match(rest)) and m.end() > 0:
+        rest = rest[m.end():]
+    return text[: len(text) - len(rest)], rest
+
+
+def projection(text: str) -> list[str] | None:
+    """The variables a SELECT query projects, in order; None for `SELECT *`, another query
+    form, or a projection this scan does not follow.
+
+    >>> projection("PREFIX x: <urn:x:> SELECT DISTINCT ?a (MIN(?b) AS ?low) ?c WHERE { ?a ?b ?c }")
+    ['a', 'low', 'c']
+    >>> projection("ASK { ?s ?p ?o }") is None
+    True
+    """
+    code = code_only(split_prologue(text)[1])
+    head = _SELECT_HEAD.match(code)
+    if not head:
+        return None
+    names: list[str] = []
+    depth, i, group = 0, head.end(), 0
+    while i < len(code):
+        c = code[i]
+        if depth == 0 and (c == "{" or _WHERE.match(code, i)):
+            return names or None
+        if c == "(":
+            depth += 1
+            group = i if depth == 1 else group
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                m = _AS_VARIABLE.search(code, group, i)
+                if not m:
+                    return None
+                names.append(m.group(1))
+        elif depth == 0 and c in "?$":
+            m = _VARIABLE.match(code, i)
+            if not m:
+                return None
+            names.append(m.group(1))
+            i = m.end()
+            continue
+        elif depth == 0 and not c.isspace():
+            return None  # `*`, FROM, or something unforeseen
+        i += 1
+    return None

@@ -80,6 +80,7 @@ def _both(store: Store, sparql: str) -> tuple[bytes, bytes]:
     "SELECT ?o (COUNT(?s) AS ?n) WHERE { ?s <http://example.org/str> ?o } GROUP BY ?o "
     "ORDER BY DESC(?n) ?o",
     "SELECT * WHERE { ?s <http://example.org/num> ?o } ORDER BY ?o ?s",
+    "PREFIX ex: <http://example.org/> # a comment\nSELECT * { ?s ex:num ?o } ORDER BY DESC(?o) ?s",
 ])
 def test_same_rows_in_the_same_order_as_the_engine(terms_store, sparql) -> None:
     assert ordering.split_order(sparql) is not None
@@ -96,6 +97,7 @@ def test_same_rows_in_the_same_order_as_the_engine(terms_store, sparql) -> None:
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s",
     'SELECT ?s WHERE { ?s ?p "} ORDER BY ?s" } # ORDER BY ?s',
     "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT ?x",  # not SPARQL: the engine says so
+    "PREFIX select: <urn:x:> CONSTRUCT { ?s select:p ?o } WHERE { ?s ?p ?o } ORDER BY ?s",
 ])
 def test_left_to_the_engine(sparql) -> None:
     assert ordering.split_order(sparql) is None
