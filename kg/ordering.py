@@ -14,7 +14,7 @@ that rows the ORDER BY leaves tied are ordered by their text, whatever the engin
 Only what can be done exactly is taken over: ORDER BY conditions that are variables
 (`?v`, `ASC(?v)`, `DESC(?v)`) that the SELECT projects (or `SELECT *`), optionally followed by
 LIMIT and OFFSET. Anything else (an expression, a variable not projected, a query whose
-structure the scanner below does not recognise) is left to the engine: `split_order` then
+structure `split_order` does not read) is left to the engine: `split_order` then
 returns None.
 """
 from __future__ import annotations
@@ -200,7 +200,7 @@ def term_key(field: str) -> tuple:
 def order_tsv(data: bytes, plan: OrderPlan) -> bytes | None:
     """The SPARQL TSV answer `data` with its rows ordered (then sliced) as `plan` says, or None
     when an ORDER BY variable is not one of its columns."""
-    head, sep, body = data.partition(b"\n")
+    head, _, body = data.partition(b"\n")
     columns = [c.strip()[1:] for c in head.decode("utf-8").split("\t")] if head.strip() else []
     index = {name: i for i, name in enumerate(columns)}
     if any(name not in index for name, _ in plan.keys):

@@ -71,7 +71,7 @@ JOURNAL_BYTES = 64_000_000
 _BATCH_END = b"#kg-end\n"
 #: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
 DEFAULT_TIMEOUT = 60.0
-#: the largest answer (SPARQL TSV bytes) ordered outside the engine (`Store._evaluate`)
+#: the largest answer (SPARQL TSV bytes) ordered outside the engine (`Store._ordered_tsv`)
 ORDER_MAX_BYTES = 1024 * 2**20
 
 #: export format name -> pyoxigraph format
@@ -741,7 +741,12 @@ class Store:
 
         def evaluate() -> QueryResult:
             started = time.monotonic()
-            result = self._evaluate(text)
+            ordered = self._ordered_tsv(text)
+            if ordered is not None:  # already the TSV the cache keeps
+                if cache is not None:
+                    cache.put(text, "tsv", ordered, time.monotonic() - started)
+                return ox.parse_query_results(ordered, format=ox.QueryResultsFormat.TSV)
+            result = self._engine(text)
             if cache is None or not isinstance(result, ox.QuerySolutions):
                 return result
             sink = _Capped(cache.max_entry_bytes)
@@ -749,7 +754,7 @@ class Store:
                 result.serialize(sink, ox.QueryResultsFormat.TSV)
             except _Capped.Full:
                 # too big to keep: the engine's lazy answer again, so that memory stays flat
-                return self._evaluate(text)
+                return self._engine(text)
             except (RuntimeError, OSError) as err:
                 raise QueryError(f"the query failed: {err}") from err
             data = b"".join(sink.parts)
@@ -761,28 +766,38 @@ class Store:
         return _with_timeout(lambda: _materialise(evaluate()), timeout)
 
     def _evaluate(self, text: str) -> QueryResult:
-        """The engine's answer to query `text` (lazy for SELECT); QueryError if it fails.
+        """The answer to query `text`: ordered here (`_ordered_tsv`) where that applies, else
+        the engine's (lazy for SELECT); QueryError if it fails."""
+        ordered = self._ordered_tsv(text)
+        if ordered is not None:
+            return ox.parse_query_results(ordered, format=ox.QueryResultsFormat.TSV)
+        return self._engine(text)
 
-        A SELECT whose outermost ORDER BY orders by variables is answered unordered by the
-        engine and ordered here (`kg.ordering`: the engine reads every IRI and long string
-        back from its string table at each comparison); an answer over `ORDER_MAX_BYTES` of
-        TSV is left to the engine's ORDER BY instead, so that memory stays bounded."""
+    def _ordered_tsv(self, text: str) -> bytes | None:
+        """The SPARQL TSV answer of a SELECT whose outermost ORDER BY orders by variables,
+        answered unordered by the engine and ordered here (`kg.ordering`: the engine reads
+        every IRI and long string back from its string table at each comparison); None when
+        that does not apply or the answer is over `ORDER_MAX_BYTES` of TSV (left to the
+        engine's ORDER BY, so that memory stays bounded)."""
         plan = ordering.split_order(text) if self.order_outside_engine else None
-        if plan is not None:
-            try:
-                unordered = self.inner.query(plan.text, prefixes=dict(PREFIXES))
-                if isinstance(unordered, ox.QuerySolutions):
-                    sink = _Capped(ORDER_MAX_BYTES)
-                    unordered.serialize(sink, ox.QueryResultsFormat.TSV)
-                    ordered = ordering.order_tsv(b"".join(sink.parts), plan)
-                    if ordered is not None:
-                        return ox.parse_query_results(ordered, format=ox.QueryResultsFormat.TSV)
-            except _Capped.Full:
-                pass
-            except SyntaxError:
-                pass  # the engine reports the error on the query as written, below
-            except (RuntimeError, OSError) as err:
-                raise QueryError(f"the query failed: {err}") from err
+        if plan is None:
+            return None
+        try:
+            unordered = self.inner.query(plan.text, prefixes=dict(PREFIXES))
+            if not isinstance(unordered, ox.QuerySolutions):
+                return None
+            sink = _Capped(ORDER_MAX_BYTES)
+            unordered.serialize(sink, ox.QueryResultsFormat.TSV)
+        except _Capped.Full:
+            return None
+        except SyntaxError:
+            return None  # the engine reports the error on the query as written
+        except (RuntimeError, OSError) as err:
+            raise QueryError(f"the query failed: {err}") from err
+        return ordering.order_tsv(b"".join(sink.parts), plan)
+
+    def _engine(self, text: str) -> QueryResult:
+        """The engine's answer to query `text` (lazy for SELECT); QueryError if it fails."""
         try:
             return self.inner.query(text, prefixes=dict(PREFIXES))
         except SyntaxError as err:
