@@ -66,6 +66,7 @@ from kg import iri
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.mapping import shared_event_node
 from kg.store import Store
+from kg.summary import is_summary_graph
 from kg.vocab import CAMEO, KGO, RDF, RDFS, SEM, SKOS, XSD
 
 __all__ = ["MergeReport", "PersonNode", "merge_actors", "name_tokens", "is_shorter_form",
@@ -268,11 +269,12 @@ def merge_actors(store: Store) -> MergeReport:
     rename = {ox.NamedNode(a): ox.NamedNode(b) for a, b in merges.items()}
     graphs: set[ox.NamedNode] = set()
     for old in rename:
+        # the article graphs (the summary's, which hold the node's totals, follow them)
         for q in store.inner.quads_for_pattern(old, None, None, None):
-            if isinstance(q.graph_name, ox.NamedNode):
+            if isinstance(q.graph_name, ox.NamedNode) and not is_summary_graph(q.graph_name.value):
                 graphs.add(q.graph_name)
         for q in store.inner.quads_for_pattern(None, None, old, None):
-            if isinstance(q.graph_name, ox.NamedNode):
+            if isinstance(q.graph_name, ox.NamedNode) and not is_summary_graph(q.graph_name.value):
                 graphs.add(q.graph_name)
     events = 0
     batch: list[tuple[str, bytes]] = []

@@ -45,6 +45,7 @@ from kg import ordering
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.results import RESULTS_DIR, ResultCache
 from kg.summary import SUMMARY_GRAPH, SummarySeeds
+from kg.summary import VERSION as SUMMARY_VERSION
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
 __all__ = ["Store", "to_term", "to_python", "plain_prefixes", "with_values", "RDF_FORMATS",
@@ -62,8 +63,10 @@ STATS_CACHE = "kg-stats.json"
 #: present while the event summary (`kg.summary`) may not match the other graphs: written
 #: before any of them changes, removed once the summary is written again
 SUMMARY_STALE = "kg-summary.stale"
-#: the digest of each summary graph as last written in full (absent while one is written)
-SUMMARY_DIGESTS = "kg-summary.json"
+#: the digest of each summary graph as last written in full (absent while one is written),
+#: named for what the summary holds (`kg.summary.VERSION`): a store whose summary an older kg
+#: wrote has none, so its next open computes the summary again
+SUMMARY_DIGESTS = f"kg-summary-{SUMMARY_VERSION}.json"
 #: batches of at least this many bytes of N-Quads are bulk-loaded (below: one transaction)
 BULK_BYTES = 4_000_000
 #: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size

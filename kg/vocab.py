@@ -225,6 +225,8 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:sourceList",
     "kgo:targetList",
     "kgo:typeName",
+    "kgo:mentionTotal",
+    "kgo:mentionArticleCount",
     # stances
     "kgo:stanceHolder",
     "kgo:stanceTarget",

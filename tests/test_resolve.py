@@ -98,6 +98,7 @@ def test_a_bare_surname_merges_into_the_one_fuller_node_in_every_graph():
     report = merge_actors(store)
     assert report.merged == ((CLINTON, HILLARY),)
     assert report.graphs == 1 and report.events == 1
+    store.refresh_summary()  # as the next read does: the actors' totals follow the merge
     node = ox.NamedNode(CLINTON)
     assert not list(store.inner.quads_for_pattern(node, None, None, None))
     assert not list(store.inner.quads_for_pattern(None, None, node, None))

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from conftest import SAMPLE, _graph1, _graph2
 from kg.store import SUMMARY_STALE, Store
 from kg.summary import BUCKETS, is_summary_graph, summary_graph, summary_nquads
-from kg.vocab import ID, KGO
+from kg.vocab import ID, KGO, XSD
 
 
 def _summary(store: Store) -> dict[str, dict[str, object]]:
@@ -59,14 +59,46 @@ def test_an_event_one_article_reports(sample_store):
 
 
 def test_every_event_with_evidence_has_one_summary_in_its_bucket(sample_store):
-    events = {q.subject.value for q in sample_store.inner.quads_for_pattern(
-        None, ox.NamedNode(KGO + "modality"), None, ox.DefaultGraph())}
+    events, actors = ({q.subject.value for q in sample_store.inner.quads_for_pattern(
+        None, ox.NamedNode(KGO + p), None, ox.DefaultGraph())}
+        for p in ("modality", "mentionCount"))
     summary = _summary(sample_store)
-    assert set(summary) == events
+    assert set(summary) == events | actors and not events & actors
+    assert all(set(summary[a]) == {"mentionTotal", "mentionArticleCount"} for a in actors)
     for q in sample_store.quads():
         if is_summary_graph(q.graph_name.value):
             assert q.graph_name.value == summary_graph(q.subject.value)
     assert all(0 <= int(summary_graph(e)[-2:]) < BUCKETS for e in events)
+
+
+def test_an_actor_sums_its_mentions_over_the_article_graphs(sample_store):
+    summary = _summary(sample_store)
+    # Trump: 2 mentions in voa-001, 1 in voa-002; Mexico 2 and 3; the army only in voa-002
+    assert (summary[SAMPLE.trump]["mentionTotal"], summary[SAMPLE.trump]["mentionArticleCount"]
+            ) == (3, 2)
+    assert (summary[SAMPLE.mex]["mentionTotal"], summary[SAMPLE.mex]["mentionArticleCount"]
+            ) == (5, 2)
+    assert (summary[SAMPLE.army]["mentionTotal"], summary[SAMPLE.army]["mentionArticleCount"]
+            ) == (1, 1)
+
+
+def test_a_mention_count_outside_an_article_graph_is_not_summed(tmp_path):
+    """Only the graphs a kgo:namedGraph triple names are article graphs (as actors.rq reads
+    them): a count in another graph (a copy, a union graph) adds nothing, incrementally or not."""
+    other = ID + "graph/other"
+    extra = [ox.Quad(ox.NamedNode(SAMPLE.trump), ox.NamedNode(KGO + "mentionCount"),
+                     ox.Literal("40", datatype=ox.NamedNode(XSD + "integer")), ox.NamedNode(other))]
+    store = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()), path=tmp_path / "s")
+    full = _summary_nquads(store)
+    store.replace_graph(other, extra)
+    store.refresh_summary()
+    assert _summary(store)[SAMPLE.trump]["mentionTotal"] == 3
+    assert _summary_nquads(store) == full
+    fresh = _store((other, extra), (SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()),
+                   path=tmp_path / "fresh")
+    assert _summary_nquads(fresh) == full
+    store.close()
+    fresh.close()
 
 
 def test_removing_an_article_gives_the_summary_of_the_rest(sample_store):
@@ -77,6 +109,8 @@ def test_removing_an_article_gives_the_summary_of_the_rest(sample_store):
     assert threat["reportCount"] == 1 and threat["firstMention"].startswith(
         ID + "mention/voa-002/")
     assert SAMPLE.strike not in _summary(sample_store)
+    trump = _summary(sample_store)[SAMPLE.trump]
+    assert (trump["mentionTotal"], trump["mentionArticleCount"]) == (1, 1)
 
 
 def test_incremental_writes_give_the_full_recompute_byte_for_byte(tmp_path):
@@ -172,7 +206,9 @@ def test_a_refresh_after_a_few_writes_recomputes_only_their_events(tmp_path, mon
     # from now on a whole-store pass is an error: the touched events are known
     monkeypatch.setattr(summary, "iter_summary", lambda s: (_ for _ in ()).throw(
         AssertionError("whole-store pass")))
-    touched_buckets = {summary_graph(e) for e in (SAMPLE.threat, SAMPLE.strike)}
+    # voa-001's events, and the actors it mentions (their totals change)
+    touched_buckets = {summary_graph(e) for e in (SAMPLE.threat, SAMPLE.strike, SAMPLE.usa,
+                                                  SAMPLE.mex, SAMPLE.trump)}
     written: list[str] = []
     replace = store.replace_graphs
 
@@ -209,3 +245,23 @@ def test_a_store_made_before_the_summary_gets_it_at_its_next_open(tmp_path):
     assert summary[SAMPLE.threat]["reportCount"] == 2
     fresh = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()))
     assert summary == _summary(fresh)
+
+
+def test_a_summary_an_older_kg_wrote_is_computed_again_at_the_next_open(tmp_path):
+    """A store whose summary has no actor totals (written before `kg.summary.VERSION` 2, its
+    digests in `kg-summary.json`) gets them at its next open, even a read-only one."""
+    from kg.store import SUMMARY_DIGESTS
+
+    path = tmp_path / "old"
+    store = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()), path=path)
+    want = _summary(store)
+    for g in [g for g in store.graphs() if is_summary_graph(g)]:  # as version 1 wrote them
+        for q in list(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(g))):
+            if q.predicate.value in (KGO + "mentionTotal", KGO + "mentionArticleCount"):
+                store.inner.remove(q)
+                store.inner.remove(ox.Quad(q.subject, q.predicate, q.object))
+    store.close()
+    (path / SUMMARY_DIGESTS).rename(path / "kg-summary.json")
+    with Store.open(path, read_only=True) as reopened:
+        assert _summary(reopened) == want
+    assert (path / SUMMARY_DIGESTS).is_file()
