@@ -315,6 +315,10 @@ VOA_CASES = [(n, {}) for n in SAVED if n not in TOO_SLOW_UNBOUND] + [
     # parameters bound inside a sub-select (the `# @parameters` line of events.rq)
     ("events", {"actor": "Iran"}),
     ("events", {"from": "2024-01-01", "modality": "actual", "cameo_root": "1"}),
+    # a window's days read by sub-selects that `# @if` fills (empty without the parameter)
+    ("actors_ranked_by_events", {"from": "2017-01-01", "to": "2017-12-31"}),
+    ("actors_ranked_by_events", {"from": "2017-01-01"}),
+    ("cameo_roots_by_month", {"from": "2017-01-01", "to": "2017-12-31"}),
 ]
 
 
