@@ -41,6 +41,10 @@ __all__ = ["BuildSummary", "ArticleResult", "build", "process_articles", "extrac
 #: CPU (measured on 2,500 articles)
 WRITE_BATCH = 64
 WRITE_BATCH_BYTES = 8_000_000
+#: how many times smaller the batches are once the workers hold the last articles
+#: (`process_articles`' `on_drain`): the last batch is written after the last result, on the
+#: build's critical path
+DRAIN_DIVISOR = 4
 #: batches written ahead of the store: parsing goes on while the writer thread writes
 WRITE_QUEUE = 2
 #: articles per task sent to a worker process: small, so that at the end of the input one
@@ -248,9 +252,12 @@ def _chunks(items: Iterable[Article], size: int, last: int = 0) -> Iterator[list
 def process_articles(
     articles: Iterable[Article], *, model: str = DEFAULT_MODEL, workers: int = 1,
     nlp: Language | None = None, cluster: str | None = None,
+    on_drain: Callable[[], None] | None = None,
 ) -> Iterator[ArticleResult]:
     """Parse and extract articles in order, with `workers` processes, streaming; `cluster`
-    (`local:N` or a Dask scheduler address) runs them on a Dask cluster (`kg.cluster`)."""
+    (`local:N` or a Dask scheduler address) runs them on a Dask cluster (`kg.cluster`).
+    `on_drain` is called once every article has been handed to the workers (the results
+    still to come are those of the last tasks)."""
     if cluster is not None:
         from kg.cluster import connect, process_on_cluster
 
@@ -272,6 +279,8 @@ def process_articles(
                 pending.append(pool.apply_async(_worker_chunk, (chunk,)))
                 while len(pending) >= WINDOW * workers:
                     yield from pending.popleft().get()
+            if on_drain is not None:
+                on_drain()
             while pending:
                 yield from pending.popleft().get()
     finally:
@@ -423,6 +432,13 @@ def build(
     in_batch: set[str] = set()
     store.keep_texts()  # the end passes read the graphs they rewrite from this spool
     writer = _StoreWriter(store)
+    # once the workers hold the last articles, batches are a quarter as big: the last one,
+    # written after the last result and before the end passes can start, is then small
+    batch_limit = WRITE_BATCH_BYTES
+
+    def drain() -> None:
+        nonlocal batch_limit
+        batch_limit = WRITE_BATCH_BYTES // DRAIN_DIVISOR
 
     def flush() -> None:
         nonlocal batch, batch_bytes
@@ -434,7 +450,7 @@ def build(
 
     try:
         for result in process_articles(good_articles(), model=model, workers=workers, nlp=nlp,
-                                       cluster=cluster):
+                                       cluster=cluster, on_drain=drain):
             if result.failure is not None:
                 summary.skipped += 1
                 if len(summary.bad) < 1000:
@@ -453,7 +469,7 @@ def build(
                     seeds.add(result.seeds)
             batch.append((graph, result.nquads))
             batch_bytes += len(result.nquads)
-            if len(batch) >= WRITE_BATCH or batch_bytes >= WRITE_BATCH_BYTES:
+            if len(batch) >= WRITE_BATCH or batch_bytes >= batch_limit:
                 flush()
             summary.articles += 1
             summary.events += result.events

@@ -880,7 +880,9 @@ class Store:
         return {
             "articles": len(self.article_ids()),
             "graphs": sum(1 for _ in self.inner.named_graphs()),
-            "quads": _count(self.inner, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+            # the named graphs' quads: every quad but the default graph's (the union's triples),
+            # counted by the engine's key scan (a third of a COUNT query's time)
+            "quads": len(self.inner) - triples,
             "triples": triples,
             "events": sum(r["n"] for r in self.select(_EVENT_COUNT)),
             "events_by_class": events_by_class,

@@ -106,6 +106,29 @@ def test_workers_fork_from_a_server_that_loaded_the_pipeline_once(tmp_path: Path
     assert PRELOAD_ENV not in os.environ
 
 
+def test_the_drain_is_announced_once_every_article_is_with_the_workers() -> None:
+    """`on_drain` (the build then writes smaller batches) comes once, after the input is read
+    and before the last results."""
+    from kg.pipeline import CHUNK, process_articles
+    from kg.types import Article
+
+    total = 3 * CHUNK
+    read: list[int] = []
+    drains: list[tuple[int, int]] = []  # (articles read, results yielded) at each call
+
+    def articles():
+        for i in range(total):
+            read.append(i)
+            yield Article(id=f"a{i}", text=GOOD["text"])
+
+    got = []
+    for r in process_articles(articles(), workers=2,
+                              on_drain=lambda: drains.append((len(read), len(got)))):
+        got.append(r.article_id)
+    assert got == [f"a{i}" for i in range(total)]
+    assert len(drains) == 1 and drains[0][0] == total and drains[0][1] < total
+
+
 def test_an_article_without_a_date_is_reported_and_built(tmp_path: Path, capsys) -> None:
     src = tmp_path / "undated.jsonl"
     src.write_text(json.dumps({"id": "no-date", "text": GOOD["text"]}) + "\n"

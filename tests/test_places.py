@@ -48,3 +48,24 @@ def test_the_articles_country_decides_an_ambiguous_name() -> None:
 def test_min_population_keeps_small_towns_out() -> None:
     assert find_place("Kyzyl").country == "RUS"
     assert find_place("Kyzyl", min_population=1_000_000) is None
+
+
+def test_the_index_in_rows_gives_back_the_places_it_was_made_of() -> None:
+    import pickle
+
+    from kg.places import _Index
+    from kg.types import Place
+
+    kyiv = Place(703448, "Kyiv", "UKR", "city", 50.45, 30.52, 2797553)
+    odessa_ua = Place(698740, "Odesa", "UKR", "city", 46.48, 30.73, 1015826)
+    odessa_us = Place(5527554, "Odessa", "USA", "city", 31.85, -102.37, 118918)
+    primary = {"kyiv": [kyiv], "odessa": [odessa_us], "odesa": [odessa_ua]}
+    alternate = {"kiev": [kyiv], "odessa": [odessa_ua, odessa_us]}
+    index = _Index.of(primary, alternate)
+    assert len(index.rows) == 3  # each place once, however many names it has
+    rows, p, a = pickle.loads(pickle.dumps((index.rows, index.primary, index.alternate)))
+    again = _Index(rows, p, a)
+    for table, built in ((again.primary, primary), (again.alternate, alternate)):
+        assert {k: again.places(table, k) for k in table} == built
+    assert again.places(again.alternate, "kiev")[0] is again.places(again.primary, "kyiv")[0]
+    assert again.places(again.primary, "nowhere") == []

@@ -226,6 +226,7 @@ def test_stats_counts_what_the_sample_holds(sample_store):
     assert stats["events_by_cameo_root"] == {"uncoded": 1, "13": 1, "15": 1}
     assert stats["actors_by_type"]["Person"] == 2
     assert stats["quads"] > stats["triples"]  # shared actor/event triples stand in both graphs
+    assert stats["quads"] == sum(1 for _ in sample_store.quads())  # the named graphs' quads
 
 
 def test_cli_stats_and_remove(sample_store_dir, sample_iris, capsys):
