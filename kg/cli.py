@@ -25,11 +25,10 @@ def _command_names() -> list[str]:
 
 def _commands(only: str | None = None) -> list[ModuleType]:
     """The command modules (each with NAME, HELP, add_arguments and run), or only the one
-    named `only` (a `kg query` then imports neither the exporters nor the NLP stages)."""
+    named `only`, a name from `_command_names` (a `kg query` then imports neither the
+    exporters nor the NLP stages, and the package is not listed a second time)."""
     modules = []
-    for name in _command_names():
-        if only is not None and name != only:
-            continue
+    for name in _command_names() if only is None else [only]:
         module = importlib.import_module(f"kg.commands.{name}")
         if all(hasattr(module, a) for a in ("NAME", "HELP", "add_arguments", "run")):
             modules.append(module)
@@ -37,8 +36,8 @@ def _commands(only: str | None = None) -> list[ModuleType]:
 
 
 def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    """The argument parser with one sub-parser per command module (or for the command named
-    `only` alone, when it is one)."""
+    """The argument parser with one sub-parser per command module (or for the command module
+    named `only` alone, one of `_command_names()`)."""
     from kg import __version__
 
     parser = argparse.ArgumentParser(
