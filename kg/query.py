@@ -31,13 +31,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
@@ -48,7 +46,6 @@ from kg import ordering
 from kg.errors import DataFileError, QueryError
 from kg.sparqltext import check_query, projection, split_prologue
 from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python, with_values
-from kg.types import MODALITIES
 from kg.vocab import KGO, PREFIXES
 
 __all__ = [
@@ -131,6 +128,8 @@ def resource_dir(name: str) -> Path:
     beside = Path(__file__).resolve().parent.parent / name
     if beside.is_dir():
         return beside
+    from importlib import resources  # an installed wheel only: not at every start
+
     packaged = resources.files("kg") / name
     return Path(str(packaged))
 
@@ -228,6 +227,8 @@ def load_saved(name: str) -> SavedQuery:
     path = queries_dir() / f"{name}.rq"
     if not re.fullmatch(r"[\w-]+", name) or not path.is_file():
         names = [q.name for q in list_saved()]
+        import difflib  # only to word an error
+
         close = difflib.get_close_matches(name, names, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise QueryError(f"no saved query named {name!r}{hint}; available: {', '.join(names)}")
@@ -278,6 +279,8 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
         raise QueryError(f"{value!r} names several actors: {', '.join(exact)}; give the IRI")
     rows = store.select(_ACTOR_NAMES)
     names = sorted({r["name"] for r in rows})
+    import difflib  # only to word an error
+
     close = difflib.get_close_matches(value, names, n=5, cutoff=0.6)
     close += [n for n in names if value.casefold() in n.casefold() and n not in close][:5]
     hint = f"; close matches: {', '.join(close)}" if close else ""
@@ -367,6 +370,7 @@ def _convert(store: Store | None, name: str, ptype: str, value: str
             return ox.NamedNode(value) if _LOOKS_IRI.match(value) else ox.Literal(value)
         if ptype == "modality":
             value = value.removeprefix(KGO)
+            from kg.types import MODALITIES  # not at import: kg.types takes 16 ms
             if value not in MODALITIES:
                 raise QueryError(f"parameter {name}: unknown modality {value!r}; "
                                  f"valid: {', '.join(MODALITIES)}")
