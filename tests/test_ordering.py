@@ -115,6 +115,15 @@ def test_split_keeps_the_rest_of_the_query() -> None:
     assert "# ORDER BY in a comment {" in plan.text
 
 
+def test_order_keys_are_sparql_variable_names() -> None:
+    # the variable pattern is written as the characters it excludes (it compiles 100x faster):
+    # non-ASCII letters and U+00B7 are name characters, punctuation and astral ones are not
+    plan = ordering.split_order("SELECT * WHERE { ?s ?p ?été } ORDER BY Desc(?été) ?a·b ?_1")
+    assert plan is not None and plan.keys == (("été", False), ("a·b", True), ("_1", True))
+    assert ordering.split_order("SELECT * WHERE { ?s ?p ?o } ORDER BY ?o, ?s") is None
+    assert ordering.split_order("SELECT * WHERE { ?s ?p ?o } ORDER BY ?o\U0001F600") is None
+
+
 def test_term_keys_order_kinds_and_values() -> None:
     fields = ['"b"', "", "<http://a>", "_:x", "10", '"9"^^<http://www.w3.org/2001/XMLSchema#integer>',
               '"a\\"z"', '"a"@en', "2.5", "1.0E0", "true"]
