@@ -330,20 +330,33 @@ class SummarySeeds:
     def __init__(self) -> None:
         self.dir = tempfile.mkdtemp(prefix="kg-summary-seeds-")
         self._files: dict[bytes, object] = {}
+        #: whether the build wrote each graph's seed lines (`add`'s return) into the summary
+        #: graphs as it wrote the graph (`Store.replace_graphs(summary=...)`): the summary
+        #: pass then changes the summary graphs from those lines by difference
+        self.written = False
 
-    def add(self, seeds: bytes) -> None:
-        """Keep one graph's seeds (`article_seeds`)."""
+    def add(self, seeds: bytes) -> bytes:
+        """Keep one graph's seeds (`article_seeds`); return their summary lines (N-Quads in
+        the summary graphs: those of the events the graph decides alone), which a build may
+        write into the summary graphs with the graph (`written`)."""
         files = self._files
+        out = []
         for line in seeds.splitlines(keepends=True):
             key = line[:2]
             f = files.get(key)
             if f is None:
                 f = files[key] = open(os.path.join(self.dir, key.decode()), "ab")
             f.write(line[3:])
+            _, flag, rest = line.split(b"\t", 2) if line.count(b"\t") >= 2 else (b"", b"", b"")
+            if flag == b"=":
+                out.append(rest.replace(b"\t", b"\n"))
+        return b"".join(out)
 
-    def entries(self, bucket: int) -> dict[str, list[str] | None]:
+    def entries(self, bucket: int, written: set[str] | None = None
+                ) -> dict[str, list[str] | None]:
         """A bucket's subjects: their summary lines from their one graph, or None when they
-        must be computed from the store (seen in several graphs, or undecided)."""
+        must be computed from the store (seen in several graphs, or undecided). `written`
+        gets every seed line of the bucket (what `add` returned of it, once each)."""
         key = f"{bucket:02d}".encode()
         f = self._files.pop(key, None)
         if f is None:
@@ -353,6 +366,8 @@ class SummarySeeds:
         with open(os.path.join(self.dir, key.decode()), "rb") as data:
             for line in data.read().decode("utf-8").splitlines():
                 subject, flag, *lines = line.split("\t")
+                if flag == "=" and written is not None:
+                    written.update(x + "\n" for x in lines)
                 if subject in out or flag == "?":
                     out[subject] = None
                 else:
@@ -383,7 +398,12 @@ def _seeded(store: Store, seeds: SummarySeeds, touched: set[str]
     actors = _actor_totals(store)
     for b in range(BUCKETS):
         graph = f"{SUMMARY_GRAPH}{b:02d}"
-        entries = seeds.entries(b)
+        written: set[str] | None = set() if seeds.written else None
+        entries = seeds.entries(b, written)
+        if written:  # the graph holds these lines: its new content is compared with them
+            suffix = f" <{graph}> .\n"
+            store.known_ntriples(graph, "".join(
+                line[:-len(suffix)] + " .\n" for line in written).encode("utf-8"))
         for subject in by_bucket.pop(b, ()):
             entries[subject] = None
         lines: list[str] = actors.pop(b, [])
