@@ -72,6 +72,8 @@ BULK_BYTES = 4_000_000
 #: the journal is cleared by a checkpoint (the engine flushed) when it grows past this size
 JOURNAL_BYTES = 64_000_000
 _BATCH_END = b"#kg-end\n"
+#: the end of an N-Quads line in a summary graph (made an N-Triples line for the union)
+_SUMMARY_SUFFIX = re.compile(rb" <" + re.escape(SUMMARY_GRAPH.encode()) + rb"[0-9]+> \.\n")
 #: seconds a saved query may run by default (`kg query --timeout`, `kg.query.run`)
 DEFAULT_TIMEOUT = 60.0
 #: the largest answer (SPARQL TSV bytes) ordered outside the engine (`Store._ordered_tsv`)
@@ -325,7 +327,7 @@ class Store:
         return self.replace_graphs([(graph_iri, nquads)], validate=True)[0]
 
     def replace_graphs(self, items: Iterable[tuple[str, bytes | str | Iterable[ox.Quad]]], *,
-                       validate: bool = True) -> list[int]:
+                       validate: bool = True, summary: bytes = b"") -> list[int]:
         """`replace_graph` for a batch of graphs at once (the build's write path); returns the
         triple count of each (a graph given twice gets its last content).
 
@@ -341,6 +343,12 @@ class Store:
         `JOURNAL_BYTES`, and by `close`.
         `validate=False` skips the up-front syntax check of N-Quads text (for content the
         mapping wrote); a syntax error then leaves the batch unwritten and raises ValueError.
+        `summary` (a new store's build: N-Quads lines in the summary graphs, the workers'
+        `kg.summary.SummarySeeds` lines of the batch's events) is added to the summary graphs
+        and the union with the batch, in its load and its journal entry, while the summary
+        stays marked stale: the build's summary pass then writes only what differs from them
+        (a replay after a kill replaces each summary graph by the batch's lines, and the next
+        opening recomputes the whole summary).
         """
         items = list(items)
         last: dict[str, int] = {}
@@ -359,9 +367,11 @@ class Store:
         self._invalidate_caches()
         if any(not b.graph.value.startswith(SUMMARY_GRAPH) for b in batch):
             self._mark_summary_stale()  # the subjects it touches are noted by `_apply`
-        self._journal_append(batch)
+        if summary and not summary.endswith(b"\n"):
+            summary += b"\n"
+        self._journal_append(batch, summary)
         try:
-            self._apply(batch)
+            self._apply(batch, summary=summary)
         except ValueError:
             self.checkpoint()  # the batch was not written: its journal entry must not be replayed
             raise
@@ -378,7 +388,7 @@ class Store:
             self.checkpoint()
         return [counts[g] for g, _ in items]
 
-    def _apply(self, batch: list[_Content], *, replay: bool = False) -> None:
+    def _apply(self, batch: list[_Content], *, replay: bool = False, summary: bytes = b"") -> None:
         """Write a batch: new graphs bulk-loaded, existing graphs changed by difference.
 
         Order (each step idempotent, so a replay of a half-done batch finishes it): (1) each
@@ -397,12 +407,13 @@ class Store:
         self.rewritten += sum(not b.graph.value.startswith(SUMMARY_GRAPH) for b in known)
         changes = [self._difference(b) for b in known]
         via = self._note_touched(fresh, known, changes) if not replay else set()
-        if fresh:
+        if fresh or summary:
             # one load of the graphs' quads followed by their union triples (N-Quads lines
             # without a graph are default-graph triples); lenient: every line was parsed and
             # written by pyoxigraph or by the mapping (IRIs from `kg.iri`), so the engine's
             # IRI validation, a sixth of the load's CPU, is skipped (VOA: same N-Quads)
-            data = b"".join([b.nq for b in fresh] + [b.nt for b in fresh])
+            data = b"".join([b.nq for b in fresh] + [summary] + [b.nt for b in fresh]
+                            + [_SUMMARY_SUFFIX.sub(b" .\n", summary)])
             bulk = self.path is not None and len(data) >= BULK_BYTES
             load = inner.bulk_load if bulk else inner.load
             try:
@@ -427,11 +438,19 @@ class Store:
         for graph, _, removed in changes:
             for t in removed:
                 inner.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
-        for graph, added, _ in changes:
-            if added:
-                inner.load(added, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-                if not replay:
-                    inner.load(added, ox.RdfFormat.N_TRIPLES)
+        # what the graphs gain, and the union with them: one load (one transaction, not two
+        # per graph: the build's summary pass changes 64 graphs at once)
+        # (blank nodes: a load each, as their labels are read per load)
+        if any(b"_:" in added for _, added, _ in changes):
+            for graph, added, _ in changes:
+                if added:
+                    inner.load(added, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                    if not replay:
+                        inner.load(added, ox.RdfFormat.N_TRIPLES)
+        elif gained := [_in_graph(added, graph) for graph, added, _ in changes if added]:
+            if not replay:
+                gained += [added for _, added, _ in changes if added]
+            inner.load(b"".join(gained), ox.RdfFormat.N_QUADS)
         if replay:
             for b in known:
                 inner.load(b.nt, ox.RdfFormat.N_TRIPLES)
@@ -457,6 +476,14 @@ class Store:
             self._read.clear()
         self._read[g] = text
         return text
+
+    def known_ntriples(self, graph: str, text: bytes) -> None:
+        """Note that the named graph `graph` holds exactly the N-Triples lines `text` (written
+        as the engine's dump writes them): its next replacement is compared with them instead
+        of a dump (the build's summary graphs, which it wrote from its seeds)."""
+        if len(self._read) >= 256:
+            self._read.clear()
+        self._read[ox.NamedNode(graph)] = text
 
     def keep_texts(self, keep: bool = True) -> None:
         """While kept (a build, until its end passes are done), the N-Triples of each article
@@ -518,7 +545,7 @@ class Store:
     def _journal_path(self) -> Path | None:
         return self.path / JOURNAL if self.path is not None else None
 
-    def _journal_append(self, batch: list[_Content]) -> None:
+    def _journal_append(self, batch: list[_Content], summary: bytes = b"") -> None:
         """Append one batch (`#kg-batch`, its graph lines, its N-Quads, `#kg-end`) and fsync:
         a batch without its end line was never applied, and replay skips it."""
         path = self._journal_path()
@@ -531,6 +558,7 @@ class Store:
                 f.write(b"#graph " + b.graph.value.encode("utf-8") + b"\n")
             for b in batch:
                 f.write(b.nq)
+            f.write(summary)
             f.write(_BATCH_END)
             f.flush()
             os.fsync(f.fileno())
@@ -1093,6 +1121,11 @@ class _Content:
             except SyntaxError as err:
                 raise ValueError(f"invalid N-Quads for {self.graph.value}: {err}") from err
         return self.triples
+
+
+def _in_graph(ntriples: bytes, graph: ox.NamedNode) -> bytes:
+    """N-Triples lines (each ending ` .`) as N-Quads lines in `graph`."""
+    return ntriples.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n")
 
 
 def _graph_texts(graph: ox.NamedNode, content: bytes | str | Iterable[ox.Quad], validate: bool

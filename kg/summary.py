@@ -303,7 +303,8 @@ def article_seeds(nquads: bytes) -> bytes:
     reader = _GraphReader(nquads)
     subjects = {s for (s, p) in reader.values
                 if isinstance(s, ox.NamedNode) and (p in TOUCHING or s.value.startswith(_EVENT_IRI))}
-    out = []
+    out = [f"{_bucket(actor):02d} {actor}\t{flag}\n"
+           for actor, flag in _actor_seeds(nquads).items()]
     for event in subjects:
         b = _bucket(event.value)
         head = f"{b:02d} {event.value}\t"
@@ -319,6 +320,39 @@ def article_seeds(nquads: bytes) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+_MENTION_COUNT = re.compile(
+    rb'^<([^>]*)> <' + re.escape(f"{KGO}mentionCount".encode()) + rb'> (.*) (<[^>]*>) \.$',
+    re.MULTILINE)
+_NAMED_GRAPH = re.compile(
+    rb'^<[^>]*> <' + re.escape(f"{KGO}namedGraph".encode()) + rb'> (<[^>]*>) (<[^>]*>) \.$',
+    re.MULTILINE)
+_INTEGER_SUFFIX = b'"^^<' + _INTEGER.encode() + b'>'
+_INTEGER_VALUE = re.compile(rb'"([-+]?[0-9]+)"')
+
+
+def _actor_seeds(nquads: bytes) -> dict[str, str]:
+    """Each actor's seed of one article graph (N-Quads text): `#N`, the sum of its
+    `xsd:integer` `kgo:mentionCount`s in the graph, when the graph names itself
+    (`kgo:namedGraph`), so that the summary's aggregate (`_ACTOR_TOTALS`) counts it as an
+    article graph; `#?` when that is not decidable from this graph alone (the summary pass
+    then looks the actor up in the store)."""
+    counts = _MENTION_COUNT.findall(nquads)
+    if not counts:
+        return {}
+    named = {g for g, own in _NAMED_GRAPH.findall(nquads) if g == own}
+    totals: dict[str, int | None] = {}
+    for actor, value, graph in counts:
+        if not value.endswith(_INTEGER_SUFFIX):
+            continue  # another datatype: not counted
+        key = actor.decode("utf-8")
+        n = _INTEGER_VALUE.fullmatch(value[:-len(_INTEGER_SUFFIX) + 1])
+        if n is None or graph not in named or "\\" in key or totals.get(key, 0) is None:
+            totals[key] = None
+        else:
+            totals[key] = totals.get(key, 0) + int(n.group(1))
+    return {k: ("#?" if v is None else f"#{v}") for k, v in totals.items()}
+
+
 class SummarySeeds:
     """The summary seeds (`article_seeds`) of the graphs a build writes into a new store, kept
     in one file per bucket in a temporary directory until the build's summary pass reads them
@@ -330,20 +364,36 @@ class SummarySeeds:
     def __init__(self) -> None:
         self.dir = tempfile.mkdtemp(prefix="kg-summary-seeds-")
         self._files: dict[bytes, object] = {}
+        #: whether the build wrote each graph's seed lines (`add`'s return) into the summary
+        #: graphs as it wrote the graph (`Store.replace_graphs(summary=...)`): the summary
+        #: pass then changes the summary graphs from those lines by difference
+        self.written = False
 
-    def add(self, seeds: bytes) -> None:
-        """Keep one graph's seeds (`article_seeds`)."""
+    def add(self, seeds: bytes) -> bytes:
+        """Keep one graph's seeds (`article_seeds`); return their summary lines (N-Quads in
+        the summary graphs: those of the events the graph decides alone), which a build may
+        write into the summary graphs with the graph (`written`)."""
         files = self._files
+        out = []
         for line in seeds.splitlines(keepends=True):
             key = line[:2]
             f = files.get(key)
             if f is None:
                 f = files[key] = open(os.path.join(self.dir, key.decode()), "ab")
             f.write(line[3:])
+            _, flag, rest = line.split(b"\t", 2) if line.count(b"\t") >= 2 else (b"", b"", b"")
+            if flag == b"=":
+                out.append(rest.replace(b"\t", b"\n"))
+        return b"".join(out)
 
-    def entries(self, bucket: int) -> dict[str, list[str] | None]:
+    def entries(self, bucket: int, written: set[str] | None = None,
+                actors: dict[str, list[int] | None] | None = None
+                ) -> dict[str, list[str] | None]:
         """A bucket's subjects: their summary lines from their one graph, or None when they
-        must be computed from the store (seen in several graphs, or undecided)."""
+        must be computed from the store (seen in several graphs, or undecided). `written`
+        gets every seed line of the bucket (what `add` returned of it, once each); `actors`
+        each actor's mention total and article graph count over the graphs (None: look it
+        up in the store)."""
         key = f"{bucket:02d}".encode()
         f = self._files.pop(key, None)
         if f is None:
@@ -353,6 +403,17 @@ class SummarySeeds:
         with open(os.path.join(self.dir, key.decode()), "rb") as data:
             for line in data.read().decode("utf-8").splitlines():
                 subject, flag, *lines = line.split("\t")
+                if flag[:1] == "#":
+                    if actors is not None:
+                        if flag == "#?" or actors.get(subject, [0, 0]) is None:
+                            actors[subject] = None
+                        else:
+                            known = actors.setdefault(subject, [0, 0])
+                            known[0] += int(flag[1:])
+                            known[1] += 1
+                    continue
+                if flag == "=" and written is not None:
+                    written.update(x + "\n" for x in lines)
                 if subject in out or flag == "?":
                     out[subject] = None
                 else:
@@ -380,13 +441,26 @@ def _seeded(store: Store, seeds: SummarySeeds, touched: set[str]
     for subject in touched:
         by_bucket[_bucket(subject)].append(subject)
     reader = _Reader(store)
-    actors = _actor_totals(store)
     for b in range(BUCKETS):
         graph = f"{SUMMARY_GRAPH}{b:02d}"
-        entries = seeds.entries(b)
+        written: set[str] | None = set() if seeds.written else None
+        actors: dict[str, list[int] | None] = {}
+        entries = seeds.entries(b, written, actors)
+        if written:  # the graph holds these lines: its new content is compared with them
+            suffix = f" <{graph}> .\n"
+            store.known_ntriples(graph, "".join(
+                line[:-len(suffix)] + " .\n" for line in written).encode("utf-8"))
         for subject in by_bucket.pop(b, ()):
             entries[subject] = None
-        lines: list[str] = actors.pop(b, [])
+            actors[subject] = None
+        # the actors' totals: summed from the seeds, looked up where a seed could not say
+        # or a pass after the parse rewrote a graph that counts the actor (as `_actor_totals`)
+        lines: list[str] = []
+        for actor, total in actors.items():
+            if total is None:
+                lines.extend(reader.actor_lines(ox.NamedNode(actor), graph))
+            else:
+                lines.extend(_actor_lines(actor, total[0], total[1], graph))
         for subject, known in entries.items():
             if known is not None:
                 lines.extend(known)

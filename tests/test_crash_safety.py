@@ -101,3 +101,43 @@ def test_kill_9_during_rebuild_keeps_the_union_and_a_rerun_restores_the_build(tm
     proc = _build(source, work)
     assert proc.wait() == 0, proc.stderr.read().decode()
     assert _nquads(work, tmp_path / "rerun.nq") == expected
+
+
+def test_kill_9_during_a_new_stores_build_keeps_the_union_and_a_rerun_restores_the_build(
+        tmp_path):
+    """A build into a new store writes its workers' summary lines with the article graphs
+    (`Store.replace_graphs(summary=...)`): killed at any moment, the next opening replays the
+    journal and recomputes the summary, and a rerun gives the clean build's N-Quads."""
+    source = _input(tmp_path)
+    clean = tmp_path / "clean.kg"
+    started = time.monotonic()
+    proc = _build(source, clean)
+    assert proc.wait() == 0, proc.stderr.read().decode()
+    seconds = time.monotonic() - started
+    expected = _nquads(clean, tmp_path / "clean.nq")
+
+    work = tmp_path / "work.kg"
+    rng = random.Random(10)
+    kills = int(os.environ.get("KG_KILLS", "5"))
+    moments = []
+    for _ in range(kills):
+        shutil.rmtree(work, ignore_errors=True)
+        proc = _build(source, work)
+        moment = rng.uniform(0.4 * seconds, seconds)  # its writes come once the workers parse
+        time.sleep(moment)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not work.is_dir() or not any(work.iterdir()):
+            moments.append((round(moment, 1), None))
+            continue  # killed before the store was made
+        journal = (work / JOURNAL).is_file()
+        same, missing, extra = _union_is_union_of_articles(work)
+        moments.append((round(moment, 1), journal))
+        assert same, (f"after a kill at {moment:.1f} s: {missing} article triples missing from "
+                      f"the union, {extra} union triples in no article graph")
+        assert not (work / JOURNAL).is_file()
+        assert not (work / SUMMARY_STALE).is_file()
+    print(f"\n{kills} kills (seconds after start, journal left): {moments}; build {seconds:.0f} s")
+    proc = _build(source, work)
+    assert proc.wait() == 0, proc.stderr.read().decode()
+    assert _nquads(work, tmp_path / "rerun.nq") == expected

@@ -187,7 +187,7 @@ def test_a_store_write_that_fails_stops_the_build_with_its_error(tmp_path: Path)
     src.write_text(json.dumps(GOOD) + "\n" + json.dumps({**GOOD, "id": "good-2"}) + "\n")
 
     class Full(Store):
-        def replace_graphs(self, items, *, validate=True):
+        def replace_graphs(self, items, *, validate=True, summary=b""):
             raise OSError("No space left on device")
 
     store = Full.memory()
@@ -252,6 +252,8 @@ def test_a_new_store_takes_the_summary_lines_of_the_workers_and_looks_up_the_res
     monkeypatch.setattr(summary._Reader, "lines", spy)
     monkeypatch.setattr(summary, "iter_summary", lambda store: (_ for _ in ()).throw(
         AssertionError("a whole-store summary pass")))
+    monkeypatch.setattr(summary, "_actor_totals", lambda store: (_ for _ in ()).throw(
+        AssertionError("a whole-store aggregate of the actors' totals")))
     src = tmp_path / "m.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in MERGED))
     assert main(["build", str(src), "--store", str(tmp_path / "s")]) == 0

@@ -265,3 +265,26 @@ def test_a_summary_an_older_kg_wrote_is_computed_again_at_the_next_open(tmp_path
     with Store.open(path, read_only=True) as reopened:
         assert _summary(reopened) == want
     assert (path / SUMMARY_DIGESTS).is_file()
+
+
+def test_an_article_graphs_actor_seeds_are_what_the_aggregate_sums():
+    """The workers' actor seeds (`_actor_seeds`): the sum of the integer mention counts of a
+    graph that names itself; undecidable (`#?`) when the graph is not named in its own text or
+    a count is not read; other datatypes left out, as `_ACTOR_TOTALS` leaves them."""
+    from kg.summary import _actor_seeds
+
+    g, other = f"<{ID}graph/a>", f"<{ID}graph/b>"
+    count = f"<{KGO}mentionCount>"
+    integer = f"^^<{XSD}integer>"
+
+    def text(graph, *lines):
+        return "".join(f"{line} {graph} .\n" for line in lines).encode()
+
+    named = f"<{ID}article/a> <{KGO}namedGraph> {g}"
+    seeds = _actor_seeds(text(g, named, f'<{ID}actor/x> {count} "3"{integer}',
+                              f'<{ID}actor/x> {count} "+2"{integer}',
+                              f'<{ID}actor/y> {count} "2"', f'<{ID}actor/z> {count} "2.0"{integer}'))
+    assert seeds == {f"{ID}actor/x": "#5", f"{ID}actor/z": "#?"}
+    assert _actor_seeds(text(other, named, f'<{ID}actor/x> {count} "3"{integer}')) == {
+        f"{ID}actor/x": "#?"}
+    assert _actor_seeds(text(g, named)) == {}
