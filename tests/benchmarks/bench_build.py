@@ -25,10 +25,14 @@ with the input (the build streams).
 machine, the least disturbed), with each run pair's ratio.
 
 FILE defaults to corpora/voa.jsonl of the shared data ($KG_SHARED, else ../shared).
+
+kg's bytecode is compiled first, so that each process starts as an installed kg does (a machine
+that sets PYTHONDONTWRITEBYTECODE would otherwise compile kg's sources in every process).
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import resource
 import subprocess
@@ -129,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run baseline and build N times, alternated; report the best of each")
     parser.add_argument("--only", choices=("baseline", "build"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    package = Path(__file__).resolve().parents[2] / "kg"
+    if not compileall.compile_dir(package, quiet=1):
+        print(f"warning: kg's bytecode could not be written in {package}: each run compiles it")
     from kg.nlp import DEFAULT_MODEL
 
     model = args.model or DEFAULT_MODEL
