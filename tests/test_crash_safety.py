@@ -70,37 +70,54 @@ def _union_is_union_of_articles(path: Path) -> tuple[bool, int, int]:
     return named == union, len(named - union), len(union - named)
 
 
-def test_kill_9_during_rebuild_keeps_the_union_and_a_rerun_restores_the_build(tmp_path):
+def _clean_build(tmp_path) -> tuple:
+    """The input, a clean build's wall seconds and its sorted N-Quads."""
     source = _input(tmp_path)
     clean = tmp_path / "clean.kg"
     started = time.monotonic()
     proc = _build(source, clean)
     assert proc.wait() == 0, proc.stderr.read().decode()
-    seconds = time.monotonic() - started
-    expected = _nquads(clean, tmp_path / "clean.nq")
+    return source, clean, time.monotonic() - started, _nquads(clean, tmp_path / "clean.nq")
 
+
+def _kill_at(source, work, moment: float) -> None:
+    proc = _build(source, work)
+    time.sleep(moment)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def _check_after_kill(work, moment: float) -> bool:
+    """After a kill at `moment`: reopened, the union is the union of the article graphs and no
+    journal or stale summary is left; whether a journal was there to replay."""
+    journal = (work / JOURNAL).is_file()
+    same, missing, extra = _union_is_union_of_articles(work)
+    assert same, (f"after a kill at {moment:.1f} s: {missing} article triples missing from "
+                  f"the union, {extra} union triples in no article graph")
+    assert not (work / JOURNAL).is_file()
+    assert not (work / SUMMARY_STALE).is_file()
+    return journal
+
+
+def _rerun_gives(source, work, expected: bytes, tmp_path) -> None:
+    proc = _build(source, work)
+    assert proc.wait() == 0, proc.stderr.read().decode()
+    assert _nquads(work, tmp_path / "rerun.nq") == expected
+
+
+def test_kill_9_during_rebuild_keeps_the_union_and_a_rerun_restores_the_build(tmp_path):
+    source, clean, seconds, expected = _clean_build(tmp_path)
     work = tmp_path / "work.kg"
     shutil.copytree(clean, work)
     rng = random.Random(9)
     kills = int(os.environ.get("KG_KILLS", "5"))
     moments = []
     for _ in range(kills):
-        proc = _build(source, work)
         moment = rng.uniform(0.2, seconds)
-        time.sleep(moment)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        journal = (work / JOURNAL).is_file()
-        same, missing, extra = _union_is_union_of_articles(work)
-        moments.append((round(moment, 1), journal))
-        assert same, (f"after a kill at {moment:.1f} s: {missing} article triples missing from "
-                      f"the union, {extra} union triples in no article graph")
-        assert not (work / JOURNAL).is_file()
-        assert not (work / SUMMARY_STALE).is_file()
+        _kill_at(source, work, moment)
+        moments.append((round(moment, 1), _check_after_kill(work, moment)))
     print(f"\n{kills} kills (seconds after start, journal left): {moments}; build {seconds:.0f} s")
-    proc = _build(source, work)
-    assert proc.wait() == 0, proc.stderr.read().decode()
-    assert _nquads(work, tmp_path / "rerun.nq") == expected
+    _rerun_gives(source, work, expected, tmp_path)
 
 
 def test_kill_9_during_a_new_stores_build_keeps_the_union_and_a_rerun_restores_the_build(
@@ -108,36 +125,18 @@ def test_kill_9_during_a_new_stores_build_keeps_the_union_and_a_rerun_restores_t
     """A build into a new store writes its workers' summary lines with the article graphs
     (`Store.replace_graphs(summary=...)`): killed at any moment, the next opening replays the
     journal and recomputes the summary, and a rerun gives the clean build's N-Quads."""
-    source = _input(tmp_path)
-    clean = tmp_path / "clean.kg"
-    started = time.monotonic()
-    proc = _build(source, clean)
-    assert proc.wait() == 0, proc.stderr.read().decode()
-    seconds = time.monotonic() - started
-    expected = _nquads(clean, tmp_path / "clean.nq")
-
+    source, _, seconds, expected = _clean_build(tmp_path)
     work = tmp_path / "work.kg"
     rng = random.Random(10)
     kills = int(os.environ.get("KG_KILLS", "5"))
     moments = []
     for _ in range(kills):
         shutil.rmtree(work, ignore_errors=True)
-        proc = _build(source, work)
         moment = rng.uniform(0.4 * seconds, seconds)  # its writes come once the workers parse
-        time.sleep(moment)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        _kill_at(source, work, moment)
         if not work.is_dir() or not any(work.iterdir()):
             moments.append((round(moment, 1), None))
             continue  # killed before the store was made
-        journal = (work / JOURNAL).is_file()
-        same, missing, extra = _union_is_union_of_articles(work)
-        moments.append((round(moment, 1), journal))
-        assert same, (f"after a kill at {moment:.1f} s: {missing} article triples missing from "
-                      f"the union, {extra} union triples in no article graph")
-        assert not (work / JOURNAL).is_file()
-        assert not (work / SUMMARY_STALE).is_file()
+        moments.append((round(moment, 1), _check_after_kill(work, moment)))
     print(f"\n{kills} kills (seconds after start, journal left): {moments}; build {seconds:.0f} s")
-    proc = _build(source, work)
-    assert proc.wait() == 0, proc.stderr.read().decode()
-    assert _nquads(work, tmp_path / "rerun.nq") == expected
+    _rerun_gives(source, work, expected, tmp_path)
