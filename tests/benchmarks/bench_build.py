@@ -32,7 +32,6 @@ that sets PYTHONDONTWRITEBYTECODE would otherwise compile kg's sources in every 
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import resource
 import subprocess
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import shared_path  # noqa: E402  # $KG_SHARED or ../shared
+from conftest import compile_kg, shared_path  # noqa: E402  # $KG_SHARED or ../shared
 
 DEFAULT_FILE = shared_path("corpora", "voa.jsonl")
 #: the figures `--repeat` takes the best (least) of
@@ -133,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="run baseline and build N times, alternated; report the best of each")
     parser.add_argument("--only", choices=("baseline", "build"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    package = Path(__file__).resolve().parents[2] / "kg"
-    if not compileall.compile_dir(package, quiet=1):
-        print(f"warning: kg's bytecode could not be written in {package}: each run compiles it")
+    compile_kg()
     from kg.nlp import DEFAULT_MODEL
 
     model = args.model or DEFAULT_MODEL

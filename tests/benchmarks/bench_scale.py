@@ -29,7 +29,6 @@ predicates) is reused, not rebuilt.
 from __future__ import annotations
 
 import argparse
-import compileall
 import hashlib
 import json
 import os
@@ -43,9 +42,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pyoxigraph as ox  # noqa: E402
 
+from conftest import compile_kg  # noqa: E402  # tests/conftest.py
 from kg.query import list_saved  # noqa: E402
 from kg.results import RESULTS_DIR  # noqa: E402
 from kg.store import Store  # noqa: E402
@@ -173,9 +174,7 @@ def main() -> int:
                     help="export formats to time (comma-separated)")
     args = ap.parse_args()
 
-    package = Path(__file__).resolve().parents[2] / "kg"
-    if not compileall.compile_dir(package, quiet=1):
-        print(f"warning: kg's bytecode could not be written in {package}: each run compiles it")
+    compile_kg()
     with Store.open(args.base, read_only=True) as src:
         base_triples = src.stats()["triples"]
     copies = args.copies or max(1, round((args.triples or 1e6) / base_triples))
