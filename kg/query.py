@@ -42,7 +42,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kg import ordering
+from kg import names, ordering
 from kg.errors import DataFileError, QueryError
 from kg.sparqltext import check_query, projection, split_prologue
 from kg.store import DEFAULT_TIMEOUT, Materialised, Store, to_python, with_values
@@ -288,11 +288,8 @@ def resolve_actor(store: Store, value: str) -> ox.NamedNode:
                      "give an actor IRI or an exact label (see `kg actors`)")
 
 
-#: the patterns by which a `named` / `place` parameter's value ?n names a node ?x (matched
-#: case-insensitively): a `place` code names the state that is that country, not every actor
-#: that merely carries the code (on VOA "USA" named 838 nodes, and each made a copy of every row)
-_NAME_PATHS = {"named": "?x rdfs:label|skos:altLabel|kgo:actorCode ?n .",
-               "place": "{ ?x rdfs:label|skos:altLabel ?n } UNION { ?x a kgo:State ; kgo:countryCode ?n }"}
+#: the patterns by which a `named` / `place` parameter's value names a node (`kg.names`)
+_NAME_PATHS = names.PATTERNS
 
 
 def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.NamedNode]:
@@ -304,6 +301,10 @@ def resolve_names(store: Store, value: str, kind: str = "named") -> list[ox.Name
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and " " not in value:
         return [ox.NamedNode(PREFIXES[prefix] + local)]
+    # the store's name index when it has one (kept by the last writer: a lookup, not a scan)
+    known = names.lookup(store, value, kind) if isinstance(store, Store) else None
+    if known is not None:
+        return [ox.NamedNode(v) for v in known]
     rows = store.select(
         f"SELECT DISTINCT ?x WHERE {{ {_NAME_PATHS[kind]} "
         "FILTER(isIRI(?x) && LCASE(STR(?n)) = LCASE(STR(?want))) }", {"want": _name_value(value)})

@@ -60,6 +60,8 @@ JOURNAL = "kg-journal.nq"
 TEXTS = "kg-texts.spool"
 #: the cached `Store.stats()`, removed before every write
 STATS_CACHE = "kg-stats.json"
+#: the name index (`kg.names`), removed before every write, written by the writer's `close`
+NAMES_FILE = "kg-names.json"
 #: present while the event summary (`kg.summary`) may not match the other graphs: written
 #: before any of them changes, removed once the summary is written again
 SUMMARY_STALE = "kg-summary.stale"
@@ -301,6 +303,9 @@ class Store:
             if self._wrote and self._results is not None:
                 # results a reader cached while this process was writing saw part of it
                 self._results.invalidate()
+            if self._wrote and self.path is not None and not self.read_only:
+                from kg import names  # the name index, of the store as this writer leaves it
+                names.save(self)
             self.keep_texts(False)
             self.inner = None  # type: ignore[assignment]  # RocksDB closes when dropped
 
@@ -923,6 +928,7 @@ class Store:
         """Before a write: the cached counts and query results no longer hold."""
         if self.path is not None:
             (self.path / STATS_CACHE).unlink(missing_ok=True)
+            (self.path / NAMES_FILE).unlink(missing_ok=True)
         if self._results is not None:
             self._results.invalidate()
             self._wrote = True
