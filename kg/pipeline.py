@@ -430,7 +430,8 @@ def build(
     gazetteer = _Background(load_gazetteer)
     # a new store: the summary pass takes the workers' summary lines (`kg.summary.SummarySeeds`)
     # as long as no graph is written twice
-    seeds = SummarySeeds() if next(iter(store.inner.named_graphs()), None) is None else None
+    seeds = (SummarySeeds(store.path) if next(iter(store.inner.named_graphs()), None) is None
+             else None)
     if seeds is not None:
         # the seeds' summary lines are written with their graphs, during the parse: the
         # summary pass writes only what differs from them (VOA: 53 k lines, 0.5-0.7 CPU s

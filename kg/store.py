@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -44,7 +45,7 @@ import pyoxigraph as ox
 from kg import ordering
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.results import RESULTS_DIR, ResultCache
-from kg.summary import SUMMARY_GRAPH, SummarySeeds
+from kg.summary import SEEDS_PREFIX, SUMMARY_GRAPH, SummarySeeds
 from kg.summary import VERSION as SUMMARY_VERSION
 from kg.vocab import ID, KGO, PREFIXES, XSD
 
@@ -233,6 +234,8 @@ class Store:
         store = cls(cls._open_inner(root, read_only), root, read_only, results)
         if not read_only:
             (root / TEXTS).unlink(missing_ok=True)  # a killed build's spool (the lock is ours)
+            for left in root.glob(SEEDS_PREFIX + "*"):  # and its summary seeds
+                shutil.rmtree(left, ignore_errors=True)
         store._summary_stale = (root / SUMMARY_STALE).is_file()
         if store._summary_stale or not (root / SUMMARY_DIGESTS).is_file():
             # stale, or no summary yet (a new store): the next refresh computes all of it, so

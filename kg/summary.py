@@ -353,6 +353,10 @@ def _actor_seeds(nquads: bytes) -> dict[str, str]:
     return {k: ("#?" if v is None else f"#{v}") for k, v in totals.items()}
 
 
+#: the name of a `SummarySeeds` directory begins so
+SEEDS_PREFIX = "kg-summary-seeds-"
+
+
 class SummarySeeds:
     """The summary seeds (`article_seeds`) of the graphs a build writes into a new store, kept
     in one file per bucket in a temporary directory until the build's summary pass reads them
@@ -361,8 +365,10 @@ class SummarySeeds:
     Use only when every graph of the store was written once, through `add`, since the store
     was empty, and the subjects the later writes touched are known (`Store.refresh_summary`)."""
 
-    def __init__(self) -> None:
-        self.dir = tempfile.mkdtemp(prefix="kg-summary-seeds-")
+    def __init__(self, parent: str | os.PathLike[str] | None = None) -> None:
+        #: in `parent` (a build's store directory, whose next writable open removes what a
+        #: killed build left there: `SEEDS_PREFIX`), else in the system's temporary directory
+        self.dir = tempfile.mkdtemp(prefix=SEEDS_PREFIX, dir=parent)
         self._files: dict[bytes, object] = {}
         #: whether the build wrote each graph's seed lines (`add`'s return) into the summary
         #: graphs as it wrote the graph (`Store.replace_graphs(summary=...)`): the summary

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import shared_path
 from kg.store import JOURNAL, SUMMARY_STALE, Store
-from kg.summary import is_summary_graph, summary_nquads
+from kg.summary import SEEDS_PREFIX, is_summary_graph, summary_nquads
 
 ROOT = Path(__file__).resolve().parents[1]
 VOA = shared_path("corpora", "voa.jsonl")
@@ -42,9 +42,16 @@ def _input(tmp: Path) -> Path:
 
 
 def _build(source: Path, store: Path) -> subprocess.Popen:
+    """A build process, with a temporary directory of its own beside the store (`_tmp`)."""
+    _tmp(store).mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([KG, "build", str(source), "--store", str(store), "--no-progress",
                              "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "TMPDIR": str(_tmp(store))})
+
+
+def _tmp(store: Path) -> Path:
+    return store.with_name(store.name + ".tmp")
 
 
 def _nquads(store: Path, out: Path) -> bytes:
@@ -96,6 +103,7 @@ def _check_after_kill(work, moment: float) -> bool:
                   f"the union, {extra} union triples in no article graph")
     assert not (work / JOURNAL).is_file()
     assert not (work / SUMMARY_STALE).is_file()
+    assert not list(work.glob(SEEDS_PREFIX + "*"))  # a killed build's seeds: removed at open
     return journal
 
 
@@ -134,6 +142,9 @@ def test_kill_9_during_a_new_stores_build_keeps_the_union_and_a_rerun_restores_t
         shutil.rmtree(work, ignore_errors=True)
         moment = rng.uniform(0.4 * seconds, seconds)  # its writes come once the workers parse
         _kill_at(source, work, moment)
+        # the build kept its summary seeds in the store, not in the temporary directory,
+        # where nothing would remove them after a kill
+        assert not list(_tmp(work).glob(SEEDS_PREFIX + "*"))
         if not work.is_dir() or not any(work.iterdir()):
             moments.append((round(moment, 1), None))
             continue  # killed before the store was made
