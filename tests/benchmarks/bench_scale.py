@@ -2,8 +2,10 @@
 corpus to ten million triples?
 
 It makes a store of N copies of a built graph: every article-scoped IRI (article, graph,
-mention, quote, stance, event) and article id is renamed per copy, actors, states, posts and
-office terms are shared, as they would be across a bigger news archive. Copies are written
+sentence, mention, quote, stance, event) and article id is renamed per copy, and so are the texts
+(sentences, quotations, headlines: a copy's texts are other strings, as another article's are),
+while actors, states, posts and office terms are shared, as they would be across a bigger news
+archive. Copies are written
 through `Store.replace_graphs` (the build's write path). Then it times, each as a whole `kg`
 process (median of `--repeat` runs): every saved query with its example parameters (below) and
 with none, `kg events` with filters, `kg stats`, and each RDF export format (with triples/s and
@@ -55,7 +57,13 @@ from kg.vocab import ID, KGO  # noqa: E402
 
 KG = [str(Path(sys.executable).parent / "kg")]
 #: IRI folders scoped to one article: renamed per copy
-SCOPED = ("article", "graph", "mention", "quote", "stance", "event")
+SCOPED = ("article", "graph", "sentence", "mention", "quote", "stance", "event")
+#: the literals made per copy: the article id, and the texts (each copy's strings its own)
+_PER_COPY = re.compile(rb'(<(?:' + b"|".join(re.escape(p.encode()) for p in (
+    KGO + "articleId", KGO + "sentenceText", KGO + "quotedText", "https://schema.org/headline"))
+    + rb')> ")')
+#: bumped when the copies change (a store of copies made otherwise is not reused)
+COPY_LAYOUT = 2
 #: example parameters of each saved query (the documented kind of value; VOA actors)
 EXAMPLES: dict[str, dict[str, str]] = {
     "actor_roles": {"actor": "Barack Obama"},
@@ -85,7 +93,7 @@ def _copy_graph(data: bytes, i: int) -> bytes:
     copy `i`."""
     for folder in SCOPED:
         data = data.replace(f"<{ID}{folder}/".encode(), f"<{ID}{folder}/c{i}-".encode())
-    return re.sub(rb'(<' + re.escape(KGO.encode()) + rb'articleId> ")', rb"\g<1>c%d-" % i, data)
+    return _PER_COPY.sub(rb"\g<1>c%d-" % i, data)
 
 
 def make_copies(base: Path, out: Path, copies: int) -> float:
@@ -116,7 +124,8 @@ def make_copies(base: Path, out: Path, copies: int) -> float:
         print(f"  event summary: {time.process_time() - cpu:.1f} s CPU", file=sys.stderr)
         store.optimize()
         (out / "bench-copies.json").write_text(json.dumps(
-            {"copies": copies, "base": str(base), "fingerprint": fingerprint(base)}))
+            {"copies": copies, "base": str(base), "fingerprint": fingerprint(base),
+             "layout": COPY_LAYOUT}))
         store.stats()  # cached, as a build leaves it
     return time.perf_counter() - started
 
@@ -183,7 +192,8 @@ def main() -> int:
     if out.resolve() == args.base.resolve():
         print(f"timing the base store {out} itself")
     elif marker.is_file() and json.loads(marker.read_text()).get("copies") == copies and (
-            json.loads(marker.read_text()).get("fingerprint") == fingerprint(args.base)):
+            json.loads(marker.read_text()).get("fingerprint") == fingerprint(args.base)) and (
+            json.loads(marker.read_text()).get("layout") == COPY_LAYOUT):
         print(f"reusing {out} ({copies} copies of the same base build)")
     else:
         print(f"writing {copies} copies of {args.base} into {out} ...")
