@@ -12,7 +12,11 @@ pass computes, for every event (a node with a `kgo:modality`), what those querie
 - `kgo:sourceList` / `kgo:targetList`: its source / target actor IRIs, sorted in code point
   order and joined by one space (absent when it has none);
 - `kgo:typeName`: the local name of its least kgo class other than kgo:Event in code point
-  order (its most specific class), "Event" when it has no other.
+  order (its most specific class), "Event" when it has no other;
+- `kgo:leastBegin` / `kgo:leastEnd`: its least `sem:hasBeginTimeStamp` / `sem:hasEndTimeStamp`
+  day (an `xsd:date`; absent when it has none), and `kgo:leastDateBasis`: the least of its
+  `kgo:dateBasis` strings in code point order (what `event_details.rq` grouped for: a report
+  of several articles may carry several).
 
 and, for every actor (a subject of `kgo:mentionCount` in an article graph, one named by a
 `kgo:namedGraph` triple), what the actor tables (`actors.rq`, `actors_by_country_and_sector.rq`)
@@ -66,7 +70,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.vocab import ID, KGO, RDF, XSD
+from kg.vocab import ID, KGO, RDF, SEM, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.store import Store
@@ -91,18 +95,25 @@ SUMMARY_GRAPH = ID + "graph/summary/"
 ACTOR_PROPERTIES = ("mentionTotal", "mentionArticleCount")
 #: the properties the summary writes (local names in kgo:)
 PROPERTIES = ("firstMention", "reportCount", "articleCount", "sourceList", "targetList",
-              "typeName", *ACTOR_PROPERTIES)
+              "typeName", "leastBegin", "leastEnd", "leastDateBasis", *ACTOR_PROPERTIES)
 #: what the summary holds: a store whose summary another version wrote gets it computed again
-#: (`kg.store` names its digests file for it); 2: the actor summary added
-VERSION = 2
+#: (`kg.store` names its digests file for it); 2: the actor summary added; 3: the least
+#: begin and end days and date basis
+VERSION = 3
 
 _DEFAULT = ox.DefaultGraph()
 _P = {name: ox.NamedNode(KGO + name) for name in (
     "modality", "evidence", "inArticle", "articleId", "startOffset", "endOffset", "source",
-    "target", "mentionCount", "namedGraph", *PROPERTIES)}
+    "target", "mentionCount", "namedGraph", "dateBasis", *PROPERTIES)}
 _P["type"] = ox.NamedNode(RDF + "type")
+_P["begin"] = ox.NamedNode(SEM + "hasBeginTimeStamp")
+_P["end"] = ox.NamedNode(SEM + "hasEndTimeStamp")
 _EVENT_CLASS = KGO + "Event"
 _INTEGER = XSD + "integer"
+_DATE = XSD + "date"
+#: the days `kgo:leastBegin`/`kgo:leastEnd` take (the mapping's `date.isoformat()`): in this
+#: form the least lexical form is the least day, as the engine's MIN compares them
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def summary_graph(event: str) -> str:
@@ -184,6 +195,15 @@ class _Reader:
         names = [c.value[len(KGO):] for c in self.objects(event, "type")
                  if c.value.startswith(KGO) and c.value != _EVENT_CLASS]
         out.append(f"{s}<{KGO}typeName> {ox.Literal(min(names) if names else 'Event')}{g}")
+        for prop, predicate in (("leastBegin", "begin"), ("leastEnd", "end")):
+            days = [d.value for d in self.objects(event, predicate) if isinstance(d, ox.Literal)
+                    and d.datatype.value == _DATE and _DAY.fullmatch(d.value)]
+            if days:
+                out.append(f'{s}<{KGO}{prop}> "{min(days)}"^^<{_DATE}>{g}')
+        bases = [b.value for b in self.objects(event, "dateBasis")
+                 if isinstance(b, (ox.Literal, ox.NamedNode))]
+        if bases:
+            out.append(f"{s}<{KGO}leastDateBasis> {ox.Literal(min(bases))}{g}")
         return out
 
     def actor_lines(self, actor: ox.NamedNode, graph: str) -> list[str]:
@@ -234,7 +254,7 @@ def _actor_totals(store: Store) -> dict[int, list[str]]:
 
 #: the predicates an event's summary lines read (`_Reader.lines`)
 _READ = ("modality", "evidence", "inArticle", "articleId", "startOffset", "endOffset", "source",
-         "target", "type")
+         "target", "type", "begin", "end", "dateBasis")
 _READ_TOKENS = frozenset(b"<" + _P[p].value.encode() + b">" for p in _READ)
 _TYPE_TOKEN = b"<" + _P["type"].value.encode() + b">"
 _EVENT_IRI = ID + "event/"
@@ -525,7 +545,7 @@ def touched_in_text(ntriples: bytes) -> set[str]:
 
 #: the predicates of an event's own lines that its summary reads, and those of its mentions
 #: and their articles (`_Reader.lines`)
-_OWN = (*TOUCHING, "type", *ACTOR_TOUCHING)
+_OWN = (*TOUCHING, "type", "begin", "end", "dateBasis", *ACTOR_TOUCHING)
 _VIA = ("inArticle", "articleId", "startOffset", "endOffset")
 _CHANGED_LINE = re.compile(
     rb"^<([^>]*)> <(" + rb"|".join(re.escape(_P[p].value.encode()) for p in _OWN + _VIA)

@@ -225,6 +225,9 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:sourceList",
     "kgo:targetList",
     "kgo:typeName",
+    "kgo:leastBegin",
+    "kgo:leastEnd",
+    "kgo:leastDateBasis",
     "kgo:mentionTotal",
     "kgo:mentionArticleCount",
     # stances

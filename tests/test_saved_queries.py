@@ -114,6 +114,11 @@ CASES = [
     ("events_not_happened_by_modality", {"modality": "threatened"}, ("event", "parent", "code"),
      {(S, T, "195")}),
     ("events_not_happened_by_modality", {"modality": "planned"}, ("event",), set()),
+    # an actor filters (its VALUES block in the outer group too, beside the sub-selects')
+    ("events_not_happened_by_modality", {"actor": "Sheinbaum"}, ("event",),
+     {(SAMPLE.directive,)}),
+    ("events_not_happened_by_modality", {"actor": "Mexico", "modality": "directed"},
+     ("event",), set()),
     ("sentence_behind_fact", {"iri": SAMPLE.stance},
      ("article", "sentence_start", "start", "end", "words"),
      {(SAMPLE.art2, 140, 208, 212, "line")}),

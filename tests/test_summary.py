@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from conftest import SAMPLE, _graph1, _graph2
 from kg.store import SUMMARY_STALE, Store
 from kg.summary import BUCKETS, is_summary_graph, summary_graph, summary_nquads
-from kg.vocab import ID, KGO, XSD
+from kg.vocab import ID, KGO, SEM, XSD
 
 
 def _summary(store: Store) -> dict[str, dict[str, object]]:
@@ -56,6 +56,40 @@ def test_an_event_one_article_reports(sample_store):
     strike = _summary(sample_store)[SAMPLE.strike]
     assert strike["reportCount"] == 1 and strike["articleCount"] == 1
     assert strike["firstMention"].startswith(ID + "mention/voa-001/")
+
+
+def _dated(quads: list[ox.Quad], begin: str, end: str, basis: str) -> list[ox.Quad]:
+    """An article graph whose report of the threat has these days and date basis."""
+    dated = (SEM + "hasBeginTimeStamp", SEM + "hasEndTimeStamp", KGO + "dateBasis")
+    out = [q for q in quads
+           if not (q.subject.value == SAMPLE.threat and q.predicate.value in dated)]
+    threat, day = ox.NamedNode(SAMPLE.threat), ox.NamedNode(XSD + "date")
+    return out + [ox.Quad(threat, ox.NamedNode(p), value, quads[0].graph_name) for p, value in zip(
+        dated, (ox.Literal(begin, datatype=day), ox.Literal(end, datatype=day), ox.Literal(basis)))]
+
+
+def test_an_events_least_days_and_date_basis_are_over_all_its_reports(tmp_path):
+    """`kgo:leastBegin`/`kgo:leastEnd`/`kgo:leastDateBasis`: the least of the event's values
+    over every graph (what event_details.rq grouped for), absent for an undated event, and
+    kept right by a rewrite that changes only a day."""
+    store = _store((SAMPLE.g1, _dated(_graph1(), "2026-01-08", "2026-01-09", "stated")),
+                   (SAMPLE.g2, _dated(_graph2(), "2026-01-07", "2026-01-12", "publication")),
+                   path=tmp_path / "store")
+    threat = _summary(store)[SAMPLE.threat]
+    assert (threat["leastBegin"], threat["leastEnd"], threat["leastDateBasis"]) == (
+        "2026-01-07", "2026-01-09", "publication")
+    assert not {"leastBegin", "leastEnd", "leastDateBasis"} & set(_summary(store)[SAMPLE.strike])
+    store.replace_graph(SAMPLE.g2, _dated(_graph2(), "2026-01-10", "2026-01-12", "stated"))
+    store.refresh_summary()
+    threat = _summary(store)[SAMPLE.threat]
+    assert (threat["leastBegin"], threat["leastEnd"], threat["leastDateBasis"]) == (
+        "2026-01-08", "2026-01-09", "stated")
+    fresh = _store((SAMPLE.g1, _dated(_graph1(), "2026-01-08", "2026-01-09", "stated")),
+                   (SAMPLE.g2, _dated(_graph2(), "2026-01-10", "2026-01-12", "stated")),
+                   path=tmp_path / "fresh")
+    assert _summary_nquads(store) == _summary_nquads(fresh)
+    store.close()
+    fresh.close()
 
 
 def test_every_event_with_evidence_has_one_summary_in_its_bucket(sample_store):

@@ -142,16 +142,18 @@ def geo_store(sample_store, sample_iris):
     g = ox.NamedNode(sample_iris.g1)
     mex = ox.NamedNode(sample_iris.mex)
     dec = ox.NamedNode(XSD + "decimal")
-    for q in [
+    added = [
         ox.Quad(mex, ox.NamedNode(geo + "lat"), ox.Literal("23.0", datatype=dec), g),
         ox.Quad(mex, ox.NamedNode(geo + "long"), ox.Literal("-102.0", datatype=dec), g),
         ox.Quad(mex, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
                 ox.NamedNode("https://sws.geonames.org/3996063/"), g),
         ox.Quad(ox.NamedNode(sample_iris.threat), ox.NamedNode(KGO + "dateBasis"),
                 ox.Literal("stated"), g),
-    ]:
-        sample_store.inner.add(q)
-    sample_store.rebuild_union()
+    ]
+    # through the store, so that the event summary (the date basis event_details reads) follows
+    quads = list(sample_store.inner.quads_for_pattern(None, None, None, g))
+    sample_store.replace_graph(g.value, quads + added)
+    sample_store.refresh_summary()
     return sample_store
 
 
