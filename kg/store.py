@@ -1183,7 +1183,10 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     A comment line `# @if NAME: PATTERN` becomes `PATTERN` when NAME is bound: a pattern that
     lets a bound parameter drive the join (`?event kgo:source|kgo:target ?actor .`), which
     without the parameter would only multiply the rows. The pattern is the query's own text;
-    the value is still bound by the VALUES block.
+    the value is still bound by the VALUES block. A line that ends in the comment
+    `# @unless NAME` is left out when NAME is bound: a plan for the query without the
+    parameter (a whole predicate read once and hash-joined) that a bound parameter, which
+    needs only a few rows, replaces by its `# @if` line (looked up row by row).
 
     >>> with_values("SELECT ?x WHERE { ?x ?p ?a }", {"a": "1", "b": None})
     'SELECT ?x WHERE { VALUES ?a { "1" } ?x ?p ?a }'
@@ -1191,6 +1194,8 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     'SELECT * { { SELECT ?x { # @parameters\\n VALUES ?a { "2" } ?x ?p ?a } } }'
     >>> with_values("SELECT ?x {\\n  # @if a: ?x ?q ?a .\\n  ?x ?p ?y }", {"a": "3"})
     'SELECT ?x { VALUES ?a { "3" }\\n  ?x ?q ?a .\\n  ?x ?p ?y }'
+    >>> with_values("SELECT ?x {\\n  { SELECT ?x { ?x ?p ?y } }  # @unless a\\n}", {"a": "4"})
+    'SELECT ?x { VALUES ?a { "4" }\\n\\n}'
     """
     blocks = []
     for name, value in bindings.items():
@@ -1211,6 +1216,7 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     bound = {name for name, value in bindings.items() if value is not None}
     sparql = _IF_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound
                            else m.group(0), sparql)
+    sparql = _UNLESS_BOUND.sub(lambda m: "" if m.group(1) in bound else m.group(0), sparql)
     places = _values_places(sparql)
     if not places:
         raise QueryError("the query has no WHERE group to bind its parameters in")
@@ -1222,6 +1228,9 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
 #: `# @if NAME: PATTERN`, a comment line that `with_values` turns into PATTERN when NAME is bound
 _IF_BOUND = re.compile(r"^([ \t]*)#[ \t]*@if[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]*(.*)$",
                        re.MULTILINE)
+#: a line ending in `# @unless NAME`, which `with_values` leaves out when NAME is bound
+_UNLESS_BOUND = re.compile(r"^.*[ \t]#[ \t]*@unless[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$",
+                           re.MULTILINE)
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
