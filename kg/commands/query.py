@@ -49,6 +49,7 @@ def _list() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.query import FORMATTERS, refuse_update, run as run_query, write_delimited
+    import kg.store
     from kg.store import DEFAULT_TIMEOUT
 
     if args.list:
@@ -62,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     if timeout < 0:
         raise QueryError(f"--timeout {args.timeout:g}: give a number of seconds, 0 for no limit")
+    # this command ends the process at the limit (as it did when the limit raised, below), so
+    # the store runs the query in this thread (kg.store.ON_TIMEOUT)
+    kg.store.ON_TIMEOUT = _abandon
     try:
         with open_source(args) as store:
             if args.no_cache and hasattr(store, "use_result_cache"):
@@ -74,10 +78,17 @@ def run(args: argparse.Namespace) -> int:
                     sys.stdout.buffer.flush()
                     return 0
             result = run_query(store, args.query, params, timeout=timeout or None)
-    except QueryTimeout as err:
-        # the engine cannot be interrupted: leave at once rather than wait for it at exit
-        print(f"kg: error: {err}", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(3)
+    except QueryTimeout as err:  # a remote endpoint's
+        _abandon(err)
+    finally:
+        kg.store.ON_TIMEOUT = None
     sys.stdout.write(FORMATTERS[args.format](result))
     return 0
+
+
+def _abandon(err: QueryTimeout) -> None:
+    """Out of time: the engine cannot be interrupted, so leave at once (status 3) rather than
+    wait for it at exit."""
+    print(f"kg: error: {err}", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(3)
