@@ -365,7 +365,7 @@ def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None,
     if seeds is not None:
         store.track_touched()  # what the passes rewrite: looked up again
     # one node per person across the store
-    merged = merge_actors(store, persons.nodes() if persons is not None and persons.complete
+    merged = merge_actors(store, persons.nodes(store) if persons is not None and persons.complete
                           else None)
     settle_countries(store, gazetteer)  # one country per actor, from all its evidence
     store.refresh_summary(seeds)  # the per-event columns of the event table (`kg.summary`)

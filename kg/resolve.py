@@ -196,50 +196,61 @@ _DESCRIBING_TOKENS = tuple(_token(p) for p in (_TYPE, *_DESCRIBING))
 def person_rows(nquads: bytes) -> tuple[tuple[str, int, str], ...] | None:
     """What a graph's N-Quads text says that `person_nodes` reads: (subject IRI, column,
     value) rows, column -1 for "typed kgo:Person" (value "") and 0-3 for a label, an alias, a
-    country code, a Wikidata id (as `PersonTable` keeps them); None when a value is a literal
-    the engine may store in another form than its text (a datatype other than a string), so
-    that only the store can say. Run by the build's workers on each article graph: the build
-    then reads no person from the store (`PersonTable`).
+    country code, a Wikidata id of a node the text types kgo:Person (as `PersonTable` keeps
+    them); a node with such values that the text does not type kgo:Person gets one row with
+    column -2 (its values are read from the store if another graph types it); None when a
+    value is a literal the engine may store in another form than its text (a datatype other
+    than a string), so that only the store can say. Run by the build's workers on each
+    article graph: the build then reads no person from the store (`PersonTable`).
 
     >>> from kg.vocab import ID
     >>> text = (f'<{ID}actor/x> <{RDF}type> <{KGO}Person> <{ID}graph/a> .\\n'
-    ...         f'<{ID}actor/x> <{RDFS}label> "X"@en <{ID}graph/a> .\\n').encode()
+    ...         f'<{ID}actor/x> <{RDFS}label> "X"@en <{ID}graph/a> .\\n'
+    ...         f'<{ID}actor/y> <{RDFS}label> "Y" <{ID}graph/a> .\\n').encode()
     >>> [(s.rsplit("/", 1)[1], c, v) for s, c, v in person_rows(text)]
-    [('x', -1, ''), ('x', 0, 'X')]
+    [('x', -1, ''), ('x', 0, 'X'), ('y', -2, '')]
     """
     if not any(t in nquads for t in _DESCRIBING_TOKENS):
         return ()
     lines = [line for line in nquads.splitlines() if any(t in line for t in _DESCRIBING_TOKENS)]
-    rows: list[tuple[str, int, str]] = []
+    typed: list[str] = []
+    values: list[tuple[str, int, str]] = []
     for q in ox.parse(b"\n".join(lines) + b"\n", ox.RdfFormat.N_QUADS):
         s, p, o = q.subject, q.predicate, q.object
         if not isinstance(s, ox.NamedNode):
             continue
         if p == _TYPE:
             if o == _PERSON:
-                rows.append((s.value, -1, ""))
+                typed.append(s.value)
             continue
         column = _DESCRIBING.get(p)
         if column is None:
             continue
         if isinstance(o, ox.Literal) and o.datatype not in _STRING_TYPES:
             return None
-        rows.append((s.value, column, o.value))
+        values.append((s.value, column, o.value))
+    persons = set(typed)
+    rows = [(s, -1, "") for s in dict.fromkeys(typed)]
+    rows += [row for row in values if row[0] in persons]
+    rows += [(s, -2, "") for s in dict.fromkeys(r[0] for r in values if r[0] not in persons)]
     return tuple(rows)
 
 
 class PersonTable:
     """The person nodes of a store as `person_nodes` reads them, gathered from the
     `person_rows` of every graph written into it instead of scanning the store (which grows
-    with it: 12-13 CPU s at 2,500 articles). Valid only for graphs written once each into a
-    store that was empty (a new store's build: `kg.pipeline.build`); `complete` is False once
-    a graph's rows could not be read from its text."""
+    with it: 12-13 CPU s at 2,500 articles). It keeps the values of the nodes typed
+    kgo:Person, and the IRIs of the other nodes with values (read from the store at the end
+    if a graph types them kgo:Person: none on VOA). Valid only for graphs written once each
+    into a store that was empty (a new store's build: `kg.pipeline.build`); `complete` is
+    False once a graph's rows could not be read from its text."""
 
     def __init__(self) -> None:
         self.persons: set[str] = set()
-        #: subject IRI -> its labels, aliases, country codes, Wikidata ids (every subject that
-        #: has any, typed kgo:Person in some graph or not yet)
+        #: person IRI -> its labels, aliases, country codes, Wikidata ids
         self.values: dict[str, tuple[set[str], set[str], set[str], set[str]]] = {}
+        #: nodes with values in a graph that does not type them kgo:Person
+        self.untyped: set[str] = set()
         self.complete = True
 
     def add(self, rows: Iterable[tuple[str, int, str]] | None) -> None:
@@ -249,20 +260,30 @@ class PersonTable:
             return
         values = self.values
         for subject, column, value in rows:
-            if column < 0:
+            if column == -1:
                 self.persons.add(subject)
-                continue
-            entry = values.get(subject)
-            if entry is None:
-                entry = values[subject] = (set(), set(), set(), set())
-            entry[column].add(value)
+            elif column == -2:
+                self.untyped.add(subject)
+            else:
+                entry = values.get(subject)
+                if entry is None:
+                    entry = values[subject] = (set(), set(), set(), set())
+                entry[column].add(value)
 
-    def nodes(self) -> list[PersonNode]:
-        """The person nodes, as `person_nodes` gives them."""
+    def nodes(self, store: Store) -> list[PersonNode]:
+        """The person nodes, as `person_nodes(store)` gives them (`store`: where the values of
+        persons some graph stated without typing them are read)."""
         none: tuple[set[str], ...] = (set(), set(), set(), set())
+        inner = store.inner
         out = []
         for s in sorted(self.persons):
-            labels, aliases, countries, wikidata = self.values.get(s, none)
+            if s in self.untyped:
+                node = ox.NamedNode(s)
+                labels, aliases, countries, wikidata = (
+                    {q.object.value for q in inner.quads_for_pattern(node, p, None, _UNION)}
+                    for p in _DESCRIBING)
+            else:
+                labels, aliases, countries, wikidata = self.values.get(s, none)
             out.append(PersonNode(iri=s, labels=tuple(sorted(labels)),
                                   aliases=tuple(sorted(aliases)), countries=frozenset(countries),
                                   wikidata=frozenset(wikidata)))
