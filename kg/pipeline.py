@@ -438,15 +438,15 @@ def build(
     # a new store: the summary pass takes the workers' summary lines (`kg.summary.SummarySeeds`)
     # as long as no graph is written twice
     seeds = SummarySeeds() if next(iter(store.inner.named_graphs()), None) is None else None
-    # and the actor merge the person nodes from the workers' rows (`kg.resolve.PersonTable`):
-    # the store had no graph, so its persons are those of the graphs this build writes
-    persons = PersonTable() if seeds is not None else None
     if seeds is not None:
         # the seeds' summary lines are written with their graphs, during the parse: the
         # summary pass writes only what differs from them (VOA: 53 k lines, 0.5-0.7 CPU s
         # and 1-2 s of a bulk load after the last result)
         seeds.written = True
     summary_lines: list[bytes] = []
+    # a new store (as for the seeds): the actor merge takes the person nodes from the workers'
+    # rows (`kg.resolve.PersonTable`), as the store's persons are those of the graphs written
+    persons = PersonTable() if seeds is not None else None
     rewritten = store.rewritten
     in_batch: set[str] = set()
     store.keep_texts()  # the end passes read the graphs they rewrite from this spool
