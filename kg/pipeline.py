@@ -24,7 +24,7 @@ from kg import iri
 from kg.gazetteer import load_gazetteer
 from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
-from kg.resolve import MergeReport, merge_actors, settle_countries
+from kg.resolve import MergeReport, PersonTable, merge_actors, person_rows, settle_countries
 from kg.summary import SummarySeeds
 from kg.types import Article, BadRecord
 
@@ -95,6 +95,9 @@ class ArticleResult:
     #: the event summary's lines of the graph's events as if it were the only graph
     #: (`kg.summary.article_seeds`): a new store's summary pass looks up only the rest
     seeds: bytes = b""
+    #: what the graph says of its person nodes (`kg.resolve.person_rows`): a new store's
+    #: actor merge reads them instead of the store (`kg.resolve.PersonTable`)
+    persons: tuple[tuple[str, int, str], ...] | None = ()
 
 
 def extract_article(article: Article, doc, nlp: Language | None = None):
@@ -117,6 +120,7 @@ def article_to_result(article: Article, doc) -> ArticleResult:
         events=len(extraction.events),
         actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
         seeds=article_seeds(nquads),
+        persons=person_rows(nquads),
     )
 
 
@@ -347,8 +351,8 @@ class _StoreWriter:
             raise err
 
 
-def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None
-                ) -> tuple[MergeReport, dict[str, Any]]:
+def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None,
+                persons: PersonTable | None = None) -> tuple[MergeReport, dict[str, Any]]:
     """The passes over the whole store once every article is in: actor merge, countries,
     event summary, then compaction and statistics at once: the compaction (the engine's, which
     releases the GIL) on a thread of its own, on the core the workers left idle, while the
@@ -356,10 +360,13 @@ def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None
     which the queries need: compacting before the summary's writes left VOA's saved queries
     15% slower). With `seeds` (every graph of the store written once by this build), the
     summary takes the workers' lines of the events only one graph states and that the passes
-    did not rewrite, and looks up the others."""
+    did not rewrite, and looks up the others. With `persons` (the same condition), the actor
+    merge takes the person nodes from it instead of scanning the store."""
     if seeds is not None:
         store.track_touched()  # what the passes rewrite: looked up again
-    merged = merge_actors(store)  # one node per person across the store
+    # one node per person across the store
+    merged = merge_actors(store, persons.nodes(store) if persons is not None and persons.complete
+                          else None)
     settle_countries(store, gazetteer)  # one country per actor, from all its evidence
     store.refresh_summary(seeds)  # the per-event columns of the event table (`kg.summary`)
     compaction = _Background(store.inner.optimize) if store.path is not None else None
@@ -438,6 +445,9 @@ def build(
         # and 1-2 s of a bulk load after the last result)
         seeds.written = True
     summary_lines: list[bytes] = []
+    # a new store (as for the seeds): the actor merge takes the person nodes from the workers'
+    # rows (`kg.resolve.PersonTable`), as the store's persons are those of the graphs written
+    persons = PersonTable() if seeds is not None else None
     rewritten = store.rewritten
     in_batch: set[str] = set()
     store.keep_texts()  # the end passes read the graphs they rewrite from this spool
@@ -453,8 +463,11 @@ def build(
     def flush() -> None:
         nonlocal batch, batch_bytes
         if batch:
+            lines = b"".join(summary_lines)
+            if persons is not None:
+                persons.add(person_rows(lines))  # none: the summary does not describe persons
             # one journaled write per batch, on the writer thread
-            writer.put(batch, b"".join(summary_lines))
+            writer.put(batch, lines)
             batch = []
             batch_bytes = 0
             in_batch.clear()
@@ -475,10 +488,12 @@ def build(
             if seeds is not None:
                 if graph in in_batch:  # written twice: the seeds of the first are stale
                     seeds.close()
-                    seeds = None
+                    seeds = persons = None
                 else:
                     in_batch.add(graph)
                     summary_lines.append(seeds.add(result.seeds))
+                    if persons is not None:
+                        persons.add(result.persons)
             batch.append((graph, result.nquads))
             batch_bytes += len(result.nquads)
             if len(batch) >= WRITE_BATCH or batch_bytes >= batch_limit:
@@ -501,8 +516,8 @@ def build(
     try:
         if seeds is not None and store.rewritten != rewritten:
             seeds.close()  # a graph was written twice (in two batches): look everything up
-            seeds = None
-        merged, stats = _end_passes(store, gazetteer.result(), seeds)
+            seeds = persons = None
+        merged, stats = _end_passes(store, gazetteer.result(), seeds, persons)
     finally:
         if seeds is not None:
             seeds.close()

@@ -14,7 +14,7 @@ from kg.resolve import is_shorter_form, merge_actors, name_tokens, settle_countr
 from kg.store import Store
 from kg.tables import actor_rows, event_rows
 from kg.types import Actor, Article, DateValue, Event, Evidence, Extraction
-from kg.vocab import RDFS, SKOS
+from kg.vocab import KGO, RDF, RDFS, SKOS, XSD
 
 DAY = DateValue(dt.date(2016, 3, 1), dt.date(2016, 3, 1), "2016-03-01")
 EGY = Actor(key="EGY", label="Egypt", kind="state", country="EGY", code="EGY")
@@ -145,6 +145,38 @@ def test_a_merge_reading_the_texts_written_changes_the_store_as_one_reading_the_
     spool = texts._texts.path
     texts.close()
     assert not spool.exists()
+
+
+def test_the_person_table_of_the_graphs_written_is_what_the_store_scan_reads():
+    from kg.resolve import PersonTable, person_nodes, person_rows
+
+    articles = (_article("a1", _person("person-clinton", "Clinton", mentions=3, country=None),
+                         visitor="person-clinton"),
+                _article("a2", _person("hillary-clinton", "Hillary Clinton", wikidata="Q6294",
+                                       aliases=("Mrs Clinton",)), visitor="hillary-clinton"),
+                _article("a3", _person("bill-clinton", "Bill Clinton", country="USA")))
+    texts = [to_nquads(to_quads(x)) for x in articles]
+    # a graph that labels a node another graph types as a person, and one typing it alone
+    g4, g5 = iri.graph_iri("a4"), iri.graph_iri("a5")
+    extra = (f'<{HILLARY}> <{RDFS}label> "Hillary R. Clinton"@en <{g4}> .\n'
+             f'<{HILLARY}> <{SKOS}altLabel> "H. Clinton" <{g4}> .\n').encode()
+    alone = f'<{iri.actor_iri("x")}> <{RDF}type> <{KGO}Person> <{g5}> .\n'.encode()
+    store = Store.memory()
+    table = PersonTable()
+    for graph, text in [*((iri.graph_iri(x.article.id), t) for x, t in zip(articles, texts)),
+                        (g4, extra), (g5, alone)]:
+        store.replace_graph(graph, text)
+        table.add(person_rows(text))
+    assert table.complete and table.untyped >= {HILLARY}
+    assert table.nodes(store) == person_nodes(store)
+    assert {n.iri for n in table.nodes(store)} >= {CLINTON, HILLARY, iri.actor_iri("x")}
+    report = merge_actors(store, table.nodes(store))
+    assert report.merged == ((CLINTON, HILLARY),)
+    # a value the engine may store in another form: only the store can say
+    typed = f'<{HILLARY}> <{KGO}countryCode> "1"^^<{XSD}integer> <{g4}> .\n'.encode()
+    assert person_rows(typed) is None
+    table.add(None)
+    assert not table.complete
 
 
 def test_merging_is_idempotent_and_survives_removing_the_fuller_article():
