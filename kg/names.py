@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store import NAMES_FILE, Store  # (kg.store imports this module only when it closes)
+from kg.vocab import PREFIXES
 
 __all__ = ["PATTERNS", "NAMES_FILE", "compute", "save", "lookup"]
 
@@ -47,16 +48,14 @@ PATTERNS = {"named": "?x rdfs:label|skos:altLabel|kgo:actorCode ?n .",
 def compute(store: Store) -> dict[str, dict[str, list[str]]]:
     """kind -> lower-cased name -> the IRIs of the nodes it names (sorted), read from `store`."""
     index: dict[str, dict[str, list[str]]] = {}
-    cached, store.use_result_cache = store.use_result_cache, False  # (not an answer to keep)
-    try:
-        for kind, pattern in PATTERNS.items():
-            by_name: dict[str, set[str]] = {}
-            for row in store.select(
-                    f"SELECT DISTINCT ?x ?n WHERE {{ {pattern} FILTER(isIRI(?x)) }}"):
-                by_name.setdefault(str(row["n"]).lower(), set()).add(row["x"])
-            index[kind] = {name: sorted(iris) for name, iris in sorted(by_name.items())}
-    finally:
-        store.use_result_cache = cached
+    for kind, pattern in PATTERNS.items():
+        by_name: dict[str, set[str]] = {}
+        # the engine's own solutions (not `Store.select`: no Python value per term, no cache)
+        for row in store.inner.query(
+                f"SELECT DISTINCT ?x ?n WHERE {{ {pattern} FILTER(isIRI(?x)) }}",
+                prefixes=dict(PREFIXES)):
+            by_name.setdefault(row[1].value.lower(), set()).add(row[0].value)
+        index[kind] = {name: sorted(iris) for name, iris in sorted(by_name.items())}
     return index
 
 
@@ -66,7 +65,8 @@ def _file(store: Store) -> Path | None:
 
 def save(store: Store) -> None:
     """Compute the index of `store` and write it beside the store (atomically: a temporary file
-    renamed). Call only after the last write of a process that holds the store for writing.
+    renamed). Call only after the last write of a process that holds the store for writing (a
+    build calls it while the engine compacts; `Store.close` does unless written since).
 
     The file is a header line, then one line per kind and name: the kind, the name as a JSON
     string (so a tab or line break in it cannot split the line) and the IRIs, tab-separated,
@@ -83,6 +83,7 @@ def save(store: Store) -> None:
     try:
         tmp.write_text("".join(lines), encoding="utf-8")
         os.replace(tmp, path)
+        store.names_saved = True
     except OSError:
         tmp.unlink(missing_ok=True)  # a directory we cannot write: the SPARQL match answers
 

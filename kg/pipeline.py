@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import iri
+from kg import iri, names
 from kg.gazetteer import load_gazetteer
 from kg.ingest import count_records, read_articles
 from kg.nlp import BATCH_SIZE, DEFAULT_MODEL, load_pipeline, parse
@@ -372,6 +372,7 @@ def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None,
     compaction = _Background(store.inner.optimize) if store.path is not None else None
     try:
         stats = store.stats()  # computed once here, cached for `kg stats`
+        names.save(store)  # the name index too (`kg.names`; else the store's close does it)
     finally:
         if compaction is not None:
             compaction.result()

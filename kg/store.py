@@ -197,6 +197,8 @@ class Store:
         #: order SELECT answers outside the engine where that is exact (`kg.ordering`)
         self.order_outside_engine = True
         self._wrote = False
+        #: the name index (`kg.names`) was written since the last write
+        self.names_saved = False
         #: article graphs (not the summary's) that a write found in the store and changed
         self.rewritten = 0
         #: the N-Triples of the graphs written since `keep_texts` (a build's), read back by
@@ -313,7 +315,8 @@ class Store:
             if self._wrote and self._results is not None:
                 # results a reader cached while this process was writing saw part of it
                 self._results.invalidate()
-            if self._wrote and self.path is not None and not self.read_only:
+            if (self._wrote and self.path is not None and not self.read_only
+                    and not self.names_saved):
                 from kg import names  # the name index, of the store as this writer leaves it
                 names.save(self)
             self.keep_texts(False)
@@ -939,6 +942,7 @@ class Store:
         if self.path is not None:
             (self.path / STATS_CACHE).unlink(missing_ok=True)
             (self.path / NAMES_FILE).unlink(missing_ok=True)
+            self.names_saved = False
         if self._results is not None:
             self._results.invalidate()
             self._wrote = True
