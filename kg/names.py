@@ -8,7 +8,8 @@ growing with the store. The index maps each lower-cased name to its nodes, for e
 parameter (`PATTERNS`), read by one query per kind.
 
 It is kept in the store directory (`kg-names.json`) and written only by a process that wrote
-the store (`Store.close` calls `save`), after its last write: every write removes the file first
+the store, after its last write (a build while the engine compacts, else `Store.close` calls
+`save`): every write removes the file first
 (as it does the statistics), so a file that exists was computed from the store as it is. A store
 without the file (an older kg's, or while a writer is at work) is answered by the SPARQL match,
 the same nodes. Python's `str.lower` and SPARQL's `LCASE` both apply Unicode's full lower-case

@@ -61,7 +61,7 @@ JOURNAL = "kg-journal.nq"
 TEXTS = "kg-texts.spool"
 #: the cached `Store.stats()`, removed before every write
 STATS_CACHE = "kg-stats.json"
-#: the name index (`kg.names`), removed before every write, written by the writer's `close`
+#: the name index (`kg.names`), removed before every write, written after a writer's last one
 NAMES_FILE = "kg-names.json"
 #: present while the event summary (`kg.summary`) may not match the other graphs: written
 #: before any of them changes, removed once the summary is written again
