@@ -96,8 +96,9 @@ class ArticleResult:
     #: (`kg.summary.article_seeds`): a new store's summary pass looks up only the rest
     seeds: bytes = b""
     #: what the graph says of its person nodes (`kg.resolve.person_rows`): a new store's
-    #: actor merge reads them instead of the store (`kg.resolve.PersonTable`)
-    persons: tuple[tuple[str, int, str], ...] | None = ()
+    #: actor merge reads them instead of the store (`kg.resolve.PersonTable`); None (a result
+    #: made without them): not known, so the merge reads the store
+    persons: tuple[tuple[str, int, str], ...] | None = None
 
 
 def extract_article(article: Article, doc, nlp: Language | None = None):

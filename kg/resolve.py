@@ -70,7 +70,8 @@ from kg.summary import is_summary_graph
 from kg.vocab import CAMEO, KGO, RDF, RDFS, SEM, SKOS, XSD
 
 __all__ = ["MergeReport", "PersonNode", "PersonTable", "merge_actors", "name_tokens",
-           "is_shorter_form", "person_nodes", "person_rows", "plan_merges", "CountryReport", "settle_countries", "decide_country"]
+           "is_shorter_form", "person_nodes", "person_rows", "plan_merges", "CountryReport",
+           "settle_countries", "decide_country"]
 
 #: article graphs rewritten per journaled write (`Store.replace_graphs`)
 REWRITE_BATCH = 16
