@@ -2,6 +2,8 @@
 
 - `countries.csv`: every ISO 3166 country with names, aliases, demonyms, capital, cities.
 - `agents.csv`: nouns and titles that mark an actor's CAMEO sector ("police" -> COP).
+- `sectors.csv`: what a state's generic group of one sector is called ("civilians": "American
+  civilians").
 - `actors.jsonl`: curated actors (office holders with dated terms, major organisations).
 - `petrarch_actors.jsonl`, `petrarch_agents.csv`, `petrarch_countries.csv`: the PETRARCH/Phoenix
   dictionaries as imported by `kg.importers.petrarch` (~26,000 actors with dated CAMEO codes,
@@ -156,8 +158,10 @@ class Gazetteer:
 
     def __init__(self, countries: list[Country], agents: list[AgentTerm], actors: list[KnownActor],
                  imported_actors: list[KnownActor] = (), imported_agents: list[AgentTerm] = (),
-                 imported_places: dict[str, str] | None = None) -> None:
+                 imported_places: dict[str, str] | None = None,
+                 sector_groups: dict[str, str] | None = None) -> None:
         self.countries = {c.iso3: c for c in countries}
+        self._sector_groups = dict(sector_groups or {})
         self._names: dict[str, Country] = {}
         self._codes: dict[str, Country] = {}  # "USA", "MEX": matched in capitals only
         self._demonyms: dict[str, Country] = {}
@@ -237,6 +241,19 @@ class Gazetteer:
             hit = self._agents.get(n[:-1]) or (self._agents.get(n[:-2]) if n.endswith("es") else None)
         return hit
 
+    def group_name(self, sector: str | None, iso3: str) -> str | None:
+        """The name of state `iso3`'s generic group of CAMEO `sector` (`sectors.csv`), or None
+        when the sector or the state is not known.
+
+        >>> load_gazetteer().group_name("CVL", "USA")
+        'American civilians'
+        """
+        group = self._sector_groups.get((sector or "").upper())
+        state = self.countries.get(iso3)
+        if group is None or state is None:
+            return None
+        return f"{(state.demonyms or (state.name,))[0]} {group}"
+
     def actor(self, name: str) -> KnownActor | None:
         """A curated actor by full name or alias."""
         return self._actors.get(norm(name))
@@ -297,6 +314,20 @@ def _load_countries() -> list[Country]:
 
 def _load_agents() -> list[AgentTerm]:
     return parse_agents(_data_text("agents.csv"))
+
+
+def parse_sector_groups(text: str, name: str = "kg/data/sectors.csv") -> dict[str, str]:
+    """Parse `sectors.csv`: CAMEO sector code -> the name of a state's group of it."""
+    out: dict[str, str] = {}
+    for lineno, row in _rows(text, name, ("sector", "group")):
+        where = f"{name}:{lineno}"
+        code, group = row["sector"].strip().upper(), row["group"].strip()
+        if not code or not group:
+            raise DataFileError(f"{where}: empty sector or group; give both")
+        if code in out:
+            raise DataFileError(f"{where}: sector {code} listed twice; keep one line")
+        out[code] = group
+    return out
 
 
 def _actor_records(text: str, name: str):
@@ -433,4 +464,5 @@ def load_gazetteer() -> Gazetteer:
         imported_actors=parse_imported_actors(actors_text, titles=titles) if actors_text else [],
         imported_agents=parse_imported_agents(agents_text) if agents_text else [],
         imported_places=parse_imported_places(places_text, by_code) if places_text else {},
+        sector_groups=parse_sector_groups(_data_text("sectors.csv")),
     )

@@ -220,6 +220,10 @@ PROPERTIES: Final[tuple[str, ...]] = (
     "kgo:baseCode",
     # the event summary (kg.summary)
     "kgo:firstMention",
+    "kgo:firstArticleId",
+    "kgo:firstStart",
+    "kgo:firstEnd",
+    "kgo:firstSentenceText",
     "kgo:reportCount",
     "kgo:articleCount",
     "kgo:sourceList",

@@ -92,6 +92,39 @@ def test_an_events_least_days_and_date_basis_are_over_all_its_reports(tmp_path):
     fresh.close()
 
 
+def _first_mention_columns(store: Store) -> dict[str, tuple]:
+    """event -> its first mention's (article id, start, end, sentence text), looked up."""
+    rows = store.select("""SELECT ?e ?aid ?start ?end ?text WHERE {
+        ?e kgo:firstMention ?m . ?m kgo:inArticle/kgo:articleId ?aid ;
+        kgo:startOffset ?start ; kgo:endOffset ?end .
+        OPTIONAL { ?m kgo:inSentence/kgo:sentenceText ?text } }""")
+    return {r["e"]: (r["aid"], r["start"], r["end"], r["text"]) for r in rows}
+
+
+def test_the_first_mentions_article_offsets_and_sentence_are_on_the_event(tmp_path):
+    """`kgo:firstArticleId`/`firstStart`/`firstEnd`/`firstSentenceText`: what the event table
+    shows of the first mention, kept right when only a sentence's text is rewritten."""
+    store = _store((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()), path=tmp_path / "store")
+    looked_up = _first_mention_columns(store)
+    summary = _summary(store)
+    assert looked_up and {e: (summary[e]["firstArticleId"], summary[e]["firstStart"],
+                              summary[e]["firstEnd"], summary[e].get("firstSentenceText"))
+                          for e in looked_up} == looked_up
+    # a rewrite of voa-001 that changes only the text of the threat's first sentence
+    first = summary[SAMPLE.threat]["firstSentenceText"]
+    text = ox.NamedNode(KGO + "sentenceText")
+    changed = [ox.Quad(q.subject, q.predicate, ox.Literal("Changed."), q.graph_name)
+               if q.predicate == text and q.object.value == first else q for q in _graph1()]
+    assert changed != _graph1()
+    store.replace_graph(SAMPLE.g1, changed)
+    store.refresh_summary()
+    assert _summary(store)[SAMPLE.threat]["firstSentenceText"] == "Changed."
+    fresh = _store((SAMPLE.g1, changed), (SAMPLE.g2, _graph2()), path=tmp_path / "fresh")
+    assert _summary_nquads(store) == _summary_nquads(fresh)
+    store.close()
+    fresh.close()
+
+
 def test_every_event_with_evidence_has_one_summary_in_its_bucket(sample_store):
     events, actors = ({q.subject.value for q in sample_store.inner.quads_for_pattern(
         None, ox.NamedNode(KGO + p), None, ox.DefaultGraph())}

@@ -301,6 +301,10 @@ class ActorTable:
             state = self.gaz.country_by_code(country)
             if state is not None:
                 label = f"{(state.demonyms or (state.name,))[0]} {kind}"
+        elif country:
+            # a state's group of a sector is one node in every article too: named by both
+            # ("American civilians" for "protesters", "voters", "mothers"), one rdfs:label
+            label = self.gaz.group_name(sector, country) or label
         key = self.redirect.get(key, key)
         b = self._get(key, label, kind if kind in _GOV_KINDS else "group",
                       country=country, sector=sector)
@@ -329,6 +333,8 @@ class ActorTable:
             state = self.gaz.country_by_code(country)
             if state is not None:
                 label = f"{(state.demonyms or (state.name,))[0]} {b.kind}"
+        else:
+            label = self.gaz.group_name(b.sector, country) or label
         target = self._get(new, label, b.kind, country=country, sector=b.sector)
         target.aliases.update(b.aliases | {b.label})
         target.mentions += b.mentions
