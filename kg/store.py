@@ -1221,6 +1221,8 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
     'SELECT ?x { VALUES ?a { "3" }\\n  ?x ?q ?a .\\n  ?x ?p ?y }'
     >>> with_values("SELECT ?x {\\n  { SELECT ?x { ?x ?p ?y } }  # @unless a\\n}", {"a": "4"})
     'SELECT ?x { VALUES ?a { "4" }\\n\\n}'
+    >>> with_values("SELECT ?x { ?x ?p ?y\\n  FILTER(?y = ?a)  # @when a\\n}", {})
+    'SELECT ?x { ?x ?p ?y\\n\\n}'
     """
     blocks = []
     for name, value in bindings.items():
@@ -1236,9 +1238,12 @@ def with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
                 raise QueryError(f"parameter {name}: a blank node cannot be bound")
             terms.append(str(term))
         blocks.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
+    bound = {name for name, value in bindings.items() if value is not None}
+    if "@when" in sparql:
+        sparql = _WHEN_BOUND.sub(lambda m: m.group(0) if m.group(1) in bound or re.search(
+            rf"\bVALUES\b[^{{]*[?$]{m.group(1)}\b", sparql, re.IGNORECASE) else "", sparql)
     if not blocks:
         return sparql
-    bound = {name for name, value in bindings.items() if value is not None}
     sparql = _IF_BOUND.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound
                            else m.group(0), sparql)
     sparql = _UNLESS_BOUND.sub(lambda m: "" if m.group(1) in bound else m.group(0), sparql)
@@ -1256,6 +1261,9 @@ _IF_BOUND = re.compile(r"^([ \t]*)#[ \t]*@if[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*
 #: a line ending in `# @unless NAME`, which `with_values` leaves out when NAME is bound
 _UNLESS_BOUND = re.compile(r"^.*[ \t]#[ \t]*@unless[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$",
                            re.MULTILINE)
+#: a line ending in `# @when NAME`, which `with_values` leaves out when NAME is not bound
+_WHEN_BOUND = re.compile(r"^.*[ \t]#[ \t]*@when[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$",
+                         re.MULTILINE)
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
