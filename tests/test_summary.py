@@ -197,12 +197,14 @@ def test_a_summary_pass_that_reopens_the_engine_after_each_batch_writes_the_same
     """`write_summary` releases the engine's memory after each write batch (`Store.release_memory`:
     the engine closed and reopened): one graph per batch gives the same summary, and the store
     reads and writes as before."""
+    import kg.store
     from kg import summary
 
     graphs = ((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()))
     default = _store(*graphs, path=tmp_path / "default")
     default.refresh_summary()
     monkeypatch.setattr(summary, "WRITE_BYTES", 1)
+    monkeypatch.setattr(kg.store, "RELEASE_BYTES", 0)  # as if the store were large
     small = Store.open(tmp_path / "small", create=True)
     for g, quads in graphs:
         small.replace_graph(g, quads)  # the summary is computed by the refresh below
@@ -227,8 +229,15 @@ def test_a_summary_pass_that_reopens_the_engine_after_each_batch_writes_the_same
     small.close()
 
 
-def test_an_engine_held_elsewhere_is_not_reopened(tmp_path):
+def test_an_engine_held_elsewhere_or_small_is_not_reopened(tmp_path, monkeypatch):
+    import kg.store
+
     store = _store((SAMPLE.g1, _graph1()), path=tmp_path / "held")
+    engine = store.inner
+    store.release_memory()  # a small store: its caches are small, nothing to gain
+    assert store.inner is engine
+    del engine
+    monkeypatch.setattr(kg.store, "RELEASE_BYTES", 0)
     held = store.inner
     store.release_memory()  # another holder keeps RocksDB's lock: only the freed memory goes
     assert store.inner is held
