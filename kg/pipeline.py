@@ -328,6 +328,8 @@ class _StoreWriter:
         self._thread.start()
 
     def _run(self) -> None:
+        from kg.store import release_freed_memory
+
         while (item := self._queue.get()) is not None:
             batch, summary = item
             if self._error is None:
@@ -335,6 +337,8 @@ class _StoreWriter:
                     self.store.replace_graphs(batch, validate=False, summary=summary)
                 except BaseException as err:  # raised in the main thread
                     self._error = err
+                del batch, summary, item
+                release_freed_memory()  # what the batch's load freed (else kept by malloc)
 
     def put(self, batch: list[tuple[str, bytes]], summary: bytes = b"") -> None:
         """Queue a batch of graphs (and the summary lines written with them, see
@@ -363,16 +367,25 @@ def _end_passes(store: Store, gazetteer, seeds: SummarySeeds | None = None,
     summary takes the workers' lines of the events only one graph states and that the passes
     did not rewrite, and looks up the others. With `persons` (the same condition), the actor
     merge takes the person nodes from it instead of scanning the store."""
+    from kg.store import release_freed_memory
+
     if seeds is not None:
         store.track_touched()  # what the passes rewrite: looked up again
+    # each pass starts with the engine's caches empty (`Store.release_memory`): they fill with
+    # what a pass reads, so the passes' memory would otherwise grow with the store
+    store.release_memory()
     # one node per person across the store
     merged = merge_actors(store, persons.nodes(store) if persons is not None and persons.complete
                           else None)
+    store.release_memory()
     settle_countries(store, gazetteer)  # one country per actor, from all its evidence
+    store.release_memory()
     store.refresh_summary(seeds)  # the per-event columns of the event table (`kg.summary`)
+    store.release_memory()
     compaction = _Background(store.inner.optimize) if store.path is not None else None
     try:
         stats = store.stats()  # computed once here, cached for `kg stats`
+        release_freed_memory()  # what the counts freed (the engine is compacting: not reopened)
         names.save(store)  # the name index too (`kg.names`; else the store's close does it)
     finally:
         if compaction is not None:

@@ -148,9 +148,14 @@ class _Reader:
     events at a time, so the pass holds one bucket's text, not the store's)."""
 
     def __init__(self, store: Store) -> None:
-        self.inner = store.inner
+        self.store = store
         self.article_ids: dict[ox.NamedNode, str | None] = {}
         self.article_graphs: dict[ox.NamedNode, bool] = {}
+
+    @property
+    def inner(self) -> ox.Store:
+        """The store's engine (read each time: `Store.release_memory` reopens it)."""
+        return self.store.inner
 
     def objects(self, subject: ox.NamedNode, predicate: str) -> list:
         return [q.object for q in self.inner.quads_for_pattern(subject, _P[predicate], None,
@@ -667,5 +672,8 @@ def write_summary(store: Store, known: dict[str, str] | None = None,
         if len(changed) >= WRITE_BUCKETS or held >= WRITE_BYTES:
             store.replace_graphs(changed, validate=False)
             changed, held = [], 0
+            # the engine's caches and the memory the batch freed: else they grow with the
+            # store through the pass (2,500 articles: +130 MB)
+            store.release_memory()
     store.replace_graphs(changed, validate=False)
     return digests

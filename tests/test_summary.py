@@ -225,6 +225,64 @@ def test_the_summary_is_the_same_whatever_its_write_batches(tmp_path, monkeypatc
     small.close()
 
 
+def test_a_summary_pass_that_reopens_the_engine_after_each_batch_writes_the_same(
+        tmp_path, monkeypatch):
+    """`write_summary` releases the engine's memory after each write batch (`Store.release_memory`:
+    the engine closed and reopened): one graph per batch gives the same summary, and the store
+    reads and writes as before."""
+    import kg.store
+    from kg import summary
+
+    graphs = ((SAMPLE.g1, _graph1()), (SAMPLE.g2, _graph2()))
+    default = _store(*graphs, path=tmp_path / "default")
+    default.refresh_summary()
+    monkeypatch.setattr(summary, "WRITE_BYTES", 1)
+    monkeypatch.setattr(kg.store, "RELEASE_BYTES", 0)  # as if the store were large
+    small = Store.open(tmp_path / "small", create=True)
+    for g, quads in graphs:
+        small.replace_graph(g, quads)  # the summary is computed by the refresh below
+    opened: list[Path] = []
+    open_inner = Store._open_inner
+
+    def counted(root: Path, read_only: bool) -> ox.Store:
+        opened.append(root)
+        return open_inner(root, read_only)
+
+    monkeypatch.setattr(Store, "_open_inner", staticmethod(counted))
+    small.refresh_summary()
+    assert len(opened) > 2  # the engine reopened after each batch
+    assert _summary_nquads(small) == _summary_nquads(default) != b""
+    small.remove_articles([SAMPLE.a2])
+    small.replace_graph(SAMPLE.g2, _graph2())
+    buf_a, buf_b = io.BytesIO(), io.BytesIO()
+    small.export(buf_a, "nq")
+    default.export(buf_b, "nq")
+    assert buf_a.getvalue() == buf_b.getvalue()
+    default.close()
+    small.close()
+
+
+def test_an_engine_held_elsewhere_or_small_is_not_reopened(tmp_path, monkeypatch):
+    import kg.store
+
+    store = _store((SAMPLE.g1, _graph1()), path=tmp_path / "held")
+    engine = store.inner
+    store.release_memory()  # a small store: its caches are small, nothing to gain
+    assert store.inner is engine
+    del engine
+    monkeypatch.setattr(kg.store, "RELEASE_BYTES", 0)
+    held = store.inner
+    store.release_memory()  # another holder keeps RocksDB's lock: only the freed memory goes
+    assert store.inner is held
+    assert len(store) > 0
+    del held
+    store.close()
+    memory = Store.memory()
+    engine = memory.inner
+    memory.release_memory()  # nothing to reopen
+    assert memory.inner is engine
+
+
 class _Spy:
     """A pyoxigraph store that counts its bulk loads."""
 
