@@ -381,13 +381,20 @@ _SAID_TO_ROOTS = {"01", "02", "03", "04", "05", "10", "13"}
 _OUTLET_OWN_ROOTS = {"12", "14"}
 
 
+def _names(b) -> tuple[str, ...]:
+    """An actor's label, and for a generic group the phrases the article called it by too
+    (a state's group is named by its sector and state: kg/data/sectors.csv)."""
+    return (b.label, *sorted(b.aliases)) if b.key.startswith("group-") else (b.label,)
+
+
 def _news_outlet(table: ActorTable, key: str) -> bool:
     """Whether an actor is a news outlet or a reporter that is not a state's voice
     (`kg/data/state_media.csv`)."""
     b = table.actors.get(key)
     if b is None or b.sector != "MED" and b.kind != "media":
         return False
-    return not set(re.split(r"[\s’']+", b.label.lower())) & _state_media_words()
+    words = {w for n in _names(b) for w in re.split(r"[\s’']+", n.lower())}
+    return not words & _state_media_words()
 
 
 def media_not_sides(st: ArticleState) -> None:
@@ -423,7 +430,7 @@ def _commentator(table: ActorTable, key: str) -> bool:
     b = table.actors.get(key)
     if b is None or b.kind in ("state", "igo"):
         return False
-    names = [b.label] + [r.post for r in b.roles.values()]
+    names = [*_names(b)] + [r.post for r in b.roles.values()]
     return any(set(re.split(r"[\s,’'-]+", n.lower())) & _commentator_words() for n in names)
 
 
