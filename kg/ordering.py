@@ -213,12 +213,39 @@ def order_tsv(data: bytes, plan: OrderPlan) -> bytes | None:
         rows.pop()
     # rows the ORDER BY leaves tied come in the order of their TSV text (the engine's order of
     # ties depends on its plan), so that an answer is the same from run to run and store to store
-    rows.sort()
-    for name, ascending in reversed(plan.keys):  # stable sorts, the least significant first
-        rows.sort(key=_column_key(index[name]), reverse=not ascending)
+    if all(ascending for _, ascending in plan.keys):
+        # one sort by (keys..., text): each row split once (the stable sorts below split it
+        # once per key; `events_involving_actor` on VOA 0.22 -> 0.13 s, the same bytes for
+        # every saved query)
+        rows.sort(key=_row_key([index[name] for name, _ in plan.keys]))
+    else:
+        rows.sort()
+        for name, ascending in reversed(plan.keys):  # stable sorts, the least significant first
+            rows.sort(key=_column_key(index[name]), reverse=not ascending)
     end = None if plan.limit is None else plan.offset + plan.limit
     rows = rows[plan.offset:end]
     return head + b"\n" + b"".join(row + b"\n" for row in rows)
+
+
+def _row_key(columns: list[int]) -> Callable[[bytes], tuple]:
+    """The key of a row: its columns' keys (`term_key`, decoded once per distinct value), then
+    its text."""
+    seen: dict[bytes, tuple] = {}
+    last = max(columns)
+
+    def key(row: bytes) -> tuple:
+        fields = row.rstrip(b"\r").split(b"\t", last + 1)
+        out = []
+        for column in columns:
+            field = fields[column] if column < len(fields) else b""
+            found = seen.get(field)
+            if found is None:
+                found = seen[field] = term_key(field.decode("utf-8"))
+            out.append(found)
+        out.append(row)
+        return tuple(out)
+
+    return key
 
 
 def _column_key(column: int) -> Callable[[bytes], tuple]:
