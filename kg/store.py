@@ -336,8 +336,7 @@ class Store:
         hold little more than a small store: reopening would only cost, 0.05-0.1 s each)."""
         if self.path is None or self.read_only or self.inner is None:
             return
-        data = self.path / DATA_DIR
-        if sum(f.stat().st_size for f in data.iterdir() if f.is_file()) < RELEASE_BYTES:
+        if _files_size(self.path / DATA_DIR) < RELEASE_BYTES:
             return
         self.checkpoint()
         self.inner.flush()
@@ -1121,6 +1120,18 @@ def _count(inner: ox.Store, sparql: str) -> int:
     for row in inner.query(sparql):
         return int(row[0].value)
     return 0
+
+
+def _files_size(directory: Path) -> int:
+    """The bytes of the files in `directory`; a file the engine removes meanwhile (a
+    compaction deletes its old tables) counts nothing."""
+    total = 0
+    for f in directory.iterdir():
+        try:
+            total += f.stat().st_size if f.is_file() else 0
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def release_freed_memory() -> None:
