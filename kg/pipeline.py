@@ -53,6 +53,11 @@ WRITE_QUEUE = 2
 CHUNK = 8
 #: chunks of articles in flight per worker process (so that no worker waits for work)
 WINDOW = 4
+#: chunks a worker process does before the pool replaces it with a fresh fork of the server:
+#: what a worker accumulates (the parser's string store, the heap's fragments, the coder's
+#: caches) then never outgrows about this many articles (CHUNK x this), so its peak memory
+#: does not grow with the input; a fork of the loaded server costs a few hundredths of a second
+WORKER_CHUNKS = 16
 
 
 @dataclass(slots=True)
@@ -278,7 +283,10 @@ def process_articles(
     # result, with its message): the main process never loads spaCy
     ctx, started = _fork_server(model)
     try:
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+        # (spawned workers load the pipeline themselves: replacing one would cost seconds)
+        recycle = WORKER_CHUNKS if ctx.get_start_method() == "forkserver" else None
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(model,),
+                      maxtasksperchild=recycle) as pool:
             pending: deque = deque()
             for chunk in _chunks(articles, CHUNK, last=CHUNK * workers):
                 pending.append(pool.apply_async(_worker_chunk, (chunk,)))

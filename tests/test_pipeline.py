@@ -106,6 +106,32 @@ def test_workers_fork_from_a_server_that_loaded_the_pipeline_once(tmp_path: Path
     assert PRELOAD_ENV not in os.environ
 
 
+def test_a_worker_is_replaced_after_its_chunks_and_no_article_is_lost(monkeypatch) -> None:
+    """A worker does `WORKER_CHUNKS` chunks, then the pool forks a fresh one from the server
+    (so that what a worker accumulates cannot grow with the input): with one chunk per worker
+    life, more workers than the two of the pool do the chunks, and every result comes, in
+    order."""
+    import psutil
+    from multiprocessing import forkserver
+
+    from kg import pipeline
+    from kg.types import Article
+
+    monkeypatch.setattr(pipeline, "WORKER_CHUNKS", 1)
+    total = 6 * pipeline.CHUNK
+    seen: set[int] = set()
+    got = []
+    for r in pipeline.process_articles(
+            (Article(id=f"a{i}", text=GOOD["text"]) for i in range(total)), workers=2):
+        server = forkserver._forkserver._forkserver_pid
+        if server is not None:
+            seen.update(c.pid for c in psutil.Process(server).children())
+        assert r.failure is None
+        got.append(r.article_id)
+    assert got == [f"a{i}" for i in range(total)]
+    assert len(seen) > 2
+
+
 def test_the_drain_is_announced_once_every_article_is_with_the_workers() -> None:
     """`on_drain` (the build then writes smaller batches) comes once, after the input is read
     and before the last results."""
