@@ -57,7 +57,7 @@ WINDOW = 4
 #: what a worker accumulates (the parser's string store, the heap's fragments, the coder's
 #: caches) then never outgrows about this many articles (CHUNK x this), so its peak memory
 #: does not grow with the input; a fork of the loaded server costs a few hundredths of a second
-WORKER_CHUNKS = 16
+WORKER_CHUNKS = 24
 
 
 @dataclass(slots=True)
