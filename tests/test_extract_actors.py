@@ -339,3 +339,23 @@ def test_an_untagged_name_saying_a_quotation_is_its_speaker(nlp) -> None:
             "not more,” Ruscher said, pointing to the empty shelves.")
     speaker, labels = _speaker_of_the_quote(nlp, text)
     assert speaker == "Ruscher", labels
+
+
+def test_an_archive_caption_marker_is_no_part_of_a_name(nlp) -> None:
+    """Wire copy glues photo captions into the text ("FILE - Raul Castro waves ..."); the
+    tagger takes "FILE -" into the name or the noun phrase: the actors are named without it."""
+    text = ("Cuba's parliament met in Havana on Monday. FILE - Raul Castro speaks to supporters "
+            "in Havana, Dec. 17, 2014. FILE - Israeli police officers patrol a market in "
+            "Jerusalem, Feb. 19, 2016. The session ended without a vote.")
+    labels = {a.label for a in _extract(nlp, text).actors}
+    assert not any("FILE" in label for label in labels), labels
+    assert "Raúl Castro" in labels, labels  # the known person, not "FILE - Raul Castro"
+
+
+def test_caption_markers_are_the_tokens_of_file_and_its_dash() -> None:
+    import spacy
+
+    from kg.extract.actors import caption_markers
+
+    doc = spacy.blank("en")("FILE - Troops march. A FILE PHOTO: Rescue workers. File - not one. FILE it")
+    assert [doc[i].text for i in sorted(caption_markers(doc))] == ["FILE", "-", "FILE", "PHOTO", ":"]

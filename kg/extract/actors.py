@@ -357,6 +357,27 @@ class ActorTable:
         return b.country if b else None
 
 
+#: what follows "FILE" (or "FILE PHOTO") in the marker of an archive photo's caption
+_CAPTION_DASHES = {"-", "–", "—", ":"}
+
+
+def caption_markers(doc: Doc) -> set[int]:
+    """The tokens of each archive-photo caption marker in `doc`: "FILE" (in capitals), an
+    optional "PHOTO", then a dash or colon. Wire copy glues such captions into the text; the
+    tagger then reads "FILE - Raul Castro" as one organisation."""
+    found: set[int] = set()
+    n = len(doc)
+    for t in doc:
+        if t.text != "FILE":
+            continue
+        j = t.i + 1
+        if j < n and doc[j].text == "PHOTO":
+            j += 1
+        if j < n and doc[j].text in _CAPTION_DASHES:
+            found.update(range(t.i, j + 1))
+    return found
+
+
 class ActorFinder:
     """Resolves noun phrases of one parsed article to actor keys, with coreference."""
 
@@ -365,10 +386,20 @@ class ActorFinder:
         self.table = table
         self.gaz = table.gaz
         self.skip = skip or set()
+        # an archive photo's caption marker ("FILE - Kurdish fighters ...") is no part of a name
+        markers = caption_markers(doc)
+        self.skip |= markers
         self.ent_of: dict[int, Span] = {}
         for ent in doc.ents:
             if "\n" in ent.text:
                 continue
+            start = ent.start
+            while start < ent.end and start in markers:
+                start += 1
+            if start == ent.end:
+                continue
+            if start != ent.start:  # the tagger took the marker into the name
+                ent = Span(doc, start, ent.end, label=ent.label_)
             for t in ent:
                 self.ent_of[t.i] = ent
         self.cache: dict[int, tuple[str, ...]] = {}
@@ -1091,6 +1122,8 @@ class ActorFinder:
             country = self._leader_country(mods)
         if any(t.pos_ == "PROPN" for m in mods for t in m.subtree):
             first = min(m.left_edge.i for m in mods)
+            while first < head.i and first in self.skip:  # not a caption's "FILE -"
+                first += 1
             # "Red Cross officials", "U.N. helicopters", "European Community foreign ministers":
             # the named body, longest name first
             spans = sorted(((a, b) for a in range(first, head.i) for b in range(a + 1, head.i + 1)),
@@ -1113,7 +1146,7 @@ class ActorFinder:
                 t2 = self.gaz.agent(w.text) if w.dep_ in ("compound", "amod") else None
                 if t2 is not None and not t2.person:
                     sector, kind = t2.sector, t2.kind
-            full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
+            full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.i not in self.skip and t.dep_ not in ("det", "punct", "case", "poss"))
             return self.table.group(full or text, kind, sector, country)
         if term.person:
             # "the president", "her foreign minister", "the Mexican leader"
@@ -1132,7 +1165,7 @@ class ActorFinder:
                         return key
             if country:
                 # "Montenegro's prime minister", unknown by name: the office's body (MNEGOV)
-                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
+                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.i not in self.skip and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, country)
             # "Hezbollah's leader", "the Taliban's spokesman", "the head of the IAEA": the
             # organisation speaks through them
@@ -1141,12 +1174,12 @@ class ActorFinder:
                     c.dep_ == "poss" for c in head.children):
                 # "the interior minister", "a provincial spokesman": an office of no state
                 # named, placed later by the article (its dateline, its state)
-                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "nummod"))
+                phrase = " ".join(t.text for t in head.subtree if t.i <= head.i and t.i not in self.skip and t.dep_ not in ("det", "punct", "nummod"))
                 return self.table.group(phrase or text, term.kind, term.sector, None)
             return by
         if country is None:
             country = self._owner_country(head)
-        full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "punct", "case", "poss"))
+        full = " ".join(t.text for t in head.subtree if t.i <= head.i and t.i not in self.skip and t.dep_ not in ("det", "punct", "case", "poss"))
         return self.table.group(full or text, term.kind, term.sector, country)
 
     def _body_anaphor(self, head: Token) -> str | None:
