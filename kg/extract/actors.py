@@ -385,7 +385,7 @@ class ActorFinder:
         self.doc = doc
         self.table = table
         self.gaz = table.gaz
-        self.skip = skip or set()
+        self.skip = set(skip or ())
         # an archive photo's caption marker ("FILE - Kurdish fighters ...") is no part of a name
         markers = caption_markers(doc)
         self.skip |= markers
