@@ -195,12 +195,16 @@ def test_incremental_writes_give_the_full_recompute_byte_for_byte(tmp_path):
     computed = {g: t for g, t in summary_nquads(store).items() if t}
     assert sorted(computed) == [g for g in store.graphs() if is_summary_graph(g)]
     assert summary_nquads(store) == summary_nquads(fresh)
-    buf_a, buf_b = io.BytesIO(), io.BytesIO()
-    store.export(buf_a, "nq")
-    fresh.export(buf_b, "nq")
-    assert buf_a.getvalue() == buf_b.getvalue()
+    assert _exported(store) == _exported(fresh)
     store.close()
     fresh.close()
+
+
+def _exported(store: Store) -> bytes:
+    """The store's N-Quads export."""
+    buf = io.BytesIO()
+    store.export(buf, "nq")
+    return buf.getvalue()
 
 
 def test_the_summary_is_the_same_whatever_its_write_batches(tmp_path, monkeypatch):
@@ -254,10 +258,7 @@ def test_a_summary_pass_that_reopens_the_engine_after_each_batch_writes_the_same
     assert _summary_nquads(small) == _summary_nquads(default) != b""
     small.remove_articles([SAMPLE.a2])
     small.replace_graph(SAMPLE.g2, _graph2())
-    buf_a, buf_b = io.BytesIO(), io.BytesIO()
-    small.export(buf_a, "nq")
-    default.export(buf_b, "nq")
-    assert buf_a.getvalue() == buf_b.getvalue()
+    assert _exported(small) == _exported(default)
     default.close()
     small.close()
 
