@@ -357,5 +357,7 @@ def test_caption_markers_are_the_tokens_of_file_and_its_dash() -> None:
 
     from kg.extract.actors import caption_markers
 
-    doc = spacy.blank("en")("FILE - Troops march. A FILE PHOTO: Rescue workers. File - not one. FILE it")
-    assert [doc[i].text for i in sorted(caption_markers(doc))] == ["FILE", "-", "FILE", "PHOTO", ":"]
+    doc = spacy.blank("en")("FILE - Troops march. A FILE PHOTO: Rescue workers. File - not one. "
+                            "FILE it. FILE -- Three rifles. FILE -+ no")
+    assert ([doc[i].text for i in sorted(caption_markers(doc))]
+            == ["FILE", "-", "FILE", "PHOTO", ":", "FILE", "--"])

@@ -357,24 +357,35 @@ class ActorTable:
         return b.country if b else None
 
 
-#: what follows "FILE" (or "FILE PHOTO") in the marker of an archive photo's caption
-_CAPTION_DASHES = {"-", "–", "—", ":"}
+#: the dashes one of which (or a run of them: "--") follows "FILE" (or "FILE PHOTO") in the
+#: marker of an archive photo's caption; a colon does too
+_CAPTION_DASHES = frozenset("-–—")
+
+
+def caption_marker_end(doc: Doc, i: int) -> int | None:
+    """The index after the archive-photo caption marker that starts at token `i` ("FILE" in
+    capitals, an optional "PHOTO", then a dash, a run of dashes or a colon), or None if none
+    starts there."""
+    n = len(doc)
+    if doc[i].text != "FILE":
+        return None
+    j = i + 1
+    if j < n and doc[j].text == "PHOTO":
+        j += 1
+    if j < n and (doc[j].text == ":" or set(doc[j].text) <= _CAPTION_DASHES):
+        return j + 1
+    return None
 
 
 def caption_markers(doc: Doc) -> set[int]:
-    """The tokens of each archive-photo caption marker in `doc`: "FILE" (in capitals), an
-    optional "PHOTO", then a dash or colon. Wire copy glues such captions into the text; the
-    tagger then reads "FILE - Raul Castro" as one organisation."""
+    """The tokens of each archive-photo caption marker in `doc` (`caption_marker_end`). Wire
+    copy glues such captions into the text; the tagger then reads "FILE - Raul Castro" as one
+    organisation."""
     found: set[int] = set()
-    n = len(doc)
     for t in doc:
-        if t.text != "FILE":
-            continue
-        j = t.i + 1
-        if j < n and doc[j].text == "PHOTO":
-            j += 1
-        if j < n and doc[j].text in _CAPTION_DASHES:
-            found.update(range(t.i, j + 1))
+        end = caption_marker_end(doc, t.i) if t.text == "FILE" else None
+        if end is not None:
+            found.update(range(t.i, end))
     return found
 
 

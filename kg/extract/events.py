@@ -18,7 +18,7 @@ import functools
 
 from kg.datafiles import csv_rows, read_data, word_set
 from kg.errors import DataFileError
-from kg.extract.actors import ActorFinder
+from kg.extract.actors import ActorFinder, caption_marker_end
 from kg.lexicon import EventEntry, Lexicon
 from kg.nlp import span_text, token_columns
 from kg.types import Evidence
@@ -1625,9 +1625,6 @@ def pure_reporting(st: SentenceState) -> None:
             ev.extra["reporting"] = True
 
 
-#: the opening of a caption of an archive photo ("FILE - Military officers march ...",
-#: "FILE PHOTO: ...")
-_ARCHIVE_CAPTION = re.compile(r"^\s*FILE(?:\s+PHOTO)?\s*[-–—:]")
 
 
 def archive_caption(st: SentenceState) -> None:
@@ -1635,7 +1632,9 @@ def archive_caption(st: SentenceState) -> None:
     March 27, 2023") shows another day than the news: what it shows is not an event of the
     article's episode (the coding guide codes no closed history), and a caption repeated under
     the photo would count it twice."""
-    if not _ARCHIVE_CAPTION.match(span_text(st.sent)):
+    # the sentence opens with the caption's marker ("FILE -", "FILE PHOTO:"), after any blank
+    first = next((t for t in st.sent if not t.is_space), None)
+    if first is None or caption_marker_end(first.doc, first.i) is None:
         return
     for ev in st.drafts.values():
         if ev.coded:
