@@ -361,3 +361,17 @@ def test_caption_markers_are_the_tokens_of_file_and_its_dash() -> None:
                             "FILE it. FILE -- Three rifles. FILE -+ no")
     assert ([doc[i].text for i in sorted(caption_markers(doc))]
             == ["FILE", "-", "FILE", "PHOTO", ":", "FILE", "--"])
+
+
+def test_a_state_alias_is_a_name_of_that_state(nlp) -> None:
+    """The word that led to a state is kept as its alias only when it names that state: not
+    "Mexico" of "New Mexico" (a place in the United States), nor "vessels" (China's), which
+    as aliases made `actor=Mexico` match the United States."""
+    text = ("Maria, who came under threat of deportation this month, sought refuge at a Quaker "
+            "Meeting House in Albuquerque, New Mexico. China already has more coast guard ships "
+            "than the other nine nations combined, and the Chinese vessels patrol the islands daily. "
+            "Americans were divided over the case.")
+    states = {a.key: a.aliases for a in _extract(nlp, text).actors if a.kind == "state"}
+    assert states.keys() >= {"USA", "CHN"}, states
+    assert states["USA"] == ("Americans",), states  # a demonym of the state stays
+    assert states["CHN"] == (), states

@@ -200,7 +200,13 @@ class ActorTable:
         b = self._get(iso3, label, "state", country=iso3,
                       wikidata=getattr(country, "wikidata", None) or None)
         if alias:
-            b.aliases.add(_norm_name(alias))
+            # an alias names the state: the word that led to it ("boats" the Americans used,
+            # "Mexico" of "New Mexico", "Korean") is no name of it, and as one it would make
+            # `actor=Mexico` match the United States
+            alias = _norm_name(alias)
+            named = self.gaz.country(alias)
+            if named is not None and named.iso3 == iso3:
+                b.aliases.add(alias)
         b.mentions += 1
         return iso3
 
