@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from kg.extract import extract
+from kg.extract.actors import not_a_name
 from kg.nlp import load_pipeline
 from kg.types import Article
 
@@ -375,3 +376,22 @@ def test_a_state_alias_is_a_name_of_that_state(nlp) -> None:
     assert states.keys() >= {"USA", "CHN"}, states
     assert states["USA"] == ("Americans",), states  # a demonym of the state stays
     assert states["CHN"] == (), states
+
+
+def test_scraped_page_residue_names_no_actor(nlp) -> None:
+    """An embedded tweet's script and a video player's controls glued into the text: the
+    tagger names persons and organisations there; none of them is an actor."""
+    text = ("Protesters marched in Cairo on Monday. Share this video-0:01:08-▶-0:00:00-/0:01:08-▶-▶-"
+            "Direct link-270p | 3.2MB-360p | 5.3MB-720p | 28.3MB-Police arrested 20 students. "
+            "if (par && par.className === \"snippet\" && e.target.previousSibling) { render(); } "
+            "Egypt's education minister resigned at 10:08 p.m. on Tuesday.")
+    labels = {a.label for a in _extract(nlp, text).actors}
+    assert not any(not_a_name(label) for label in labels), labels
+    assert "Egypt" in labels, labels
+
+
+def test_not_a_name() -> None:
+    assert not_a_name("par && par.className") and not_a_name("0:00:00-/0:01:08-▶-Direct link")
+    assert not_a_name("if (e.target) {")
+    assert not any(not_a_name(n) for n in ("Standard & Poor", "AT&T", "Kurdish People's "
+                                           "Protection Units (YPG)", "Vatgia.com", "R&B"))

@@ -368,6 +368,18 @@ class ActorTable:
 _CAPTION_DASHES = frozenset("-–—")
 
 
+#: what no name holds, in scraped pages' residue glued into the text (an embedded tweet's
+#: script, "if (par && par.className === ...", a video player's "0:00:00-/0:01:08-▶-Direct
+#: link-270p | 3.2MB"): the tagger names organisations and persons there; a single "&" is in
+#: names ("Standard & Poor"), "&&" is not
+_NOT_IN_NAMES = re.compile(r"&&|==|//|[{}=|;▶<>]|\d:\d\d")
+
+
+def not_a_name(text: str) -> bool:
+    """Whether `text` holds what no name holds: code or a media player's residue."""
+    return _NOT_IN_NAMES.search(text) is not None
+
+
 def caption_marker_end(doc: Doc, i: int) -> int | None:
     """The index after the archive-photo caption marker that starts at token `i` ("FILE" in
     capitals, an optional "PHOTO", then a dash, a run of dashes or a colon), or None if none
@@ -783,9 +795,11 @@ class ActorFinder:
         return title, sector, country, employer
 
     def _resolve_one(self, head: Token) -> str | None:
-        if head.i in self.skip:
+        if head.i in self.skip or not_a_name(head.text):
             return None
         ent = self.ent_of.get(head.i)
+        if ent is not None and not_a_name(ent.text):
+            return None  # kept as an entity all the same: its words are no agent nouns either
         if ent is None:
             # a compound noun phrase like "U.S. President Donald Trump" has its name as head
             pass
