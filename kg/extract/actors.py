@@ -28,6 +28,7 @@ __all__ = ["ActorTable", "ActorFinder"]
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 _GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _THING_PRONOUNS = {"it", "its", "itself"}
+_PRONOUNS = frozenset(_PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS)
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
 #: first-person pronouns that, outside quotations, are the issuing institution's voice
 _ISSUER_PRONOUNS = {"we", "us", "our"}
@@ -366,15 +367,18 @@ def caption_markers(doc: Doc) -> set[int]:
     optional "PHOTO", then a dash or colon. Wire copy glues such captions into the text; the
     tagger then reads "FILE - Raul Castro" as one organisation."""
     found: set[int] = set()
-    n = len(doc)
-    for t in doc:
-        if t.text != "FILE":
+    words = token_columns(doc).words  # the tokens' texts, without a Token per token
+    if "FILE" not in words:
+        return found
+    n = len(words)
+    for i, word in enumerate(words):
+        if word != "FILE":
             continue
-        j = t.i + 1
-        if j < n and doc[j].text == "PHOTO":
+        j = i + 1
+        if j < n and words[j] == "PHOTO":
             j += 1
-        if j < n and doc[j].text in _CAPTION_DASHES:
-            found.update(range(t.i, j + 1))
+        if j < n and words[j] in _CAPTION_DASHES:
+            found.update(range(i, j + 1))
     return found
 
 
@@ -773,7 +777,7 @@ class ActorFinder:
             # a compound noun phrase like "U.S. President Donald Trump" has its name as head
             pass
         lower = head.text.lower()
-        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        if head.pos_ == "PRON" or lower in _PRONOUNS:
             return self._pronoun(head)
         if ent is not None:
             return self._entity(ent)
@@ -1203,10 +1207,13 @@ class ActorFinder:
         pass over the article rather than one backward scan per definite noun."""
         if self._nouns_by_lemma is None:
             index: dict[str, list[int]] = defaultdict(list)
-            for t in self.doc:
-                if t.pos_ == "NOUN" and any(
-                        c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
-                    index[t.lemma_.lower()].append(t.i)
+            doc = self.doc
+            for i, pos in enumerate(token_columns(doc).pos):
+                if pos != "NOUN":
+                    continue
+                t = doc[i]
+                if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
+                    index[t.lemma_.lower()].append(i)
             self._nouns_by_lemma = dict(index)
         return self._nouns_by_lemma
 
