@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp import token_columns
+from kg.nlp import doc_text, token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
 
@@ -559,7 +559,8 @@ class ActorFinder:
         ordered = [w for w in spans if w in tokens]
         for prev, cur in zip(ordered, ordered[1:]):
             a, b = tokens[prev], tokens[cur]
-            between_text = "".join(doc[k].text_with_ws for k in range(a.end - 1, b.start))
+            # the text from the last token of one to the first of the next: the tokens tile it
+            between_text = doc_text(doc)[doc[a.end - 1].idx:doc[b.start].idx]
             new_paragraph = "\n" in between_text
             left_open = a[-1].text[-1] not in "”\""
             if prev in found and cur not in found:
