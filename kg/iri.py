@@ -6,6 +6,7 @@ is appended whenever the slug lost information, so two different keys never shar
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -38,16 +39,21 @@ def _digest(text: str, n: int = 10) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()[:n]
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
-    """A readable, IRI-safe form of `text`; injective thanks to a hash suffix when lossy.
+    """A readable, IRI-safe form of `text`; injective thanks to a hash suffix when lossy
+    (memoised: an article's graph slugs its id once per mention and sentence).
 
     >>> slug("donald-trump")
     'donald-trump'
     >>> slug("Donald Trump")
     'donald-trump-59b7bd303d'
     """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    if text.isascii():  # nothing to decompose and no combining mark: only the case folds
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     s = _NON_SLUG.sub("-", folded).strip("-")[:_MAX_SLUG].strip("-")
     if s != text or not s:
         s = f"{s}-{_digest(text)}" if s else f"x{_digest(text)}"

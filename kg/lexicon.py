@@ -116,7 +116,8 @@ class Lexicon:
     lexicons). Entries sharing a lemma and pos keep their file order.
     """
 
-    __slots__ = ("_events", "_stances", "_light", "_particles", "_null", "entries", "stance_entries")
+    __slots__ = ("_events", "_stances", "_light", "_particles", "_null", "entries", "stance_entries",
+                 "_verbal", "_speech")
 
     def __init__(
         self,
@@ -147,6 +148,10 @@ class Lexicon:
             if second:
                 particles.setdefault(head, set()).add(second)
         self._particles = {k: frozenset(v) for k, v in particles.items()}
+        # `verbal_lemmas` and `speech_lemmas`, computed on first use (the extractor asks for
+        # them once per article; each is a pass over every entry)
+        self._verbal: frozenset[str] | None = None
+        self._speech: frozenset[str] | None = None
 
     @classmethod
     def load(cls, cameo_codes: Collection[str] | None = None) -> Lexicon:
@@ -237,16 +242,20 @@ class Lexicon:
         >>> {"condemn", "urge"} <= load_lexicon().verbal_lemmas(), "attack" in load_lexicon().verbal_lemmas()
         (True, False)
         """
-        roots: dict[str, set[str]] = {}
-        for e in self.entries:
-            if e.pos == "VERB" and " " not in e.lemma:
-                roots.setdefault(e.lemma, set()).add(e.cameo[:2])
-        verbal = {"01", "02", "03", "04", "10", "11", "12", "13"}
-        return frozenset(v for v, r in roots.items() if r <= verbal)
+        if self._verbal is None:
+            roots: dict[str, set[str]] = {}
+            for e in self.entries:
+                if e.pos == "VERB" and " " not in e.lemma:
+                    roots.setdefault(e.lemma, set()).add(e.cameo[:2])
+            verbal = {"01", "02", "03", "04", "10", "11", "12", "13"}
+            self._verbal = frozenset(v for v, r in roots.items() if r <= verbal)
+        return self._verbal
 
     def speech_lemmas(self) -> frozenset[str]:
         """The verbs of saying ("say", "tell", "warn"): event entries marked `speech`."""
-        return frozenset(e.head for e in self.entries if e.speech and e.pos == "VERB")
+        if self._speech is None:
+            self._speech = frozenset(e.head for e in self.entries if e.speech and e.pos == "VERB")
+        return self._speech
 
     def stances_for(self, lemma: str, pos: str) -> tuple[StanceEntry, ...]:
         """The stance entries of a lemma and pos, in file order.

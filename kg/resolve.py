@@ -66,7 +66,7 @@ from kg import iri
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.mapping import shared_event_node
 from kg.store import Store
-from kg.summary import is_summary_graph
+from kg.summary import is_summary_graph, lines_with
 from kg.vocab import CAMEO, KGO, RDF, RDFS, SEM, SKOS, XSD
 
 __all__ = ["MergeReport", "PersonNode", "PersonTable", "merge_actors", "name_tokens",
@@ -194,21 +194,6 @@ _DESCRIBING = {_LABEL: 0, _ALT: 1, _COUNTRY: 2, _WIKIDATA: 3}
 _DESCRIBING_TOKENS = (_token(_TYPE) + b" " + _token(_PERSON), *map(_token, _DESCRIBING))
 
 
-def _lines_with(text: bytes, tokens: Iterable[bytes]) -> list[bytes]:
-    """The lines of `text` that hold any of `tokens`, each once, found by the bytes' own
-    search (an article graph's text is about 275 kB; a few of its lines hold them)."""
-    found: dict[int, bytes] = {}
-    for token in tokens:
-        at = text.find(token)
-        while at >= 0:
-            start = text.rfind(b"\n", 0, at) + 1
-            end = text.find(b"\n", at)
-            end = len(text) if end < 0 else end
-            found[start] = text[start:end]
-            at = text.find(token, end)
-    return [found[k] for k in sorted(found)]
-
-
 def person_rows(nquads: bytes) -> tuple[tuple[str, int, str], ...] | None:
     """What a graph's N-Quads text says that `person_nodes` reads: (subject IRI, column,
     value) rows, column -1 for "typed kgo:Person" (value "") and 0-3 for a label, an alias, a
@@ -226,7 +211,7 @@ def person_rows(nquads: bytes) -> tuple[tuple[str, int, str], ...] | None:
     >>> [(s.rsplit("/", 1)[1], c, v) for s, c, v in person_rows(text)]
     [('x', -1, ''), ('x', 0, 'X'), ('y', -2, '')]
     """
-    lines = _lines_with(nquads, _DESCRIBING_TOKENS)
+    lines = lines_with(nquads, _DESCRIBING_TOKENS)
     if not lines:
         return ()
     typed: list[str] = []

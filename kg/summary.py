@@ -368,16 +368,42 @@ _INTEGER_SUFFIX = b'"^^<' + _INTEGER.encode() + b'>'
 _INTEGER_VALUE = re.compile(rb'"([-+]?[0-9]+)"')
 
 
+#: the text every line `_MENTION_COUNT` / `_NAMED_GRAPH` matches holds (its predicate between
+#: the subject's closing bracket and the next term)
+_MENTION_COUNT_TOKEN = b"> <" + f"{KGO}mentionCount".encode() + b"> "
+_NAMED_GRAPH_TOKEN = b"> <" + f"{KGO}namedGraph".encode() + b"> "
+
+
+def lines_with(text: bytes, tokens: Iterable[bytes]) -> list[bytes]:
+    """The lines of `text` that hold any of `tokens`, each once and in text order, found by
+    the bytes' own search (an article graph's text is about 275 kB; a few of its lines hold
+    them): a filter to run before a line-by-line pattern, which would otherwise try every
+    position of the text."""
+    found: dict[int, bytes] = {}
+    for token in tokens:
+        at = text.find(token)
+        while at >= 0:
+            start = text.rfind(b"\n", 0, at) + 1
+            end = text.find(b"\n", at)
+            end = len(text) if end < 0 else end
+            found[start] = text[start:end]
+            at = text.find(token, end)
+    return [found[k] for k in sorted(found)]
+
+
 def _actor_seeds(nquads: bytes) -> dict[str, str]:
     """Each actor's seed of one article graph (N-Quads text): `#N`, the sum of its
     `xsd:integer` `kgo:mentionCount`s in the graph, when the graph names itself
     (`kgo:namedGraph`), so that the summary's aggregate (`_ACTOR_TOTALS`) counts it as an
     article graph; `#?` when that is not decidable from this graph alone (the summary pass
     then looks the actor up in the store)."""
-    counts = _MENTION_COUNT.findall(nquads)
+    # the patterns run on the few lines that can match (an N-Quads statement is one line),
+    # not on the whole text: 0.83 -> 0.03 CPU s over VOA's 250 graphs
+    counts = _MENTION_COUNT.findall(b"\n".join(lines_with(nquads, (_MENTION_COUNT_TOKEN,))))
     if not counts:
         return {}
-    named = {g for g, own in _NAMED_GRAPH.findall(nquads) if g == own}
+    named = {g for g, own in _NAMED_GRAPH.findall(b"\n".join(lines_with(nquads, (_NAMED_GRAPH_TOKEN,))))
+             if g == own}
     totals: dict[str, int | None] = {}
     for actor, value, graph in counts:
         if not value.endswith(_INTEGER_SUFFIX):

@@ -21,7 +21,7 @@ from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
-from kg.nlp import doc_text, span_text
+from kg.nlp import doc_text, span_text, token_columns
 from kg.types import Article, Event, Evidence, Extraction, Quote, Stance
 
 __all__ = ["extract", "ARTICLE_RULES", "ArticleState"]
@@ -49,8 +49,9 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     finder.bind_quote_speakers(quotes, lex.speech_lemmas(), lex.verbal_lemmas())
     light = set(lex.light_verbs())
     drafts: list[DraftEvent] = []
+    pos = token_columns(doc).pos
     for sent in doc.sents:
-        if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        if not any(pos[i] in ("VERB", "AUX") for i in range(sent.start, sent.end)):
             continue
         triggers = find_triggers(sent, lex)
         if triggers:
@@ -1173,10 +1174,11 @@ def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> li
     by_tok = {d.trigger.token.i: d for d in drafts}
     triggers = {d.trigger.token.i: d.trigger for d in drafts}
     out: list[Stance] = []
-    for tok in doc:
-        pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
+    for i, tag in enumerate(token_columns(doc).pos):  # a Token only for a verb or noun
+        pos = "VERB" if tag in ("VERB", "AUX") else "NOUN" if tag in ("NOUN", "PROPN") else None
         if pos is None:
             continue
+        tok = doc[i]
         for entry in lex.stances_for(tok.lemma_.lower(), pos):
             near = {c.lemma_.lower() for c in tok.children} | {tok.head.lemma_.lower()}
             for c in tok.children:

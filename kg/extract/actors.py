@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
-from kg.nlp import token_columns
+from kg.nlp import doc_text, token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
 
@@ -28,6 +28,7 @@ __all__ = ["ActorTable", "ActorFinder"]
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 _GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _THING_PRONOUNS = {"it", "its", "itself"}
+_PRONOUNS = frozenset(_PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS)
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
 #: first-person pronouns that, outside quotations, are the issuing institution's voice
 _ISSUER_PRONOUNS = {"we", "us", "our"}
@@ -384,13 +385,18 @@ def caption_marker_end(doc: Doc, i: int) -> int | None:
     """The index after the archive-photo caption marker that starts at token `i` ("FILE" in
     capitals, an optional "PHOTO", then a dash, a run of dashes or a colon), or None if none
     starts there."""
-    n = len(doc)
-    if doc[i].text != "FILE":
+    return _marker_end(token_columns(doc).words, i)
+
+
+def _marker_end(words: list[str], i: int) -> int | None:
+    """`caption_marker_end` on the tokens' texts `words`."""
+    n = len(words)
+    if words[i] != "FILE":
         return None
     j = i + 1
-    if j < n and doc[j].text == "PHOTO":
+    if j < n and words[j] == "PHOTO":
         j += 1
-    if j < n and (doc[j].text == ":" or set(doc[j].text) <= _CAPTION_DASHES):
+    if j < n and (words[j] == ":" or set(words[j]) <= _CAPTION_DASHES):
         return j + 1
     return None
 
@@ -400,10 +406,13 @@ def caption_markers(doc: Doc) -> set[int]:
     copy glues such captions into the text; the tagger then reads "FILE - Raul Castro" as one
     organisation."""
     found: set[int] = set()
-    for t in doc:
-        end = caption_marker_end(doc, t.i) if t.text == "FILE" else None
+    words = token_columns(doc).words  # the tokens' texts, without a Token per token
+    if "FILE" not in words:
+        return found
+    for i, word in enumerate(words):
+        end = _marker_end(words, i) if word == "FILE" else None
         if end is not None:
-            found.update(range(t.i, end))
+            found.update(range(i, end))
     return found
 
 
@@ -584,7 +593,8 @@ class ActorFinder:
         ordered = [w for w in spans if w in tokens]
         for prev, cur in zip(ordered, ordered[1:]):
             a, b = tokens[prev], tokens[cur]
-            between_text = "".join(doc[k].text_with_ws for k in range(a.end - 1, b.start))
+            # the text from the last token of one to the first of the next: the tokens tile it
+            between_text = doc_text(doc)[doc[a.end - 1].idx:doc[b.start].idx]
             new_paragraph = "\n" in between_text
             left_open = a[-1].text[-1] not in "”\""
             if prev in found and cur not in found:
@@ -804,7 +814,7 @@ class ActorFinder:
             # a compound noun phrase like "U.S. President Donald Trump" has its name as head
             pass
         lower = head.text.lower()
-        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _THING_PRONOUNS:
+        if head.pos_ == "PRON" or lower in _PRONOUNS:
             return self._pronoun(head)
         if ent is not None:
             return self._entity(ent)
@@ -1234,10 +1244,13 @@ class ActorFinder:
         pass over the article rather than one backward scan per definite noun."""
         if self._nouns_by_lemma is None:
             index: dict[str, list[int]] = defaultdict(list)
-            for t in self.doc:
-                if t.pos_ == "NOUN" and any(
-                        c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
-                    index[t.lemma_.lower()].append(t.i)
+            doc = self.doc
+            for i, pos in enumerate(token_columns(doc).pos):
+                if pos != "NOUN":
+                    continue
+                t = doc[i]
+                if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.children):
+                    index[t.lemma_.lower()].append(i)
             self._nouns_by_lemma = dict(index)
         return self._nouns_by_lemma
 
