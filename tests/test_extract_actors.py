@@ -395,3 +395,15 @@ def test_not_a_name() -> None:
     assert not_a_name("if (e.target) {")
     assert not any(not_a_name(n) for n in ("Standard & Poor", "AT&T", "Kurdish People's "
                                            "Protection Units (YPG)", "Vatgia.com", "R&B"))
+
+
+def test_a_name_before_a_noun_of_a_kind_of_place_names_the_place(nlp) -> None:
+    """"the Bustan al-Qasr neighborhood", "the Bab al-Salameh border crossing": the tagger
+    names a person or an organisation there, but the name is a place's; a name before any
+    other noun still names its actor ("the Trump administration")."""
+    text = ("Government forces shelled the rebel-held Bustan al-Qasr neighborhood of Aleppo on "
+            "Monday. Refugees gathered at the Bab al-Salameh border crossing. The Trump "
+            "administration condemned the attack.")
+    labels = {a.label for a in _extract(nlp, text).actors}
+    assert not labels & {"Bustan al-Qasr", "Bab al-Salameh"}, labels
+    assert "Donald Trump" in labels or any("Trump" in label for label in labels), labels

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
+from kg.datafiles import word_set
 from kg.nlp import doc_text, token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
@@ -379,6 +380,11 @@ _NOT_IN_NAMES = re.compile(r"&&|==|//|[{}=|;▶<>]|\d:\d\d")
 def not_a_name(text: str) -> bool:
     """Whether `text` holds what no name holds: code or a media player's residue."""
     return _NOT_IN_NAMES.search(text) is not None
+
+
+def place_nouns() -> frozenset[str]:
+    """The nouns of kinds of place (`kg/data/place_nouns.csv`)."""
+    return word_set("place_nouns.csv", "lemma")
 
 
 def caption_marker_end(doc: Doc, i: int) -> int | None:
@@ -829,6 +835,18 @@ class ActorFinder:
             return self._agent_noun(head)
         return None
 
+    @staticmethod
+    def _names_place(ent: Span) -> bool:
+        """Whether the name `ent` modifies a noun of a kind of place after it ("the Tariq
+        al-Bab neighborhood", "the Bab al-Salameh border crossing"; `kg/data/place_nouns.csv`)."""
+        root = ent.root
+        if root.dep_ != "compound" or root.head.i < ent.end:
+            return False
+        head = root.head
+        while head.dep_ == "compound" and head.head.i > head.i:  # "... border crossing"
+            head = head.head
+        return head.lemma_.lower() in place_nouns()
+
     def _titled_referents(self, head: Token) -> tuple[str, ...]:
         """"the secretaries", "the two ministers": a definite plural title with no modifier of
         its own refers back to the people of the article who hold that title (two or more, of
@@ -907,7 +925,10 @@ class ActorFinder:
     def _entity(self, ent: Span) -> str | None:
         """The actor an entity names: an acronym the article defined is what it stands for
         there ("the Sudanese Armed Forces (SAF) ... the SAF shelled"), whatever the same letters
-        mean elsewhere; an entity followed by its own acronym defines it."""
+        mean elsewhere; an entity followed by its own acronym defines it. A person's or
+        organisation's name before a noun of a kind of place names that place: no actor."""
+        if ent.label_ in ("PERSON", "ORG") and self._names_place(ent):
+            return None  # "the Bustan al-Qasr neighborhood", "the Bab al-Salameh border crossing"
         key = self.acronyms.get(ent.text.strip("()").removeprefix("the ").strip())
         if key is not None and key in self.table.actors:
             self.table.actors[key].mentions += 1
