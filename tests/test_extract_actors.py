@@ -398,12 +398,14 @@ def test_not_a_name() -> None:
 
 
 def test_a_name_before_a_noun_of_a_kind_of_place_names_the_place(nlp) -> None:
-    """"the Bustan al-Qasr neighborhood", "the Bab al-Salameh border crossing": the tagger
-    names a person or an organisation there, but the name is a place's; a name before any
-    other noun still names its actor ("the Trump administration")."""
+    """"the Bustan al-Qasr neighborhood", "the Bab al-Salameh border crossing", "the village
+    of Abbas" (not Mahmoud Abbas): the tagger names a person or an organisation there, but the
+    name is a place's; a name before any other noun still names its actor ("the Trump
+    administration")."""
     text = ("Government forces shelled the rebel-held Bustan al-Qasr neighborhood of Aleppo on "
-            "Monday. Refugees gathered at the Bab al-Salameh border crossing. The Trump "
-            "administration condemned the attack.")
+            "Monday. Refugees gathered at the Bab al-Salameh border crossing. Iraqi troops are "
+            "moving into the village of Abbas, south of Mosul. The Trump administration "
+            "condemned the attack.")
     labels = {a.label for a in _extract(nlp, text).actors}
-    assert not labels & {"Bustan al-Qasr", "Bab al-Salameh"}, labels
+    assert not labels & {"Bustan al-Qasr", "Bab al-Salameh", "Abbas", "Mahmoud Abbas"}, labels
     assert "Donald Trump" in labels or any("Trump" in label for label in labels), labels

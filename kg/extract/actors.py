@@ -838,8 +838,13 @@ class ActorFinder:
     @staticmethod
     def _names_place(ent: Span) -> bool:
         """Whether the name `ent` modifies a noun of a kind of place after it ("the Tariq
-        al-Bab neighborhood", "the Bab al-Salameh border crossing"; `kg/data/place_nouns.csv`)."""
+        al-Bab neighborhood", "the Bab al-Salameh border crossing"; `kg/data/place_nouns.csv`),
+        or is what such a noun before it is "of" or stands beside ("the town of al-Bab")."""
         root = ent.root
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.i < ent.start:
+            return root.head.head.lemma_.lower() in place_nouns()  # "the town of al-Bab"
+        if root.dep_ == "appos" and root.head.i < ent.start:
+            return root.head.lemma_.lower() in place_nouns()  # "the village, Julan"
         if root.dep_ != "compound" or root.head.i < ent.end:
             return False
         head = root.head
