@@ -1625,8 +1625,6 @@ def pure_reporting(st: SentenceState) -> None:
             ev.extra["reporting"] = True
 
 
-
-
 def archive_caption(st: SentenceState) -> None:
     """A caption of an archive photo ("FILE - Military officers march during a parade ...,
     March 27, 2023") shows another day than the news: what it shows is not an event of the
