@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from kg.errors import ModelError
@@ -59,42 +59,47 @@ def _line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-_last_text: tuple[object, str] = (None, "")
-
-
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once per Doc (spaCy joins every token afresh on each call): the
-    text of the last Doc asked for is kept."""
-    global _last_text
-    last_doc, text = _last_text
-    if last_doc is not doc:
-        text = doc.text
-        _last_text = (doc, text)
-    return text
+    """`doc.text`, joined once per Doc (spaCy joins every token afresh on each call): it is
+    `TokenColumns.text`, kept with the columns of the last Doc asked for."""
+    return token_columns(doc).text
 
 
 class TokenColumns:
     """Per-token strings of one Doc, as lists indexed like the Doc: `words[i]` is
     `doc[i].text`, `pos[i]` `doc[i].pos_`, `dep[i]` `doc[i].dep_`. A loop over every token
     reads these instead of making a Token object (and its strings) per token and question;
-    `tag[i]` is `doc[i].tag_`."""
+    `tag[i]` is `doc[i].tag_`, and `text` is `doc.text`."""
 
-    __slots__ = ("words", "pos", "dep", "tag")
+    __slots__ = ("words", "pos", "dep", "tag", "text")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, IDX, LENGTH, POS, TAG
+        from spacy.attrs import DEP, ORTH, POS, SPACY, TAG
         from spacy.parts_of_speech import NAMES
 
-        text = doc_text(doc)
-        rows = doc.to_array([IDX, LENGTH, POS, DEP, TAG]).tolist()
         strings = doc.vocab.strings
-        labels: dict[int, str] = {}
-        self.words = [text[i:i + n] for i, n, _, _, _ in rows]
-        self.pos = [NAMES.get(p, "") for _, _, p, _, _ in rows]
-        self.dep = [labels[d] if d in labels else labels.setdefault(d, strings[d])
-                    for _, _, _, d, _ in rows]
-        self.tag = [labels[t] if t in labels else labels.setdefault(t, strings[t])
-                    for _, _, _, _, t in rows]
+        ids = doc.to_array([ORTH, POS, DEP, TAG, SPACY])
+        # a token's text is the string of its ORTH id, and the Doc's text is those strings,
+        # each with its space when SPACY is set; each column names its distinct ids once
+        words = _names(ids[:, 0], strings.__getitem__)
+        self.words = words.tolist()
+        spaced = ids[:, 4].astype(bool)
+        words[spaced] += " "
+        self.text = "".join(words.tolist())
+        self.pos = _names(ids[:, 1], lambda p: NAMES.get(p, "")).tolist()
+        self.dep = _names(ids[:, 2], strings.__getitem__).tolist()
+        self.tag = _names(ids[:, 3], strings.__getitem__).tolist()
+
+
+def _names(column, name: Callable[[int], str]):
+    """The strings of a column of ids (of `Doc.to_array`), as a numpy array of objects: each
+    distinct id is looked up once and its string spread to the rows by numpy, with no Python
+    call nor 64-bit integer object per row."""
+    import numpy as np
+
+    distinct, row_of = np.unique(column, return_inverse=True)
+    strings = np.array([name(i) for i in distinct.tolist()], dtype=object)
+    return strings[row_of]
 
 
 _last_columns: tuple[object, TokenColumns | None] = (None, None)
