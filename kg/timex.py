@@ -444,18 +444,45 @@ def _stretches(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: the characters a case-insensitive regex takes for an ASCII letter of the keys that
+#: `str.lower` does not make that letter ("ſ" is an "s" to the regex engine, "ı" and "İ" an "i")
+_UNFOLDED = ("ſ", "ı", "İ")
+
+
+def _folded(text: str) -> str | None:
+    """`text` lower-cased, where the keys' case-sensitive twins (`_twin`) match at the same
+    places as the keys match `text`; None where they might not (a character of `_UNFOLDED`, or
+    one whose lower case is longer)."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _UNFOLDED):
+        return None
+    return low
+
+
+@functools.lru_cache(maxsize=None)
+def _twin(key: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A key (lower-case letters, digits and classes of them) compiled case-sensitively, for
+    the lower-cased text (measured here: the keys of all rules ran in about half the time on
+    news text as the case-insensitive ones). None for a key with capitals."""
+    return re.compile(key.pattern) if key.pattern == key.pattern.lower() else None
+
+
 def _matches(rule: _Rule, text: str, stretches: list[tuple[int, int]], starts: list[int],
-             keyed: dict[re.Pattern[str], list[int]]) -> Iterator[re.Match[str]]:
+             keyed: dict[re.Pattern[str], list[int]],
+             folded: str | None = None) -> Iterator[re.Match[str]]:
     """`rule.pattern.finditer(text)`, run only on the stretches that hold the rule's key: the
     same matches (none runs across stretches; the boundary tests at a stretch's ends see a
-    separator or the end of the text alike)."""
+    separator or the end of the text alike). `folded` is `_folded(text)`, where the key is
+    looked for when it has a twin."""
     if rule.key is None:
         yield from rule.pattern.finditer(text)
         return
     which = keyed.get(rule.key)
     if which is None:
+        twin = _twin(rule.key) if folded is not None else None
+        found = twin.finditer(folded) if twin is not None else rule.key.finditer(text)
         which = keyed[rule.key] = sorted({bisect.bisect_right(starts, m.start()) - 1
-                                          for m in rule.key.finditer(text)})
+                                          for m in found})
     for i in which:
         yield from rule.pattern.finditer(text, *stretches[i])
 
@@ -466,10 +493,11 @@ def _scan(text: str, anchor: dt.date | None, future: bool,
     stretches = _stretches(text)
     starts = [s for s, _ in stretches]
     keyed: dict[re.Pattern[str], list[int]] = {}
+    folded = _folded(text)
     for index, rule in enumerate(_RULES):
         if rule.scan == "never":
             continue
-        for m in _matches(rule, text, stretches, starts, keyed):
+        for m in _matches(rule, text, stretches, starts, keyed, folded):
             if strict_case and not _capitalised(m):
                 continue
             if rule.scan == "context" and not _has_context(m):

@@ -276,9 +276,10 @@ def _keyed_scan(text: str) -> list[tuple[int, int, int]]:
     stretches = timex._stretches(text)
     starts = [s for s, _ in stretches]
     keyed: dict = {}
+    folded = timex._folded(text)
     return [(i, m.start(), m.end()) for i, rule in enumerate(timex._RULES)
             if rule.scan != "never"
-            for m in timex._matches(rule, text, stretches, starts, keyed)]
+            for m in timex._matches(rule, text, stretches, starts, keyed, folded)]
 
 
 _PIECES = [
@@ -310,6 +311,19 @@ def test_rules_match_the_same_on_keyed_stretches_as_on_the_whole_text(pieces, ga
 def test_keyed_stretches_on_sentences(text) -> None:
     assert _keyed_scan(text) == _whole_text_scan(text)
     assert find_dates(text, FRI)
+
+
+@pytest.mark.parametrize("text", [
+    "It began on ſept. 9, 2024 and ended on Tueſday.",  # a long s is an "s" to the keys
+    "İn 2024 they met on Mondaı, then on JUNE 3 and İnstanbul's WEEKEND.",
+    "The Kelvin sign: wee\u212a, 2 wee\u212as ago; DAY one; Straße in Jan. 2020.",
+])
+def test_keyed_stretches_where_lower_case_is_no_fold(text) -> None:
+    from kg import timex
+
+    assert _keyed_scan(text) == _whole_text_scan(text)
+    if any(c in text for c in "ſıİ"):
+        assert timex._folded(text) is None  # the keys are looked for case-insensitively there
 
 
 @pytest.mark.parametrize(
