@@ -117,7 +117,7 @@ class Lexicon:
     """
 
     __slots__ = ("_events", "_stances", "_light", "_particles", "_null", "entries", "stance_entries",
-                 "_verbal", "_speech")
+                 "_verbal", "_speech", "_heads")
 
     def __init__(
         self,
@@ -152,6 +152,7 @@ class Lexicon:
         # them once per article; each is a pass over every entry)
         self._verbal: frozenset[str] | None = None
         self._speech: frozenset[str] | None = None
+        self._heads: tuple[frozenset[str], frozenset[str]] | None = None  # see `event_heads`
 
     @classmethod
     def load(cls, cameo_codes: Collection[str] | None = None) -> Lexicon:
@@ -250,6 +251,26 @@ class Lexicon:
             verbal = {"01", "02", "03", "04", "10", "11", "12", "13"}
             self._verbal = frozenset(v for v, r in roots.items() if r <= verbal)
         return self._verbal
+
+    def event_heads(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(verb heads, noun lemmas): every VERB entry's lemma and each of its first words up to
+        a space ("call" and "call for" of "call for"), and every NOUN entry's lemma. A verb
+        whose lemma is not a verb head has no entry, alone or with any word after it; made on
+        first use, so that `find_triggers` asks for entries only where some may be.
+
+        >>> heads, nouns = load_lexicon().event_heads()
+        >>> "call" in heads, "attack" in nouns, "table" in heads
+        (True, True, False)
+        """
+        if self._heads is None:
+            heads: set[str] = set()
+            for lemma, pos in self._events:
+                if pos == "VERB":
+                    heads.add(lemma)
+                    heads.update(lemma[:i] for i, c in enumerate(lemma) if c == " ")
+            nouns = frozenset(lemma for lemma, pos in self._events if pos == "NOUN")
+            self._heads = (frozenset(heads), nouns)
+        return self._heads
 
     def speech_lemmas(self) -> frozenset[str]:
         """The verbs of saying ("say", "tell", "warn"): event entries marked `speech`."""

@@ -69,16 +69,16 @@ class TokenColumns:
     """Per-token strings of one Doc, as lists indexed like the Doc: `words[i]` is
     `doc[i].text`, `pos[i]` `doc[i].pos_`, `dep[i]` `doc[i].dep_`. A loop over every token
     reads these instead of making a Token object (and its strings) per token and question;
-    `tag[i]` is `doc[i].tag_`, and `text` is `doc.text`."""
+    `tag[i]` is `doc[i].tag_`, `lemma[i]` `doc[i].lemma_`, and `text` is `doc.text`."""
 
-    __slots__ = ("words", "pos", "dep", "tag", "text")
+    __slots__ = ("words", "pos", "dep", "tag", "lemma", "text")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, ORTH, POS, SPACY, TAG
+        from spacy.attrs import DEP, LEMMA, ORTH, POS, SPACY, TAG
         from spacy.parts_of_speech import NAMES
 
         strings = doc.vocab.strings
-        ids = doc.to_array([ORTH, POS, DEP, TAG, SPACY])
+        ids = doc.to_array([ORTH, POS, DEP, TAG, SPACY, LEMMA])
         # a token's text is the string of its ORTH id, and the Doc's text is those strings,
         # each with its space when SPACY is set; each column names its distinct ids once
         words = _names(ids[:, 0], strings.__getitem__)
@@ -89,6 +89,7 @@ class TokenColumns:
         self.pos = _names(ids[:, 1], lambda p: NAMES.get(p, "")).tolist()
         self.dep = _names(ids[:, 2], strings.__getitem__).tolist()
         self.tag = _names(ids[:, 3], strings.__getitem__).tolist()
+        self.lemma = _names(ids[:, 5], strings.__getitem__).tolist()
 
 
 def _names(column, name: Callable[[int], str]):

@@ -109,11 +109,19 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
     """Lexicon triggers of one sentence, one per token at most."""
     out: list[Trigger] = []
     doc = sent.doc
-    columns = token_columns(doc)  # the test below without a Token per token
-    pos_of, tag_of = columns.pos, columns.tag
+    columns = token_columns(doc)  # the tests below without a Token per token
+    pos_of, tag_of, lemma_of, text_of = columns.pos, columns.tag, columns.lemma, columns.words
+    verb_heads, noun_lemmas = lex.event_heads()
     for i in range(sent.start, sent.end):
         if (pos_of[i] in ("VERB", "AUX") or (pos_of[i] == "NOUN" and tag_of[i] != "VBG")
                 or tag_of[i] == "VBG"):
+            # no entry for the word, alone or (a verb) with a particle: no candidate below
+            if pos_of[i] in ("VERB", "AUX"):
+                if lemma_of[i].lower() not in verb_heads:
+                    continue
+            elif lemma_of[i].lower() not in noun_lemmas and not (
+                    tag_of[i] == "NNS" and text_of[i].lower() in noun_lemmas):
+                continue
             tok = doc[i]
             pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN"
             if pos == "VERB" and tok.dep_ in ("amod", "compound", "nmod"):
