@@ -183,6 +183,7 @@ class Gazetteer:
         self._agents: dict[str, AgentTerm] = {}
         for a in (*agents, *imported_agents):  # curated first: it wins
             self._agents.setdefault(norm(a.term), a)
+        self._agent_ends: dict[bool, frozenset[str]] = {}  # see `agent_ruled_out`
         self._actors: dict[str, KnownActor] = {}
         self._surnames: dict[str, list[KnownActor]] = {}
         for a in actors:
@@ -242,6 +243,30 @@ class Gazetteer:
         if hit is None and n.endswith("s"):
             hit = self._agents.get(n[:-1]) or (self._agents.get(n[:-2]) if n.endswith("es") else None)
         return hit
+
+    def agent_ruled_out(self, last: str, person: bool = False) -> bool:
+        """True when `agent` finds no term (with `person`: no person's term) for any phrase
+        ending in the word `last` (the phrase is `last`, or ends in a space and `last`); False
+        when it may. Lets a caller skip the look-ups of many phrases that end alike.
+
+        Only a `last` of lower-case letters and digits is ruled out: `norm` leaves such a word
+        as it is, so it is the last word of the phrase's normal form, and it is ruled out when
+        it is no term's last word, nor one with "s" or "es" after it (`agent` tries those
+        singulars).
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.agent_ruled_out("table"), gaz.agent_ruled_out("ministers", person=True)
+        (True, False)
+        """
+        if not _PLAIN.fullmatch(last) or " " in last:
+            return False
+        ends = self._agent_ends.get(person)
+        if ends is None:
+            words = {key.rpartition(" ")[2] for key, term in self._agents.items()
+                     if term.person or not person}
+            ends = frozenset(w + tail for w in words for tail in ("", "s", "es"))
+            self._agent_ends[person] = ends
+        return last not in ends
 
     def group_name(self, sector: str | None, iso3: str) -> str | None:
         """The name of state `iso3`'s generic group of CAMEO `sector` (`sectors.csv`), or None

@@ -772,8 +772,12 @@ class ActorFinder:
         title = sector = country = employer = None
         low = [w.lower() for w in words]
         best = 0
+        # the words that end no person's title: no phrase ending in one is looked up
+        ruled_out = [self.gaz.agent_ruled_out(w, person=True) for w in low]
         for i in range(len(low)):
             for j in range(min(len(low), i + 5), i, -1):
+                if ruled_out[j - 1]:
+                    continue
                 term = self.gaz.agent(" ".join(low[i:j]))
                 if term is not None and term.person and j - i > best:
                     best, title, sector = j - i, " ".join(words[i:j]), term.sector
@@ -957,11 +961,13 @@ class ActorFinder:
         label = ent.label_
         if label in ("GPE", "NORP") and self._stance_prefixed(ent[0]):
             return None  # "anti-Syria": a stance, not the actor Syria
-        before = [t.text.lower() for t in self.doc[max(ent.start - 3, 0):ent.start]]
-        for n in range(len(before)):
-            term = self.gaz.agent(" ".join(before[n:] + [name.lower()]))
-            if term is not None and term.person:
-                return None  # "State" in "Secretary of State" is part of a title
+        if not self.gaz.agent_ruled_out(name.lower().rpartition(" ")[2], person=True):
+            words = token_columns(self.doc).words
+            before = [w.lower() for w in words[max(ent.start - 3, 0):ent.start]]
+            for n in range(len(before)):
+                term = self.gaz.agent(" ".join(before[n:] + [name.lower()]))
+                if term is not None and term.person:
+                    return None  # "State" in "Secretary of State" is part of a title
         known = self.gaz.actor(name)
         if known is None and label == "PERSON":
             full = self._full_person_name(ent)
@@ -1159,15 +1165,17 @@ class ActorFinder:
                     b.sector = b.sector or body.sector
             if key:
                 return key
-        words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
         term = None
         text = head.text
-        for i in range(len(words)):
-            phrase = " ".join(w.text.lower() for w in words[i:])
-            term = self.gaz.agent(phrase) or self.gaz.agent(" ".join(w.lemma_.lower() for w in words[i:]))
-            if term is not None:
-                text = " ".join(w.text for w in words[i:])
-                break
+        if not (self.gaz.agent_ruled_out(head.text.lower()) and self.gaz.agent_ruled_out(head.lemma_.lower())):
+            # (else every phrase below ends in a word that ends no agent term)
+            words = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "PROPN"] + [head]
+            for i in range(len(words)):
+                phrase = " ".join(w.text.lower() for w in words[i:])
+                term = self.gaz.agent(phrase) or self.gaz.agent(" ".join(w.lemma_.lower() for w in words[i:]))
+                if term is not None:
+                    text = " ".join(w.text for w in words[i:])
+                    break
         if term is None:
             for w in head.lefts:
                 if w.dep_ == "compound" and w.pos_ == "NOUN":
