@@ -730,10 +730,6 @@ class ActorFinder:
             return c
 
     def _token_country(self, t: Token) -> str | None:
-        if self._stance_prefixed(t) or self._ethnic(t):
-            # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
-            # "ethnic Albanian guerrillas" in Macedonia are not Albania's
-            return None
         ent = self.ent_of.get(t.i)
         text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") else t.text
         c = (self.gaz.country(_norm_name(text)) or self.gaz.demonym(_norm_name(t.text))
@@ -741,13 +737,20 @@ class ActorFinder:
         if c is None and ent is not None and text == t.text and len(ent) > 1:
             # "Sri Lankan navy" with "Sri Lankan" tagged as an organisation
             c = self.gaz.demonym(_norm_name(ent.text))
-        if c is not None and t.i > 0 and t.doc[t.i - 1].text == "New":
+        if c is None:
+            return None
+        # (asked only of a token that names a country: most name none)
+        if self._stance_prefixed(t) or self._ethnic(t):
+            # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
+            # "ethnic Albanian guerrillas" in Macedonia are not Albania's
+            return None
+        if t.i > 0 and t.doc[t.i - 1].text == "New":
             # "New Mexico Democratic Senator Tom Udall": a place named "New ..." is not the
             # country its last word names
             place = find_place(f"New {t.text}")
             if place is not None and place.country != c.iso3:
                 return place.country
-        return c.iso3 if c else None
+        return c.iso3
 
     def _stance_prefixed(self, t: Token) -> bool:
         low = t.lower_
