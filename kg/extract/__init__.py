@@ -1025,6 +1025,8 @@ def _sentence_countries(finder: ActorFinder,
     first: dict[str, int] = {}
     for i, key in sorted(finder.history):
         first.setdefault(key, i)
+    pos = token_columns(doc).pos
+    named: dict[int, set[str]] = {}  # a sentence's start -> the states its words name
     for key, i in first.items():
         b = table.actors.get(key)
         if b is None or b.country or b.kind not in _COUNTRY_FROM_CONTEXT or b.code and b.code[:3] in ("IGO", "NGO", "IMG"):
@@ -1033,8 +1035,10 @@ def _sentence_countries(finder: ActorFinder,
             continue
         sent = doc[i].sent
         other = reported.get(key, set())
-        states = {finder.country_in_token(t) for t in sent if t.pos_ in ("PROPN", "ADJ", "NOUN")} - {None}
-        states -= other
+        if sent.start not in named:  # (the same for every actor of the sentence)
+            named[sent.start] = {finder.country_in_token(doc[j]) for j in range(sent.start, sent.end)
+                                 if pos[j] in ("PROPN", "ADJ", "NOUN")} - {None}
+        states = named[sent.start] - other
         if not states:  # "police in Karachi arrested militants": the state of the cities named
             states = {finder.place_in(t) for t in sent
                       if t.ent_type_ in ("GPE", "LOC") and t.ent_iob_ == "B"} - {None} - other
