@@ -1233,6 +1233,8 @@ def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> li
 _OPENERS = "“"
 _CLOSERS = "”"
 _BEFORE_OPENING = " \t([{—–-/"
+#: the characters `_quote_spans` reads: opening, closing and straight quotation marks
+_QUOTE_MARKS = re.compile("[" + re.escape(_OPENERS + _CLOSERS + '"') + "]")
 
 
 def _straight_opens(text: str, i: int, start: int) -> bool | None:
@@ -1260,7 +1262,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     for para in text.split("\n"):
         end = start + len(para)
         opened: int | None = None
-        for i in range(start, end):
+        for mark in _QUOTE_MARKS.finditer(text, start, end):  # (every other character passes)
+            i = mark.start()
             ch = text[i]
             if ch in _OPENERS:
                 opens = True
