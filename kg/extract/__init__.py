@@ -1178,12 +1178,17 @@ def _stances(doc: Doc, lex, finder: ActorFinder, drafts: list[DraftEvent]) -> li
     by_tok = {d.trigger.token.i: d for d in drafts}
     triggers = {d.trigger.token.i: d.trigger for d in drafts}
     out: list[Stance] = []
-    for i, tag in enumerate(token_columns(doc).pos):  # a Token only for a verb or noun
+    columns = token_columns(doc)  # a Token only for a verb or noun with stance entries
+    lemma_of = columns.lemma
+    for i, tag in enumerate(columns.pos):
         pos = "VERB" if tag in ("VERB", "AUX") else "NOUN" if tag in ("NOUN", "PROPN") else None
         if pos is None:
             continue
+        entries = lex.stances_for(lemma_of[i].lower(), pos)
+        if not entries:
+            continue
         tok = doc[i]
-        for entry in lex.stances_for(tok.lemma_.lower(), pos):
+        for entry in entries:
             near = {c.lemma_.lower() for c in tok.children} | {tok.head.lemma_.lower()}
             for c in tok.children:
                 near.update(g.lemma_.lower() for g in c.children)
