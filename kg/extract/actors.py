@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
 from kg.datafiles import word_set
-from kg.nlp import doc_text, token_columns
+from kg.nlp import doc_text, span_text, token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
 
@@ -821,7 +821,7 @@ class ActorFinder:
         if head.i in self.skip or not_a_name(head.text):
             return None
         ent = self.ent_of.get(head.i)
-        if ent is not None and not_a_name(ent.text):
+        if ent is not None and not_a_name(span_text(ent)):
             return None  # kept as an entity all the same: its words are no agent nouns either
         if ent is None:
             # a compound noun phrase like "U.S. President Donald Trump" has its name as head
@@ -941,7 +941,7 @@ class ActorFinder:
         organisation's name before a noun of a kind of place names that place: no actor."""
         if ent.label_ in ("PERSON", "ORG") and self._names_place(ent):
             return None  # "the Bustan al-Qasr neighborhood", "the Bab al-Salameh border crossing"
-        key = self.acronyms.get(ent.text.strip("()").removeprefix("the ").strip())
+        key = self.acronyms.get(span_text(ent).strip("()").removeprefix("the ").strip())
         if key is not None and key in self.table.actors:
             self.table.actors[key].mentions += 1
             return key
@@ -958,7 +958,7 @@ class ActorFinder:
         return key
 
     def _entity_key(self, ent: Span) -> str | None:
-        name = _norm_name(ent.text)
+        name = _norm_name(span_text(ent))
         if not name or not any(c.isalpha() for c in name):
             return None
         label = ent.label_
@@ -1147,7 +1147,7 @@ class ActorFinder:
             return earlier
         named = next((self.ent_of[c.i] for c in head.children if c.dep_ == "appos" and c.i > head.i
                       and c.i in self.ent_of and self.ent_of[c.i].label_ == "PERSON"), None)
-        noun = self.gaz.agent(head.lower_) or self.gaz.agent(head.lemma_.lower())
+        noun = (self.gaz.agent(head.lower_) or self.gaz.agent(head.lemma_.lower())) if named is not None else None
         if named is not None and head.tag_ == "NN" and (noun is None or noun.person):
             # "Trump's campaign chairman, Paul Manafort, resigned": the person the apposition
             # names, not the possessor
