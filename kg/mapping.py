@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
@@ -28,7 +28,7 @@ from kg.codes import lookup
 from kg.types import Actor, Event, Evidence, Extraction, Place, Quote, Stance
 from kg.vocab import ACTOR_CLASS, CAMEO, KGO, PLOVER, STANCE_CLASS, WD, expand
 
-__all__ = ["to_quads", "to_nquads", "article_nquads", "actor_node", "event_node",
+__all__ = ["to_quads", "to_nquads", "article_nquads", "article_graph", "actor_node", "event_node",
            "shared_event_node"]
 
 _T = {name: NamedNode(expand(name)) for name in (
@@ -128,6 +128,16 @@ def to_quads(extraction: Extraction) -> list[Quad]:
 def article_nquads(extraction: Extraction) -> bytes:
     """`to_nquads(to_quads(extraction))`, written without making the quads (the build's path)."""
     return _write(extraction).nquads()
+
+
+def article_graph(extraction: Extraction, predicates: Collection[NamedNode]
+                  ) -> tuple[bytes, list[tuple[NamedNode, NamedNode, NamedNode | Literal]]]:
+    """`article_nquads(extraction)` and its triples whose predicate is one of `predicates`,
+    in the text's order, as terms (what a reader of those predicates would parse back from
+    the text, without parsing it: `kg.summary.article_seeds`)."""
+    w = _write(extraction)
+    wanted = frozenset(predicates)
+    return w.nquads(), [t for t in w.triples if t[1] in wanted]
 
 
 def _write(extraction: Extraction) -> _Writer:

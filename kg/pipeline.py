@@ -116,17 +116,17 @@ def extract_article(article: Article, doc, nlp: Language | None = None):
 
 def article_to_result(article: Article, doc) -> ArticleResult:
     """The pure per-article function: article and its parse in, its graph out."""
-    from kg.mapping import actor_node, article_nquads
-    from kg.summary import article_seeds
+    from kg.mapping import actor_node, article_graph
+    from kg.summary import SEED_PREDICATES, article_seeds
 
     extraction = extract_article(article, doc)
-    nquads = article_nquads(extraction)
+    nquads, read = article_graph(extraction, SEED_PREDICATES)
     return ArticleResult(
         article_id=article.id,
         nquads=nquads,
         events=len(extraction.events),
         actors=tuple(actor_node(a.key, a.kind).value for a in extraction.actors),
-        seeds=article_seeds(nquads),
+        seeds=article_seeds(nquads, read),
         persons=person_rows(nquads),
     )
 

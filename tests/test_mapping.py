@@ -216,3 +216,22 @@ def test_article_nquads_is_the_serialised_quads_byte_for_byte() -> None:
     extraction = _extraction("a1", strike, _strike("e2", trigger="bombed", confidence=0.333))
     assert article_nquads(extraction) == to_nquads(to_quads(extraction))
     assert b'\\"no\\"' in article_nquads(extraction) and b"\\n" in article_nquads(extraction)
+
+
+def test_article_graph_gives_the_seeds_their_triples_unparsed() -> None:
+    """`article_graph` writes `article_nquads`'s bytes and the triples of the predicates asked
+    for; the summary seeds read from them are those read by parsing the text (an event
+    three reports share and a quoted sentence included)."""
+    from kg.mapping import article_graph, article_nquads
+    from kg.summary import SEED_PREDICATES, article_seeds
+
+    text = 'He said "no"\n to\tIsraël’s plan \\ today.'
+    strike = _strike("e1")
+    strike = Event(**{**{f: getattr(strike, f) for f in strike.__dataclass_fields__},
+                      "evidence": _evidence(text, 3, 7), "trigger": 'said "no"'})
+    extraction = _extraction("a1", strike, _strike("e1b"), _strike("e2", trigger="bombed"))
+    nquads, triples = article_graph(extraction, SEED_PREDICATES)
+    assert nquads == article_nquads(extraction)
+    assert triples and {t[1] for t in triples} <= SEED_PREDICATES
+    assert article_seeds(nquads, triples) == article_seeds(nquads)
+    assert b"=\t" in article_seeds(nquads, triples)
