@@ -89,6 +89,104 @@ def test_states_and_regions_with_dated_codes_are_names_of_their_state_not_people
         ("Freedonian Serb Republic", "FRA"), ("Serb Republic", "FRA")}
 
 
+#: office holders (CountryInfo) teach the given names; undated entries the organisation words
+SHAPES = """\
+ALICE_EXAMPLE_  # CountryInfo.txt
+\t[NGAGOV >100101]
+ALICE_OTHERNAME_  # CountryInfo.txt
+\t[RUSGOV >100101]
+ALICE_THIRD_  # CountryInfo.txt
+\t[USAGOV >100101]
+PRESIDENT_BORIS_TEST_  # CountryInfo.txt
+\t[RUSGOV >100101]
+PRESIDENT_CAROL_TEST_  # CountryInfo.txt
+\t[USAGOV >100101]
+CARLOS_MENDEZ_  # CountryInfo.txt
+\t[FRAGOV >100101]
+CARLOS_RUIZ_  # CountryInfo.txt
+\t[MLIGOV >100101]
+SOUTHERN_RELIEF_COUNCIL_
+\t[NGOHRI]
+EASTERN_RELIEF_COUNCIL_
+\t[NGOHRI]
+WESTERN_RELIEF_COUNCIL_
+\t[NGOREF]
+NATIONAL_MONITORING_COUNCIL_
++ALICE_NEWNAME
++CARLOS_MONITOR
+\t[FRAOPP >120101]
+NORTHERN_LIBERATION_FRONT_
++ALICE_WARLORD
++NORTHERN_RELIEF
+\t[MLIREB]
+CARLOS_SOLO
+\t[USAOPP]
+"""
+
+
+def test_name_shapes_learnt_from_the_dictionary_make_persons_and_organisations() -> None:
+    """Given names come from the office holders' entries (not their titles), organisation words
+    from the undated entries; they decide the kind of the entries the dictionary leaves
+    unmarked, and split the persons it lists under a body."""
+    report = P.Report()
+    blocks = P.read_actor_dictionary(SHAPES, "x.actors.txt", report)
+    shapes = P.NameShapes.learn(blocks, {"president"})
+    assert {"ALICE", "CARLOS"} <= shapes.given and "PRESIDENT" not in shapes.given
+    assert "COUNCIL" in shapes.org_words and "COUNCIL" in shapes.heads
+    assert shapes.person("ALICE NEWNAME") and not shapes.person("SOUTHERN RELIEF COUNCIL")
+    assert not shapes.person("ALICE PRESIDENT")  # a title ends no name
+    kinds = {"REB": "armed_group", "GOV": "government", "HRI": "ngo", "OPP": "party"}
+    actors, _ = P.to_actor_records(blocks, "x.actors.txt", STATES, kinds, report, set(), shapes)
+    by_label = {a["label"]: a for a in actors}
+    # a dated code does not make an organisation's entry a person, nor an undated one a
+    # person's entry an organisation
+    assert by_label["National Monitoring Council"]["kind"] == "party"
+    assert by_label["Carlos Solo"]["kind"] == "person"
+    # the persons listed under a body are persons of their own, coded as the body; the short
+    # form of the body's name stays its name
+    alice = by_label["Alice Warlord"]
+    assert (alice["kind"], alice["code"], alice["split"]) == ("person", "MLIREB", True)
+    assert by_label["Northern Liberation Front"]["aliases"] == ["Northern Relief"]
+    assert by_label["Alice Newname"]["code"] == "FRAOPP"
+    assert by_label["National Monitoring Council"]["aliases"] == []
+    # without shapes, the dictionary's marks alone decide (dated: a person)
+    plain, _ = P.to_actor_records(blocks, "x.actors.txt", STATES, kinds, P.Report(), set())
+    assert {a["label"]: a["kind"] for a in plain}["National Monitoring Council"] == "person"
+
+
+def test_persons_split_from_a_body_that_a_person_entry_names_are_dropped() -> None:
+    report = P.Report()
+    actors = [{"label": "Alice Example", "kind": "person", "aliases": [], "source": "x:1"},
+              {"label": "Alice Example", "kind": "person", "aliases": ["Alice B. Example"],
+               "source": "x:9", "split": True},
+              {"label": "Alice Warlord", "kind": "person", "aliases": [], "source": "x:12",
+               "split": True}]
+    kept = P._drop_named_persons(actors, report)
+    assert [a["source"] for a in kept] == ["x:1", "x:12"]
+    assert all("split" not in a for a in kept)
+    assert sum(report.skipped.values()) == 1
+
+
+def test_imported_persons_and_bodies_of_the_real_dictionaries() -> None:
+    """The committed import: persons the dictionary lists under a body, or leaves unmarked,
+    are persons; bodies with dated codes are not; the body named after its leader is named as
+    a body."""
+    recs = [json.loads(x) for x in (Path(P.__file__).resolve().parent.parent / "data" /
+                                    "petrarch_actors.jsonl").read_text(encoding="utf-8").splitlines()
+            if x[:1] == "{"]
+    by_label: dict[str, list[dict]] = {}
+    for r in recs:
+        by_label.setdefault(r["label"], []).append(r)
+    kinds = {label: {r["kind"] for r in rs} for label, rs in by_label.items()}
+    assert kinds["John Kirby"] == {"person"} and by_label["John Kirby"][0]["code"] == "USAMIL"
+    assert "John Kirby" not in by_label["United States Military"][0]["aliases"]
+    assert kinds["Edward Snowden"] == {"person"}
+    assert "person" not in kinds["Syrian Observatory For Human Rights"]
+    assert kinds["Assad Government"] == {"government"}
+    assert "Bashar Al-Assad" not in by_label["Assad Government"][0]["aliases"]
+    assert all("split" not in r for r in recs)
+
+
 def test_two_digit_years_and_bad_dates() -> None:
     report = P.Report()
     terms = P._terms("[USAGOV 480909-140101] [RUSGOV 13XX99]", "f:1", report)

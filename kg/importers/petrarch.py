@@ -41,7 +41,7 @@ from pathlib import Path
 __all__ = [
     "Term", "ActorBlock", "AgentRow", "VerbPattern", "NullPattern", "Report",
     "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary", "read_null_patterns",
-    "parse_code", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
+    "parse_code", "NameShapes", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
 ]
 
 UPSTREAM = "openeventdata/UniversalPetrarch, UniversalPetrarch/data/dictionaries/, commit 067552d"
@@ -235,8 +235,112 @@ def _current(terms: list[Term]) -> Term:
     return max(dated, key=lambda t: (t.end or dt.date.max, t.start or dt.date.min))
 
 
+def _words(name: str) -> list[str]:
+    return name.upper().replace("-", " ").split()
+
+
+def _ruler(b: ActorBlock) -> bool:
+    """An entry the dictionary marks as a person (its office holders, from CountryInfo.txt)."""
+    return "CountryInfo" in b.comment or "rulers" in b.comment
+
+
+@dataclass(frozen=True)
+class NameShapes:
+    """What the dictionaries' own entries say a person's name and an organisation's name look
+    like, learnt from them (not written here): `given` holds the first words of the names of
+    the office holders they mark as persons (CountryInfo), seen at least twice and rarely
+    opening an organisation's name; `org_words` the words that recur in the names of undated
+    entries (institutions, groups) and hardly ever in an office holder's name ("ARMY",
+    "OBSERVATORY", "REGIME"). Phoenix marks no other entry as a person: a dated code does not
+    make one (states and groups have them too: "SYRIAN OBSERVATORY FOR HUMAN RIGHTS"
+    [SYROPPHRI >20120101]) and an undated one does not unmake one ("EDWARD SNOWDEN" [USAOPP]);
+    and it lists persons as names of the body they code as ("+JOHN_KIRBY" under "UNITED
+    STATES MILITARY" [USAMIL], "+SALIM_IDRIS" under "FREE SYRIAN ARMY")."""
+
+    #: words that open the names of at least two office holders' entries and of at most half
+    #: as many organisations'
+    given: frozenset[str]
+    #: words in the names of at least three undated entries, ten times as many as of office
+    #: holders' entries
+    org_words: frozenset[str]
+    #: the organisation words that end several organisations' names ("BRIGADES", "FOUNDATION")
+    heads: frozenset[str] = frozenset()
+    #: words of titles and roles ("PRESIDENT", "CHANCELLOR"): they neither open nor end a name
+    titles: frozenset[str] = frozenset()
+
+    @classmethod
+    def learn(cls, blocks: Iterable[ActorBlock], titles: Iterable[str] = ()) -> NameShapes:
+        """Learn the shapes from every entry of the actor files; `titles` are words that open
+        a name without being a given name ("PRESIDENT", "SENATOR"), in any case."""
+        skip = {t.upper() for t in titles}
+        # counted by entry, not by name: an entry's many spellings of one name count once
+        first_person: Counter = Counter()
+        in_person: Counter = Counter()
+        first_org: Counter = Counter()
+        in_org: Counter = Counter()
+        last_org: Counter = Counter()
+        for b in blocks:
+            words = [_words(n) for n in b.names]
+            if _ruler(b):
+                first_person.update({w[0] for w in words if len(w) >= 2 and w[0] not in skip})
+                in_person.update({x for w in words for x in w})
+            elif not any(t.start or t.end for t in b.terms):
+                first_org.update({w[0] for w in words if w})
+                last_org.update({w[-1] for w in words if w})
+                in_org.update({x for w in words for x in w})
+        given = frozenset(w for w, c in first_person.items()
+                          if c >= 2 and first_org[w] * 2 <= c and w.isalpha())
+        org_words = frozenset(w for w, c in in_org.items()
+                              if c >= 3 and len(w) >= 3 and in_person[w] * 10 <= c)
+        return cls(given, org_words, frozenset(w for w in org_words if last_org[w] >= 3),
+                   frozenset(skip))
+
+    def organisation(self, name: str) -> bool:
+        """A name with an organisation's word in it, other than as the last word of a name
+        that opens with a given name, unless that word ends organisations' names ("ALEX
+        BONCAYAO BRIGADE" is a group, "EUGENE R. BLACK" a person)."""
+        w = _words(name)
+        if any(x in self.org_words for x in w[:-1]):
+            return True
+        return bool(w) and (w[-1] in self.heads or w[-1] in self.org_words and w[0] not in self.given)
+
+    def person(self, name: str) -> bool:
+        """A name of two to five words that opens with a given name and is no organisation's."""
+        w = _words(name)
+        return (2 <= len(w) <= 5 and w[0] in self.given and w[-1] not in self.titles
+                and not self.organisation(name)
+                and all(x.replace(".", "").replace("'", "").isalpha() for x in w))
+
+    def entry_kind(self, names: list[str], dated: bool) -> bool:
+        """Whether an entry (its names, the first its own) that is no ruler names a person:
+        with dated codes, unless its name has an organisation's shape and opens with no given
+        name; without, when no name has an organisation's shape and its name has a person's,
+        or is a person's name spelt another way (same last word: "OSAMA BIN LADEN" beside
+        "USAMA BIN LADEN")."""
+        first = names[0]
+        if dated:
+            w = _words(first)
+            return not (self.organisation(first) and (not w or w[0] not in self.given))
+        if any(self.organisation(n) for n in names):
+            return False
+        if self.person(first):
+            return True
+        last = _words(first)[-1:]
+        return len(_words(first)) >= 2 and any(
+            self.person(n) and _words(n)[-1:] == last for n in names[1:])
+
+    def split(self, names: list[str]) -> list[str]:
+        """The names of an organisation's entry that name persons: those with a person's shape,
+        except a short form of one of its organisation names ("SHIN BET" beside "SHIN BET
+        SECURITY AGENCY")."""
+        org_words = [set(_words(n)) for n in names if self.organisation(n)]
+        return [n for n in names if self.person(n)
+                and not any(set(_words(n)) <= words for words in org_words)]
+
+
 def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kinds: dict[str, str],
-                     report: Report, keys: set[str]) -> tuple[list[dict], list[dict]]:
+                     report: Report, keys: set[str], shapes: NameShapes | None = None
+                     ) -> tuple[list[dict], list[dict]]:
     """(actor records, country-name rows) from the entries of one actor file.
 
     `kinds` maps a CAMEO sector to a `kg.types.ACTOR_KINDS` kind; `keys` holds the keys used
@@ -244,6 +348,14 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
     state: its names become country-name rows; so do the names of an entry whose current code
     is a state's, bare or with a suffix that is no sector (a region: `[BIHSRP]`), unless its
     comment marks it as a ruler (dated codes alone do not make a person: states have them too).
+
+    With `shapes` (`NameShapes`, learnt from all the actor files), an entry that is no ruler is
+    a person when its first name has a person's shape and none of its names an organisation's,
+    or when it has dated codes and its first name has no organisation's shape; an entry that is
+    no person gives each group of its names with a person's shape (grouped by last word) a
+    person record of its own, coded as the entry (the person's affiliation), and is labelled
+    by its first remaining name, an organisation's if it has one. These records carry
+    `"split": true`; `run` drops those that name a person some other record names.
     """
     actors, country_names = [], []
     for b in blocks:
@@ -273,7 +385,21 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
                         b.source)
             continue
         dated = any(t.start or t.end for t in terms)
-        person = dated or "CountryInfo" in b.comment or "rulers" in b.comment
+        names = b.names
+        if shapes is None or _ruler(b):
+            person = dated or _ruler(b)
+        else:
+            person = shapes.entry_kind(names, dated)
+        split: dict[str, list[str]] = {}
+        if not person and shapes is not None:
+            persons = shapes.split(names)
+            for n in persons:
+                split.setdefault(_words(n)[-1], []).append(n)
+            kept = [n for n in names if n not in persons]
+            if kept and kept[0] != names[0]:  # its first name was a person's: an organisation's
+                kept.insert(0, next((n for n in kept if shapes.organisation(n)), kept[0]))
+                kept = list(dict.fromkeys(kept))
+            names = kept
         if person:
             kind = "person"
         elif country is None:
@@ -284,25 +410,40 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
             kind = kinds.get(sector or "", "organisation")
             if file.endswith("MilNonState.actors.txt") and kind not in ("criminal", "party"):
                 kind = "armed_group"
-        label = _label(b.names[0])
-        aliases = []
-        for n in b.names[1:]:
-            lab = _label(n)
-            if lab != label and lab not in aliases and len(lab) > 2:
-                aliases.append(lab)
-        key = "pet-" + _slug(label)
-        if key in keys:
-            key = f"{key}-{b.source.rsplit(':', 1)[1]}"
-        keys.add(key)
-        actors.append({
-            "key": key, "label": label, "kind": kind, "country": country,
+        line = b.source.rsplit(":", 1)[1]
+        record = {
+            "kind": kind, "country": country,
             "sector": sector if country else (cur.code[6:9] or sector) if sector == "IMG" else sector,
-            "code": cur.code, "wikidata": None, "aliases": aliases, "roles": [],
+            "code": cur.code, "wikidata": None, "roles": [],
             "terms": [{"code": t.code, "start": t.start.isoformat() if t.start else None,
                        "end": t.end.isoformat() if t.end else None} for t in terms],
-            "source": f"{file}:{b.source.rsplit(':', 1)[1]}",
-        })
+            "source": f"{file}:{line}",
+        }
+        actors.append(_named(record, names, keys, line))
+        for group in split.values():
+            actors.append(_named({**record, "kind": "person", "split": True}, group, keys, line))
     return actors, country_names
+
+
+def _named(record: dict, names: list[str], keys: set[str], line: str) -> dict:
+    """`record` with the key, label and aliases of `names` (the first is the label); `keys`
+    holds the keys used so far (extended here)."""
+    label = _label(names[0])
+    aliases: list[str] = []
+    for n in names[1:]:
+        lab = _label(n)
+        if lab != label and lab not in aliases and len(lab) > 2:
+            aliases.append(lab)
+    key = "pet-" + _slug(label)
+    if key in keys:
+        key = f"{key}-{line}"
+    keys.add(key)
+    out = {"key": key, "label": label}
+    for field_ in ("kind", "country", "sector", "code", "wikidata"):
+        out[field_] = record[field_]
+    out["aliases"] = aliases
+    out.update((k, v) for k, v in record.items() if k not in out)
+    return out
 
 
 # --- agents --------------------------------------------------------------------------------
@@ -765,6 +906,33 @@ def _notice(source_dir: Path) -> str:
         f"{licence}\n")
 
 
+def _titles(data: Path) -> set[str]:
+    """Words that open a person's name without being a given name: each word of the agent
+    table's person terms ("prime minister") and the gazetteer's title words ("sheikh")."""
+    from kg.gazetteer import _TITLE_WORDS, parse_agents
+
+    agents = parse_agents((data / "agents.csv").read_text(encoding="utf-8"))
+    return {w.rstrip(".") for a in agents if a.person for w in a.term.split()} | {
+        w.rstrip(".") for w in _TITLE_WORDS}
+
+
+def _drop_named_persons(actors: list[dict], report: Report) -> list[dict]:
+    """The records without the persons split from an entry (`to_actor_records`) whose label or
+    alias another person record has (the office holder's own entry) or an earlier split one."""
+    named = {n.lower() for r in actors if r["kind"] == "person" and not r.get("split")
+             for n in (r["label"], *r["aliases"])}
+    out = []
+    for r in actors:
+        if r.pop("split", False):
+            names = {n.lower() for n in (r["label"], *r["aliases"])}
+            if names & named:
+                report.skip("person named in an entry of a body, and by a person entry", r["source"])
+                continue
+            named |= names
+        out.append(r)
+    return out
+
+
 def run(source_dir: Path, out_dir: Path) -> list[str]:
     """Import every dictionary in `source_dir` into `out_dir`; returns the report lines."""
     missing = [f for f in (*ACTOR_FILES, AGENT_FILE, VERB_FILE, "LICENSE") if not (source_dir / f).is_file()]
@@ -778,13 +946,15 @@ def run(source_dir: Path, out_dir: Path) -> list[str]:
     actors: list[dict] = []
     country_rows: list[dict] = []
     keys: set[str] = set()
-    for f in ACTOR_FILES:
-        text = (source_dir / f).read_bytes().decode("utf-8", errors="replace")
-        blocks = read_actor_dictionary(text, f, report)
-        a, c = to_actor_records(blocks, f, states, kinds, report, keys)
+    blocks_of = {f: read_actor_dictionary((source_dir / f).read_bytes().decode("utf-8", errors="replace"),
+                                          f, report) for f in ACTOR_FILES}
+    shapes = NameShapes.learn((b for bs in blocks_of.values() for b in bs), _titles(data))
+    for f, blocks in blocks_of.items():
+        a, c = to_actor_records(blocks, f, states, kinds, report, keys, shapes)
         lines.append(f"{f}: {len(blocks)} entries -> {len(a)} actors, {len(c)} country names")
         actors += a
         country_rows += c
+    actors = _drop_named_persons(actors, report)
     cols = "One JSON object a line: the fields of actors.jsonl (roles empty) plus terms (dated CAMEO codes) and source (file:line)."
     with (out_dir / "petrarch_actors.jsonl").open("w", encoding="utf-8") as fh:
         fh.write(_header("petrarch_actors.jsonl: named actors with dated CAMEO codes", ACTOR_FILES, cols))
