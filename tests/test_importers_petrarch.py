@@ -181,10 +181,13 @@ def test_imported_persons_and_bodies_of_the_real_dictionaries() -> None:
     assert kinds["John Kirby"] == {"person"} and by_label["John Kirby"][0]["code"] == "USAMIL"
     assert "John Kirby" not in by_label["United States Military"][0]["aliases"]
     assert kinds["Edward Snowden"] == {"person"}
-    assert "person" not in kinds["Syrian Observatory For Human Rights"]
+    assert "person" not in kinds["Syrian Observatory for Human Rights"]
     assert kinds["Assad Government"] == {"government"}
     assert "Bashar Al-Assad" not in by_label["Assad Government"][0]["aliases"]
     assert all("split" not in r for r in recs)
+    # initialisms the dictionary spells out keep their capitals, in bodies' labels only
+    assert {"NATO", "IMF", "US Intelligence Community"} <= set(by_label)
+    assert "Jo Myong Rok" in by_label
 
 
 def test_two_digit_years_and_bad_dates() -> None:
@@ -432,3 +435,10 @@ def test_struck_down_is_no_strike(nlp, text, struck) -> None:
 def test_admitted_two_word_verbs_keep_their_own_sense(nlp, text, expected) -> None:
     got = _coded(nlp, text)
     assert [p for p, _, _ in got] == [expected], got
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    result = doctest.testmod(P)
+    assert result.attempted > 0 and result.failed == 0

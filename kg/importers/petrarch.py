@@ -34,14 +34,14 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
     "Term", "ActorBlock", "AgentRow", "VerbPattern", "NullPattern", "Report",
     "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary", "read_null_patterns",
-    "parse_code", "NameShapes", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
+    "parse_code", "NameShapes", "initialisms", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
 ]
 
 UPSTREAM = "openeventdata/UniversalPetrarch, UniversalPetrarch/data/dictionaries/, commit 067552d"
@@ -214,17 +214,60 @@ def parse_code(code: str, states: Iterable[str]) -> tuple[str | None, str | None
     return None, head or None
 
 
-def _label(name: str) -> str:
-    """Display form of an upper-case dictionary name ("VLADIMIR PUTIN" -> "Vladimir Putin")."""
+def _label(name: str, initialisms: Collection[str] = ()) -> str:
+    """Display form of an upper-case dictionary name ("VLADIMIR PUTIN" -> "Vladimir Putin";
+    English function words after the first word in lower case, the `initialisms` as they are:
+    "US SECRETARY OF DEFENSE" -> "US Secretary of Defense").
+
+    >>> _label("SYRIAN OBSERVATORY FOR HUMAN RIGHTS"), _label("THE ISLAMIC FRONT")
+    ('Syrian Observatory for Human Rights', 'The Islamic Front')
+    """
     words = []
-    for w in name.split(" "):
-        keep = "." in w or any(c.isdigit() for c in w) or not re.search(r"[AEIOUY]", w.upper())
-        words.append(w if keep else "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
+    for i, w in enumerate(name.split(" ")):
+        keep = ("." in w or any(c.isdigit() for c in w) or not re.search(r"[AEIOUY]", w.upper())
+                or w in initialisms)
+        if keep:
+            words.append(w)
+        elif i and w in _LOWER_WORDS:
+            words.append(w.lower())
+        else:
+            words.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
     return " ".join(words)
+
+
+#: English function words a label writes in lower case after its first word
+_LOWER_WORDS = frozenset("OF THE AND FOR TO IN ON AT AGAINST".split())
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+#: words left out of an initialism ("INTERNATIONAL MONETARY FUND" -> "IMF")
+_INITIALISM_SKIPS = frozenset("OF THE AND FOR ON IN TO DE DES DU LA LE AL".split())
+
+
+def initialisms(blocks: Iterable[ActorBlock]) -> frozenset[str]:
+    """The one-word names that an entry spells out in another of its names, by the initials of
+    all its words or of all but the small ones ("NATO" beside "NORTH ATLANTIC TREATY
+    ORGANIZATION", "US" beside "UNITED STATES"): written in capitals wherever a label holds them.
+
+    >>> sorted(initialisms(read_actor_dictionary("INTERNATIONAL_MONETARY_FUND_\\n+IMF_\\n+FUND_ [IGOBUSIMF]\\n", "x")))
+    ['IMF']
+    """
+    out: set[str] = set()
+    for b in blocks:
+        singles = {n for n in b.names if " " not in n and 2 <= len(n) <= 7 and n.isalpha()}
+        if not singles:
+            continue
+        for n in b.names:
+            words = [w for w in n.replace("-", " ").split() if w[:1].isalpha()]
+            if len(words) < 2:
+                continue
+            spelt = {"".join(w[0] for w in words),
+                     "".join(w[0] for w in words if w not in _INITIALISM_SKIPS)}
+            out |= singles & spelt
+    return frozenset(out)
 
 
 def _current(terms: list[Term]) -> Term:
@@ -339,8 +382,8 @@ class NameShapes:
 
 
 def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kinds: dict[str, str],
-                     report: Report, keys: set[str], shapes: NameShapes | None = None
-                     ) -> tuple[list[dict], list[dict]]:
+                     report: Report, keys: set[str], shapes: NameShapes | None = None,
+                     capitals: Collection[str] = ()) -> tuple[list[dict], list[dict]]:
     """(actor records, country-name rows) from the entries of one actor file.
 
     `kinds` maps a CAMEO sector to a `kg.types.ACTOR_KINDS` kind; `keys` holds the keys used
@@ -356,6 +399,8 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
     person record of its own, coded as the entry (the person's affiliation), and is labelled
     by its first remaining name, an organisation's if it has one. These records carry
     `"split": true`; `run` drops those that name a person some other record names.
+    The words in `capitals` (`initialisms`) keep their capitals in the labels and aliases of
+    the records that are no persons.
     """
     actors, country_names = [], []
     for b in blocks:
@@ -419,19 +464,23 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
                        "end": t.end.isoformat() if t.end else None} for t in terms],
             "source": f"{file}:{line}",
         }
-        actors.append(_named(record, names, keys, line))
+        actors.append(_named(record, names, keys, line, capitals))
         for group in split.values():
-            actors.append(_named({**record, "kind": "person", "split": True}, group, keys, line))
+            actors.append(_named({**record, "kind": "person", "split": True}, group, keys, line,
+                                 capitals))
     return actors, country_names
 
 
-def _named(record: dict, names: list[str], keys: set[str], line: str) -> dict:
+def _named(record: dict, names: list[str], keys: set[str], line: str,
+           capitals: Collection[str] = ()) -> dict:
     """`record` with the key, label and aliases of `names` (the first is the label); `keys`
     holds the keys used so far (extended here)."""
-    label = _label(names[0])
+    if record["kind"] == "person":
+        capitals = ()  # a surname is no initialism ("JO MYONG ROK")
+    label = _label(names[0], capitals)
     aliases: list[str] = []
     for n in names[1:]:
-        lab = _label(n)
+        lab = _label(n, capitals)
         if lab != label and lab not in aliases and len(lab) > 2:
             aliases.append(lab)
     key = "pet-" + _slug(label)
@@ -948,9 +997,11 @@ def run(source_dir: Path, out_dir: Path) -> list[str]:
     keys: set[str] = set()
     blocks_of = {f: read_actor_dictionary((source_dir / f).read_bytes().decode("utf-8", errors="replace"),
                                           f, report) for f in ACTOR_FILES}
-    shapes = NameShapes.learn((b for bs in blocks_of.values() for b in bs), _titles(data))
+    every = [b for bs in blocks_of.values() for b in bs]
+    shapes = NameShapes.learn(every, _titles(data))
+    capitals = initialisms(every)
     for f, blocks in blocks_of.items():
-        a, c = to_actor_records(blocks, f, states, kinds, report, keys, shapes)
+        a, c = to_actor_records(blocks, f, states, kinds, report, keys, shapes, capitals)
         lines.append(f"{f}: {len(blocks)} entries -> {len(a)} actors, {len(c)} country names")
         actors += a
         country_rows += c
