@@ -184,6 +184,7 @@ class Gazetteer:
         for a in (*agents, *imported_agents):  # curated first: it wins
             self._agents.setdefault(norm(a.term), a)
         self._agent_ends: dict[bool, frozenset[str]] = {}  # see `agent_ruled_out`
+        self._branches: dict[str, bool] = {}  # see `state_branch`
         self._actors: dict[str, KnownActor] = {}
         self._surnames: dict[str, list[KnownActor]] = {}
         for a in actors:
@@ -280,6 +281,35 @@ class Gazetteer:
         if group is None or state is None:
             return None
         return f"{(state.demonyms or (state.name,))[0]} {group}"
+
+    def state_branch(self, actor: KnownActor) -> bool:
+        """Whether an actor of the dictionaries is a state's branch as such, no body of its
+        own: coded exactly state + sector, and named by a name of the state and an agent noun
+        of that sector ("United States Military" [USAMIL], "Afghan National Security Forces"
+        [AFGMIL]); a mention of it is then the branch's generic node ("American military").
+        A person's post ("US Secretary of State") is no branch.
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.state_branch(gaz.actor("United States Military"))
+        True
+        """
+        known = self._branches.get(actor.key)
+        if known is None:
+            known = self._branches[actor.key] = self._state_branch(actor)
+        return known
+
+    def _state_branch(self, actor: KnownActor) -> bool:
+        code, country = actor.code or "", actor.country
+        if not country or code != f"{country}{actor.sector or ''}" or len(code) != 6:
+            return False
+        words = actor.label.split()
+        for k in range(1, min(4, len(words))):
+            state = self.country(" ".join(words[:k]))
+            if state is not None:
+                agent = self.agent(" ".join(words[k:]))
+                return (state.iso3 == country and agent is not None and not agent.person
+                        and agent.sector == actor.sector)
+        return False
 
     def actor(self, name: str) -> KnownActor | None:
         """A curated actor by full name or alias."""

@@ -409,3 +409,15 @@ def test_a_name_before_a_noun_of_a_kind_of_place_names_the_place(nlp) -> None:
     labels = {a.label for a in _extract(nlp, text).actors}
     assert not labels & {"Bustan al-Qasr", "Bab al-Salameh", "Abbas", "Mahmoud Abbas"}, labels
     assert "Donald Trump" in labels or any("Trump" in label for label in labels), labels
+
+
+def test_a_dictionary_entry_that_names_a_state_branch_is_the_branch(nlp) -> None:
+    """"United States Military" [USAMIL] of the PETRARCH dictionaries is the American military
+    that "U.S. troops" also name, one node; a person the dictionary lists under it is a person."""
+    text = ("The United States Military said on Tuesday it had struck a weapons depot in "
+            "eastern Syria. U.S. troops later withdrew from the area, John Kirby said.")
+    actors = {a.key: a for a in _extract(nlp, text).actors}
+    assert "military-usa" in actors and actors["military-usa"].label == "American military"
+    assert not any(k.startswith("pet-united-states-military") for k in actors), sorted(actors)
+    kirby = [a for a in actors.values() if a.label == "John Kirby"]
+    assert kirby and kirby[0].kind == "person" and kirby[0].code == "USAMIL"

@@ -214,7 +214,10 @@ class ActorTable:
 
     def known(self, known, alias: str | None = None) -> str:
         """Register a curated actor (a `kg.gazetteer.KnownActor`); an imported one with dated
-        codes carries the code it had on the article's date (the office held then)."""
+        codes carries the code it had on the article's date (the office held then). A state's
+        branch as such (`Gazetteer.state_branch`) is the branch's generic node."""
+        if known.kind in _GOV_KINDS and known.terms and self.gaz.state_branch(known):
+            return self.group(alias or known.label, known.kind, known.sector, known.country)
         country, sector, code = known.country, known.sector, known.code
         if known.terms:
             code = known.code_on(self.date)
