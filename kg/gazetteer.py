@@ -311,6 +311,35 @@ class Gazetteer:
                         and agent.sector == actor.sector)
         return False
 
+    def state_post(self, actor: KnownActor) -> tuple[str, str] | None:
+        """(post, ISO3) when an actor of the dictionaries that is no person names a state's
+        post ("President of the United States", "US Secretary of Defense" [USAGOV...]): a
+        mention of it is whoever held the post that day (`holder`).
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.state_post(gaz.actor("President of the United States"))
+        ('President', 'USA')
+        """
+        if actor.kind == "person" or not actor.terms or not actor.country:
+            return None
+        label = actor.label
+        head, of, tail = label.rpartition(" of ")
+        if of:
+            state = self.country(tail[4:] if tail.lower().startswith("the ") else tail)
+            agent = self.agent(head)
+            if state is not None and state.iso3 == actor.country and agent is not None and agent.person:
+                return head, state.iso3
+        words = label.split()
+        for k in range(1, min(4, len(words))):
+            state = self.country(" ".join(words[:k]))
+            if state is not None:
+                post = " ".join(words[k:])
+                agent = self.agent(post)
+                if state.iso3 == actor.country and agent is not None and agent.person:
+                    return post, state.iso3
+                return None
+        return None
+
     def actor(self, name: str) -> KnownActor | None:
         """A curated actor by full name or alias."""
         return self._actors.get(norm(name))

@@ -421,3 +421,13 @@ def test_a_dictionary_entry_that_names_a_state_branch_is_the_branch(nlp) -> None
     assert not any(k.startswith("pet-united-states-military") for k in actors), sorted(actors)
     kirby = [a for a in actors.values() if a.label == "John Kirby"]
     assert kirby and kirby[0].kind == "person" and kirby[0].code == "USAMIL"
+
+
+def test_a_dictionary_entry_that_names_a_post_is_its_holder_that_day(nlp) -> None:
+    """"President of the United States" [USAGOV] of the PETRARCH dictionaries is a post: the
+    person who held it on the article's date, not a body of its own."""
+    text = ("The U.S. President warned on Monday that Washington would impose new sanctions "
+            "on Venezuela.")
+    actors = {a.key: a for a in _extract(nlp, text, dt.date(2017, 8, 15)).actors}
+    assert not any(a.label == "President of the United States" for a in actors.values())
+    assert any(a.label == "Donald Trump" for a in actors.values()), sorted(actors)

@@ -215,9 +215,16 @@ class ActorTable:
     def known(self, known, alias: str | None = None) -> str:
         """Register a curated actor (a `kg.gazetteer.KnownActor`); an imported one with dated
         codes carries the code it had on the article's date (the office held then). A state's
-        branch as such (`Gazetteer.state_branch`) is the branch's generic node."""
+        branch as such (`Gazetteer.state_branch`) is the branch's generic node, a state's post
+        (`Gazetteer.state_post`) the person who held it on the article's date, if known."""
         if known.kind in _GOV_KINDS and known.terms and self.gaz.state_branch(known):
             return self.group(alias or known.label, known.kind, known.sector, known.country)
+        post = self.gaz.state_post(known) if known.terms and self.date else None
+        if post is not None:
+            # "President of the United States": whoever held the post that day, when known
+            holder = self.gaz.holder(post[0], post[1], self.date)
+            if holder is not None:
+                return self.known(holder, alias)
         country, sector, code = known.country, known.sector, known.code
         if known.terms:
             code = known.code_on(self.date)
