@@ -431,3 +431,14 @@ def test_a_dictionary_entry_that_names_a_post_is_its_holder_that_day(nlp) -> Non
     actors = {a.key: a for a in _extract(nlp, text, dt.date(2017, 8, 15)).actors}
     assert not any(a.label == "President of the United States" for a in actors.values())
     assert any(a.label == "Donald Trump" for a in actors.values()), sorted(actors)
+
+
+def test_a_media_channel_tagged_as_a_person_is_no_actor(nlp) -> None:
+    """The tagger reads "Twitter" as a person; a channel speaks for no one, and the pronoun
+    after it is the person who posted."""
+    text = ("Twitter removed the video on Monday. Prime Minister Nawaz Sharif posted on Twitter "
+            "that he expected daily updates. He added that officials should contact the platforms.")
+    x = _extract(nlp, text, dt.date(2016, 5, 2))
+    labels = {a.label for a in x.actors}
+    assert "Twitter" not in labels
+    assert "Nawaz Sharif" in labels

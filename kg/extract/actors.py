@@ -1016,6 +1016,9 @@ class ActorFinder:
                 country = self.country_in(ent.root) or self._country_from_name(ent)
                 return self.table.group(ent.text, "group", "ETH", country)
             return None
+        if label == "PERSON" and known is None and name.lower() in word_set(
+                "media_channels.csv", "name"):
+            return None  # "Twitter", "Telegram" tagged as a person: a channel, no one speaking
         if (label == "PERSON" and known is None and " " not in name and (
                 self.gaz.place(name) or self._town_in_place_slot(ent, name))
                 and name.lower() not in self.table.surnames):
