@@ -442,3 +442,19 @@ def test_a_media_channel_tagged_as_a_person_is_no_actor(nlp) -> None:
     labels = {a.label for a in x.actors}
     assert "Twitter" not in labels
     assert "Nawaz Sharif" in labels
+
+
+@pytest.mark.parametrize("text", [
+    "Iraqi forces moved on Tuesday to retake the Islamic State's last stronghold in Iraq.",
+    "Jordan joined the air campaign against the Islamic State group on Friday.",
+])
+def test_a_known_name_the_tagger_cut_in_two_is_one_actor(nlp, text) -> None:
+    """"Islamic" (a nationality to the tagger) and "State" (an organisation) are the group."""
+    labels = {a.label for a in _extract(nlp, text).actors}
+    assert "Islamic State" in labels and "State" not in labels, labels
+
+
+def test_a_title_before_a_name_is_not_joined_into_a_body(nlp) -> None:
+    text = "German Chancellor Angela Merkel met French officials in Berlin on Monday."
+    labels = {a.label for a in _extract(nlp, text, dt.date(2016, 5, 2)).actors}
+    assert "Reichstag" not in labels, labels

@@ -967,6 +967,38 @@ class ActorFinder:
                 self.acronyms.setdefault(initials, key)
         return key
 
+    def _across_entities(self, ent: Span, name: str) -> tuple[bool, str | None]:
+        """A known organisation's name the tagger cut in two ("Islamic" NORP + "State" ORG in
+        "the Islamic State's stronghold"): this entity and up to two proper nouns after or
+        before it, unless a person's name follows (then it is a title). (True, key) when the
+        joined name is known: the part that starts it resolves it, the other part gives None;
+        (False, None) otherwise."""
+        doc = self.doc
+        proper = ("NNP", "NNPS")
+
+        def titles_a_person(end: int) -> bool:  # "U.S. President Barack Obama": a title
+            return end < len(doc) and doc[end].ent_type_ == "PERSON"
+
+        for k in (2, 1):
+            end = ent.end + k
+            if end <= len(doc) and all(doc[i].tag_ in proper for i in range(ent.end, end)) and (
+                    not titles_a_person(end)):
+                joined = f"{name} {doc[ent.end:end].text}"
+                known = self.gaz.actor(joined)
+                if known is not None and known.kind != "person":
+                    return True, self.table.known(known, joined)
+        for k in (2, 1):
+            start = ent.start - k
+            if start >= 0 and all(doc[i].tag_ in proper for i in range(start, ent.start)) and (
+                    not titles_a_person(ent.end)):
+                joined = f"{doc[start:ent.start].text} {name}"
+                known = self.gaz.actor(joined)
+                if known is not None and known.kind != "person":
+                    if any(doc[i].ent_type_ for i in range(start, ent.start)):
+                        return True, None  # the entity before it resolves the name
+                    return True, self.table.known(known, joined)
+        return False, None
+
     def _entity_key(self, ent: Span) -> str | None:
         name = _norm_name(span_text(ent))
         if not name or not any(c.isalpha() for c in name):
@@ -989,6 +1021,10 @@ class ActorFinder:
         if known is not None and known.kind == "media" and (
                 {known.label.lower(), *(a.lower() for a in known.aliases)} & self.table.skip_names):
             return None  # "told VOA" in a VOA article: the publisher, by any of its names
+        if known is None:
+            handled, key = self._across_entities(ent, name)
+            if handled:
+                return key
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
