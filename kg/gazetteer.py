@@ -198,8 +198,14 @@ class Gazetteer:
                         if a not in lst:
                             lst.append(a)
         for a in imported_actors:  # after the curated ones: a curated name wins
+            # an imported entry named as a curated actor is that actor: its other names too
+            # ("United States Congress" with "Senate", "Hezbollah" with "Hizb Allah")
+            same = self._actors.get(norm(a.label))
+            if same is not None and (same.terms or (same.kind == "person") != (
+                    a.kind == "person") and a.kind != "group"):
+                same = None  # another imported entry; a person and a body that share a name
             for n in (a.label, *a.aliases):
-                self._actors.setdefault(norm(n), a)
+                self._actors.setdefault(norm(n), same or a)
         for name, iso3 in (imported_places or {}).items():
             c = self.countries.get(iso3)
             if c is not None:

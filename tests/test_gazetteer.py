@@ -8,7 +8,15 @@ import re
 import pytest
 
 from kg.errors import DataFileError
-from kg.gazetteer import Gazetteer, load_gazetteer, norm, parse_actors, parse_agents, parse_countries
+from kg.gazetteer import (
+    Gazetteer,
+    KnownActor,
+    load_gazetteer,
+    norm,
+    parse_actors,
+    parse_agents,
+    parse_countries,
+)
 
 # ISO 3166-1 alpha-3, all 249 officially assigned codes.
 ISO3 = frozenset("""
@@ -253,3 +261,21 @@ def test_parse_actors_reads_roles() -> None:
     (a,) = parse_actors('// c\n{"key": "k", "label": "K", "kind": "person", "roles": '
                         '[{"post": "King", "of": "JOR", "start": "1952-08-11", "end": null}]}', "t")
     assert a.roles[0].start == dt.date(1952, 8, 11) and a.roles[0].end is None and a.aliases == ()
+
+
+def test_an_imported_entry_named_as_a_curated_actor_answers_for_it() -> None:
+    """The PETRARCH entry "Hezbollah" lists "Hizb Allah", "United States Congress" lists
+    "Senate": their other names are names of the curated actor, not of a second node."""
+    gaz = load_gazetteer()
+    assert gaz.actor("Hizb Allah").key == "hezbollah"
+    assert gaz.actor("Senate Armed Services Committee").key == "us-congress"
+    assert gaz.actor("Deng Xiao Ping").key == "deng-xiaoping"
+
+
+def test_a_person_and_a_body_that_share_a_name_stay_two_actors() -> None:
+    body = KnownActor("pet-x", "Alice Example", "ngo", None, "NGO", "NGO", None,
+                      ("Example Relief",), (), (("NGO", None, None),))
+    person = KnownActor("alice", "Alice Example", "person", "NGA", "GOV", "NGAGOV", None, (), ())
+    gaz = Gazetteer([], [], [person], imported_actors=[body])
+    assert gaz.actor("Example Relief").key == "pet-x"
+    assert gaz.actor("Alice Example").key == "alice"
