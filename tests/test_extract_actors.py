@@ -458,3 +458,15 @@ def test_a_title_before_a_name_is_not_joined_into_a_body(nlp) -> None:
     text = "German Chancellor Angela Merkel met French officials in Berlin on Monday."
     labels = {a.label for a in _extract(nlp, text, dt.date(2016, 5, 2)).actors}
     assert "Reichstag" not in labels, labels
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Refugees arrived in Greece on Tuesday. The migrants were taken to camps.", "group-ref-grc"),
+    ("Students protested in Cairo on Sunday against Egypt's education minister.", "group-edu-egy"),
+])
+def test_a_group_given_its_country_by_its_sentence_is_that_countrys_group(nlp, text, key) -> None:
+    """"Refugees" in a sentence that names Greece are Greece's refugees: the node every
+    article shares, not one of this article alone."""
+    keys = {a.key for a in _extract(nlp, text, dt.date(2016, 5, 2)).actors}
+    assert key in keys, keys
+    assert not any(k.startswith("group-") and "-in-" in k for k in keys), keys

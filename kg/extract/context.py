@@ -216,6 +216,14 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     """Give each group with no country the first country a rule finds; rename the sides of
     the events that name a group that became its country's group."""
     renamed: dict[str, str] = {}
+    table = finder.table
+    for key, b in list(table.actors.items()):
+        # a group of this article that an earlier pass gave a country (its description, its
+        # sentence) is that country's group too, like one placed here
+        if b.country and key.startswith("group-") and key == table.group_key(b.kind, b.sector, None):
+            new = table.place_group(key, b.country)
+            if new != key:
+                renamed[key] = new
     for key, indices in _unplaced(finder).items():
         heads = [finder.doc[i] for i in indices]
         for rule in (lambda: clause_country(finder, heads), lambda: coreferent_country(finder, key),
