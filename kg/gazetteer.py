@@ -184,7 +184,8 @@ class Gazetteer:
         for a in (*agents, *imported_agents):  # curated first: it wins
             self._agents.setdefault(norm(a.term), a)
         self._agent_ends: dict[bool, frozenset[str]] = {}  # see `agent_ruled_out`
-        self._branches: dict[str, bool] = {}  # see `state_branch`
+        # actor key -> (`state_branch`, `state_post`)
+        self._branches: dict[str, tuple[bool, tuple[str, str] | None]] = {}
         self._actors: dict[str, KnownActor] = {}
         self._surnames: dict[str, list[KnownActor]] = {}
         for a in actors:
@@ -299,23 +300,7 @@ class Gazetteer:
         >>> gaz.state_branch(gaz.actor("United States Military"))
         True
         """
-        known = self._branches.get(actor.key)
-        if known is None:
-            known = self._branches[actor.key] = self._state_branch(actor)
-        return known
-
-    def _state_branch(self, actor: KnownActor) -> bool:
-        code, country = actor.code or "", actor.country
-        if not country or code != f"{country}{actor.sector or ''}" or len(code) != 6:
-            return False
-        words = actor.label.split()
-        for k in range(1, min(4, len(words))):
-            state = self.country(" ".join(words[:k]))
-            if state is not None:
-                agent = self.agent(" ".join(words[k:]))
-                return (state.iso3 == country and agent is not None and not agent.person
-                        and agent.sector == actor.sector)
-        return False
+        return self._state_reading(actor)[0]
 
     def state_post(self, actor: KnownActor) -> tuple[str, str] | None:
         """(post, ISO3) when an actor of the dictionaries that is no person names a state's
@@ -326,25 +311,40 @@ class Gazetteer:
         >>> gaz.state_post(gaz.actor("President of the United States"))
         ('President', 'USA')
         """
-        if actor.kind == "person" or not actor.terms or not actor.country:
-            return None
+        return self._state_reading(actor)[1]
+
+    def _state_reading(self, actor: KnownActor) -> tuple[bool, tuple[str, str] | None]:
+        """(`state_branch`, `state_post`) of an actor, read once per actor (a mention of it
+        asks for both)."""
+        reading = self._branches.get(actor.key)
+        if reading is None:
+            reading = self._branches[actor.key] = self._read_state_name(actor)
+        return reading
+
+    def _read_state_name(self, actor: KnownActor) -> tuple[bool, tuple[str, str] | None]:
+        country = actor.country
+        if actor.kind == "person" or not actor.terms or not country:
+            return False, None
         label = actor.label
-        head, of, tail = label.rpartition(" of ")
+        head, of, tail = label.rpartition(" of ")  # "President of the United States"
         if of:
             state = self.country(tail[4:] if tail.lower().startswith("the ") else tail)
             agent = self.agent(head)
-            if state is not None and state.iso3 == actor.country and agent is not None and agent.person:
-                return head, state.iso3
-        words = label.split()
+            if state is not None and state.iso3 == country and agent is not None and agent.person:
+                return False, (head, country)
+        words = label.split()  # "United States Military", "US Secretary of Defense"
         for k in range(1, min(4, len(words))):
             state = self.country(" ".join(words[:k]))
             if state is not None:
-                post = " ".join(words[k:])
-                agent = self.agent(post)
-                if state.iso3 == actor.country and agent is not None and agent.person:
-                    return post, state.iso3
-                return None
-        return None
+                rest = " ".join(words[k:])
+                agent = self.agent(rest)
+                if state.iso3 != country or agent is None:
+                    return False, None
+                if agent.person:
+                    return False, (rest, country)
+                return (actor.code == f"{country}{actor.sector or ''}" and len(actor.code) == 6
+                        and agent.sector == actor.sector), None
+        return False, None
 
     def actor(self, name: str) -> KnownActor | None:
         """A curated actor by full name or alias."""
