@@ -414,8 +414,7 @@ def to_actor_records(blocks: list[ActorBlock], file: str, states: set[str], kind
             continue
         cur = _current(terms)
         country, sector = parse_code(cur.code, states)
-        if country is not None and (sector is None or sector not in kinds) and not (
-                "CountryInfo" in b.comment or "rulers" in b.comment):
+        if country is not None and (sector is None or sector not in kinds) and not _ruler(b):
             # a state or a region of one under a dated code ("CROATIA" [YUGHRV <910625]
             # [HRV ...], "REPUBLICA SRPSKA" [BIHSRP]): no actor, its names are names of the state
             for n in b.names:
