@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kg.errors import DataFileError
 
-__all__ = ["read_data", "csv_rows", "word_set"]
+__all__ = ["read_data", "csv_rows", "word_set", "word_map"]
 
 
 def read_data(name: str, missing_ok: bool = False) -> str:
@@ -67,3 +67,17 @@ def word_set(name: str, column: str) -> frozenset[str]:
     """
     return frozenset(row[column] for _, row in csv_rows(read_data(name), f"kg/data/{name}",
                                                         (column,)))
+
+
+@functools.lru_cache(maxsize=None)
+def word_map(name: str, columns: tuple[str, ...], key: str, value: str) -> dict[str, str]:
+    """The `key` column -> the `value` column of the table `kg/data/NAME` with these
+    `columns` (read once; the first row of a key wins).
+
+    >>> word_map("party_members.csv", ("member", "party", "state"), "member", "party")["democrat"]
+    'Democratic Party'
+    """
+    out: dict[str, str] = {}
+    for _, row in csv_rows(read_data(name), f"kg/data/{name}", columns):
+        out.setdefault(row[key], row[value])
+    return out

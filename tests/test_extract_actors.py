@@ -327,6 +327,38 @@ def test_an_ethnic_group_of_no_known_country_has_no_actor_code(nlp) -> None:
     assert all(a.country or a.code is None for a in groups), [(a.key, a.code) for a in groups]
 
 
+def test_each_people_is_a_node_of_its_own_and_party_members_are_their_party(nlp) -> None:
+    text = ("Christians and Muslims prayed together in Mosul on Friday. Kurds protested in "
+            "several cities on Sunday. Democrats criticized the bill, while Republicans praised "
+            "it. Islamism is spreading, a professor said.")
+    x = _extract(nlp, text)
+    by_label = {a.label: a for a in x.actors}
+    # one node per people (an article's peoples were one node of their sector)
+    assert {"Iraqi Christians", "Iraqi Muslims", "Kurds"} <= set(by_label), sorted(by_label)
+    # coded with the religion of PETRARCH's agent words: CHRISTIAN [~CHR], MUSLIM [~MUS]
+    assert (by_label["Iraqi Christians"].code, by_label["Iraqi Muslims"].code) == ("IRQCHR", "IRQMUS")
+    assert by_label["Kurds"].sector == "ETH" and by_label["Kurds"].code is None
+    # the bare member nouns are the American parties (party_members.csv), two nodes
+    assert by_label["Democratic Party (United States)"].kind == "party"
+    assert by_label["Republican Party (United States)"].code == "USAPTY"
+    # the party named by its name is the same node
+    y = _extract(nlp, "The Democratic Party criticized the bill on Tuesday.")
+    assert "Democratic Party (United States)" in {a.label for a in y.actors}, [a.key for a in y.actors]
+    # a NORP naming no group of people (an ideology) is no actor
+    assert not [a for a in x.actors if "Islamism" in (a.label, *a.aliases)]
+
+
+def test_a_known_group_the_tagger_takes_for_a_people_is_that_group(nlp) -> None:
+    from spacy.tokens import Span
+    text = "The Houthis fired missiles at Saudi Arabia on Monday."
+    doc = nlp(text)
+    houthis = next(t for t in doc if t.text == "Houthis")
+    doc.ents = [e for e in doc.ents if houthis not in e] + [Span(doc, houthis.i, houthis.i + 1, label="NORP")]
+    x = extract(Article(id="t", text=text, date=dt.date(2024, 3, 5)), doc)
+    assert "houthis" in {a.key for a in x.actors}, [a.key for a in x.actors]
+    assert not [a for a in x.actors if a.sector == "ETH"]
+
+
 def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
     # "condemned" is no verb of saying, but the quoted words are the condemner's
     text = ("Kenya's foreign minister Musalia Mudavadi on Sunday condemned what he called "

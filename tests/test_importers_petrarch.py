@@ -206,6 +206,8 @@ MINE!WORKER! [~LAB]
 CROWD [~PPL]
 POLICE_OFFICER [~MIL]
 FARMING_VILLAGE [~AGR]
+SUNNI [~MUS]
+SUNNI_CLERIC [~MUS]
 """
 
 
@@ -292,10 +294,13 @@ def test_run_writes_files_with_provenance_and_licence(tmp_path: Path) -> None:
     lines = P.run(src, out)
     assert any(line.startswith("Phoenix.Countries.actors.txt:") for line in lines)
     for name in ("petrarch_actors.jsonl", "petrarch_agents.csv", "petrarch_countries.csv", "petrarch_verbs.csv",
-                 "petrarch_verbs_null.csv"):
+                 "petrarch_verbs_null.csv", "petrarch_religions.csv"):
         text = (out / name).read_text()
         assert "Upstream: openeventdata/UniversalPetrarch" in text and "MIT License" in text, name
     assert "Copyright (c) 2014 Somebody" in (out / "PETRARCH_NOTICE.txt").read_text()
+    # a religion's word is no agent noun of a sector: it names a people, in a file of its own
+    assert "sunni,MUS,Phoenix.agents.txt:" in (out / "petrarch_religions.csv").read_text()
+    assert "sunni" not in (out / "petrarch_agents.csv").read_text()
     recs = [json.loads(x) for x in (out / "petrarch_actors.jsonl").read_text().splitlines() if x[:1] == "{"]
     assert {r["label"] for r in recs} >= {"Alice Example", "United Nations", "Sahel Fighters"}
     # the written files load with the project's own readers

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer
-from kg.datafiles import word_set
+from kg.datafiles import word_map, word_set
 from kg.nlp import doc_text, span_text, token_columns
 from kg.places import Place, find_place
 from kg.types import Actor, Role
@@ -85,9 +85,11 @@ class _ActorBuilder:
     aliases: set[str] = field(default_factory=set)
     roles: dict[tuple, Role] = field(default_factory=dict)
     mentions: int = 0
+    named: str | None = None  # a people's or a party's name ("sunni muslim"), in its key
+    faith: str | None = None  # a people's religion code ("MUS", `petrarch_religions.csv`)
 
     def freeze(self) -> Actor:
-        code = self.code or _actor_code(self.kind, self.country, self.sector)
+        code = self.code or _actor_code(self.kind, self.country, self.sector, self.faith)
         roles = tuple(sorted(self.roles.values(), key=lambda r: (r.post, r.of or "")))
         return Actor(key=self.key, label=self.label, kind=self.kind, country=self.country,
                      sector=self.sector, code=code, wikidata=self.wikidata,
@@ -95,18 +97,72 @@ class _ActorBuilder:
                      mentions=max(self.mentions, 1))
 
 
-def _actor_code(kind: str, country: str | None, sector: str | None) -> str | None:
-    """The CAMEO-style code: country + sector ("IRQMIL"), "IGO" + sector, or the sector of a
-    countryless group ("REB"). An ethnic or religious group of no known country has none: "ETH"
-    is no CAMEO actor code (CAMEO codes ethnicity apart from the actor), and read as the first
-    three letters of a code it is Ethiopia's ISO code."""
+def _actor_code(kind: str, country: str | None, sector: str | None,
+                faith: str | None = None) -> str | None:
+    """The CAMEO-style code: country + sector ("IRQMIL"), a people of a religion's country +
+    religion ("IRQCHR"), "IGO" + sector, or the sector of a countryless group ("REB"). An ethnic
+    or religious group of no known country has none: "ETH" is no CAMEO actor code (CAMEO codes
+    ethnicity apart from the actor), and "ETH", "MUS" read as the first three letters of a code
+    are Ethiopia's and Mauritius' ISO codes."""
     if kind == "state":
         return country
     if kind == "igo":
         return "IGO" + (sector or "")
     if country:
-        return country + (sector or "")
-    return None if sector == "ETH" else sector
+        return country + (faith or sector or "")
+    return None if sector in _PEOPLE_SECTORS else sector
+
+
+#: sectors of a people (ethnic, religious), named for the people ("Kurds", "Sunni Muslims")
+_PEOPLE_SECTORS = frozenset({"ETH", "REL"})
+
+
+@functools.lru_cache(maxsize=1)
+def _faiths() -> dict[str, str]:
+    """Word for a religion's people -> its CAMEO religion code (`petrarch_religions.csv`, and
+    the curated `religion_words.csv`, which wins)."""
+    return {**word_map("petrarch_religions.csv", ("word", "code", "source"), "word", "code"),
+            **word_map("religion_words.csv", ("word", "code"), "word", "code")}
+
+
+def _parties() -> dict[str, str]:
+    """Member noun -> the name of the party (`party_members.csv`)."""
+    return word_map("party_members.csv", ("member", "party", "state"), "member", "party")
+
+
+def _party_states() -> dict[str, str]:
+    """Member noun -> the state whose party the bare noun names ("" for none)."""
+    return word_map("party_members.csv", ("member", "party", "state"), "member", "state")
+
+
+def _party_member(name: str) -> str | None:
+    """The member noun of a party of `party_members.csv` a name names ("Democratic Party",
+    "Democrat Party" -> "democrat"), else None."""
+    words = name.lower().split()
+    if len(words) != 2 or words[1] != "party":
+        return None
+    if _singular(words[0]) in _parties():
+        return _singular(words[0])
+    return next((m for m, p in _parties().items() if p.lower() == name.lower()), None)
+
+
+def _singular(word: str) -> str:
+    """A people's or a member's noun in the singular, lower case ("Kurds" -> "kurd")."""
+    w = word.lower()
+    if w.endswith("ies") and w[:-3] + "y" in _parties():
+        return w[:-3] + "y"  # "Tories"
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _plural(word: str) -> str:
+    """The people of a name's last word ("Kurd" -> "Kurds"; "Rohingya", "Druze" stay)."""
+    return word if word.endswith(("a", "ze", "s")) else word + "s"
+
+
+def _people_label(named: str) -> str:
+    """The label of a people from its name in a key ("sunni muslim" -> "Sunni Muslims")."""
+    words = [w[:1].upper() + w[1:] for w in named.split()]
+    return " ".join([*words[:-1], _plural(words[-1])])
 
 
 def _key(name: str) -> str:
@@ -297,6 +353,10 @@ class ActorTable:
     def org(self, name: str, kind: str, *, country: str | None = None,
             sector: str | None = None) -> str:
         name = _without_article(_norm_name(name))
+        member = _party_member(name) if kind == "party" else None
+        if member is not None:
+            # "the Democratic Party", "the Democrat Party": the party its members are named for
+            return self.party_members(member, name, country or _party_states()[member] or None)
         key = f"{kind}-{_key(name)}"
         if kind in _GOV_KINDS:
             # "the Defense Ministry", "the Supreme Court": a branch's name is generic, the same
@@ -330,30 +390,75 @@ class ActorTable:
         b.mentions += 1
         return key
 
-    def group_key(self, kind: str, sector: str | None, country: str | None) -> str:
-        """The key `group` gives a generic group of this kind, sector and country."""
+    def group_key(self, kind: str, sector: str | None, country: str | None,
+                  named: str | None = None) -> str:
+        """The key `group` gives a generic group of this kind, sector and country (`people`
+        and `party_members` a people's or a party's, of this name)."""
         if kind in _GOV_KINDS and country:
             return f"{kind}-{country.lower()}"
-        return f"group-{(sector or kind).lower()}-" + (
-            country.lower() if country else f"in-{_key(self.scope)}")
+        stem = f"group-{(sector or kind).lower()}-" + (f"{_key(named)}-" if named else "")
+        if not country and named and sector in _PEOPLE_SECTORS:
+            return stem.rstrip("-")  # a people is the same people in every article
+        return stem + (country.lower() if country else f"in-{_key(self.scope)}")
+
+    def _named_label(self, sector: str | None, named: str, country: str | None) -> str:
+        """The label of a people ("Iraqi Christians") or a party ("Democratic Party (United
+        States)") of this name and state."""
+        state = self.gaz.country_by_code(country) if country else None
+        if sector in _PEOPLE_SECTORS:
+            people = _people_label(named)
+            if state is None or {n.lower() for n in (state.name, *state.demonyms)} & {
+                    w.lower() for w in people.split()}:
+                return people  # "African Americans" of the United States
+            return f"{(state.demonyms or (state.name,))[0]} {people}"
+        party = _parties().get(named, named)
+        return f"{party} ({state.name})" if state else party
+
+    def people(self, name: str, country: str | None) -> str:
+        """A people named by a noun for it ("Kurds", "Sunni Muslims", with its state: "Iraqi
+        Christians"): one node per people and state (or per people, with no state), in every
+        article; religious when a word names a religion's people (`petrarch_religions.csv`),
+        coded with its state and religion (IRQCHR), else ethnic (IRQETH)."""
+        named = " ".join(_singular(w) for w in name.split())
+        faith = next((_faiths()[w] for w in reversed(named.split()) if w in _faiths()), None)
+        sector = "REL" if faith else "ETH"
+        key = self.redirect.get(k := self.group_key("group", sector, country, named), k)
+        b = self._get(key, self._named_label(sector, named, country), "group", country=country, sector=sector,
+                      named=named, faith=faith)
+        b.aliases.add(_norm_name(name))
+        b.mentions += 1
+        return key
+
+    def party_members(self, member: str, alias: str, country: str | None) -> str:
+        """The party whose members a noun names ("Democrats": `party_members.csv`), of this state
+        (placed later with the article's groups when not known yet)."""
+        key = self.redirect.get(k := self.group_key("party", "PTY", country, member), k)
+        b = self._get(key, self._named_label("PTY", member, country), "party", country=country, sector="PTY",
+                      named=member)
+        b.aliases.add(_norm_name(alias))
+        b.mentions += 1
+        return key
 
     def place_group(self, key: str, country: str) -> str:
         """Give a generic group of no country the country its context names: it becomes the
         group of that country (merged into it if the article already has it); returns its key.
         """
         b = self.actors[key]
-        new = self.group_key(b.kind, b.sector, country)
+        new = self.group_key(b.kind, b.sector, country, b.named)
         if new == key or not key.startswith("group-"):
             b.country = country
             return key
         label = b.label
-        if b.kind in _GOV_KINDS:
+        if b.named:
+            label = self._named_label(b.sector, b.named, country)
+        elif b.kind in _GOV_KINDS:
             state = self.gaz.country_by_code(country)
             if state is not None:
                 label = f"{(state.demonyms or (state.name,))[0]} {b.kind}"
         else:
             label = self.gaz.group_name(b.sector, country) or label
-        target = self._get(new, label, b.kind, country=country, sector=b.sector)
+        target = self._get(new, label, b.kind, country=country, sector=b.sector,
+                           named=b.named, faith=b.faith)
         target.aliases.update(b.aliases | {b.label})
         target.mentions += b.mentions
         del self.actors[key]
@@ -1025,6 +1130,9 @@ class ActorFinder:
             handled, key = self._across_entities(ent, name)
             if handled:
                 return key
+        if label == "NORP" and known is not None and known.kind != "state" and (
+                ent.root.dep_ not in ("amod", "compound")):
+            return self.table.known(known, ent.text)  # "the Houthis", "ISIL" tagged as a people
         if label in ("GPE", "NORP", "LOC") or (known is None and self.gaz.country(name)):
             c = self.gaz.country(name) or self.gaz.demonym(name)
             located = next((self.place_in(o) for p in ent.root.children if p.dep_ == "prep" and p.lower_ in ("of", "in")
@@ -1033,11 +1141,11 @@ class ActorFinder:
                  and m.i < ent.start and self._country_token(m)), None)  # "Kosovo Albanians"
             if c is not None and label == "NORP" and located and located != c.iso3:
                 # "Albanians of southern Serbia": a group placed where it lives
-                return self.table.group(ent.text, "group", "ETH", located)
+                return self._people(ent, located)
             if c is not None and label == "NORP" and any(
                     m.lower_ in ("ethnic", "ethnically") for m in ent.root.children):
                 # "ethnic Albanians" in Serbia are not Albania: a group, placed by context
-                return self.table.group(ent.text, "group", "ETH", self.country_in(ent.root, exclude=c.iso3))
+                return self._people(ent, self.country_in(ent.root, exclude=c.iso3))
             if c is not None:
                 if label == "NORP" and ent.root.dep_ in ("amod", "compound") or (
                         label == "NORP" and ent.root.head.pos_ == "NOUN" and ent.root.head.i != ent.root.i
@@ -1050,7 +1158,7 @@ class ActorFinder:
             if label == "NORP" and ent.root.pos_ in ("PROPN", "NOUN") and ent.root.dep_ not in ("amod", "compound"):
                 # "Iraqi Kurds", "Bosnian Serbs", "Moslems": an ethnic or religious group
                 country = self.country_in(ent.root) or self._country_from_name(ent)
-                return self.table.group(ent.text, "group", "ETH", country)
+                return self._people(ent, country)
             return None
         if label == "PERSON" and known is None and name.lower() in word_set(
                 "media_channels.csv", "name"):
@@ -1065,7 +1173,7 @@ class ActorFinder:
                 self.gaz.demonym(ent.root.text)):
             # "Bosnian Serbs", "Iraqi Kurds" tagged as a person: an ethnic or religious group
             country = self.country_in(ent.root) or self._country_from_name(ent)
-            return self.table.group(ent.text, "group", "ETH", country)
+            return self._people(ent, country)
         if label == "PERSON" or (known is not None and known.kind == "person") or (
                 label == "ORG" and known is None and name.split()[-1].lower() in self.table.surnames):
             # (an ORG whose last word is a person's surname is that person, unless it is a
@@ -1163,6 +1271,24 @@ class ActorFinder:
                 if known is not None and known.kind != "person":
                     return self.table.known(known, ent.text)
         return None
+
+    def _people(self, ent: Span, country: str | None) -> str | None:
+        """The people a NORP entity names ("Kurds", "Sunni Muslims", "ethnic Albanians") in
+        `country`, or the party whose members it names ("Democrats", `party_members.csv`); None
+        for a name the tagger took for a people that names no group of people ("Islamism", a
+        town, a surname: one word, neither plural nor a religion's)."""
+        words = [t for t in ent if t.lower_ not in ("the", "ethnic", "ethnically")
+                 and (t.i == ent.root.i or not self._country_token(t))]
+        if not words:
+            return None
+        last = _singular(words[-1].text)
+        if last in _parties() and len(words) == 1:
+            return self.table.party_members(last, ent.text, country or _party_states()[last] or None)
+        if last in _parties():  # "Christian Democrats", "Sweden Democrats": a party by that name
+            return self.table.org(ent.text, "party", country=country)
+        if not (words[-1].tag_ in ("NNS", "NNPS") or last != words[-1].lower_ or last in _faiths()):
+            return None
+        return self.table.people(" ".join(t.text for t in words), country)
 
     def _country_from_name(self, ent: Span) -> str | None:
         """The state a name names ("Sri Lankan Navy"), else the state of the region or town it

@@ -123,8 +123,9 @@ def _unplaced(finder: ActorFinder) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for i, key in finder.history:
         b = finder.table.actors.get(key)
-        if b is None or b.country or (b.code or b.sector or "")[:3] in _NOT_LOCAL:
-            continue
+        if b is None or b.country or (b.code or b.sector or "")[:3] in _NOT_LOCAL or (
+                b.named and b.kind == "group"):
+            continue  # (a people is not at home where the story is either)
         if b.kind in _GROUP_KINDS and key.startswith("group-"):
             out.setdefault(key, []).append(i)
     return {k: v for k, v in out.items() if not any(of_other_states(finder.doc[i]) for i in v)}
@@ -212,10 +213,6 @@ def home_country(finder: ActorFinder, key: str) -> str | None:
     return finder.table.scene or finder.table.home
 
 
-#: sectors of peoples (ethnic, religious): a group of them is not its state's group as such
-_PEOPLES = frozenset({"ETH", "REL"})
-
-
 def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     """Give each group with no country the first country a rule finds; rename the sides of
     the events that name a group that became its country's group."""
@@ -223,11 +220,9 @@ def place_actors(drafts: list[DraftEvent], finder: ActorFinder) -> None:
     table = finder.table
     for key, b in list(table.actors.items()):
         # a group of this article that an earlier pass gave a country (its description, its
-        # sentence) is that country's group too, like one placed here; not an ethnic or
-        # religious one: the article's one node of that sector holds every people it names
-        # ("Christians and Muslims", "Yazidis"), which a state's node must not take in
-        if b.country and key.startswith("group-") and b.sector not in _PEOPLES and (
-                key == table.group_key(b.kind, b.sector, None)):
+        # sentence) is that country's group too, like one placed here
+        if b.country and key.startswith("group-") and (
+                key == table.group_key(b.kind, b.sector, None, b.named)):
             new = table.place_group(key, b.country)
             if new != key:
                 renamed[key] = new

@@ -12,6 +12,8 @@ repository and commit, and the MIT licence:
 - `petrarch_countries.csv`: the names the country file gives each state (names, adjectives,
   cities and provinces it lists under the state);
 - `petrarch_agents.csv`: generic agent nouns with their CAMEO sector (`agents.csv` columns);
+- `petrarch_religions.csv`: the one-word agent terms coded with a religion of `religions.csv`
+  (the words for its people: "muslim", "sunni", "jewish"), with their code;
 - `petrarch_verbs.csv`: the CAMEO verb patterns as event-lexicon rows (verb + particle, the
   object or prepositional word the pattern needs as `requires`, the CAMEO code);
 - `petrarch_verbs_null.csv`: the verb patterns coded `[---]` (the verb with those words is no
@@ -41,7 +43,7 @@ from pathlib import Path
 __all__ = [
     "Term", "ActorBlock", "AgentRow", "VerbPattern", "NullPattern", "Report",
     "read_actor_dictionary", "read_agent_dictionary", "read_verb_dictionary", "read_null_patterns",
-    "parse_code", "NameShapes", "initialisms", "to_actor_records", "to_agent_rows", "to_verb_rows", "check_curated", "main",
+    "parse_code", "NameShapes", "initialisms", "to_actor_records", "to_agent_rows", "to_religion_rows", "to_verb_rows", "check_curated", "main",
 ]
 
 UPSTREAM = "openeventdata/UniversalPetrarch, UniversalPetrarch/data/dictionaries/, commit 067552d"
@@ -550,11 +552,14 @@ def read_agent_dictionary(text: str, origin: str, report: Report | None = None) 
 
 
 def to_agent_rows(rows: list[AgentRow], kinds: dict[str, str], person_heads: set[str],
-                  report: Report) -> list[dict]:
-    """Rows in `agents.csv` columns (plus source); the first row of a term wins."""
+                  report: Report, religions: Collection[str] = ()) -> list[dict]:
+    """Rows in `agents.csv` columns (plus source); the first row of a term wins. Rows coded
+    with a religion (`religions`: the codes' first three letters) are `to_religion_rows`'."""
     seen: set[str] = set()
     out = []
     for r in rows:
+        if r.code[:3] in religions:
+            continue
         if r.term in seen:
             report.skip("agent term listed twice (first kept)", r.source)
             continue
@@ -572,6 +577,29 @@ def to_agent_rows(rows: list[AgentRow], kinds: dict[str, str], person_heads: set
                   or (plural and last[:-1] in person_heads))
         out.append({"term": r.term, "sector": sector, "kind": kinds.get(sector, "group"),
                     "person": int(person), "plural": int(plural), "source": r.source})
+    return out
+
+
+def to_religion_rows(rows: list[AgentRow], religions: Collection[str], report: Report) -> list[dict]:
+    """The one-word agent terms coded with a religion (the code's first three letters in
+    `religions`): the words that name a religion's people, with their code.
+
+    >>> rows = read_agent_dictionary("MUSLIM [~MUS]\\nMUSLIM_CLERIC [~MUS]\\nANGLICAN [~CHRPRO]\\n", "x")
+    >>> [(r["word"], r["code"]) for r in to_religion_rows(rows, {"MUS", "CHR"}, Report())]
+    [('muslim', 'MUS'), ('anglican', 'CHRPRO')]
+    """
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r.code[:3] not in religions:
+            continue
+        if " " in r.term:
+            report.skip("religion-coded agent of more than one word (a people is named by one)", r.source)
+        elif r.term in seen:
+            report.skip("agent term listed twice (first kept)", r.source)
+        else:
+            seen.add(r.term)
+            out.append({"word": r.term, "code": r.code, "source": r.source})
     return out
 
 
@@ -857,6 +885,14 @@ def to_verb_rows(patterns: list[VerbPattern], classes: dict[str, str], codes: se
 # --- the curated side ----------------------------------------------------------------------
 
 
+def _religions(data: Path) -> set[str]:
+    """The religion codes of `religions.csv`."""
+    from kg.datafiles import csv_rows
+
+    return {row["code"] for _, row in csv_rows((data / "religions.csv").read_text(encoding="utf-8"),
+                                               "kg/data/religions.csv", ("code", "religion"))}
+
+
 def _curated_tables(data: Path) -> tuple[set[str], dict[str, str], set[str], dict[str, str], set[str]]:
     """States, sector->kind, person head nouns, code->event class, CAMEO codes from kg's own files."""
     from kg.codes import load_cameo
@@ -1020,12 +1056,20 @@ def run(source_dir: Path, out_dir: Path) -> list[str]:
 
     agent_rows = read_agent_dictionary((source_dir / AGENT_FILE).read_text(encoding="utf-8", errors="replace"),
                                        AGENT_FILE, report)
-    agents = to_agent_rows(agent_rows, kinds, person_heads, report)
-    lines.append(f"{AGENT_FILE}: {len(agent_rows)} agent lines -> {len(agents)} terms")
+    religions = _religions(data)
+    agents = to_agent_rows(agent_rows, kinds, person_heads, report, religions)
+    faiths = to_religion_rows(agent_rows, religions, report)
+    lines.append(f"{AGENT_FILE}: {len(agent_rows)} agent lines -> {len(agents)} terms, "
+                 f"{len(faiths)} words of a religion")
     (out_dir / "petrarch_agents.csv").write_text(
         _header("petrarch_agents.csv: generic agent nouns and their CAMEO sector", [AGENT_FILE],
                 "Columns: those of agents.csv (term, sector, kind, person, plural) plus source (file:line)")
         + _csv(agents, ("term", "sector", "kind", "person", "plural", "source")), encoding="utf-8")
+    (out_dir / "petrarch_religions.csv").write_text(
+        _header("petrarch_religions.csv: the words for a religion's people, with its CAMEO code",
+                [AGENT_FILE], "Columns: word (lower case), code (religion, and denomination: religions.csv), "
+                "source (file:line)")
+        + _csv(faiths, ("word", "code", "source")), encoding="utf-8")
 
     patterns = read_verb_dictionary((source_dir / VERB_FILE).read_text(encoding="utf-8", errors="replace"),
                                     VERB_FILE, report)
@@ -1068,6 +1112,10 @@ def main(argv: list[str] | None = None) -> int:
         issues = check_curated(jsonl(args.out / "actors.jsonl"), jsonl(args.out / "petrarch_actors.jsonl"))
         print("\n".join(issues) or "no disagreement")
         return 0
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SystemExit(f"--out {args.out}: cannot make the folder ({err.strerror}); pick a writable one")
     for line in run(args.source, args.out):
         print(line)
     return 0
