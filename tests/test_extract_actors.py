@@ -359,6 +359,15 @@ def test_a_known_group_the_tagger_takes_for_a_people_is_that_group(nlp) -> None:
     assert not [a for a in x.actors if a.sector == "ETH"]
 
 
+def test_a_bare_chamber_is_the_legislature_of_the_state_the_article_is_about(nlp) -> None:
+    # the dictionaries list "Senate" under the U.S. Congress; a story about Thailand means its own
+    x = _extract(nlp, "BANGKOK — The Senate rejected the reform bill on Tuesday, Thai officials said.")
+    assert "legislature-tha" in {a.key for a in x.actors}, [a.key for a in x.actors]
+    assert "us-congress" not in {a.key for a in x.actors}
+    y = _extract(nlp, "WASHINGTON — The House passed the bill on Tuesday, and the Senate will vote next week.")
+    assert {"us-house", "us-congress"} <= {a.key for a in y.actors}, [a.key for a in y.actors]
+
+
 def test_words_quoted_under_a_verb_of_judging_are_its_subjects(nlp) -> None:
     # "condemned" is no verb of saying, but the quoted words are the condemner's
     text = ("Kenya's foreign minister Musalia Mudavadi on Sunday condemned what he called "

@@ -239,6 +239,7 @@ class ActorTable:
         self.surnames: dict[str, str] = {}
         self.skip_names: set[str] = set()  # e.g. the publisher: never an actor of its own news
         self.home: str | None = None  # the state the article is about (kg.extract.context)
+        self.states_named: frozenset[str] = frozenset()  # every state the article names (ditto)
         self.scene: str | None = None  # the state named in most of its mentions of states
         self.redirect: dict[str, str] = {}  # keys of actors merged into another (coreference)
 
@@ -275,6 +276,13 @@ class ActorTable:
         (`Gazetteer.state_post`) the person who held it on the article's date, if known."""
         if known.kind in _GOV_KINDS and known.terms and self.gaz.state_branch(known):
             return self.group(alias or known.label, known.kind, known.sector, known.country)
+        chamber = _without_article(_norm_name(alias or ""))
+        if (known.kind == "legislature" and known.country and " " not in chamber and self.home
+                and self.home != known.country and known.country not in self.states_named):
+            # "the Senate", "the House", "Congress" named bare: a chamber of the state the
+            # article is about, unless the article names the state whose chamber the
+            # dictionaries mean ("Senate" of a story about Thailand is Thailand's)
+            return self.group(chamber, "legislature", "LEG", self.home)
         post = self.gaz.state_post(known) if known.terms and self.date else None
         if post is not None:
             # "President of the United States": whoever held the post that day, when known

@@ -275,6 +275,8 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
+    finder.table.states_named = frozenset(
+        c for ent in doc.ents if ent.label_ in ("GPE", "NORP") for c in [finder.country_in_token(ent.root)] if c)
     found = _dateline(doc, finder)
     # a dateline in a capital is often a bureau's or a government's seat (WASHINGTON, NAIROBI):
     # the state named most says where the events are; any other dateline is where they are
