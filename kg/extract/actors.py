@@ -1294,6 +1294,10 @@ class ActorFinder:
             return self.table.party_members(last, ent.text, country or _party_states()[last] or None)
         if last in _parties():  # "Christian Democrats", "Sweden Democrats": a party by that name
             return self.table.org(ent.text, "party", country=country)
+        term = self.gaz.agent(words[-1].text) if len(words) == 1 and last not in _faiths() else None
+        if term is not None and not term.person:
+            # "Marines" tagged as a people: the agent noun's group ("American military")
+            return self.table.group(ent.text, term.kind, term.sector, country)
         if not (words[-1].tag_ in ("NNS", "NNPS") or last != words[-1].lower_ or last in _faiths()):
             return None
         return self.table.people(" ".join(t.text for t in words), country)
