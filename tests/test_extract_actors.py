@@ -23,6 +23,16 @@ def _extract(nlp, text: str, day: dt.date = dt.date(2025, 3, 14)):
     return extract(Article(id="t", text=text, date=day), nlp(text))
 
 
+def _extract_as_people(nlp, text: str, word: str, day: dt.date = dt.date(2024, 3, 5)):
+    """`_extract` with `word` tagged as a people (NORP), as the tagger does in some whole
+    articles."""
+    from spacy.tokens import Span
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == word)
+    doc.ents = [e for e in doc.ents if tok not in e] + [Span(doc, tok.i, tok.i + 1, label="NORP")]
+    return extract(Article(id="t", text=text, date=day), doc)
+
+
 def test_we_in_a_quotation_is_its_speaker(nlp) -> None:
     text = ("“We are going to start bombing the smugglers’ camps next week,” "
             "Chad's President Mahamat Deby told reporters on Thursday.")
@@ -123,13 +133,9 @@ def test_a_quotation_speaker_is_the_subject_of_its_verb_of_saying(nlp) -> None:
 
 def test_a_city_the_tagger_takes_for_a_people_is_no_ethnic_group(nlp) -> None:
     # in a whole article the tagger read "Odesa" as a NORP (a people); the tag is set here
-    from spacy.tokens import Span
     text = ("The air force reported that Russia launched 22 drones overnight, with the "
             "intercepts taking place above Odesa.")
-    doc = nlp(text)
-    odesa = next(t for t in doc if t.text == "Odesa")
-    doc.ents = [e for e in doc.ents if odesa not in e] + [Span(doc, odesa.i, odesa.i + 1, label="NORP")]
-    x = extract(Article(id="t", text=text, date=dt.date(2024, 3, 5)), doc)
+    x = _extract_as_people(nlp, text, "Odesa")
     assert not [a for a in x.actors if a.sector == "ETH"], [a.key for a in x.actors]
     strikes = [e for e in x.events if e.cameo and e.cameo.startswith("19")]
     assert strikes and all(set(e.target) <= {"RUS"} or not e.target for e in strikes)
@@ -353,12 +359,7 @@ def test_each_people_is_a_node_of_its_own_and_party_members_are_their_party(nlp)
     ("American Marines landed in Darwin on Monday.", "Marines", "military-usa"),
 ])
 def test_a_known_group_or_agent_the_tagger_takes_for_a_people_is_that_group(nlp, text, word, key) -> None:
-    # the tag is set here (the tagger reads these as a people in some whole articles)
-    from spacy.tokens import Span
-    doc = nlp(text)
-    tok = next(t for t in doc if t.text == word)
-    doc.ents = [e for e in doc.ents if tok not in e] + [Span(doc, tok.i, tok.i + 1, label="NORP")]
-    x = extract(Article(id="t", text=text, date=dt.date(2024, 3, 5)), doc)
+    x = _extract_as_people(nlp, text, word)
     assert key in {a.key for a in x.actors}, [a.key for a in x.actors]
     assert not [a for a in x.actors if a.sector == "ETH"]
 
