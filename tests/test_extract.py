@@ -487,3 +487,18 @@ def test_an_act_dated_by_a_year_before_its_noun_years_ago_is_history(nlp) -> Non
     x = extract(Article(id="t", text=text, date=dt.date(2024, 5, 10)), nlp(text))
     protests = [e for e in x.events if e.trigger == "protests"]
     assert protests and not protests[0].cameo and protests[0].date.text == "2017", protests
+
+
+def test_an_order_of_an_act_done_to_someone_is_no_order_given_to_them(nlp) -> None:
+    # "ordered the arrest of Dodik": Dodik is arrested (by whoever gave the order), not the one
+    # the order is given to (patient_nouns.csv); nor is an order given to the article's foe
+    text = ("Bosnian troops clashed with Serbian police on Tuesday. Bosnian state prosecutors on "
+            "Wednesday ordered the arrest of Milorad Dodik.")
+    x = extract(Article(id="t", text=text, date=dt.date(2025, 3, 14)), nlp(text))
+    actors = {a.key: a for a in x.actors}
+    [order] = [e for e in x.events if e.trigger == "ordered"]
+    [arrest] = [e for e in x.events if e.trigger == "arrest"]
+    assert order.target == (), [actors[k].label for k in order.target]
+    assert [actors[k].label for k in arrest.target] == ["Milorad Dodik"]
+    assert [actors[k].country for k in arrest.source] == ["BIH"]
+    assert arrest.parent == order.id

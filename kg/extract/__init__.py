@@ -314,6 +314,8 @@ def adversary_from_article(st: ArticleState) -> None:
     for d in st.drafts:
         if not d.coded or d.cameo[:2] not in _PRESSURE_ROOTS or not d.source:
             continue
+        if d.trigger.entry.content == "directed":
+            continue  # an order is given to one's own ("ordered the arrest of Dodik"), not a foe
         mine = {table.country(k) for k in d.source}
         if any(_placed(table, k) for k in d.target):
             told |= {(d.cameo[:2], c) for c in mine}

@@ -314,7 +314,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
     for c in children:
         if verb and c.dep_ in ("dobj", "dative", "nsubjpass", "iobj") and c.dep_ != "nsubjpass" or (
                 verb and c.dep_ == "nsubjpass" and not any(x.dep_ == "agent" for x in tok.children) and False):
-            if not _own(c, finder, source):
+            if not _own(c, finder, source) and not _patient_content(c, entry):
                 keys.extend(finder.resolve(c))
         elif c.dep_ == "prep" and c.lower_ in preps:
             for p in c.children:
@@ -352,7 +352,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                         keys.extend(finder.resolve(pobj[-1]))
     if not keys and verb:
         for c in tok.children:
-            if c.dep_ == "dobj":
+            if c.dep_ == "dobj" and not _patient_content(c, entry):
                 # "expelled two groups of operatives": the group noun's "of" object
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == "of":
@@ -361,7 +361,7 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
                                 keys.extend(finder.resolve(o))
     if not keys:
         for c in tok.children:
-            obj = c if (verb and c.dep_ in ("dobj", "nsubjpass")) else None
+            obj = c if (verb and c.dep_ in ("dobj", "nsubjpass") and not _patient_content(c, entry)) else None
             if c.dep_ == "prep" and c.lower_ in preps:
                 obj = next((p for p in c.children if p.dep_ == "pobj"), None)
             if obj is not None and not finder.resolve(obj):
@@ -393,6 +393,13 @@ def _targets(tok: Token, entry: EventEntry, finder: ActorFinder, verb: bool,
     return tuple(seen)
 
 
+def _patient_content(obj: Token, entry: EventEntry) -> bool:
+    """Whether the object of a directive or request is an act done to someone
+    (`patient_nouns.csv`: "ordered the arrest of Dodik", "demanded the Kenyan journalist's
+    release"): whom it is done to is that act's target, not the one the order is given to."""
+    return entry.content in _OBJECT_CONTROL and obj.lemma_.lower() in patient_nouns()
+
+
 def _addressee_clause(tok: Token, finder: ActorFinder) -> tuple[str, ...]:
     """The subject of the "for X to do" clause right after a noun of request: whom the call is
     addressed to ("his call for the military to end the campaign", "an appeal for both sides to
@@ -420,15 +427,17 @@ def _commentator_told(prep: Token) -> bool:
 
 
 def _complement_actor(tok: Token, finder: ActorFinder, source: tuple[str, ...],
-                      placed: bool = False) -> tuple[str, ...]:
+                      placed: bool = False, entry: EventEntry | None = None) -> tuple[str, ...]:
     """The nearest actor inside the trigger's complements ("rejected an Indian proposal",
-    "conceded to demands from UNITA"): the target when the grammar names none directly."""
+    "conceded to demands from UNITA"): the target when the grammar names none directly; not
+    inside the object of a directive that is an act done to someone (`_patient_content`)."""
     # "Ethiopia and Eritrea signed ... in Algiers": the parties, not the host
     mutual = not placed and len(source) >= 2
     frontier = [c for c in tok.children if (c.dep_ in _COMPLEMENT_DEPS - {"amod", "compound", "poss", "conj"}
                 or (tok.pos_ == "NOUN" and c.dep_ in ("amod", "compound", "nmod")))
                 and not (c.dep_ == "prep" and (c.lower_ in _BACKGROUND or _commentator_told(c)
-                                               or mutual and c.lower_ in _PLACE_PREPS))]
+                                               or mutual and c.lower_ in _PLACE_PREPS))
+                and not (entry is not None and c.dep_ == "dobj" and _patient_content(c, entry))]
     for c in tok.children:
         if c.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in c.children):
             obj = _dangling_object(c)  # "granted asylum to five officers holed up ...": misparsed
@@ -801,7 +810,7 @@ def _draft_target(trig: Trigger, st: SentenceState, source: tuple[str, ...],
         how = f"object of carrier verb '{carrier.text}'" if target else how
     target = tuple(k for k in target if k not in source)
     if not target:
-        target = _complement_actor(tok, finder, source)
+        target = _complement_actor(tok, finder, source, entry=trig.entry)
         how = "nearest actor in complements" if target else ""
     elif not any(finder.table.country(k) or finder.table.kind(k) in ("igo", "ngo") for k in target):
         placed = _complement_actor(tok, finder, source + target, placed=True)
