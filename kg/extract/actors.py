@@ -276,8 +276,8 @@ class ActorTable:
         (`Gazetteer.state_post`) the person who held it on the article's date, if known."""
         if known.kind in _GOV_KINDS and known.terms and self.gaz.state_branch(known):
             return self.group(alias or known.label, known.kind, known.sector, known.country)
-        chamber = _without_article(_norm_name(alias or ""))
-        if (known.kind == "legislature" and known.country and " " not in chamber and self.home
+        chamber = _without_article(_norm_name(alias or "")) if known.kind == "legislature" else ""
+        if (chamber and " " not in chamber and known.country and self.home
                 and self.home != known.country and known.country not in self.states_named):
             # "the Senate", "the House", "Congress" named bare: a chamber of the state the
             # article is about, unless the article names the state whose chamber the

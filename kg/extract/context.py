@@ -103,15 +103,21 @@ def article_home(doc: Doc, finder: ActorFinder) -> str | None:
     return home if home is not None else majority_state(doc, finder)
 
 
-def majority_state(doc: Doc, finder: ActorFinder) -> str | None:
-    """The state named in at least `HOME_SHARE` of an article's mentions of states, if named
-    twice or more."""
+def state_mentions(doc: Doc, finder: ActorFinder) -> Counter[str]:
+    """How often an article names each state (its GPE and NORP entities)."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ in ("GPE", "NORP"):
             c = finder.country_in_token(ent.root)
             if c:
                 counts[c] += 1
+    return counts
+
+
+def majority_state(doc: Doc, finder: ActorFinder) -> str | None:
+    """The state named in at least `HOME_SHARE` of an article's mentions of states, if named
+    twice or more."""
+    counts = state_mentions(doc, finder)
     if not counts:
         return None
     (best, n), total = counts.most_common(1)[0], sum(counts.values())
@@ -275,8 +281,7 @@ def set_home(article: Article, doc: Doc, finder: ActorFinder) -> None:
     """Record the article's home state on the actor table (before actors are resolved, so that
     place names prefer towns of that state)."""
     finder.table.home = article_home(doc, finder)
-    finder.table.states_named = frozenset(
-        c for ent in doc.ents if ent.label_ in ("GPE", "NORP") for c in [finder.country_in_token(ent.root)] if c)
+    finder.table.states_named = frozenset(state_mentions(doc, finder))
     found = _dateline(doc, finder)
     # a dateline in a capital is often a bureau's or a government's seat (WASHINGTON, NAIROBI):
     # the state named most says where the events are; any other dateline is where they are
