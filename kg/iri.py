@@ -112,8 +112,10 @@ def post_iri(title: str, of: str | None) -> str:
     return f"{ID}post/{slug(title)}" + (f"/{slug(of)}" if of else "")
 
 
-def term_iri(actor_key: str, title: str, of: str | None, start: str | None) -> str:
-    return f"{ID}term/{_digest('|'.join([actor_key, title, of or '', start or '']), 16)}"
+def term_iri(holder: str, post: str, start: str | None) -> str:
+    """An office term: of the holder's and the post's IRIs and its start, so that every
+    article stating that term (and a merge of two names of its holder) names one node."""
+    return f"{ID}term/{_digest('|'.join([holder, post, start or '']), 16)}"
 
 
 def publisher_iri(name: str) -> str:

@@ -231,7 +231,7 @@ def _actor(w: _Writer, actor: Actor, art: NamedNode, bodies: dict[str, Actor]) -
                 w.add(post, _T["org:postIn"], NamedNode(iri.state_iri(role.of)))
         else:
             w.add(post, _T["rdfs:label"], Literal(role.post))
-        term = NamedNode(iri.term_iri(actor.key, role.post, role.of,
+        term = NamedNode(iri.term_iri(node.value, post.value,
                                       role.start.isoformat() if role.start else None))
         w.add(node, _k("term"), term)
         w.add(term, _T["rdf:type"], _k("OfficeTerm"))

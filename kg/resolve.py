@@ -24,7 +24,8 @@ graph stays right: in each graph the merged IRI is replaced in subject and objec
 `rdfs:label` becomes a `skos:altLabel` of the kept node (which gets its own label there, so each
 graph still describes the actor), and the per-article `kgo:mentionCount`s are summed. Events whose
 actors changed get the IRI `kg.mapping.shared_event_node` gives for their new actors, so that an
-event reported as "Clinton visited Cairo" and as "Hillary Clinton visited Cairo" is one node.
+event reported as "Clinton visited Cairo" and as "Hillary Clinton visited Cairo" is one node;
+office terms whose holder changed likewise get the IRI of their new holder, post and start.
 Running the pass again changes nothing (the merged IRIs are gone).
 
 Decision: no pass links events whose dates differ by one day. Each article resolves relative
@@ -92,6 +93,9 @@ _MODALITY = ox.NamedNode(KGO + "modality")
 _SOURCE = ox.NamedNode(KGO + "source")
 _TARGET = ox.NamedNode(KGO + "target")
 _BEGIN = ox.NamedNode(SEM + "hasBeginTimeStamp")
+_HOLDER = ox.NamedNode(KGO + "holder")
+_POST = ox.NamedNode(KGO + "post")
+_TERM_START = ox.NamedNode(KGO + "startDate")
 _INTEGER = ox.NamedNode(XSD + "integer")
 _STRING_TYPES = frozenset({ox.NamedNode(XSD + "string"), ox.NamedNode(RDF + "langString")})
 _UNION = ox.DefaultGraph()
@@ -410,9 +414,10 @@ def _in_graph(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> bytes:
 
 
 #: the predicates of the lines `_rewrite_text` parses whatever their subject: those `_rewrite`
-#: reads across triples (labels, aliases, mention counts, and what re-keys an event)
+#: reads across triples (labels, aliases, mention counts, and what re-keys an event or a term)
 _READ_BY_REWRITE = frozenset(_token(p) for p in (
-    _LABEL, _ALT, _MENTIONS, _CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN))
+    _LABEL, _ALT, _MENTIONS, _CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN, _HOLDER, _POST,
+    _TERM_START))
 
 
 def _split_nt(nt: bytes) -> Iterable[tuple[bytes, bytes, bytes, bytes]]:
@@ -451,23 +456,52 @@ def _rewrite_text(nt: bytes, rename: dict[ox.NamedNode, ox.NamedNode], labels: d
             kept.append(parts)
     out = _renamed(ox.parse(b"\n".join(picked) + b"\n", ox.RdfFormat.N_TRIPLES) if picked
                    else (), rename, labels)
-    events = _event_renames(out, set(rename.values()))
-    if not events:
+    rekeyed, events = _rekeyed(out, set(rename.values()))
+    if not rekeyed:
         return _joined(out, (line for line, _, _, _ in kept)), 0
-    out = _renamed_events(out, events)
-    tokens = {_token(a): _token(b) for a, b in events.items()}
+    out = _renamed_events(out, rekeyed)
+    tokens = {_token(a): _token(b) for a, b in rekeyed.items()}
     lines = [line if s not in tokens and o not in tokens
              else b"%s %s %s ." % (tokens.get(s, s), p, tokens.get(o, o))
              for line, s, p, o in kept]
-    return _joined(out, lines), len(events)
+    return _joined(out, lines), events
 
 
 def _rewrite(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
              labels: dict[str, str]) -> tuple[set[ox.Triple], int]:
     """One graph's triples with the actors renamed, then its events re-keyed."""
     out = _renamed(triples, rename, labels)
-    events = _event_renames(out, set(rename.values()))
-    return (_renamed_events(out, events) if events else out), len(events)
+    rekeyed, events = _rekeyed(out, set(rename.values()))
+    return (_renamed_events(out, rekeyed) if rekeyed else out), events
+
+
+def _rekeyed(triples: set[ox.Triple], changed: set[ox.NamedNode]
+             ) -> tuple[dict[ox.NamedNode, ox.NamedNode], int]:
+    """The new IRIs of the shared events and office terms whose actors are in `changed`, and
+    how many of them are events."""
+    events = _event_renames(triples, changed)
+    return events | _term_renames(triples, changed), len(events)
+
+
+def _term_renames(triples: set[ox.Triple], changed: set[ox.NamedNode]
+                  ) -> dict[ox.NamedNode, ox.NamedNode]:
+    """The new IRI of each office term whose holder is in `changed`: the IRI
+    `kg.iri.term_iri` gives its holder, post and start, when it differs (two names of one
+    person merged into one node hold one term of each office, not one per name)."""
+    props: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        if t.predicate in (_HOLDER, _POST, _TERM_START) and isinstance(t.subject, ox.NamedNode):
+            props[t.subject][t.predicate].append(t.object)
+    rename: dict[ox.NamedNode, ox.NamedNode] = {}
+    for term, p in props.items():
+        if len(p[_HOLDER]) != 1 or p[_HOLDER][0] not in changed or len(p[_POST]) != 1 or len(
+                p[_TERM_START]) > 1:
+            continue
+        start = p[_TERM_START][0].value if p[_TERM_START] else None
+        node = ox.NamedNode(iri.term_iri(p[_HOLDER][0].value, p[_POST][0].value, start))
+        if node != term:
+            rename[term] = node
+    return rename
 
 
 def _renamed(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
