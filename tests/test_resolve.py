@@ -159,10 +159,11 @@ def test_a_merge_leaves_one_office_term_per_holder_post_and_start():
 
 
 def test_a_merge_reading_the_texts_written_changes_the_store_as_one_reading_the_engine():
-    articles = (_article("a1", _person("person-clinton", "Clinton", mentions=3),
+    office = (Role("Secretary of State", "USA", dt.date(2009, 1, 21)),)
+    articles = (_article("a1", _person("person-clinton", "Clinton", mentions=3, roles=office),
                          visitor="person-clinton"),
                 _article("a2", _person("hillary-clinton", "Hillary Clinton", wikidata="Q6294",
-                                       mentions=2), visitor="hillary-clinton"))
+                                       mentions=2, roles=office), visitor="hillary-clinton"))
     engine, texts = _store(*articles), _store(*articles, keep_texts=True)
     assert merge_actors(engine).merged == merge_actors(texts).merged == ((CLINTON, HILLARY),)
     settle_countries(engine)
