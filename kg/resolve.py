@@ -459,7 +459,7 @@ def _rewrite_text(nt: bytes, rename: dict[ox.NamedNode, ox.NamedNode], labels: d
     rekeyed, events = _rekeyed(out, set(rename.values()))
     if not rekeyed:
         return _joined(out, (line for line, _, _, _ in kept)), 0
-    out = _renamed_events(out, rekeyed)
+    out = _rekey(out, rekeyed)
     tokens = {_token(a): _token(b) for a, b in rekeyed.items()}
     lines = [line if s not in tokens and o not in tokens
              else b"%s %s %s ." % (tokens.get(s, s), p, tokens.get(o, o))
@@ -469,10 +469,11 @@ def _rewrite_text(nt: bytes, rename: dict[ox.NamedNode, ox.NamedNode], labels: d
 
 def _rewrite(triples: Iterable[ox.Triple | ox.Quad], rename: dict[ox.NamedNode, ox.NamedNode],
              labels: dict[str, str]) -> tuple[set[ox.Triple], int]:
-    """One graph's triples with the actors renamed, then its events re-keyed."""
+    """One graph's triples with the actors renamed, then its events and office terms
+    re-keyed."""
     out = _renamed(triples, rename, labels)
     rekeyed, events = _rekeyed(out, set(rename.values()))
-    return (_renamed_events(out, rekeyed) if rekeyed else out), events
+    return (_rekey(out, rekeyed) if rekeyed else out), events
 
 
 def _rekeyed(triples: set[ox.Triple], changed: set[ox.NamedNode]
@@ -488,10 +489,7 @@ def _term_renames(triples: set[ox.Triple], changed: set[ox.NamedNode]
     """The new IRI of each office term whose holder is in `changed`: the IRI
     `kg.iri.term_iri` gives its holder, post and start, when it differs (two names of one
     person merged into one node hold one term of each office, not one per name)."""
-    props: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        if t.predicate in (_HOLDER, _POST, _TERM_START) and isinstance(t.subject, ox.NamedNode):
-            props[t.subject][t.predicate].append(t.object)
+    props = _objects_by_subject(triples, (_HOLDER, _POST, _TERM_START))
     rename: dict[ox.NamedNode, ox.NamedNode] = {}
     for term, p in props.items():
         if len(p[_HOLDER]) != 1 or p[_HOLDER][0] not in changed or len(p[_POST]) != 1 or len(
@@ -537,11 +535,7 @@ def _event_renames(triples: set[ox.Triple], changed: set[ox.NamedNode]
                    ) -> dict[ox.NamedNode, ox.NamedNode]:
     """The new IRI of each shared event whose source/target is in `changed`: the IRI of its
     new actors (`kg.mapping.shared_event_node`), when it differs."""
-    props: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        if t.predicate in (_CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN) and isinstance(
-                t.subject, ox.NamedNode):
-            props[t.subject][t.predicate].append(t.object)
+    props = _objects_by_subject(triples, (_CAMEO_CODE, _MODALITY, _SOURCE, _TARGET, _BEGIN))
     rename: dict[ox.NamedNode, ox.NamedNode] = {}
     for event, p in props.items():
         actors = set(p[_SOURCE]) | set(p[_TARGET])
@@ -562,7 +556,17 @@ def _event_renames(triples: set[ox.Triple], changed: set[ox.NamedNode]
     return rename
 
 
-def _renamed_events(triples: set[ox.Triple], rename: dict[ox.NamedNode, ox.NamedNode]
+def _objects_by_subject(triples: Iterable[ox.Triple], predicates: tuple[ox.NamedNode, ...]
+                        ) -> dict[ox.NamedNode, dict[ox.NamedNode, list]]:
+    """subject -> predicate -> objects, of the triples of `predicates` with an IRI subject."""
+    props: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        if t.predicate in predicates and isinstance(t.subject, ox.NamedNode):
+            props[t.subject][t.predicate].append(t.object)
+    return props
+
+
+def _rekey(triples: set[ox.Triple], rename: dict[ox.NamedNode, ox.NamedNode]
                     ) -> set[ox.Triple]:
     def m(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
         return rename.get(term, term) if isinstance(term, ox.NamedNode) else term
