@@ -198,6 +198,20 @@ class Gazetteer:
                         lst = self._surnames.setdefault(norm(alias), [])
                         if a not in lst:
                             lst.append(a)
+        # the first and last words of the known people's names (curated and imported: 18 k
+        # PETRARCH persons), read as given names and surnames (`name_word`)
+        given: set[str] = set()
+        family: set[str] = set()
+        for a in (*actors, *imported_actors):
+            if a.kind != "person":
+                continue
+            for n in (a.label, *a.aliases):
+                words = norm(n).split()
+                if len(words) > 1:
+                    given.add(words[0])
+                    family.add(words[-1])
+        self._given_names = frozenset(w for w in given if w not in self._agents)
+        self._family_names = frozenset(w for w in family if w not in self._agents)
         for a in imported_actors:  # after the curated ones: a curated name wins
             # an imported entry named as a curated actor is that actor: its other names too
             # ("United States Congress" with "Senate", "Hezbollah" with "Hizb Allah")
@@ -349,6 +363,17 @@ class Gazetteer:
     def actor(self, name: str) -> KnownActor | None:
         """A curated actor by full name or alias."""
         return self._actors.get(norm(name))
+
+    def name_word(self, word: str, position: str) -> bool:
+        """Whether `word` is the first (`position` "given") or last ("family") word of a known
+        person's name, and no agent noun ("President" begins many names).
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.name_word("Mary", "given"), gaz.name_word("president", "given")
+        (True, False)
+        """
+        names = self._given_names if position == "given" else self._family_names
+        return norm(word) in names
 
     def actors_with_surname(self, surname: str) -> list[KnownActor]:
         return list(self._surnames.get(norm(surname), ()))

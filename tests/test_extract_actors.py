@@ -516,3 +516,19 @@ def test_a_group_given_its_country_by_its_sentence_is_that_countrys_group(nlp, t
     keys = {a.key for a in _extract(nlp, text, dt.date(2016, 5, 2)).actors}
     assert key in keys, keys
     assert not any(k.startswith("group-") and "-in-" in k for k in keys), keys
+
+
+def test_a_country_that_is_a_word_of_a_persons_name_gives_no_country(nlp) -> None:
+    # "Mary" is a known given name, "Katz" a known surname (kg.gazetteer.name_word); a state
+    # before a title, a possessive state and a demonym still say whose the person is
+    text = ("Many Republicans, including the Tea Party organiser Mary Jordan, said on Monday "
+            "that they would back the governor. Israel Katz criticized the plan. "
+            "Jordan's King Abdullah met Egyptian President Abdel Fattah el-Sisi in Cairo.")
+    actors = {a.label: a for a in _extract(nlp, text, dt.date(2024, 5, 6)).actors}
+    assert "Mary Jordan" in actors, sorted(actors)
+    assert actors["Mary Jordan"].country is None, actors["Mary Jordan"]
+    assert not any(a.kind == "party" and a.country == "JOR" for a in actors.values()), actors
+    assert not any(a.country == "JOR" and a.kind != "state" and "Abdullah" not in label
+                   for label, a in actors.items()), actors
+    abdullah = [a for label, a in actors.items() if "Abdullah" in label]
+    assert abdullah and all(a.country == "JOR" for a in abdullah), abdullah

@@ -863,6 +863,8 @@ class ActorFinder:
         if c is None:
             return None
         # (asked only of a token that names a country: most name none)
+        if ent is not None and ent.label_ == "PERSON" and self._part_of_personal_name(t, ent):
+            return None  # "activist Mary Jordan", "Jordan Sekulow": a name, not the state
         if self._stance_prefixed(t) or self._ethnic(t):
             # "an anti-Syria journalist", "pro-Russian separatists" are not Syria's or Russia's;
             # "ethnic Albanian guerrillas" in Macedonia are not Albania's
@@ -874,6 +876,24 @@ class ActorFinder:
             if place is not None and place.country != c.iso3:
                 return place.country
         return c.iso3
+
+    def _part_of_personal_name(self, t: Token, ent: Span) -> bool:
+        """Whether country-named token `t` of a person's name (`ent`) is a word of the name
+        itself: the last after a known given name ("activist Mary Jordan"), or the first before
+        a known surname ("Israel Katz", "Chad Wolf"), given and surnames being those of the
+        curated and imported people. Else it says whose the person is ("Jordanian King
+        Abdullah II", "Jordan's King Abdullah") or the tagger took a body for a person
+        ("Amnesty Austria"), and the state stands. So does a capital: a "George Washington"
+        tagged as a person is as often the university as the man."""
+        if len(ent) < 2 or self.gaz.demonym(_norm_name(t.text)) is not None or (
+                self.gaz.is_capital(t.text) is not None):
+            return False
+        if t.i == ent.end - 1:
+            return self.gaz.name_word(t.doc[t.i - 1].text, "given")
+        if t.i == ent.start:
+            after = t.doc[t.i + 1]
+            return after.pos_ == "PROPN" and self.gaz.name_word(after.text, "family")
+        return False
 
     def _stance_prefixed(self, t: Token) -> bool:
         low = t.lower_
