@@ -18,6 +18,7 @@ from kg.extract.actors import ActorFinder, ActorTable
 from kg.extract.context import (dateline_tokens, event_places, home_branches, of_other_states, place_actors,
                                set_home)
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
+from kg.extract.headline import redraw_headline_entities
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
@@ -38,6 +39,10 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     `trace` (see `kg explain`) records every decision."""
     gaz = load_gazetteer()
     lex = load_lexicon()
+    verbs = lex.event_heads()[0]
+    if redraw_headline_entities(doc, _headline_end(article.text), gaz, verbs) and trace is not None:
+        trace.note("headline", "", "entities redrawn: " + ", ".join(
+            f"'{e.text}' {e.label_}" for e in doc.ents if e.start_char < _headline_end(article.text)))
     table = ActorTable(gaz, article.date, scope=article.id)
     if article.source:
         table.skip_names.add(article.source.strip().lower())
