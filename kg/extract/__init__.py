@@ -18,8 +18,8 @@ from kg.extract.actors import ActorFinder, ActorTable
 from kg.extract.context import (dateline_tokens, event_places, home_branches, of_other_states, place_actors,
                                set_home)
 from kg.extract.dates import ANNOUNCED_MODALITIES, attach_dates
-from kg.extract.headline import redraw_headline_entities
 from kg.extract.events import DraftEvent, Trace, _snapshot, find_triggers, read_events, trace_changes
+from kg.extract.headline import redraw_headline_entities
 from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
 from kg.nlp import doc_text, span_text, token_columns
@@ -39,10 +39,10 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     `trace` (see `kg explain`) records every decision."""
     gaz = load_gazetteer()
     lex = load_lexicon()
-    verbs = lex.event_heads()[0]
-    if redraw_headline_entities(doc, _headline_end(article.text), gaz, verbs) and trace is not None:
+    headline_end = _headline_end(article.text)
+    if redraw_headline_entities(doc, headline_end, gaz, lex.event_heads()[0]) and trace is not None:
         trace.note("headline", "", "entities redrawn: " + ", ".join(
-            f"'{e.text}' {e.label_}" for e in doc.ents if e.start_char < _headline_end(article.text)))
+            f"'{e.text}' {e.label_}" for e in doc.ents if e.start_char < headline_end))
     table = ActorTable(gaz, article.date, scope=article.id)
     if article.source:
         table.skip_names.add(article.source.strip().lower())
@@ -77,7 +77,7 @@ def extract(article: Article, doc: Doc, trace: Trace | None = None) -> Extractio
     quote_records = _quotes(quotes, drafts, doc, finder)
     repeats = {d.id for d in drafts if _refers_back(d.trigger.token)}
     events = _one_per_dyad([_finish(d) for d in drafts], table, trace)
-    events = _one_per_occasion(events, repeats, table, trace, _headline_end(article.text))
+    events = _one_per_occasion(events, repeats, table, trace, headline_end)
     return Extraction(article=article, actors=table.frozen(), events=events,
                       stances=tuple(stances), quotes=tuple(quote_records),
                       places=tuple(finder.places[i] for i in sorted(finder.places)))

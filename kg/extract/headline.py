@@ -5,11 +5,13 @@ reads "Somalia Kills" as a person, "Afghan Taliban Closes" as an organisation an
 Developments" as another. The body of the same article writes its common words in lower case
 ("the army killed 20 fighters"). So a capitalised headline word that the body never capitalises
 inside a sentence is a common word when the body writes it in lower case (as is, or as the same
-lemma: "Kills" and "killed") or it is one of the lexicon's event verbs ("Clash", "Urges"): `redraw_headline_entities` cuts the headline's entities at such words and keeps
-the runs between them that hold a known name (a word the body capitalises inside a sentence, one
-in capitals, or a state, people or actor of the gazetteer: "Somalia"; "Afghan Taliban"), each
-labelled as the state or people it names where the gazetteer knows it, else as before. A word the body does not use is
-left as the tagger read it. Nothing changes in a headline in sentence case, or in the body.
+lemma: "Kills" and "killed") or it is one of the lexicon's event verbs ("Clash", "Urges"):
+`redraw_headline_entities` cuts the headline's entities at such words and keeps the runs between
+them that hold a known name (a word the body capitalises inside a sentence, one in capitals, or
+a state, people or actor of the gazetteer: "Somalia"; "Afghan Taliban"), each labelled as the
+state or people it names where the gazetteer knows it, else as before. A word the body does not
+use is left as the tagger read it. Nothing changes in a headline in sentence case, or in the
+body.
 """
 from __future__ import annotations
 
@@ -102,7 +104,7 @@ def redraw_headline_entities(doc: Doc, headline_end: int, gaz: Gazetteer,
     lower, proper = _body_words(doc, body_start)
     if not lower:
         return False
-    lower |= set(verbs)
+    lower.update(verbs)
     kept: list[Span] = []
     changed = False
     for ent in doc.ents:
