@@ -83,11 +83,9 @@ def _named(t: Token, proper: set[str], gaz: Gazetteer) -> bool:
 
 
 def _label(span: Span, label: str, gaz: Gazetteer) -> str:
-    if gaz.country(span.text) is not None and not gaz.demonym(span.text):
-        return "GPE"
     if gaz.demonym(span.text) is not None:
         return "NORP"
-    return label
+    return "GPE" if gaz.country(span.text) is not None else label
 
 
 def redraw_headline_entities(doc: Doc, headline_end: int, gaz: Gazetteer,
